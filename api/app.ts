@@ -1,0 +1,90 @@
+// The HTTP API, mounted at /api by the composition root. Middleware order matters: the language comes first so
+// every error is translated; the cross-site guard and body checks run before anything reads a body.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { authRoutes } from './auth/routes.ts';
+import type { Deps } from './deps.ts';
+import { devRoutes } from './dev/routes.ts';
+import type { ApiEnv } from './http/env.ts';
+import { ApiError, errorBody, toErrorResponse, validationError } from './http/errors.ts';
+import { crossSiteGuard, jsonBodies, language, loadSession, requestLog } from './http/middleware.ts';
+import { officeRoutes } from './offices/routes.ts';
+import { userRoutes } from './users/routes.ts';
+
+export function createApi(deps: Deps) {
+  const app = new OpenAPIHono<ApiEnv>({
+    // Every request schema reports its failures the same way: 400 with a translated message per field.
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error);
+    }
+  }).basePath('/api');
+
+  app.use(language(deps));
+  app.use(requestLog(deps.log));
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      crossOriginResourcePolicy: 'same-origin',
+      referrerPolicy: 'no-referrer',
+      strictTransportSecurity: deps.config.secureCookies ? 'max-age=31536000; includeSubDomains' : false
+    })
+  );
+  app.use(crossSiteGuard(deps.config.origin));
+  app.use(
+    bodyLimit({
+      maxSize: deps.config.bodySizeLimit,
+      onError: () => {
+        // The rest of the body is never read, so the connection cannot be reused.
+        throw new ApiError(413, 'payload_too_large', { headers: { Connection: 'close' } });
+      }
+    })
+  );
+  app.use(jsonBodies());
+  app.use(loadSession(deps));
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/health',
+      tags: ['ops'],
+      summary: 'Liveness and database reachability',
+      responses: {
+        200: { description: 'Healthy', content: { 'application/json': { schema: z.object({ status: z.literal('ok'), db: z.literal('ok') }) } } },
+        503: { description: 'Database unreachable', content: { 'application/json': { schema: z.object({ status: z.literal('degraded'), db: z.literal('down') }) } } }
+      }
+    }),
+    async (c) => {
+      try {
+        await deps.sql`select 1`;
+        return c.json({ status: 'ok' as const, db: 'ok' as const }, 200);
+      } catch {
+        return c.json({ status: 'degraded' as const, db: 'down' as const }, 503);
+      }
+    }
+  );
+
+  app.route('/', authRoutes(deps));
+  app.route('/', officeRoutes(deps));
+  app.route('/', userRoutes(deps));
+  if (!deps.config.production) app.route('/', devRoutes(deps));
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'e-District Ordinary Residential Certificate API',
+      version: '1',
+      description: 'Errors are {"error":{"code","message","fields"?}} with messages in the Accept-Language language (bn, en, hi).'
+    }
+  });
+
+  app.notFound((c) => c.json(errorBody(c.var.lang ?? deps.config.defaultLang, 'not_found'), 404));
+  app.onError((err, c) =>
+    toErrorResponse(c, err, c.var.lang ?? deps.config.defaultLang, (bug) =>
+      deps.log.error('unhandled', { route: c.req.routePath, error: bug.message, stack: bug.stack?.split('\n').slice(0, 4).join(' | ') })
+    )
+  );
+  return app;
+}
+
+export type Api = ReturnType<typeof createApi>;

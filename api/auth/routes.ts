@@ -1,0 +1,175 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import type { Deps } from '../deps.ts';
+import type { ApiEnv } from '../http/env.ts';
+import { ApiError } from '../http/errors.ts';
+import { clientAddress, currentUser } from '../http/middleware.ts';
+import { errorResponses, indianMobile, newPassword, optionalEmail, personName, userSchema } from '../http/schemas.ts';
+import { sendLoginDetails } from '../users/login-details.ts';
+import { toE164IndianMobile } from '../users/mobile.ts';
+import { createUser, findUserForLogin, getUser, type User } from '../users/user.ts';
+import { generateOneTimePassword, hashPassword, verifyAgainstDummy, verifyPassword } from './password.ts';
+import { createSession, invalidateSession, invalidateUserSessions, SESSION_COOKIE } from './session.ts';
+import { blockedFor, clearFailures, recordFailure, type ThrottleKey } from './throttle.ts';
+
+const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
+const userResponse = z.object({ user: userSchema });
+
+const register = createRoute({
+  method: 'post',
+  path: '/auth/register',
+  tags: ['auth'],
+  summary: 'Register a citizen; the user ID and a one-time password go out by SMS and email',
+  request: { body: json(z.object({ name: personName, mobile: indianMobile, email: optionalEmail })) },
+  responses: {
+    201: { description: 'Registered', content: { 'application/json': { schema: z.object({ userId: z.string() }) } } },
+    ...errorResponses(400, 409, 413, 415)
+  }
+});
+
+const login = createRoute({
+  method: 'post',
+  path: '/auth/login',
+  tags: ['auth'],
+  summary: 'Log in with a user ID, mobile number or email; sets the session cookie',
+  request: { body: json(z.object({ login: z.string().trim().min(1, 'field.required').max(254), password: z.string().min(1, 'field.required').max(128) })) },
+  responses: { 200: { description: 'Logged in', content: { 'application/json': { schema: userResponse } } }, ...errorResponses(400, 401, 415, 429) }
+});
+
+const logout = createRoute({
+  method: 'post',
+  path: '/auth/logout',
+  tags: ['auth'],
+  summary: 'End this session',
+  responses: { 204: { description: 'Logged out' } }
+});
+
+const me = createRoute({
+  method: 'get',
+  path: '/auth/me',
+  tags: ['auth'],
+  summary: 'The logged-in user',
+  responses: { 200: { description: 'The user', content: { 'application/json': { schema: userResponse } } }, ...errorResponses(401) }
+});
+
+const changePassword = createRoute({
+  method: 'post',
+  path: '/auth/password',
+  tags: ['auth'],
+  summary: 'Change the password; ends every other session of the user',
+  request: { body: json(z.object({ currentPassword: z.string().min(1, 'field.required').max(128), newPassword })) },
+  responses: { 200: { description: 'Changed', content: { 'application/json': { schema: userResponse } } }, ...errorResponses(400, 401, 415, 429) }
+});
+
+export function authRoutes(deps: Deps) {
+  const app = new OpenAPIHono<ApiEnv>();
+
+  app.openapi(register, async (c) => {
+    const body = c.req.valid('json');
+    const password = generateOneTimePassword();
+    const user = await createUser(deps.sql, {
+      name: body.name,
+      mobile: toE164IndianMobile(body.mobile)!,
+      email: body.email?.toLowerCase() ?? null,
+      role: 'citizen',
+      officeId: null,
+      lang: c.var.lang,
+      passwordHash: await hashPassword(password),
+      mustChangePassword: true,
+      passwordExpiresAt: new Date(deps.clock.now().getTime() + deps.config.session.tempPasswordMs),
+      createdBy: null
+    });
+    await sendLoginDetails(deps, user, password);
+    return c.json({ userId: user.id }, 201);
+  });
+
+  app.openapi(login, async (c) => {
+    const body = c.req.valid('json');
+    const user = await findUserForLogin(deps.sql, body.login);
+    // Keyed on the account when there is one, so mobile, email and user ID share a count; on the text otherwise,
+    // so that unknown logins are throttled, and answered, exactly like known ones.
+    const keys: ThrottleKey[] = [
+      { kind: 'account', value: user ? user.id : body.login.trim().toLowerCase() },
+      { kind: 'client', value: clientAddress(c, deps.config.trustProxy) }
+    ];
+    await refuseIfThrottled(keys);
+    const ok = user ? await verifyPassword(user.passwordHash, body.password) : await verifyAgainstDummy(body.password);
+    if (!user || !ok) {
+      await recordFailure(deps, keys);
+      throw new ApiError(401, 'invalid_credentials');
+    }
+    if (user.passwordExpiresAt && user.passwordExpiresAt <= deps.clock.now()) throw new ApiError(401, 'temp_password_expired');
+    await clearFailures(deps, keys[0]!);
+    const { token } = await createSession(deps, user.id);
+    setSessionCookie(c, token);
+    return c.json({ user: publicUser(user) }, 200);
+  });
+
+  app.openapi(logout, async (c) => {
+    if (c.var.auth) await invalidateSession(deps.sql, c.var.auth.session.id);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.body(null, 204);
+  });
+
+  app.openapi(me, (c) => {
+    const { user } = currentUser(c, { allowPendingPasswordChange: true });
+    c.header('Cache-Control', 'no-store');
+    return c.json({ user }, 200);
+  });
+
+  app.openapi(changePassword, async (c) => {
+    const { user, session } = currentUser(c, { allowPendingPasswordChange: true });
+    const body = c.req.valid('json');
+    const keys: ThrottleKey[] = [{ kind: 'account', value: user.id }];
+    await refuseIfThrottled(keys);
+    const stored = await findUserForLogin(deps.sql, user.id);
+    if (!stored || !(await verifyPassword(stored.passwordHash, body.currentPassword))) {
+      await recordFailure(deps, keys);
+      throw new ApiError(400, 'wrong_password', { fields: { currentPassword: 'field.invalid' } });
+    }
+    if (body.newPassword === body.currentPassword) throw new ApiError(400, 'validation', { fields: { newPassword: 'field.password_same' } });
+    const passwordHash = await hashPassword(body.newPassword);
+    await deps.sql.begin(async (sql) => {
+      await sql`
+        update users set password_hash = ${passwordHash}, must_change_password = false, password_expires_at = null
+        where id = ${user.id}`;
+      await invalidateUserSessions(sql, user.id, session.id);
+    });
+    await clearFailures(deps, keys[0]!);
+    return c.json({ user: (await getUser(deps.sql, user.id))! }, 200);
+  });
+
+  async function refuseIfThrottled(keys: ThrottleKey[]) {
+    const waitMs = await blockedFor(deps, keys);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw new ApiError(429, 'too_many_attempts', { vars: { minutes: Math.ceil(seconds / 60) }, headers: { 'Retry-After': String(seconds) } });
+    }
+  }
+
+  function setSessionCookie(c: Context<ApiEnv>, token: string) {
+    setCookie(c, SESSION_COOKIE, token, {
+      httpOnly: true,
+      secure: deps.config.secureCookies,
+      sameSite: 'Lax',
+      path: '/',
+      maxAge: Math.floor(deps.config.session.maxMs / 1000)
+    });
+  }
+
+  return app;
+}
+
+function publicUser(u: User): User {
+  return {
+    id: u.id,
+    name: u.name,
+    mobile: u.mobile,
+    email: u.email,
+    role: u.role,
+    officeId: u.officeId,
+    lang: u.lang,
+    mustChangePassword: u.mustChangePassword
+  };
+}

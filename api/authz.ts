@@ -1,0 +1,67 @@
+// Who may do what, in one place. Routes ask `can(actor, permission)` for what a role may do at all and
+// `covers(actor, office)` for whether a record lies within the actor's jurisdiction (DESIGN §3). Later features add
+// permissions here rather than checking roles inline.
+export const roles = ['citizen', 'operator', 'eo', 'bdo', 'sdo', 'dm', 'admin'] as const;
+export type Role = (typeof roles)[number];
+export const staffRoles = ['operator', 'eo', 'bdo', 'sdo', 'dm'] as const satisfies readonly Role[];
+export type StaffRole = (typeof staffRoles)[number];
+
+export type OfficeKind = 'district' | 'subdivision' | 'block' | 'kiosk' | 'csc';
+
+/** The kinds of office each role is posted to; citizens and the administrator have none. */
+export const officeKindsFor: Record<Role, readonly OfficeKind[]> = {
+  citizen: [],
+  operator: ['kiosk', 'csc'],
+  eo: ['block'],
+  bdo: ['block'],
+  sdo: ['subdivision'],
+  dm: ['district'],
+  admin: []
+};
+
+const grants = {
+  'staff:create': ['admin'],
+  'staff:list': ['admin'],
+  'offices:list': ['citizen', 'operator', 'eo', 'bdo', 'sdo', 'dm', 'admin']
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof grants;
+
+export interface Actor {
+  id: string;
+  role: Role;
+  officeId: string | null;
+}
+
+/** An office and where it sits, as stored in the offices table. */
+export interface OfficePlace {
+  id: string;
+  kind: OfficeKind;
+  subdivisionId: string | null;
+  districtId: string;
+}
+
+export function can(actor: Actor, permission: Permission): boolean {
+  return (grants[permission] as readonly Role[]).includes(actor.role);
+}
+
+/**
+ * Whether a record held at `place` (an application's block, say) is within the actor's jurisdiction, given the
+ * actor's own office. Citizens and operators have no jurisdiction: they see what they filed, checked elsewhere.
+ */
+export function covers(actor: Actor, actorOffice: OfficePlace | null, place: OfficePlace): boolean {
+  switch (actor.role) {
+    case 'admin':
+      return true;
+    case 'dm':
+      return actorOffice !== null && place.districtId === actorOffice.id;
+    case 'sdo':
+      return actorOffice !== null && place.subdivisionId === actorOffice.id;
+    case 'bdo':
+    case 'eo':
+      return actorOffice !== null && place.id === actorOffice.id;
+    case 'citizen':
+    case 'operator':
+      return false;
+  }
+}

@@ -1,0 +1,53 @@
+// One postgres.js client for the whole process: a real PostgreSQL when DATABASE_URL is set, otherwise the embedded
+// PGlite served on a loopback port by pglite-socket. Both are reached with the same driver and the same SQL.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql;
+/** Either the pool or a transaction: for functions that must also run inside `sql.begin`. */
+export type Queryable = postgres.Sql | postgres.TransactionSql;
+
+// Columns come back camelCased (office_id → officeId), so rows map straight onto the interfaces at the boundary.
+const common = { transform: postgres.camel, onnotice: () => {} } as const;
+
+export interface Database {
+  sql: Sql;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; max?: number }): Promise<Database> {
+  if (opts.databaseUrl) {
+    const sql = postgres(opts.databaseUrl, { ...common, max: opts.max ?? 10 });
+    return { sql, embedded: false, close: () => sql.end({ timeout: 5 }) };
+  }
+  return openEmbedded(join(opts.dataDir, 'pg'));
+}
+
+async function openEmbedded(dir: string): Promise<Database> {
+  // Loaded lazily so a deployment on real PostgreSQL never loads the WebAssembly build.
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  mkdirSync(dir, { recursive: true });
+  const db = await PGlite.create(dir);
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
+  await server.start();
+  const [host, port] = splitHostPort(server.getServerConn());
+  // PGlite has one backend session: queries are serialised, so one connection is all there is to use.
+  const sql = postgres({ ...common, host, port, user: 'postgres', database: 'postgres', max: 1 });
+  return {
+    sql,
+    embedded: true,
+    async close() {
+      await sql.end({ timeout: 5 });
+      await server.stop();
+      await db.close();
+    }
+  };
+}
+
+function splitHostPort(conn: string): [string, number] {
+  const i = conn.lastIndexOf(':');
+  return [conn.slice(0, i), Number(conn.slice(i + 1))];
+}

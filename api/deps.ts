@@ -1,0 +1,21 @@
+// Everything a handler needs from the outside world, made once by the composition root (server.ts). Tests build
+// their own, with a clock they can move and local gateway servers, instead of monkey-patching modules.
+import type { Config } from './config.ts';
+import type { Sql } from './db/connect.ts';
+import type { Logger } from './log.ts';
+import type { Mailer, SmsSender } from './notify/channels.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface Deps {
+  config: Config;
+  sql: Sql;
+  clock: Clock;
+  log: Logger;
+  sms: SmsSender;
+  mail: Mailer;
+}

@@ -1,0 +1,11 @@
+import type { Lang } from '../../i18n/index.ts';
+import type { Session } from '../auth/session.ts';
+import type { User } from '../users/user.ts';
+
+/** What middleware puts on every request's context. */
+export interface ApiEnv {
+  Variables: {
+    lang: Lang;
+    auth: { user: User; session: Session } | null;
+  };
+}

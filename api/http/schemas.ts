@@ -1,0 +1,69 @@
+// Field schemas shared by the request schemas. Their messages are catalogue keys ("field.mobile"), translated into
+// the caller's language when the error is answered (see errors.ts); the same schemas generate the OpenAPI document.
+import { z } from '@hono/zod-openapi';
+import { toE164IndianMobile } from '../users/mobile.ts';
+
+// Anything a schema does not word itself: a missing field is "required", anything else "not valid".
+z.config({ customError: (issue) => (issue.input === undefined ? 'field.required' : 'field.invalid') });
+
+export const personName = z
+  .string()
+  .trim()
+  .min(2, 'field.name')
+  .max(100, 'field.name')
+  .openapi({ example: 'Anjali Mondal' });
+
+export const indianMobile = z
+  .string()
+  .max(20, 'field.mobile')
+  .refine((v) => toE164IndianMobile(v) !== null, 'field.mobile')
+  .openapi({ description: 'Indian mobile number in any common form; stored as E.164', example: '98300 12345' });
+
+export const optionalEmail = z
+  .email('field.email')
+  .max(254, 'field.email')
+  .optional()
+  .openapi({ example: 'anjali@example.com' });
+
+export const newPassword = z.string().min(10, 'field.password_length').max(128, 'field.password_length');
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'validation' }),
+      message: z.string().openapi({ example: 'Some answers need correcting.' }),
+      fields: z.record(z.string(), z.string()).optional().openapi({ example: { mobile: 'Enter a 10-digit Indian mobile number.' } })
+    })
+  })
+  .openapi('Error');
+
+export const userSchema = z
+  .object({
+    id: z.string().openapi({ example: 'WB48213377' }),
+    name: z.string(),
+    mobile: z.string().openapi({ example: '+919830012345' }),
+    email: z.string().nullable(),
+    role: z.enum(['citizen', 'operator', 'eo', 'bdo', 'sdo', 'dm', 'admin']),
+    officeId: z.string().nullable(),
+    lang: z.enum(['bn', 'en', 'hi']),
+    mustChangePassword: z.boolean()
+  })
+  .openapi('User');
+
+/** The error responses every JSON route can give, for the OpenAPI document. */
+export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 429)[]) {
+  return Object.fromEntries(
+    statuses.map((s) => [s, { description: errorDescriptions[s], content: { 'application/json': { schema: errorSchema } } }])
+  );
+}
+
+const errorDescriptions = {
+  400: 'Bad input; `fields` names each field to correct',
+  401: 'Not logged in, or wrong credentials',
+  403: 'Not allowed',
+  404: 'Not found',
+  409: 'Conflicts with existing data',
+  413: 'Body too large',
+  415: 'Body is not JSON',
+  429: 'Too many attempts; see Retry-After'
+} as const;

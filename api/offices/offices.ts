@@ -1,0 +1,25 @@
+import type { OfficeKind, OfficePlace } from '../authz.ts';
+import type { Sql } from '../db/connect.ts';
+
+export interface Office extends OfficePlace {
+  code: string;
+  nameEn: string;
+  nameBn: string;
+  parentId: string | null;
+}
+
+export async function listOffices(sql: Sql): Promise<Office[]> {
+  return sql<Office[]>`
+    select id, kind, code, name_en, name_bn, parent_id, subdivision_id, district_id
+    from offices
+    order by district_id, subdivision_id nulls first, kind, code`;
+}
+
+export async function getOffice(sql: Sql, id: string): Promise<Office | null> {
+  const [row] = await sql<Office[]>`
+    select id, kind, code, name_en, name_bn, parent_id, subdivision_id, district_id
+    from offices where id = ${id}`;
+  return row ?? null;
+}
+
+export type { OfficeKind };

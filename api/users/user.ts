@@ -1,0 +1,94 @@
+import { randomInt } from 'node:crypto';
+import type { Lang } from '../../i18n/index.ts';
+import type { Role } from '../authz.ts';
+import type { Sql } from '../db/connect.ts';
+import { ApiError } from '../http/errors.ts';
+import { toE164IndianMobile } from './mobile.ts';
+
+export async function getUser(sql: Sql, id: string): Promise<User | null> {
+  const [row] = await sql<User[]>`select ${sql(columns)} from users where id = ${id}`;
+  return row ?? null;
+}
+
+/**
+ * Finds the account a login names: a user ID (any case), an email, or a mobile number written any common way.
+ * Returns the password hash too, for the caller to verify.
+ */
+export async function findUserForLogin(sql: Sql, login: string): Promise<(User & LoginFields) | null> {
+  const text = login.trim();
+  const mobile = toE164IndianMobile(text);
+  const rows = text.includes('@')
+    ? await sql<(User & LoginFields)[]>`select ${sql(columns)}, ${sql(loginColumns)} from users where email = ${text.toLowerCase()}`
+    : mobile
+      ? await sql<(User & LoginFields)[]>`select ${sql(columns)}, ${sql(loginColumns)} from users where mobile = ${mobile}`
+      : await sql<(User & LoginFields)[]>`select ${sql(columns)}, ${sql(loginColumns)} from users where lower(id) = ${text.toLowerCase()}`;
+  return rows[0] ?? null;
+}
+
+/**
+ * Creates an account with a generated user ID ("WB" and 8 digits, easy to read out and to type on a keypad).
+ * A duplicate mobile or email is an expected outcome, answered as a field error.
+ */
+export async function createUser(sql: Sql, input: NewUser): Promise<User> {
+  for (let attempt = 0; ; attempt++) {
+    const id = input.id ?? `WB${randomInt(10_000_000, 100_000_000)}`;
+    try {
+      const [row] = await sql<User[]>`
+        insert into users (id, name, mobile, email, role, office_id, lang, password_hash,
+                           must_change_password, password_expires_at, created_by)
+        values (${id}, ${input.name}, ${input.mobile}, ${input.email}, ${input.role}, ${input.officeId},
+                ${input.lang}, ${input.passwordHash}, ${input.mustChangePassword}, ${input.passwordExpiresAt},
+                ${input.createdBy})
+        returning ${sql(columns)}`;
+      return row!;
+    } catch (err) {
+      const constraint = (err as { constraint_name?: string }).constraint_name;
+      if (constraint === 'users_mobile_key') throw new ApiError(409, 'mobile_taken', { fields: { mobile: 'field.mobile_taken' } });
+      if (constraint === 'users_email_key') throw new ApiError(409, 'email_taken', { fields: { email: 'field.email_taken' } });
+      // A clash on the random ID is rare (1 in 90 million per account); try another.
+      if (constraint === 'users_pkey' && !input.id && attempt < 5) continue;
+      throw err;
+    }
+  }
+}
+
+export async function listStaff(sql: Sql): Promise<(User & { officeName: string | null })[]> {
+  return sql<(User & { officeName: string | null })[]>`
+    select ${sql(columns.map((c) => 'u.' + c))}, o.name_en as "officeName"
+    from users u left join offices o on o.id = u.office_id
+    where u.role not in ('citizen')
+    order by u.role, o.name_en, u.name`;
+}
+
+const columns = ['id', 'name', 'mobile', 'email', 'role', 'office_id', 'lang', 'must_change_password'];
+const loginColumns = ['password_hash', 'password_expires_at'];
+
+export interface User {
+  id: string;
+  name: string;
+  mobile: string;
+  email: string | null;
+  role: Role;
+  officeId: string | null;
+  lang: Lang;
+  mustChangePassword: boolean;
+}
+
+interface LoginFields {
+  passwordHash: string;
+  passwordExpiresAt: Date | null;
+}
+
+export interface NewUser {
+  id?: string;
+  name: string;
+  mobile: string;
+  email: string | null;
+  role: Role;
+  officeId: string | null;
+  lang: Lang;
+  passwordHash: string;
+  mustChangePassword: boolean;
+  passwordExpiresAt: Date | null;
+  createdBy: string | null;
+}

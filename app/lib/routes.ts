@@ -1,0 +1,9 @@
+// Page paths in one place, so a renamed page is one edit.
+export const routes = {
+  home: '/',
+  register: '/register',
+  login: '/login',
+  dashboard: '/dashboard',
+  password: '/password',
+  devInbox: '/dev/inbox'
+} as const;

@@ -1,0 +1,122 @@
+// The composition root (DESIGN §2): reads the configuration, opens the database, runs migrations, builds the one
+// `deps` object, and serves the PWA, /api and /sms on one port. /api and /sms go straight to Hono's request
+// listener; only the rest reaches SvelteKit's handler, so the API never pays for SvelteKit's router.
+import { getRequestListener } from '@hono/node-server';
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createApi } from './api/app.ts';
+import { loadConfig, type Config } from './api/config.ts';
+import { openDatabase } from './api/db/connect.ts';
+import { migrate } from './api/db/migrate.ts';
+import { type Clock, type Deps, systemClock } from './api/deps.ts';
+import { createConsoleMailer } from './api/dev/messages.ts';
+import { createLogger, type Logger } from './api/log.ts';
+import { seedDemoUsers } from './api/users/demo.ts';
+import { createSmsApp } from './sms/app.ts';
+import { createConsoleSms } from './sms/providers/console.ts';
+
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface Runtime {
+  deps: Deps;
+  demoUsers: string[];
+  /** Routes /api and /sms; calls `next` for everything else. */
+  route(req: IncomingMessage, res: ServerResponse, next: () => void): void;
+  close(): Promise<void>;
+}
+
+export async function createRuntime(config: Config, overrides: { clock?: Clock; log?: Logger } = {}): Promise<Runtime> {
+  const log = overrides.log ?? createLogger(config.logLevel);
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await migrate(db.sql);
+    if (applied.length) log.info('migrated', { applied: applied.join(',') });
+    const record = !config.production;
+    const deps: Deps = {
+      config,
+      sql: db.sql,
+      clock: overrides.clock ?? systemClock,
+      log,
+      sms: createConsoleSms(db.sql, log, record),
+      mail: createConsoleMailer(db.sql, record)
+    };
+    const demoUsers = config.demoSeed ? await seedDemoUsers(deps) : [];
+    const api: Listener = getRequestListener(createApi(deps).fetch);
+    const sms: Listener = getRequestListener(createSmsApp(deps).fetch);
+    return {
+      deps,
+      demoUsers,
+      route(req, res, next) {
+        const url = req.url ?? '/';
+        if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) return api(req, res);
+        if (url === '/sms' || url.startsWith('/sms/') || url.startsWith('/sms?')) return sms(req, res);
+        next();
+      },
+      close: () => db.close()
+    };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
+
+const pageHeaders = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(self), geolocation=(self), microphone=()',
+  'Cross-Origin-Opener-Policy': 'same-origin'
+};
+
+async function main() {
+  const config = loadConfig();
+  // adapter-node reads these when its handler is imported; without ORIGIN it assumes https and refuses form posts.
+  process.env.ORIGIN ??= config.origin;
+  process.env.BODY_SIZE_LIMIT ??= String(config.bodySizeLimit);
+  const handlerPath = join(import.meta.dirname, 'build', 'handler.js');
+  if (!existsSync(handlerPath)) throw new Error('No build found: run `npm run build` (npm start does it for you).');
+  const { handler } = (await import(pathToFileURL(handlerPath).href)) as { handler: (req: IncomingMessage, res: ServerResponse, next: () => void) => void };
+
+  const runtime = await createRuntime(config);
+  const { log } = runtime.deps;
+  const server = createServer((req, res) =>
+    runtime.route(req, res, () => {
+      // Prerendered pages are served as static files, which SvelteKit's hooks never see; their CSP is in a meta tag.
+      for (const [name, value] of Object.entries(pageHeaders)) res.setHeader(name, value);
+      handler(req, res, () => {
+        res.statusCode = 404;
+        res.end('Not found');
+      });
+    })
+  );
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  log.info('listening', { url: config.origin, database: config.databaseUrl ? 'postgresql' : 'embedded', production: config.production });
+  if (runtime.demoUsers.length) {
+    console.log(`\nDemo accounts (password "${config.demoPassword}"):\n  ${runtime.demoUsers.join('\n  ')}\nOpen ${config.origin}\n`);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    // Whatever happens below, the process is gone within 5 s.
+    setTimeout(() => process.exit(1), 4_500).unref();
+    server.close();
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 2_000).unref();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createLogger } from '../../api/log.ts';
+import { Client } from '../support/client.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+let server: TestServer;
+const logLines: string[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({}, { log: createLogger('info', (line) => logLines.push(line)) });
+});
+afterAll(() => server.close());
+
+describe('health and the OpenAPI document', () => {
+  test('health reports the database', async () => {
+    const res = await new Client(server.url).get('/api/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok', db: 'ok' });
+  });
+
+  test('the OpenAPI document is generated from the request schemas', async () => {
+    const res = await new Client(server.url).get('/api/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toMatch(/^3\./);
+    for (const path of ['/api/health', '/api/auth/register', '/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/auth/password', '/api/users', '/api/offices']) {
+      expect(Object.keys(res.body.paths)).toContain(path);
+    }
+    // The register schema's constraints appear in the document, so it cannot drift from what is enforced.
+    const schema = res.body.paths['/api/auth/register'].post.requestBody.content['application/json'].schema;
+    expect(schema.required).toEqual(expect.arrayContaining(['name', 'mobile']));
+    expect(schema.properties.name.maxLength).toBe(100);
+  });
+});
+
+describe('bad requests get a 4xx in the one error shape, never a 500', () => {
+  const client = () => new Client(server.url, 'bn');
+
+  test('malformed JSON', async () => {
+    const res = await client().request('POST', '/api/auth/login', { body: '{"login": "x", ', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('malformed_json');
+    expect(res.body.error.message).toBe('অনুরোধের বিষয়বস্তু সঠিক JSON নয়।');
+  });
+
+  test('JSON that is not an object', async () => {
+    for (const body of ['[]', '"text"', '42', 'null']) {
+      const res = await client().request('POST', '/api/auth/register', { body, headers: { 'content-type': 'application/json' } });
+      expect(res.status, body).toBe(400);
+      expect(res.body.error.code).toBe('validation');
+    }
+  });
+
+  test('wrong field types name the fields', async () => {
+    const res = await client().post('/api/auth/register', { name: 42, mobile: ['9830012345'], email: false });
+    expect(res.status).toBe(400);
+    expect(Object.keys(res.body.error.fields).sort()).toEqual(['email', 'mobile', 'name']);
+  });
+
+  test('wrong content type', async () => {
+    const res = await client().request('POST', '/api/auth/login', {
+      body: 'login=x&password=y',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.origin }
+    });
+    expect(res.status).toBe(415);
+    expect(res.body.error.code).toBe('unsupported_media_type');
+  });
+
+  test('oversized body', async () => {
+    const res = await client().post('/api/auth/register', { name: 'x'.repeat(600 * 1024), mobile: '9830012345' });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('payload_too_large');
+  });
+
+  test('unknown route and unknown method', async () => {
+    const missing = await client().get('/api/no/such/thing');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toEqual({ code: 'not_found', message: 'এটি খুঁজে পাওয়া গেল না।' });
+    const wrongMethod = await client().request('DELETE', '/api/auth/me', { headers: { origin: server.origin } });
+    expect(wrongMethod.status).toBe(404);
+    expect(wrongMethod.body.error.code).toBe('not_found');
+  });
+
+  test('every JSON route survives hostile bodies', async () => {
+    const doc = (await client().get('/api/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const posts = Object.entries(doc.paths).filter(([, ops]) => 'post' in ops).map(([p]) => p);
+    const bodies = ['', '{', '{}', '[]', 'null', '{"__proto__":{"x":1}}', JSON.stringify({ name: '\u0000', mobile: '\ud800', login: {}, password: [] })];
+    for (const path of posts) {
+      for (const body of bodies) {
+        const res = await client().request('POST', path, { body, headers: { 'content-type': 'application/json' } });
+        expect(res.status, `${path} ${body}`).toBeGreaterThanOrEqual(200);
+        expect(res.status, `${path} ${body}`).toBeLessThan(500);
+        if (res.status >= 400) expect(typeof res.body.error.message).toBe('string');
+      }
+    }
+  });
+});
+
+describe('headers and logs', () => {
+  test('security headers are set on API responses', async () => {
+    const res = await new Client(server.url).get('/api/health');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
+  test('request logs are structured and carry no personal data', async () => {
+    const mobile = '9830055501';
+    await new Client(server.url).post('/api/auth/register', { name: 'Log Check Person', mobile, email: 'log.check@example.com' });
+    await new Client(server.url).post('/api/auth/login', { login: mobile, password: 'wrong-password-1' });
+    const lines = logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const requests = lines.filter((l) => l.event === 'request');
+    expect(requests.some((l) => l.route === '/api/auth/register' && l.status === 201)).toBe(true);
+    const all = logLines.join('\n');
+    for (const secret of [mobile, 'Log Check Person', 'log.check@example.com', 'wrong-password-1']) expect(all).not.toContain(secret);
+  });
+});

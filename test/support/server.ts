@@ -1,0 +1,85 @@
+// Starts the real composition root on a random port against a fresh database: a new PGlite directory, or a new
+// database on the real PostgreSQL server (TEST_DATABASE_URL, default the local trust-auth server), dropped after.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { loadConfig } from '../../api/config.ts';
+import type { Clock } from '../../api/deps.ts';
+import { createLogger, type Logger } from '../../api/log.ts';
+import { createRuntime, type Runtime } from '../../server.ts';
+
+export const backend = (process.env.TEST_BACKEND ?? 'pglite') as 'pglite' | 'postgres';
+const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A clock the test moves by hand. */
+export class TestClock implements Clock {
+  constructor(private t = Date.parse('2026-11-27T05:00:00Z')) {}
+  now() {
+    return new Date(this.t);
+  }
+  advance(ms: number) {
+    this.t += ms;
+  }
+}
+
+export interface TestServer {
+  url: string;
+  origin: string;
+  clock: TestClock;
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `orc_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = '/' + name;
+  return {
+    url: url.toString(),
+    async drop() {
+      const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      await a.unsafe(`drop database if exists ${name} with (force)`);
+      await a.end();
+    }
+  };
+}
+
+export async function startTestServer(env: Record<string, string> = {}, opts: { log?: Logger } = {}): Promise<TestServer> {
+  let runtime: Runtime | undefined;
+  const http = createServer((req, res) =>
+    runtime!.route(req, res, () => {
+      res.statusCode = 404;
+      res.end();
+    })
+  );
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const port = (http.address() as AddressInfo).port;
+  const origin = `http://localhost:${port}`;
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'orc-test-'));
+  const db = backend === 'postgres' ? await createTestDatabase() : null;
+  const clock = new TestClock();
+  runtime = await createRuntime(
+    loadConfig({ NODE_ENV: 'test', PORT: String(port), ORIGIN: origin, DATA_DIR: dataDir, DATABASE_URL: db?.url, LOG_LEVEL: 'silent', ...env }),
+    { clock, log: opts.log ?? createLogger('silent') }
+  );
+  return {
+    url: `http://127.0.0.1:${port}`,
+    origin,
+    clock,
+    runtime,
+    async close() {
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+      await runtime!.close();
+      await db?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+}

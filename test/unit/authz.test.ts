@@ -1,0 +1,52 @@
+import { describe, expect, test } from 'vitest';
+import { can, covers, officeKindsFor, roles, type Actor, type OfficePlace, type Role } from '../../api/authz.ts';
+
+const district: OfficePlace = { id: 'n24pgs', kind: 'district', subdivisionId: null, districtId: 'n24pgs' };
+const barasatSadar: OfficePlace = { id: 'n24pgs/barasat-sadar', kind: 'subdivision', subdivisionId: 'n24pgs/barasat-sadar', districtId: 'n24pgs' };
+const barasatI: OfficePlace = { id: 'n24pgs/barasat-sadar/barasat-i', kind: 'block', subdivisionId: 'n24pgs/barasat-sadar', districtId: 'n24pgs' };
+const amdanga: OfficePlace = { id: 'n24pgs/barasat-sadar/amdanga', kind: 'block', subdivisionId: 'n24pgs/barasat-sadar', districtId: 'n24pgs' };
+const baduria: OfficePlace = { id: 'n24pgs/basirhat/baduria', kind: 'block', subdivisionId: 'n24pgs/basirhat', districtId: 'n24pgs' };
+const otherDistrictBlock: OfficePlace = { id: 'nadia/sadar/krishnagar-i', kind: 'block', subdivisionId: 'nadia/sadar', districtId: 'nadia' };
+
+const postings: Record<Role, OfficePlace | null> = { citizen: null, operator: null, eo: barasatI, bdo: barasatI, sdo: barasatSadar, dm: district, admin: null };
+const actor = (role: Role): Actor => ({ id: 'demo-' + role, role, officeId: postings[role]?.id ?? null });
+
+describe('jurisdiction (DESIGN §3)', () => {
+  const table: [Role, OfficePlace, boolean][] = [
+    ['bdo', barasatI, true],
+    ['bdo', amdanga, false],
+    ['eo', barasatI, true],
+    ['eo', baduria, false],
+    ['sdo', barasatI, true],
+    ['sdo', amdanga, true],
+    ['sdo', baduria, false],
+    ['dm', baduria, true],
+    ['dm', otherDistrictBlock, false],
+    ['admin', otherDistrictBlock, true],
+    ['citizen', barasatI, false],
+    ['operator', barasatI, false]
+  ];
+  test.each(table)('%s covers %o: %s', (role, place, expected) => {
+    expect(covers(actor(role), postings[role], place)).toBe(expected);
+  });
+
+  test('an officer whose office is unknown covers nothing', () => {
+    for (const role of ['bdo', 'eo', 'sdo', 'dm'] as const) expect(covers(actor(role), null, barasatI)).toBe(false);
+  });
+});
+
+describe('permissions', () => {
+  test('only the administrator manages staff', () => {
+    for (const role of roles) {
+      expect(can(actor(role), 'staff:create')).toBe(role === 'admin');
+      expect(can(actor(role), 'staff:list')).toBe(role === 'admin');
+    }
+  });
+
+  test('officers and operators are posted to the right kind of office; citizens and admins to none', () => {
+    expect(officeKindsFor.operator).toEqual(['kiosk', 'csc']);
+    expect(officeKindsFor.bdo).toEqual(['block']);
+    expect(officeKindsFor.citizen).toEqual([]);
+    expect(officeKindsFor.admin).toEqual([]);
+  });
+});

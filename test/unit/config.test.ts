@@ -1,0 +1,21 @@
+import { describe, expect, test } from 'vitest';
+import { loadConfig } from '../../api/config.ts';
+
+describe('configuration', () => {
+  test('defaults give a working development server on port 3000 with the embedded database', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ production: false, port: 3000, origin: 'http://localhost:3000', secureCookies: false, databaseUrl: undefined, demoSeed: true, defaultLang: 'bn' });
+    expect(c.dataDir).toMatch(/data$/);
+  });
+
+  test('production never seeds demo accounts; an https origin makes cookies Secure', () => {
+    const c = loadConfig({ NODE_ENV: 'production', ORIGIN: 'https://edistrict.example.gov.in', PORT: '8080' });
+    expect(c).toMatchObject({ production: true, demoSeed: false, secureCookies: true, port: 8080 });
+  });
+
+  test('empty values mean unset, and a bad value names the setting', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).databaseUrl).toBeUndefined();
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DEFAULT_LANG: 'fr' })).toThrow(/DEFAULT_LANG/);
+  });
+});
