@@ -91,7 +91,10 @@ async function main() {
       });
     })
   );
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject); // a port in use ends the start with a clear message, not a hang
+    server.listen(config.port, config.host, resolve);
+  });
   log.info('listening', { url: config.origin, database: config.databaseUrl ? 'postgresql' : 'embedded', production: config.production });
   if (runtime.demoUsers.length) {
     console.log(`\nDemo accounts (password "${config.demoPassword}"):\n  ${runtime.demoUsers.join('\n  ')}\nOpen ${config.origin}\n`);
@@ -116,7 +119,7 @@ async function main() {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
+    console.error('Could not start:', err instanceof Error ? err.message : err);
     process.exit(1);
   });
 }

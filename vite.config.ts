@@ -27,6 +27,9 @@ export default defineConfig({
     sveltekit(),
     SvelteKitPWA({
       strategies: 'generateSW',
+      // Absolute, because SvelteKit's relative asset paths would register /dev/sw.js from /dev/inbox.
+      base: '/',
+      scope: '/',
       registerType: 'autoUpdate',
       injectRegister: false,
       manifest: {

@@ -1,0 +1,40 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// Debian's Chromium: Playwright cannot download its own browsers here.
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const postgresAdmin = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const e2eDatabase = Object.assign(new URL(postgresAdmin), { pathname: '/orc_e2e' }).toString();
+
+// The phone the citizens of DESIGN §1 carry: a 360 px wide Android screen, touch, slow-ish CPU.
+const phone = { ...devices['Galaxy S9+'], viewport: { width: 360, height: 740 }, defaultBrowserType: 'chromium' as const };
+
+const server = (port: number, env: Record<string, string>, before = '') => ({
+  command: `${before}node --import tsx server.ts`,
+  url: `http://localhost:${port}/api/health`,
+  reuseExistingServer: false,
+  timeout: 120_000,
+  stdout: 'ignore' as const,
+  stderr: 'pipe' as const,
+  env: { NODE_ENV: 'development', PORT: String(port), ORIGIN: `http://localhost:${port}`, LOG_LEVEL: 'warn', ...env }
+});
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  timeout: 90_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: { launchOptions: { executablePath, args: chromiumArgs }, trace: 'off', locale: 'en-IN' },
+  projects: [
+    { name: 'embedded', testIgnore: /server-process/, use: { ...phone, baseURL: 'http://localhost:4173' } },
+    { name: 'postgres', testIgnore: /server-process/, use: { ...phone, baseURL: 'http://localhost:4174' } },
+    { name: 'process', testMatch: /server-process/ }
+  ],
+  webServer: [
+    server(4173, { DATA_DIR: 'data/e2e' }, 'rm -rf data/e2e && '),
+    server(4174, { DATABASE_URL: e2eDatabase, DATA_DIR: 'data/e2e-pg' }, `npx tsx test/support/recreate-database.ts ${e2eDatabase} && `)
+  ]
+});
