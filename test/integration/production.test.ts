@@ -19,8 +19,8 @@ describe('production mode', () => {
     expect(reg.status).toBe(201);
     const res = await new Client(server.url).get('/api/dev/outbox');
     expect(res.status).toBe(404);
-    const [{ count }] = await server.runtime.deps.sql<{ count: number }[]>`select count(*)::int as count from dev_messages`;
-    expect(count).toBe(0);
+    const [row] = await server.runtime.deps.sql<{ count: number }[]>`select count(*)::int as count from dev_messages`;
+    expect(row?.count).toBe(0);
   });
 
   test('behind https the session cookie is Secure and HSTS is sent', async () => {

@@ -1,0 +1,36 @@
+// DESIGN §2: dependencies point one way. api/ knows nothing of the PWA or the gateways; sms/ may use api/'s domain.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, test } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : /\.(ts|js|svelte)$/.test(name) ? [path] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)].map((m) => {
+    const spec = m[1]!;
+    return spec.startsWith('.') ? relative(root, resolve(file, '..', spec)) : spec;
+  });
+}
+
+describe('dependency direction', () => {
+  test.each([
+    ['api', ['app/', 'sms/', '$app', '$lib', 'svelte']],
+    ['sms', ['app/', '$app', '$lib', 'svelte']],
+    ['i18n', ['app/', 'api/', 'sms/']]
+  ])('%s/ imports nothing from %j', (dir, forbidden) => {
+    const offending = sourceFiles(join(root, dir)).flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => forbidden.some((f) => spec === f || spec.startsWith(f)))
+        .map((spec) => `${relative(root, file)} → ${spec}`)
+    );
+    expect(offending).toEqual([]);
+  });
+});
