@@ -2,22 +2,40 @@
 // `deps` object, and serves the PWA, /api and /sms on one port. /api and /sms go straight to Hono's request
 // listener; only the rest reaches SvelteKit's handler, so the API never pays for SvelteKit's router.
 import { getRequestListener } from '@hono/node-server';
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApi } from './api/app.ts';
+import { deriveAadhaarKeys } from './api/applications/aadhaar.ts';
 import { loadConfig, type Config } from './api/config.ts';
 import { openDatabase } from './api/db/connect.ts';
 import { migrate } from './api/db/migrate.ts';
 import { type Clock, type Deps, systemClock } from './api/deps.ts';
 import { createConsoleMailer } from './api/dev/messages.ts';
 import { createLogger, type Logger } from './api/log.ts';
+import { startDispatcher } from './api/notify/outbox.ts';
+import { createLocalStorage } from './api/storage/storage.ts';
 import { seedDemoUsers } from './api/users/demo.ts';
 import { createSmsApp } from './sms/app.ts';
 import { createConsoleSms } from './sms/providers/console.ts';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Outside production a missing secret is generated once and kept under DATA_DIR, so a developer needs no setup and
+ * restarts keep reading old data. Production must configure every secret: starting without one is refused.
+ */
+function developmentSecret(config: Config, name: string): Buffer {
+  if (config.production) throw new Error(`${name.replace('.key', '').toUpperCase()}_KEY must be set in production (see .env.example).`);
+  const path = join(config.dataDir, 'secrets', name);
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600 });
+  }
+  return Buffer.from(readFileSync(path, 'utf8').trim(), 'hex');
+}
 
 export interface Runtime {
   deps: Deps;
@@ -27,7 +45,8 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function createRuntime(config: Config, overrides: { clock?: Clock; log?: Logger } = {}): Promise<Runtime> {
+/** `dispatchIntervalMs: 0` leaves the outbox to the caller (tests that dispatch by hand). */
+export async function createRuntime(config: Config, overrides: { clock?: Clock; log?: Logger; dispatchIntervalMs?: number } = {}): Promise<Runtime> {
   const log = overrides.log ?? createLogger(config.logLevel);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
@@ -40,9 +59,12 @@ export async function createRuntime(config: Config, overrides: { clock?: Clock; 
       clock: overrides.clock ?? systemClock,
       log,
       sms: createConsoleSms(db.sql, log, record),
-      mail: createConsoleMailer(db.sql, record)
+      mail: createConsoleMailer(db.sql, record),
+      storage: createLocalStorage(join(config.dataDir, 'files')),
+      aadhaarKeys: deriveAadhaarKeys(config.aadhaarKey ?? developmentSecret(config, 'aadhaar.key'))
     };
     const demoUsers = config.demoSeed ? await seedDemoUsers(deps) : [];
+    const dispatcher = overrides.dispatchIntervalMs === 0 ? null : startDispatcher(deps, overrides.dispatchIntervalMs);
     const api: Listener = getRequestListener(createApi(deps).fetch);
     const sms: Listener = getRequestListener(createSmsApp(deps).fetch);
     return {
@@ -54,7 +76,10 @@ export async function createRuntime(config: Config, overrides: { clock?: Clock; 
         if (url === '/sms' || url.startsWith('/sms/') || url.startsWith('/sms?')) return sms(req, res);
         next();
       },
-      close: () => db.close()
+      async close() {
+        await dispatcher?.stop();
+        await db.close();
+      }
     };
   } catch (err) {
     await db.close();
@@ -105,7 +130,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal });
-    // Whatever happens below, the process is gone within 5 s.
+    // Whatever happens below, the process is gone within 5 s; runtime.close() stops the workers, then the pool.
     setTimeout(() => process.exit(1), 4_500).unref();
     server.close();
     server.closeIdleConnections();

@@ -3,7 +3,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
+import { applicationRoutes } from './applications/routes.ts';
+import { trackRoutes } from './applications/track.ts';
 import { authRoutes } from './auth/routes.ts';
+import { documentRoutes } from './documents/routes.ts';
 import type { Deps } from './deps.ts';
 import { devRoutes } from './dev/routes.ts';
 import type { ApiEnv } from './http/env.ts';
@@ -31,16 +34,17 @@ export function createApi(deps: Deps) {
     })
   );
   app.use(crossSiteGuard(deps.config.origin));
-  app.use(
-    bodyLimit({
-      maxSize: deps.config.bodySizeLimit,
-      onError: () => {
-        // The rest of the body is never read, so the connection cannot be reused.
-        throw new ApiError(413, 'payload_too_large', { headers: { Connection: 'close' } });
-      }
-    })
-  );
-  app.use(jsonBodies());
+  // Uploads are multipart and larger; their route sets its own limit.
+  const isUpload = (path: string) => path === '/api/documents';
+  const jsonLimit = bodyLimit({
+    maxSize: deps.config.bodySizeLimit,
+    onError: () => {
+      // The rest of the body is never read, so the connection cannot be reused.
+      throw new ApiError(413, 'payload_too_large', { headers: { Connection: 'close' } });
+    }
+  });
+  app.use((c, next) => (isUpload(c.req.path) ? next() : jsonLimit(c, next)));
+  app.use(jsonBodies(isUpload));
   app.use(loadSession(deps));
 
   app.openapi(
@@ -67,6 +71,9 @@ export function createApi(deps: Deps) {
   app.route('/', authRoutes(deps));
   app.route('/', officeRoutes(deps));
   app.route('/', userRoutes(deps));
+  app.route('/', documentRoutes(deps));
+  app.route('/', applicationRoutes(deps));
+  app.route('/', trackRoutes(deps));
   if (!deps.config.production) app.route('/', devRoutes(deps));
 
   app.doc31('/openapi.json', {

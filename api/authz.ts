@@ -22,7 +22,8 @@ export const officeKindsFor: Record<Role, readonly OfficeKind[]> = {
 const grants = {
   'staff:create': ['admin'],
   'staff:list': ['admin'],
-  'offices:list': ['citizen', 'operator', 'eo', 'bdo', 'sdo', 'dm', 'admin']
+  'documents:upload': ['citizen', 'operator'],
+  'applications:submit': ['citizen', 'operator']
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof grants;
@@ -43,6 +44,30 @@ export interface OfficePlace {
 
 export function can(actor: Actor, permission: Permission): boolean {
   return (grants[permission] as readonly Role[]).includes(actor.role);
+}
+
+/** Who filed and for whom: what decides a citizen's or an operator's access to an application. */
+export interface ApplicationParties {
+  applicantId: string;
+  filedBy: string;
+}
+
+/**
+ * Whether the actor may read an application and its documents (DESIGN §3): a citizen those filed by or for them,
+ * an operator those they filed, an officer those in their jurisdiction. Enquiry Officers see only enquiries
+ * assigned to them, which arrive with the officers' workflow; until then, none.
+ */
+export function canReadApplication(actor: Actor, actorOffice: OfficePlace | null, app: ApplicationParties, place: OfficePlace): boolean {
+  switch (actor.role) {
+    case 'citizen':
+      return app.applicantId === actor.id || app.filedBy === actor.id;
+    case 'operator':
+      return app.filedBy === actor.id;
+    case 'eo':
+      return false;
+    default:
+      return covers(actor, actorOffice, place);
+  }
 }
 
 /**

@@ -26,7 +26,9 @@ const schema = z.object({
   DEMO_PASSWORD: z.string().min(8).default('demo-password'),
   SMS_PROVIDER: z.enum(['console']).default('console'),
   MAIL_PROVIDER: z.enum(['console']).default('console'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  AADHAAR_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)').optional(),
+  TRACK_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(30)
 });
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -67,7 +69,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoPassword: e.DEMO_PASSWORD,
     smsProvider: e.SMS_PROVIDER,
     mailProvider: e.MAIL_PROVIDER,
-    logLevel: e.LOG_LEVEL
+    logLevel: e.LOG_LEVEL,
+    aadhaarKey: e.AADHAAR_KEY ? Buffer.from(e.AADHAAR_KEY, 'hex') : undefined,
+    trackRequestsPerMinute: e.TRACK_REQUESTS_PER_MINUTE
   };
 }
 
@@ -90,4 +94,7 @@ export interface Config {
   smsProvider: 'console';
   mailProvider: 'console';
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Unset outside production: a development key is generated and kept under DATA_DIR (server.ts). */
+  aadhaarKey: Buffer | undefined;
+  trackRequestsPerMinute: number;
 }

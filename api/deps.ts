@@ -1,9 +1,11 @@
 // Everything a handler needs from the outside world, made once by the composition root (server.ts). Tests build
 // their own, with a clock they can move and local gateway servers, instead of monkey-patching modules.
+import type { AadhaarKeys } from './applications/aadhaar.ts';
 import type { Config } from './config.ts';
 import type { Sql } from './db/connect.ts';
 import type { Logger } from './log.ts';
 import type { Mailer, SmsSender } from './notify/channels.ts';
+import type { Storage } from './storage/storage.ts';
 
 export interface Clock {
   now(): Date;
@@ -18,4 +20,6 @@ export interface Deps {
   log: Logger;
   sms: SmsSender;
   mail: Mailer;
+  storage: Storage;
+  aadhaarKeys: AadhaarKeys;
 }

@@ -1,16 +1,18 @@
 // Field schemas shared by the request schemas. Their messages are catalogue keys ("field.mobile"), translated into
 // the caller's language when the error is answered (see errors.ts); the same schemas generate the OpenAPI document.
 import { z } from '@hono/zod-openapi';
-import { toE164IndianMobile } from '../users/mobile.ts';
+import { toE164IndianMobile } from '../../forms/mobile.ts';
+import '../../forms/zod.ts'; // the shared error wording: a missing field is "required", anything else "not valid"
 
-// Anything a schema does not word itself: a missing field is "required", anything else "not valid".
-z.config({ customError: (issue) => (issue.input === undefined ? 'field.required' : 'field.invalid') });
+/** No control characters: PostgreSQL refuses NUL in text, and no name or login needs the others. */
+export const noControlCharacters = (v: string) => !/[\u0000-\u001f\u007f]/.test(v);
 
 export const personName = z
   .string()
   .trim()
   .min(2, 'field.name')
   .max(100, 'field.name')
+  .refine(noControlCharacters, 'field.name')
   .openapi({ example: 'Anjali Mondal' });
 
 export const indianMobile = z

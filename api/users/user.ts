@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { Lang } from '../../i18n/index.ts';
 import type { Role } from '../authz.ts';
-import type { Sql } from '../db/connect.ts';
+import type { Queryable, Sql } from '../db/connect.ts';
 import { ApiError } from '../http/errors.ts';
-import { toE164IndianMobile } from './mobile.ts';
+import { toE164IndianMobile } from '../../forms/mobile.ts';
 
 export async function getUser(sql: Sql, id: string): Promise<User | null> {
   const [row] = await sql<User[]>`select ${sql(columns)} from users where id = ${id}`;
@@ -29,7 +29,7 @@ export async function findUserForLogin(sql: Sql, login: string): Promise<(User &
  * Creates an account with a generated user ID ("WB" and 8 digits, easy to read out and to type on a keypad).
  * A duplicate mobile or email is an expected outcome, answered as a field error.
  */
-export async function createUser(sql: Sql, input: NewUser): Promise<User> {
+export async function createUser(sql: Queryable, input: NewUser): Promise<User> {
   for (let attempt = 0; ; attempt++) {
     const id = input.id ?? `WB${randomInt(10_000_000, 100_000_000)}`;
     try {

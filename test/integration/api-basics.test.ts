@@ -83,7 +83,7 @@ describe('bad requests get a 4xx in the one error shape, never a 500', () => {
   test('every JSON route survives hostile bodies', async () => {
     const doc = (await client().get('/api/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
     const posts = Object.entries(doc.paths).filter(([, ops]) => 'post' in ops).map(([p]) => p);
-    const bodies = ['', '{', '{}', '[]', 'null', '{"__proto__":{"x":1}}', JSON.stringify({ name: '\u0000', mobile: '\ud800', login: {}, password: [] })];
+    const bodies = ['', '{', '{}', '[]', 'null', '{"__proto__":{"x":1}}', JSON.stringify({ name: '\u0000', mobile: '\ud800', login: {}, password: [] }), JSON.stringify({ name: 'Ra\u0000ni', mobile: '9830012345', login: 'WB\u0000', password: 'x\u0000y' })];
     for (const path of posts) {
       for (const body of bodies) {
         const res = await client().request('POST', path, { body, headers: { 'content-type': 'application/json' } });

@@ -4,7 +4,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ NODE_ENV: 'production', ORIGIN: 'https://edistrict.example.gov.in' });
+  server = await startTestServer({ NODE_ENV: 'production', ORIGIN: 'https://edistrict.example.gov.in', AADHAAR_KEY: 'ab'.repeat(32) });
 });
 afterAll(() => server.close());
 

@@ -50,7 +50,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   };
 }
 
-export async function startTestServer(env: Record<string, string> = {}, opts: { log?: Logger } = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, opts: { log?: Logger; dispatchIntervalMs?: number } = {}): Promise<TestServer> {
   let runtime: Runtime | undefined;
   const http = createServer((req, res) =>
     runtime!.route(req, res, () => {
@@ -67,7 +67,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
   const clock = new TestClock();
   runtime = await createRuntime(
     loadConfig({ NODE_ENV: 'test', PORT: String(port), ORIGIN: origin, DATA_DIR: dataDir, DATABASE_URL: db?.url, LOG_LEVEL: 'silent', ...env }),
-    { clock, log: opts.log ?? createLogger('silent') }
+    { clock, log: opts.log ?? createLogger('silent'), dispatchIntervalMs: opts.dispatchIntervalMs }
   );
   return {
     url: `http://127.0.0.1:${port}`,

@@ -1,6 +1,7 @@
 // Indian mobile numbers in whatever way people write them ("98300 12345", "098300-12345", "+91 98300 12345"),
-// stored as E.164. libphonenumber knows which number ranges are mobiles; a hand-written regex would not.
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+// stored as E.164. Shared by the PWA and the API so both judge a number the same way. libphonenumber knows which
+// number ranges are mobiles; a hand-written regex would not.
+import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
 
 export function toE164IndianMobile(input: string): string | null {
   const cleaned = input.trim();

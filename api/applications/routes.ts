@@ -1,0 +1,111 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { parseAin } from '../../forms/ain.ts';
+import { applicationSchema } from '../../forms/application.ts';
+import { can } from '../authz.ts';
+import type { Deps } from '../deps.ts';
+import type { ApiEnv } from '../http/env.ts';
+import { ApiError } from '../http/errors.ts';
+import { currentUser } from '../http/middleware.ts';
+import { errorResponses } from '../http/schemas.ts';
+import { applicationForReader } from './access.ts';
+import { applicationDetail, listApplications } from './queries.ts';
+import { renderReceipt } from './receipt.ts';
+import { submitApplication } from './submit.ts';
+
+const submitted = z.object({ ain: z.string().openapi({ example: '26110020000017' }), status: z.literal('submitted'), receiptUrl: z.string() }).openapi('Submitted');
+const ainParam = z.object({ ain: z.string().max(40).openapi({ example: '26 11 002 000001 7' }) });
+
+/** The AIN from a path, or the 400 that says whether it is a typo or not an AIN at all. */
+export function ainFromPath(raw: string): string {
+  const parsed = parseAin(decodeURIComponent(raw));
+  if (!parsed.ok) throw new ApiError(400, parsed.reason === 'check_digit' ? 'ain_typo' : 'ain_format', { fields: { ain: 'field.invalid' } });
+  return parsed.ain;
+}
+
+export function applicationRoutes(deps: Deps) {
+  const app = new OpenAPIHono<ApiEnv>();
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/applications',
+      tags: ['applications'],
+      summary: 'Submit an application; the Idempotency-Key makes retries safe',
+      request: {
+        headers: z.object({ 'idempotency-key': z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, 'field.idempotency_key').openapi({ example: 'draft-7f3c9a1e' }) }),
+        body: { required: true, content: { 'application/json': { schema: applicationSchema } } }
+      },
+      responses: {
+        201: { description: 'Submitted', content: { 'application/json': { schema: submitted } } },
+        200: { description: 'A retry of a submission already made: the same answer', content: { 'application/json': { schema: submitted } } },
+        ...errorResponses(400, 401, 403, 409, 413, 415)
+      }
+    }),
+    async (c) => {
+      const { user } = currentUser(c);
+      if (!can(user, 'applications:submit')) throw new ApiError(403, 'forbidden');
+      const result = await submitApplication(deps, user, c.req.valid('json'), c.req.valid('header')['idempotency-key'], c.var.lang);
+      const body = { ain: result.ain, status: result.status, receiptUrl: `/api/applications/${result.ain}/receipt.pdf` };
+      return result.replayed ? c.json(body, 200) : c.json(body, 201);
+    }
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/applications',
+      tags: ['applications'],
+      summary: 'Applications the caller may see: their own, those they filed, or their jurisdiction',
+      responses: { 200: { description: 'Applications, newest first' }, ...errorResponses(401) }
+    }),
+    async (c) => {
+      const { user } = currentUser(c);
+      c.header('Cache-Control', 'no-store');
+      const rows = await listApplications(deps.sql, user);
+      return c.json({ applications: rows.map((r) => ({ ...r, submittedAt: r.submittedAt.toISOString(), dueAt: r.dueAt.toISOString() })) }, 200);
+    }
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/applications/{ain}',
+      tags: ['applications'],
+      summary: 'An application with its documents and its history',
+      request: { params: ainParam },
+      responses: { 200: { description: 'The application' }, ...errorResponses(400, 401, 403, 404) }
+    }),
+    async (c) => {
+      const { user } = currentUser(c);
+      const record = await applicationForReader(deps.sql, user, { ain: ainFromPath(c.req.valid('param').ain) });
+      c.header('Cache-Control', 'no-store');
+      return c.json(await applicationDetail(deps, record, user), 200);
+    }
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/applications/{ain}/receipt.pdf',
+      tags: ['applications'],
+      summary: 'The acknowledgement receipt (PDF)',
+      request: { params: ainParam },
+      responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: z.any() } } }, ...errorResponses(400, 401, 403, 404) }
+    }),
+    async (c) => {
+      const { user } = currentUser(c);
+      const record = await applicationForReader(deps.sql, user, { ain: ainFromPath(c.req.valid('param').ain) });
+      const [office] = await deps.sql<{ nameEn: string }[]>`select name_en from offices where id = ${record.officeId}`;
+      const documents = await deps.sql<{ kind: string; proof: string }[]>`
+        select kind, proof from documents where application_id = ${record.id} order by kind, created_at`;
+      const pdf = await renderReceipt({ app: record, officeName: office?.nameEn ?? '', documents, trackUrl: `${deps.config.origin}/track/${record.ain}` });
+      return c.body(new Uint8Array(pdf), 200, {
+        'Content-Type': 'application/pdf',
+        'Content-Disposition': `attachment; filename="receipt-${record.ain}.pdf"`,
+        'Cache-Control': 'no-store'
+      });
+    }
+  );
+
+  return app;
+}

@@ -1,0 +1,195 @@
+// Submitting an application (seed, steps 1–2; DESIGN §4): one transaction takes an AIN, stores the form, attaches
+// the documents, seals the Aadhaar number, appends the first audit event and queues the "received" SMS and email.
+// The Idempotency-Key makes a retried submission (an offline phone resending) return the first result.
+import { createHash } from 'node:crypto';
+import { makeAin } from '../../forms/ain.ts';
+import type { ApplicationInput, DocumentKind } from '../../forms/application.ts';
+import { documentKinds } from '../../forms/application.ts';
+import { toE164IndianMobile } from '../../forms/mobile.ts';
+import { translate, type MessageKey } from '../../i18n/index.ts';
+import { generateOneTimePassword, hashPassword } from '../auth/password.ts';
+import type { Deps } from '../deps.ts';
+import type { Queryable } from '../db/connect.ts';
+import { ApiError } from '../http/errors.ts';
+import { enqueue, type OutgoingMessage } from '../notify/outbox.ts';
+import { getOffice } from '../offices/offices.ts';
+import { addWorkingDays, kolkataDate } from '../sla/calendar.ts';
+import { sendLoginDetails } from '../users/login-details.ts';
+import { createUser, type User } from '../users/user.ts';
+import { sealAadhaar } from './aadhaar.ts';
+import { appendEvent } from './audit.ts';
+
+/** Days the government order allows from submission to decision (§C: approval at T+5). */
+export const DECISION_WORKING_DAYS = 5;
+
+export interface Submitted {
+  ain: string;
+  status: 'submitted';
+  replayed: boolean;
+}
+
+export async function submitApplication(deps: Deps, actor: User, input: ApplicationInput, idempotencyKey: string, lang: User['lang']): Promise<Submitted> {
+  const channel = await channelOf(deps, actor);
+  const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+  // A retry is answered before anything is checked again: its documents are already attached to the first one.
+  const replay = await previousSubmission(deps.sql, actor.id, idempotencyKey, requestHash);
+  if (replay) return replay;
+
+  const block = await getOffice(deps.sql, input.applicant.presentAddress.blockId);
+  if (!block || block.kind !== 'block') throw new ApiError(400, 'validation', { fields: { 'applicant.presentAddress.blockId': 'field.block' } });
+  await checkDocuments(deps.sql, actor.id, input.documents);
+
+  // An operator files for a citizen identified by mobile: their account is linked, or made (seed A.b, A.c).
+  const citizen = channel === 'web' ? null : (input.onBehalfOf ?? { name: input.applicant.name, mobile: input.applicant.mobile, email: input.applicant.email });
+  const citizenMobile = citizen ? toE164IndianMobile(citizen.mobile)! : null;
+  const newPassword = citizenMobile && !(await userIdByMobile(deps.sql, citizenMobile)) ? generateOneTimePassword() : null;
+  const newPasswordHash = newPassword ? await hashPassword(newPassword) : null;
+
+  const now = deps.clock.now();
+  const holidays = new Set(
+    (await deps.sql<{ day: string }[]>`select day::text from holidays where day >= ${kolkataDate(now)}::date order by day limit 400`).map((h) => h.day)
+  );
+  const dueAt = addWorkingDays(now, DECISION_WORKING_DAYS, holidays);
+
+  let created: User | null = null;
+  const result = await deps.sql.begin(async (sql) => {
+    // Serialises retries of one submission, so a double tap cannot take two AINs.
+    await sql`select pg_advisory_xact_lock(hashtext(${actor.id + '/' + idempotencyKey}))`;
+    const raced = await previousSubmission(sql, actor.id, idempotencyKey, requestHash);
+    if (raced) return raced;
+
+    let applicant: { id: string; mobile: string; email: string | null; lang: User['lang'] } = actor;
+    if (citizen && citizenMobile) {
+      const [found] = await sql<{ id: string; role: string; mobile: string; email: string | null; lang: User['lang'] }[]>`
+        select id, role, mobile, email, lang from users where mobile = ${citizenMobile}`;
+      if (found && found.role !== 'citizen') throw new ApiError(409, 'mobile_not_citizen', { fields: { 'onBehalfOf.mobile': 'field.mobile_taken' } });
+      if (found) applicant = found;
+      else {
+        if (!newPasswordHash) throw new Error('account appeared and vanished during submission');
+        created = await createUser(sql, {
+          name: citizen.name,
+          mobile: citizenMobile,
+          email: citizen.email ? citizen.email.toLowerCase() : null,
+          role: 'citizen',
+          officeId: null,
+          lang, // the language the counter is working in with this citizen
+          passwordHash: newPasswordHash,
+          mustChangePassword: true,
+          passwordExpiresAt: new Date(now.getTime() + deps.config.session.tempPasswordMs),
+          createdBy: actor.id
+        });
+        applicant = created;
+      }
+    }
+
+    const ain = await nextAin(sql, block, now);
+    const { aadhaar, ...form } = input.applicant;
+    const [app] = await sql<{ id: string }[]>`
+      insert into applications (ain, status, applicant_id, filed_by, channel, office_id, filing_office_id, applicant_name, form,
+                                submitted_at, due_at, updated_at, idempotency_key, request_hash)
+      values (${ain}, 'submitted', ${applicant.id}, ${actor.id}, ${channel}, ${block.id}, ${actor.officeId}, ${form.name},
+              ${sql.json(form)}, ${now}, ${dueAt}, ${now}, ${idempotencyKey}, ${requestHash})
+      returning id::text`;
+    const applicationId = app!.id;
+
+    const attached = await sql`
+      update documents set application_id = ${applicationId}
+      where id in ${sql(input.documents)} and uploaded_by = ${actor.id} and application_id is null`;
+    if (attached.count !== input.documents.length) throw new ApiError(409, 'documents_in_use', { fields: { documents: 'field.documents' } });
+
+    if (aadhaar) {
+      const sealed = sealAadhaar(deps.aadhaarKeys, aadhaar);
+      await sql`
+        insert into aadhaar_numbers (application_id, ciphertext, nonce, hmac, last4)
+        values (${applicationId}, ${sealed.ciphertext}, ${sealed.nonce}, ${sealed.hmac}, ${sealed.last4})`;
+    }
+
+    await appendEvent(sql, {
+      applicationId,
+      actorId: actor.id,
+      actorRole: actor.role,
+      action: 'submit',
+      fromStatus: null,
+      toStatus: 'submitted',
+      remarks: null,
+      channel,
+      at: now
+    });
+    // The account's email, else the one written on the form.
+    const email = applicant.email ?? (input.applicant.email || null);
+    await enqueue(sql, now, receivedMessages(deps, { ...applicant, email }, ain, now, dueAt, applicationId));
+    return { ain, status: 'submitted' as const, replayed: false };
+  });
+
+  const account = created as User | null;
+  if (account && newPassword) await sendLoginDetails(deps, account, newPassword);
+  deps.log.info('application_submitted', { channel, office: block.id, replayed: result.replayed });
+  return result;
+}
+
+async function previousSubmission(sql: Queryable, filedBy: string, key: string, requestHash: string): Promise<Submitted | null> {
+  const [existing] = await sql<{ ain: string; requestHash: string }[]>`
+    select ain, request_hash from applications where filed_by = ${filedBy} and idempotency_key = ${key}`;
+  if (!existing) return null;
+  if (existing.requestHash !== requestHash) throw new ApiError(422, 'idempotency_key_reused');
+  return { ain: existing.ain, status: 'submitted', replayed: true };
+}
+
+async function channelOf(deps: Pick<Deps, 'sql'>, actor: User): Promise<'web' | 'kiosk' | 'csc'> {
+  if (actor.role === 'citizen') return 'web';
+  if (actor.role === 'operator' && actor.officeId) {
+    const office = await getOffice(deps.sql, actor.officeId);
+    if (office?.kind === 'kiosk' || office?.kind === 'csc') return office.kind;
+  }
+  throw new ApiError(403, 'forbidden');
+}
+
+async function userIdByMobile(sql: Queryable, mobile: string): Promise<string | null> {
+  const [row] = await sql<{ id: string }[]>`select id from users where mobile = ${mobile}`;
+  return row?.id ?? null;
+}
+
+/** One PDF, or one to four images, for each kind the seed's step 1 asks for (DESIGN §4). */
+async function checkDocuments(sql: Queryable, uploaderId: string, ids: string[]): Promise<void> {
+  const docs = await sql<{ id: string; kind: DocumentKind; mime: string; applicationId: string | null }[]>`
+    select id, kind, mime, application_id::text from documents where id in ${sql(ids)} and uploaded_by = ${uploaderId}`;
+  if (docs.length !== new Set(ids).size || docs.some((d) => d.applicationId !== null)) {
+    throw new ApiError(400, 'validation', { fields: { documents: 'field.documents' } });
+  }
+  const fields: Record<string, 'field.document_required' | 'field.document_count'> = {};
+  for (const kind of documentKinds) {
+    const files = docs.filter((d) => d.kind === kind);
+    const pdfs = files.filter((d) => d.mime === 'application/pdf').length;
+    const images = files.length - pdfs;
+    if (files.length === 0) fields[`documents.${kind}`] = 'field.document_required';
+    else if (!((pdfs === 1 && images === 0) || (pdfs === 0 && images >= 1 && images <= 4))) fields[`documents.${kind}`] = 'field.document_count';
+  }
+  if (Object.keys(fields).length) throw new ApiError(400, 'validation', { fields });
+}
+
+/** The next AIN of a block for the year (Kolkata time) of submission. */
+async function nextAin(sql: Queryable, block: { id: string; code: string; districtId: string }, at: Date): Promise<string> {
+  const year = Number(kolkataDate(at).slice(0, 4));
+  const [row] = await sql<{ lastSerial: number; districtCode: string }[]>`
+    insert into ain_serials (office_id, year, last_serial) values (${block.id}, ${year}, 1)
+    on conflict (office_id, year) do update set last_serial = ain_serials.last_serial + 1
+    returning last_serial, (select code from offices where id = ${block.districtId}) as district_code`;
+  return makeAin(year, row!.districtCode, block.code, row!.lastSerial);
+}
+
+function receivedMessages(
+  deps: Pick<Deps, 'config'>,
+  to: { mobile: string; email: string | null; lang: User['lang'] },
+  ain: string,
+  at: Date,
+  dueAt: Date,
+  applicationId: string
+) {
+  const vars = { ain, date: kolkataDate(at), due: kolkataDate(dueAt), url: `${deps.config.origin}/track/${ain}` };
+  const text = (key: MessageKey) => translate(to.lang, key, vars);
+  const messages: OutgoingMessage[] = [{ channel: 'sms', recipient: to.mobile, template: 'received', body: text('msg.received_sms'), lang: to.lang, applicationId }];
+  if (to.email) {
+    messages.push({ channel: 'email', recipient: to.email, template: 'received', subject: text('msg.received_subject'), body: text('msg.received_email'), lang: to.lang, applicationId });
+  }
+  return messages;
+}

@@ -1,0 +1,72 @@
+// Public tracking (seed section B; DESIGN §6): status, office, last change, next due date and a masked name, for
+// anyone holding the AIN. Nothing else: the AIN is printed on paper and sent by SMS, so it is not a secret.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { formatAin } from '../../forms/ain.ts';
+import type { Deps } from '../deps.ts';
+import type { ApiEnv } from '../http/env.ts';
+import { ApiError } from '../http/errors.ts';
+import { clientAddress } from '../http/middleware.ts';
+import { createRateLimiter } from '../http/rate-limit.ts';
+import { errorResponses } from '../http/schemas.ts';
+import { ainFromPath } from './routes.ts';
+
+const trackSchema = z
+  .object({
+    ain: z.string().openapi({ example: '26 11 002 000001 7' }),
+    status: z.enum(['submitted', 'under_enquiry', 'enquiry_reported', 'approved', 'rejected', 'sent_back', 'delivered']),
+    office: z.object({ nameEn: z.string(), nameBn: z.string() }),
+    lastChangeAt: z.string(),
+    nextDueAt: z.string().nullable(),
+    applicantName: z.string().openapi({ example: 'R*** D**' })
+  })
+  .openapi('Tracking');
+
+/** "Rina Das" → "R*** D**": enough to recognise one's own application, not enough to learn a stranger's name. */
+export function maskName(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => w[0] + '*'.repeat(Math.max(2, w.length - 1)))
+    .join(' ');
+}
+
+const openStatuses = new Set(['submitted', 'under_enquiry', 'enquiry_reported']);
+
+export function trackRoutes(deps: Deps) {
+  const app = new OpenAPIHono<ApiEnv>();
+  const limiter = createRateLimiter({ limit: deps.config.trackRequestsPerMinute, windowMs: 60_000, clock: deps.clock });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/track/{ain}',
+      tags: ['public'],
+      summary: 'Public status of an application by AIN (spaces and dashes allowed)',
+      request: { params: z.object({ ain: z.string().max(40) }) },
+      responses: { 200: { description: 'Status', content: { 'application/json': { schema: trackSchema } } }, ...errorResponses(400, 404, 429) }
+    }),
+    async (c) => {
+      const wait = limiter.hit(clientAddress(c, deps.config.trustProxy));
+      if (wait > 0) throw new ApiError(429, 'rate_limited', { headers: { 'Retry-After': String(Math.ceil(wait / 1000)) } });
+      const ain = ainFromPath(c.req.valid('param').ain);
+      const [row] = await deps.sql<{ status: z.infer<typeof trackSchema>['status']; nameEn: string; nameBn: string; updatedAt: Date; dueAt: Date; applicantName: string }[]>`
+        select a.status, o.name_en, o.name_bn, a.updated_at, a.due_at, a.applicant_name
+        from applications a join offices o on o.id = a.office_id
+        where a.ain = ${ain}`;
+      if (!row) throw new ApiError(404, 'ain_unknown');
+      c.header('Cache-Control', 'no-store');
+      return c.json(
+        {
+          ain: formatAin(ain),
+          status: row.status,
+          office: { nameEn: row.nameEn, nameBn: row.nameBn },
+          lastChangeAt: row.updatedAt.toISOString(),
+          nextDueAt: openStatuses.has(row.status) ? row.dueAt.toISOString() : null,
+          applicantName: maskName(row.applicantName)
+        },
+        200
+      );
+    }
+  );
+  return app;
+}

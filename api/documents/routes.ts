@@ -1,0 +1,128 @@
+// Uploads (DESIGN §7): one file per request, judged by its bytes; stored content-addressed under a name the
+// server chooses; served back only to someone with a right to its application, as an attachment, never cached.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { acceptedProofs, documentKinds, type DocumentKind } from '../../forms/application.ts';
+import { applicationForReader } from '../applications/access.ts';
+import type { Deps } from '../deps.ts';
+import type { ApiEnv } from '../http/env.ts';
+import { ApiError } from '../http/errors.ts';
+import { currentUser, requirePermission } from '../http/middleware.ts';
+import { errorResponses } from '../http/schemas.ts';
+import { inspectUpload } from './inspect.ts';
+
+const documentSchema = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(documentKinds),
+    proof: z.string(),
+    sha256: z.string().openapi({ example: 'a3f1…' }),
+    size: z.number().int(),
+    mime: z.enum(['image/jpeg', 'image/png', 'image/webp', 'application/pdf'])
+  })
+  .openapi('Document');
+
+export function documentRoutes(deps: Deps) {
+  const app = new OpenAPIHono<ApiEnv>();
+  const limit = deps.config.uploadSizeLimit;
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/documents',
+      tags: ['documents'],
+      summary: 'Upload one file of a document (JPEG, PNG, WebP or PDF); EXIF is removed from images',
+      middleware: [
+        requirePermission('documents:upload'),
+        // The form fields around the file need a little room beyond the file itself.
+        bodyLimit({
+          maxSize: limit + 64 * 1024,
+          onError: () => {
+            throw new ApiError(413, 'file_too_large', { vars: { mb: Math.round(limit / 1048576) }, headers: { Connection: 'close' } });
+          }
+        })
+      ] as const,
+      request: {
+        body: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: z.object({
+                file: z.any().openapi({ type: 'string', format: 'binary' }),
+                kind: z.enum(documentKinds),
+                proof: z.string().optional().openapi({ description: 'Which accepted proof this is; see forms/application.ts' })
+              })
+            }
+          }
+        }
+      },
+      responses: {
+        201: { description: 'Stored', content: { 'application/json': { schema: documentSchema } } },
+        ...errorResponses(400, 401, 403, 413, 415)
+      }
+    }),
+    async (c) => {
+      const { user } = currentUser(c);
+      const type = c.req.header('content-type') ?? '';
+      if (!type.startsWith('multipart/form-data')) throw new ApiError(415, 'unsupported_media_type');
+      const form = await c.req.parseBody().catch(() => {
+        throw new ApiError(400, 'validation', { fields: { file: 'field.file' } });
+      });
+      const kind = form.kind;
+      if (typeof kind !== 'string' || !(documentKinds as readonly string[]).includes(kind)) {
+        throw new ApiError(400, 'validation', { fields: { kind: 'field.kind' } });
+      }
+      const accepted: readonly string[] = acceptedProofs[kind as DocumentKind];
+      const proof = typeof form.proof === 'string' && form.proof ? form.proof : accepted.length === 1 ? accepted[0]! : '';
+      if (!accepted.includes(proof)) throw new ApiError(400, 'validation', { fields: { proof: 'field.proof' } });
+      const file = form.file;
+      if (!(file instanceof File)) throw new ApiError(400, 'validation', { fields: { file: 'field.file' } });
+      if (file.size > limit) throw new ApiError(413, 'file_too_large', { vars: { mb: Math.round(limit / 1048576) } });
+
+      const inspected = await inspectUpload(new Uint8Array(await file.arrayBuffer()));
+      if (!inspected.ok) throw new ApiError(inspected.reason === 'file_type' ? 415 : 400, inspected.reason, { fields: { file: 'field.file' } });
+      const sha256 = await deps.storage.put(inspected.bytes);
+      const previewSha = inspected.preview ? await deps.storage.put(inspected.preview) : null;
+      const [row] = await deps.sql<{ id: string }[]>`
+        insert into documents (uploaded_by, kind, proof, sha256, size, mime, preview_sha256, created_at)
+        values (${user.id}, ${kind}, ${proof}, ${sha256}, ${inspected.bytes.length}, ${inspected.mime}, ${previewSha}, ${deps.clock.now()})
+        returning id`;
+      return c.json({ id: row!.id, kind: kind as DocumentKind, proof, sha256, size: inspected.bytes.length, mime: inspected.mime }, 201);
+    }
+  );
+
+  for (const variant of ['file', 'preview'] as const) {
+    app.openapi(
+      createRoute({
+        method: 'get',
+        path: variant === 'file' ? '/documents/{id}' : '/documents/{id}/preview',
+        tags: ['documents'],
+        summary: variant === 'file' ? 'Download a document (only with a right to its application)' : 'A small JPEG preview of an image document',
+        request: { params: z.object({ id: z.uuid('field.invalid') }) },
+        responses: { 200: { description: 'The file' }, ...errorResponses(401, 403, 404) }
+      }),
+      async (c) => {
+        const { user } = currentUser(c);
+        const { id } = c.req.valid('param');
+        const [doc] = await deps.sql<{ uploadedBy: string; applicationId: string | null; sha256: string; previewSha256: string | null; mime: string; kind: string }[]>`
+          select uploaded_by, application_id::text, sha256, preview_sha256, mime, kind from documents where id = ${id}`;
+        if (!doc) throw new ApiError(404, 'not_found');
+        if (doc.applicationId) await applicationForReader(deps.sql, user, { id: doc.applicationId });
+        else if (doc.uploadedBy !== user.id) throw new ApiError(403, 'forbidden');
+
+        const sha = variant === 'file' ? doc.sha256 : doc.previewSha256;
+        const bytes = sha ? await deps.storage.get(sha) : null;
+        if (!bytes) throw new ApiError(404, 'not_found');
+        const mime = variant === 'file' ? doc.mime : 'image/jpeg';
+        const extension = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'application/pdf': 'pdf' }[mime] ?? 'bin';
+        return c.body(new Uint8Array(bytes), 200, {
+          'Content-Type': mime,
+          'Content-Disposition': `${variant === 'file' ? 'attachment' : 'inline'}; filename="${doc.kind}-${id.slice(0, 8)}.${extension}"`,
+          'Cache-Control': 'no-store',
+          'X-Content-Type-Options': 'nosniff'
+        });
+      }
+    );
+  }
+  return app;
+}
