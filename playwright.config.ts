@@ -27,7 +27,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [['list']],
-  use: { launchOptions: { executablePath, args: chromiumArgs }, trace: 'off', locale: 'en-IN' },
+  use: { launchOptions: { executablePath, args: chromiumArgs }, trace: 'retain-on-failure', locale: 'en-IN', actionTimeout: 15_000 },
   projects: [
     { name: 'embedded', testIgnore: /server-process/, use: { ...phone, baseURL: 'http://localhost:4173' } },
     { name: 'postgres', testIgnore: /server-process/, use: { ...phone, baseURL: 'http://localhost:4174' } },

@@ -54,9 +54,14 @@ export default defineConfig({
       workbox: {
         // The whole shell: every prerendered page and every built asset. The API is never cached here.
         globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff2,webmanifest}', 'prerendered/**/*.html'],
-        navigateFallback: '/',
+        // Pages that were not prerendered (an application, a tracking page) open offline through this shell.
+        navigateFallback: '/shell',
         navigateFallbackDenylist: [/^\/api\//, /^\/sms\//],
-        cleanupOutdatedCaches: true
+        cleanupOutdatedCaches: true,
+        runtimeCaching: [
+          // The list of blocks is public and changes rarely; the wizard needs it with no network.
+          { urlPattern: ({ url }) => url.pathname === '/api/offices', handler: 'StaleWhileRevalidate', options: { cacheName: 'offices' } }
+        ]
       }
     })
   ],

@@ -5,5 +5,8 @@ export const routes = {
   login: '/login',
   dashboard: '/dashboard',
   password: '/password',
-  devInbox: '/dev/inbox'
+  devInbox: '/dev/inbox',
+  apply: '/apply',
+  applications: '/applications',
+  track: '/track'
 } as const;

@@ -1,5 +1,8 @@
 // Who is logged in, as the API last said. The session itself lives in an HttpOnly cookie the page cannot read.
+// The last answer is kept on the device so the app still knows its user with no network (an Enquiry Officer in the
+// field, a citizen finishing a draft on a bus); logout and a refused session remove it.
 import { api } from './api.ts';
+import { clearDevice } from './offline/db.ts';
 
 export interface SessionUser {
   id: string;
@@ -12,23 +15,31 @@ export interface SessionUser {
   mustChangePassword: boolean;
 }
 
+const KEY = 'session-user';
 let user = $state<SessionUser | null>(null);
+
+function remember(u: SessionUser | null) {
+  user = u;
+  if (u) localStorage.setItem(KEY, JSON.stringify(u));
+  else localStorage.removeItem(KEY);
+}
 
 export const session = {
   get user() {
     return user;
   },
-  set(u: SessionUser | null) {
-    user = u;
-  },
+  set: remember,
   async refresh(fetcher?: typeof fetch): Promise<SessionUser | null> {
     const res = await api<{ user: SessionUser }>('/auth/me', { fetch: fetcher });
-    user = res.ok ? res.data.user : null;
+    if (res.ok) remember(res.data.user);
+    else if (res.status === 0) user = JSON.parse(localStorage.getItem(KEY) ?? 'null') as SessionUser | null; // offline
+    else remember(null);
     return user;
   },
   async logout() {
     await api('/auth/logout', { method: 'POST' });
-    // The device keeps no personal data yet; when drafts arrive (issue 3) they are cleared here too (DESIGN §7).
-    user = null;
+    remember(null);
+    // Drafts and their photos must not stay on a shared phone or a kiosk (DESIGN §7).
+    await clearDevice();
   }
 };

@@ -54,7 +54,7 @@ test('a citizen registers, logs in with the one-time password, must change it, l
   await expect(page.getByText('Your password has been changed')).toBeVisible();
   await page.getByRole('link', { name: 'My page' }).first().click();
   await expect(page.getByRole('heading', { name: 'Welcome, Rina Das' })).toBeVisible();
-  await expect(page.getByText('Applying for the certificate')).toBeVisible();
+  await expect(page.getByText('Apply for the certificate above')).toBeVisible();
 
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page.getByRole('link', { name: 'Log in', exact: true })).toBeVisible();

@@ -63,7 +63,7 @@ async function loginAs(page: Page, userId: string) {
   await expect(page).toHaveURL(/\/dashboard$/);
 }
 
-const publicPages = ['/', '/register', '/login', '/dev/inbox'];
+const publicPages = ['/', '/register', '/login', '/track', '/dev/inbox'];
 
 test('every page fits a 360 px phone and has no serious or critical accessibility problems, in every language', async ({ page }) => {
   const check = async (label: string) => {
@@ -93,8 +93,11 @@ test('every page fits a 360 px phone and has no serious or critical accessibilit
     await loginAs(page, 'demo-' + role);
     await page.waitForLoadState('networkidle');
     await check(`/dashboard (${role})`);
-    await page.goto('/password');
-    await check(`/password (${role})`);
+    for (const path of ['/password', '/applications', ...(role === 'citizen' ? ['/apply?step=about', '/apply?step=address', '/apply?step=documents', '/apply?step=check'] : [])]) {
+      await page.goto(path);
+      await page.waitForLoadState('networkidle');
+      await check(`${path} (${role})`);
+    }
     await page.getByRole('button', { name: 'Log out' }).click();
     await expect(page.getByRole('link', { name: 'Log in', exact: true })).toBeVisible();
   }

@@ -1,0 +1,74 @@
+// The wizard keeps what the user typed as strings (that is what inputs give); this turns it into the shape the shared
+// schema checks and the API takes, and lists which fields each step of the wizard owns.
+import { applicantSchema, type DocumentKind } from '../../../forms/application.ts';
+import type { MessageKey } from '../../../i18n/index.ts';
+
+export type Step = 'about' | 'address' | 'residence' | 'documents' | 'check';
+export const steps: Step[] = ['about', 'address', 'residence', 'documents', 'check'];
+
+const ownedBy: Record<Step, string[]> = {
+  about: ['name', 'guardianRelation', 'guardianName', 'gender', 'dateOfBirth', 'mobile', 'email'],
+  address: ['presentAddress', 'permanentSameAsPresent', 'permanentAddress'],
+  residence: ['yearsOfResidence', 'purpose', 'aadhaar'],
+  documents: [],
+  check: ['declaration']
+};
+
+export function emptyFields(): Record<string, unknown> {
+  const address = { house: '', postOffice: '', policeStation: '', pin: '' };
+  return {
+    name: '',
+    guardianRelation: '',
+    guardianName: '',
+    gender: '',
+    dateOfBirth: '',
+    mobile: '',
+    email: '',
+    presentAddress: { ...address, blockId: '' },
+    permanentSameAsPresent: true,
+    permanentAddress: { ...address, district: '' },
+    yearsOfResidence: '',
+    purpose: '',
+    aadhaar: '',
+    declaration: false
+  };
+}
+
+export function applicantFromFields(f: Record<string, unknown>): Record<string, unknown> {
+  const years = String(f.yearsOfResidence ?? '').trim();
+  const out: Record<string, unknown> = {
+    ...f,
+    yearsOfResidence: years === '' ? undefined : Number(years),
+    email: String(f.email ?? '').trim() || undefined,
+    aadhaar: String(f.aadhaar ?? '').trim() || undefined
+  };
+  if (f.permanentSameAsPresent) delete out.permanentAddress;
+  return out;
+}
+
+/** Field path → catalogue key, for the fields of one step (or all steps), by the very schema the server uses. */
+export function errorsFor(fields: Record<string, unknown>, step: Step | 'all'): Record<string, MessageKey> {
+  const result = applicantSchema.safeParse(applicantFromFields(fields));
+  if (result.success) return {};
+  const errors: Record<string, MessageKey> = {};
+  for (const issue of result.error.issues) {
+    const path = issue.path.join('.');
+    if (step !== 'all' && !ownedBy[step].includes(String(issue.path[0]))) continue;
+    errors[path] ??= (issue.message.startsWith('field.') ? issue.message : 'field.invalid') as MessageKey;
+  }
+  return errors;
+}
+
+export const requiredKinds: DocumentKind[] = ['photo', 'identity', 'age', 'residence', 'signed_form'];
+
+/** One PDF or 1–4 images per kind (DESIGN §4), checked on the device before anything is sent. */
+export function documentErrors(files: { kind: DocumentKind; type: string }[]): Record<string, MessageKey> {
+  const errors: Record<string, MessageKey> = {};
+  for (const kind of requiredKinds) {
+    const of = files.filter((f) => f.kind === kind);
+    const pdfs = of.filter((f) => f.type === 'application/pdf').length;
+    if (of.length === 0) errors[`documents.${kind}`] = 'field.document_required';
+    else if (!((pdfs === 1 && of.length === 1) || (pdfs === 0 && of.length <= 4))) errors[`documents.${kind}`] = 'field.document_count';
+  }
+  return errors;
+}

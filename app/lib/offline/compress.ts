@@ -1,0 +1,24 @@
+// Photos from a phone camera are 3–12 MB; village networks are slow. Each image is scaled so its long edge is about
+// 1600 px (enough to read any certificate) and re-encoded as JPEG, aiming at ≤ 400 KB, before it is stored or sent.
+const LONG_EDGE = 1600;
+const TARGET_BYTES = 400 * 1024;
+
+export async function compressImage(file: Blob): Promise<Blob> {
+  const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+  const scale = Math.min(1, LONG_EDGE / Math.max(bitmap.width, bitmap.height));
+  const width = Math.round(bitmap.width * scale);
+  const height = Math.round(bitmap.height * scale);
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('no 2d canvas');
+  ctx.fillStyle = '#fff'; // transparent PNGs become white, not black, as JPEG
+  ctx.fillRect(0, 0, width, height);
+  ctx.drawImage(bitmap, 0, 0, width, height);
+  bitmap.close();
+  let blob: Blob | null = null;
+  for (const quality of [0.82, 0.72, 0.6, 0.5]) {
+    blob = await canvas.convertToBlob({ type: 'image/jpeg', quality });
+    if (blob.size <= TARGET_BYTES) break;
+  }
+  return blob!;
+}

@@ -1,0 +1,109 @@
+import { expect, test, type Page } from '@playwright/test';
+import sharp from 'sharp';
+import { pdfText } from '../support/pdf.ts';
+
+/** A phone-camera-like photo: large, so the in-browser compression has work to do. */
+async function photo(seed: number): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
+  const buffer = await sharp({ create: { width: 2400, height: 1800, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128 + seed, sigma: 40 } } })
+    .jpeg({ quality: 92 })
+    .toBuffer();
+  return { name: `scan-${seed}.jpg`, mimeType: 'image/jpeg', buffer };
+}
+
+async function chooseFile(page: Page, kind: string, seed: number) {
+  const chooser = page.waitForEvent('filechooser');
+  await page.locator(`fieldset[id="documents.${kind}"]`).getByText('Choose a file').click();
+  await (await chooser).setFiles([await photo(seed)]);
+  await expect(page.locator(`fieldset[id="documents.${kind}"] .thumbs li`)).toHaveCount(1, { timeout: 20_000 });
+}
+
+test('a citizen applies with photos, loses the network half-way, submits offline, and gets the AIN, receipt and tracking once back online', async ({ page, context }) => {
+  test.setTimeout(100_000);
+  await page.goto('/login');
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByLabel('User ID, mobile number or email').fill('demo-citizen');
+  await page.getByLabel('Password').fill('demo-password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await page.getByRole('link', { name: 'Start a new application' }).click();
+
+  // About you: the shared schema's messages appear before anything is sent.
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expect(page.getByRole('alert')).toContainText('Some answers need correcting.');
+  await page.getByLabel("Applicant's full name").fill('Rina Das');
+  await page.getByLabel('Father').check();
+  await page.getByLabel("Guardian's full name").fill('Haripada Das');
+  await page.getByLabel('Female').check();
+  await page.getByLabel('Date of birth').fill('1998-04-14');
+  await page.getByLabel('Mobile number').fill('9000000001');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+
+  await page.getByLabel('House number, road or village').fill('Vill. Kazipara');
+  await page.getByLabel('Post office').fill('Barasat');
+  await page.getByLabel('Police station').fill('Barasat');
+  await page.getByLabel('Block').selectOption({ label: 'Barasat I' });
+  await page.getByLabel('PIN code').fill('700124');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Residence and purpose' })).toBeVisible();
+  await page.getByLabel('Years you have lived in West Bengal without a break').fill('20');
+
+  // The network goes; the phone reloads; nothing typed is lost.
+  await context.setOffline(true);
+  await page.waitForTimeout(400); // the draft is saved 250 ms after the last keystroke
+  await page.reload();
+  await expect(page.getByLabel('Years you have lived in West Bengal without a break')).toHaveValue('20');
+  await page.getByLabel('What do you need the certificate for?').fill('College admission');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+
+  await page.getByLabel('Which document is it?').nth(0).selectOption({ label: 'Voter card (EPIC)' });
+  await page.getByLabel('Which document is it?').nth(1).selectOption({ label: 'Birth certificate' });
+  await page.getByLabel('Which document is it?').nth(2).selectOption({ label: 'Certificate from the Gram Panchayat Pradhan' });
+  for (const [i, kind] of ['photo', 'identity', 'age', 'residence'].entries()) await chooseFile(page, kind, i);
+  const sizes = await page.locator('.thumbs .fname').allTextContents();
+  for (const s of sizes) expect(Number(/(\d+) KB/.exec(s)![1])).toBeLessThanOrEqual(400);
+
+  const pad = page.locator('canvas.signature');
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
+  await page.mouse.down();
+  for (let x = 20; x < box.width - 20; x += 15) await page.mouse.move(box.x + x, box.y + box.height / 2 + Math.sin(x / 10) * 15);
+  await page.mouse.up();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360); // nothing wider than the phone
+  await page.getByRole('button', { name: 'Use this signature' }).click();
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Check your answers and send' })).toBeVisible();
+  await expect(page.getByText('Rina Das')).toBeVisible();
+  await page.getByLabel(/I declare that what I have written is true/).check();
+  await page.getByRole('button', { name: 'Send application' }).click();
+  await expect(page.getByTestId('queued')).toContainText('saved on this phone');
+
+  // Back online: the queued application goes out by itself, exactly once.
+  await context.setOffline(false);
+  await expect(page.getByRole('heading', { name: 'Application received' })).toBeVisible({ timeout: 30_000 });
+  const ain = (await page.getByTestId('ain').textContent())!.replace(/\s/g, '');
+  expect(ain).toMatch(/^\d{14}$/);
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Download the acknowledgement receipt (PDF)' }).click();
+  const pdf = await (await download).path();
+  const { readFileSync } = await import('node:fs');
+  expect(pdfText(readFileSync(pdf))).toContain(`${ain.slice(0, 2)} ${ain.slice(2, 4)} ${ain.slice(4, 7)} ${ain.slice(7, 13)} ${ain.slice(13)}`);
+
+  await page.getByRole('link', { name: 'Track this application' }).click();
+  await expect(page.getByTestId('status')).toHaveText('Received');
+
+  // Only one application was made, however many times the phone tried.
+  const mine = await page.evaluate(async () => (await (await fetch('/api/applications')).json()).applications as { ain: string }[]);
+  expect(mine.filter((a) => a.ain === ain)).toHaveLength(1);
+
+  // Logging out leaves nothing personal on the device.
+  await page.goto('/dashboard');
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page.getByRole('link', { name: 'Log in', exact: true })).toBeVisible();
+  const stored = await page.evaluate(async () => ({ dbs: (await indexedDB.databases()).map((d) => d.name), user: localStorage.getItem('session-user') }));
+  expect(stored.dbs).not.toContain('orc-device');
+  expect(stored.user).toBeNull();
+});
