@@ -44,8 +44,8 @@ export async function listApplications(sql: Sql, user: User, limit = 100): Promi
 export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys'>, app: ApplicationRow, reader: User) {
   const { sql } = deps;
   const [documents, events, aadhaar, office] = await Promise.all([
-    sql<{ id: string; kind: string; proof: string; mime: string; size: number; hasPreview: boolean }[]>`
-      select id, kind, proof, mime, size, preview_sha256 is not null as has_preview
+    sql<{ id: string; kind: string; proof: string; mime: string; size: number }[]>`
+      select id, kind, proof, mime, size
       from documents where application_id = ${app.id} order by kind, created_at`,
     listEvents(sql, app.id),
     sql<{ last4: string; hmac: string }[]>`select last4, hmac from aadhaar_numbers where application_id = ${app.id}`,

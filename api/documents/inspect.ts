@@ -1,11 +1,16 @@
 // What an upload really is, judged by its bytes, not its name or declared type: JPEG, PNG, WebP or PDF only.
-// Images are re-encoded by sharp (libvips), which drops EXIF (a phone photo's GPS position and serial number) and
-// proves the file decodes; a small JPEG preview is made for officers' queues.
+// Photos lose their EXIF (a phone photo's GPS position, camera serial, time).
+//
+// JPEG, nearly every upload (cameras, scanners, and the PWA's own compression), has its metadata segments removed
+// without re-encoding and its structure checked (segments, then image data, then the end marker): lossless, and far
+// cheaper than decoding a 500 KB scan, which is what keeps submissions fast (DESIGN §10). A JPEG whose EXIF says
+// "rotate me" is re-encoded upright instead, as are PNG and WebP, by sharp (libvips). Officers' previews, which need
+// a full decode, are made when first asked for (makePreview).
 import sharp from 'sharp';
 
 export type Mime = 'image/jpeg' | 'image/png' | 'image/webp' | 'application/pdf';
 export type Inspection =
-  | { ok: true; mime: Mime; bytes: Buffer; preview: Buffer | null }
+  | { ok: true; mime: Mime; bytes: Buffer }
   | { ok: false; reason: 'file_empty' | 'file_type' | 'file_damaged' };
 
 export function sniff(bytes: Uint8Array): Mime | null {
@@ -17,6 +22,31 @@ export function sniff(bytes: Uint8Array): Mime | null {
   return null;
 }
 
+/**
+ * The JPEG without its APP1–APP15 and COM segments (EXIF, XMP, maker notes, comments), except APP2 (the colour
+ * profile) and APP14 (Adobe's colour transform, needed to decode CMYK scans). Null if the structure is broken.
+ */
+export function stripJpegMetadata(jpeg: Buffer): Buffer | null {
+  const parts: Buffer[] = [jpeg.subarray(0, 2)];
+  let i = 2;
+  while (i + 4 <= jpeg.length) {
+    if (jpeg[i] !== 0xff) return null;
+    const marker = jpeg[i + 1]!;
+    if (marker === 0xff) {
+      i += 1; // fill byte
+      continue;
+    }
+    const length = jpeg.readUInt16BE(i + 2);
+    if (length < 2 || i + 2 + length > jpeg.length) return null;
+    // Start of scan: the compressed image follows up to the end; keep all of it as it is.
+    if (marker === 0xda) return Buffer.concat([...parts, jpeg.subarray(i)]);
+    const isMetadata = (marker >= 0xe1 && marker <= 0xef && marker !== 0xe2 && marker !== 0xee) || marker === 0xfe;
+    if (!isMetadata) parts.push(jpeg.subarray(i, i + 2 + length));
+    i += 2 + length;
+  }
+  return null;
+}
+
 export async function inspectUpload(input: Uint8Array): Promise<Inspection> {
   if (input.byteLength === 0) return { ok: false, reason: 'file_empty' };
   const mime = sniff(input);
@@ -24,20 +54,39 @@ export async function inspectUpload(input: Uint8Array): Promise<Inspection> {
   const bytes = Buffer.from(input);
   if (mime === 'application/pdf') {
     // A real PDF ends with an end-of-file marker; a truncated upload does not.
-    return bytes.subarray(-1024).includes('%%EOF') ? { ok: true, mime, bytes, preview: null } : { ok: false, reason: 'file_damaged' };
+    return bytes.subarray(-1024).includes('%%EOF') ? { ok: true, mime, bytes } : { ok: false, reason: 'file_damaged' };
   }
   try {
-    // .rotate() applies the EXIF orientation before the EXIF is dropped, so portrait photos stay upright.
-    const image = sharp(bytes, { limitInputPixels: 50_000_000 }).rotate();
-    const cleaned =
-      mime === 'image/jpeg'
-        ? await image.jpeg({ quality: 88, mozjpeg: true }).toBuffer()
-        : mime === 'image/png'
-          ? await image.png({ compressionLevel: 9 }).toBuffer()
-          : await image.webp({ quality: 88 }).toBuffer();
-    const preview = await sharp(cleaned).resize({ width: 480, height: 480, fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 75 }).toBuffer();
-    return { ok: true, mime, bytes: cleaned, preview };
+    const { orientation, width, height } = await sharp(bytes).metadata(); // reads the headers only
+    if (!width || !height) return { ok: false, reason: 'file_damaged' };
+    if (mime === 'image/jpeg' && (orientation ?? 1) === 1) {
+      const stripped = stripJpegMetadata(bytes);
+      // A photo cut off in transfer lacks its end-of-image marker.
+      const complete = stripped !== null && stripped[stripped.length - 2] === 0xff && stripped[stripped.length - 1] === 0xd9;
+      return complete ? { ok: true, mime, bytes: stripped } : { ok: false, reason: 'file_damaged' };
+    }
+    return { ok: true, mime, bytes: await reencodeUpright(bytes, mime) };
   } catch {
     return { ok: false, reason: 'file_damaged' };
   }
+}
+
+/** A small JPEG for officers' screens; decoding the whole image also shows whether it is intact. */
+export async function makePreview(image: Buffer): Promise<Buffer | null> {
+  try {
+    return await sharp(image, { failOn: 'truncated', limitInputPixels: 50_000_000 })
+      .resize({ width: 480, height: 480, fit: 'inside', withoutEnlargement: true })
+      .jpeg({ quality: 70 })
+      .toBuffer();
+  } catch {
+    return null;
+  }
+}
+
+/** Re-encoded by libvips, which writes no metadata; .rotate() first applies the EXIF orientation. */
+function reencodeUpright(bytes: Buffer, mime: Exclude<Mime, 'application/pdf'>): Promise<Buffer> {
+  const image = sharp(bytes, { failOn: 'truncated', limitInputPixels: 50_000_000 }).rotate();
+  if (mime === 'image/jpeg') return image.jpeg({ quality: 88 }).toBuffer();
+  if (mime === 'image/png') return image.png({ compressionLevel: 6 }).toBuffer();
+  return image.webp({ quality: 88 }).toBuffer();
 }

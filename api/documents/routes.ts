@@ -9,7 +9,7 @@ import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses } from '../http/schemas.ts';
-import { inspectUpload } from './inspect.ts';
+import { inspectUpload, makePreview } from './inspect.ts';
 
 const documentSchema = z
   .object({
@@ -82,14 +82,24 @@ export function documentRoutes(deps: Deps) {
       const inspected = await inspectUpload(new Uint8Array(await file.arrayBuffer()));
       if (!inspected.ok) throw new ApiError(inspected.reason === 'file_type' ? 415 : 400, inspected.reason, { fields: { file: 'field.file' } });
       const sha256 = await deps.storage.put(inspected.bytes);
-      const previewSha = inspected.preview ? await deps.storage.put(inspected.preview) : null;
       const [row] = await deps.sql<{ id: string }[]>`
-        insert into documents (uploaded_by, kind, proof, sha256, size, mime, preview_sha256, created_at)
-        values (${user.id}, ${kind}, ${proof}, ${sha256}, ${inspected.bytes.length}, ${inspected.mime}, ${previewSha}, ${deps.clock.now()})
+        insert into documents (uploaded_by, kind, proof, sha256, size, mime, created_at)
+        values (${user.id}, ${kind}, ${proof}, ${sha256}, ${inspected.bytes.length}, ${inspected.mime}, ${deps.clock.now()})
         returning id`;
       return c.json({ id: row!.id, kind: kind as DocumentKind, proof, sha256, size: inspected.bytes.length, mime: inspected.mime }, 201);
     }
   );
+
+  /** Made on first request and kept: most uploads are never previewed twice, and many never at all. */
+  async function previewOf(id: string, doc: { sha256: string; previewSha256: string | null; mime: string }): Promise<Buffer | null> {
+    if (doc.mime === 'application/pdf') return null;
+    if (doc.previewSha256) return deps.storage.get(doc.previewSha256);
+    const original = await deps.storage.get(doc.sha256);
+    const preview = original ? await makePreview(original) : null;
+    if (!preview) return null;
+    await deps.sql`update documents set preview_sha256 = ${await deps.storage.put(preview)} where id = ${id}`;
+    return preview;
+  }
 
   for (const variant of ['file', 'preview'] as const) {
     app.openapi(
@@ -110,8 +120,7 @@ export function documentRoutes(deps: Deps) {
         if (doc.applicationId) await applicationForReader(deps.sql, user, { id: doc.applicationId });
         else if (doc.uploadedBy !== user.id) throw new ApiError(403, 'forbidden');
 
-        const sha = variant === 'file' ? doc.sha256 : doc.previewSha256;
-        const bytes = sha ? await deps.storage.get(sha) : null;
+        const bytes = variant === 'file' ? await deps.storage.get(doc.sha256) : await previewOf(id, doc);
         if (!bytes) throw new ApiError(404, 'not_found');
         const mime = variant === 'file' ? doc.mime : 'image/jpeg';
         const extension = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'application/pdf': 'pdf' }[mime] ?? 'bin';

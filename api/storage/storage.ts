@@ -1,8 +1,8 @@
 // Where documents, photos and PDFs live (DESIGN §2): content-addressed by SHA-256, so the same scan uploaded twice
 // is stored once and a stored file cannot be swapped silently. Names are chosen here, never by the uploader.
 // The local directory is the default; S3-compatible storage would implement the same interface.
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface Storage {
@@ -19,11 +19,15 @@ export function createLocalStorage(dir: string): Storage {
   return {
     async put(bytes) {
       const sha = sha256Hex(bytes);
+      const path = pathOf(sha);
+      // The same bytes are already there (the same scan uploaded twice): nothing to write.
+      if (await access(path).then(() => true, () => false)) return sha;
       await mkdir(join(dir, sha.slice(0, 2)), { recursive: true });
-      // Write then rename: a reader never sees half a file, and a crash leaves only a stray temp file.
-      const tmp = `${pathOf(sha)}.${process.pid}.${Date.now()}.tmp`;
+      // Write to a unique temp name, then rename: a reader never sees half a file, two uploads of the same bytes
+      // at the same moment each rename a whole copy over the other, and a crash leaves only a stray temp file.
+      const tmp = `${path}.${randomUUID()}.tmp`;
       await writeFile(tmp, bytes);
-      await rename(tmp, pathOf(sha));
+      await rename(tmp, path);
       return sha;
     },
     async get(sha) {

@@ -234,6 +234,22 @@ describe('who sees what (DESIGN §3)', () => {
     }
   });
 
+  test('the BDO gets a small preview of each image, made once; another block\'s BDO gets none', async () => {
+    const ain = await fileApplication(citizen);
+    const bdo = await loginClient(server.url, 'demo-bdo');
+    const [photo] = (await bdo.get(`/api/applications/${ain}`)).body.documents.filter((d: { kind: string }) => d.kind === 'photo');
+    const first = await fetch(`${server.url}/api/documents/${photo.id}/preview`, { headers: { cookie: bdo.cookie } });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('image/jpeg');
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    const bytes = Buffer.from(await first.arrayBuffer());
+    expect(bytes.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))).toBe(true);
+    const [row] = await server.runtime.deps.sql<{ previewSha256: string | null }[]>`select preview_sha256 from documents where id = ${photo.id}`;
+    expect(row!.previewSha256).toMatch(/^[0-9a-f]{64}$/);
+    const other = await loginClient(server.url, 'bdo-amdanga');
+    expect((await other.get(`/api/documents/${photo.id}/preview`)).status).toBe(403);
+  });
+
   test('officers and citizens cannot submit as each other: a BDO is refused', async () => {
     const bdo = await loginClient(server.url, 'demo-bdo');
     const res = await submit(bdo, { applicant: validApplicant(), documents: ['00000000-0000-4000-8000-000000000000'] });

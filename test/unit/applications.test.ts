@@ -80,3 +80,39 @@ describe('tracking and the calendar', () => {
     expect(addWorkingDays(new Date('2026-12-31T20:00:00Z'), 1, new Set()).toISOString()).toBe('2027-01-02T18:29:59.999Z');
   });
 });
+
+describe('EXIF removal without re-encoding', () => {
+  test('a JPEG keeps its picture bytes exactly and loses EXIF, XMP and comments; a broken one is refused', async () => {
+    const { stripJpegMetadata, inspectUpload } = await import('../../api/documents/inspect.ts');
+    const sharp = (await import('sharp')).default;
+    const original = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#a33' } })
+      .jpeg()
+      .withExif({ IFD0: { Make: 'TestPhone', Model: 'SecretModel-42' } })
+      .toBuffer();
+    expect(original.includes(Buffer.from('SecretModel-42'))).toBe(true);
+    const stripped = stripJpegMetadata(original)!;
+    expect(stripped.includes(Buffer.from('SecretModel-42'))).toBe(false);
+    expect(stripped.includes(Buffer.from('Exif'))).toBe(false);
+    // The compressed picture (everything from the start of scan) is untouched.
+    const sos = (b: Buffer) => b.subarray(b.indexOf(Buffer.from([0xff, 0xda])));
+    expect(sos(stripped).equals(sos(original))).toBe(true);
+    expect((await sharp(stripped).metadata()).width).toBe(64);
+    expect(stripJpegMetadata(original.subarray(0, 20))).toBeNull();
+
+    const inspected = await inspectUpload(original);
+    expect(inspected.ok && inspected.bytes.includes(Buffer.from('SecretModel-42'))).toBe(false);
+    const cut = await inspectUpload(original.subarray(0, original.length - 20));
+    expect(cut).toEqual({ ok: false, reason: 'file_damaged' });
+  });
+
+  test('a photo whose EXIF says it is rotated is turned upright before the EXIF goes', async () => {
+    const { inspectUpload } = await import('../../api/documents/inspect.ts');
+    const sharp = (await import('sharp')).default;
+    const sideways = await sharp({ create: { width: 80, height: 40, channels: 3, background: '#3a3' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const inspected = await inspectUpload(sideways);
+    expect(inspected.ok).toBe(true);
+    if (!inspected.ok) return;
+    const meta = await sharp(inspected.bytes).metadata();
+    expect([meta.width, meta.height, meta.orientation ?? 1]).toEqual([40, 80, 1]);
+  });
+});

@@ -1,0 +1,54 @@
+// DESIGN §10: GET /api/track/:ain on real PostgreSQL, 50 connections — p99 ≤ 50 ms and throughput ≥ 30 % of
+// `pgbench -S` TPS measured on the same machine in the same run.
+import autocannon from 'autocannon';
+import { execFileSync } from 'node:child_process';
+import postgres from 'postgres';
+import { makeAin } from '../../forms/ain.ts';
+import { createTestDatabase } from '../support/server.ts';
+import { startServer } from './support.ts';
+
+const APPLICATIONS = 100_000;
+
+export async function benchTrack(seconds = 10) {
+  const server = await startServer(4190, { TRACK_REQUESTS_PER_MINUTE: '100000000' });
+  const sql = postgres(server.databaseUrl, { max: 2, onnotice: () => {} });
+  const ains: string[] = [];
+  for (let batch = 0; batch < APPLICATIONS / 10_000; batch++) {
+    const rows = Array.from({ length: 10_000 }, (_, i) => makeAin(2026, '11', '002', batch * 10_000 + i + 1));
+    ains.push(...rows);
+    await sql`
+      insert into applications (ain, status, applicant_id, filed_by, channel, office_id, applicant_name, form, submitted_at, due_at, updated_at, idempotency_key, request_hash)
+      select a, 'submitted', 'demo-citizen', 'demo-citizen', 'web', 'n24pgs/barasat-sadar/barasat-i', 'Bench Applicant', '{}'::jsonb, now(), now() + interval '5 days', now(), 'bench-' || a, 'x'
+      from unnest(${rows}::text[]) as a`;
+  }
+  await sql`analyze applications`;
+  await sql.end();
+
+  let i = 0;
+  const result = await autocannon({
+    url: server.url,
+    connections: 50,
+    duration: seconds,
+    requests: [{ setupRequest: (req) => ({ ...req, path: `/api/track/${ains[(i++ * 7919) % ains.length]}` }) }]
+  });
+  await server.stop();
+
+  const pg = await createTestDatabase();
+  const name = new URL(pg.url).pathname.slice(1);
+  const pgArgs = ['-h', '127.0.0.1', '-U', 'postgres'];
+  execFileSync('pgbench', [...pgArgs, '-i', '-q', '-s', '10', name], { stdio: 'ignore' });
+  const out = execFileSync('pgbench', [...pgArgs, '-S', '-c', '50', '-j', '2', '-T', String(seconds), name], { encoding: 'utf8' });
+  await pg.drop();
+  const pgbenchTps = Number(/tps = ([\d.]+)/.exec(out)![1]);
+
+  return {
+    name: 'track lookup (real PostgreSQL, 50 connections)',
+    requestsPerSecond: Math.round(result.requests.average),
+    p50ms: result.latency.p50,
+    p99ms: result.latency.p99,
+    errors: result.errors + result.non2xx,
+    pgbenchSelectTps: Math.round(pgbenchTps),
+    ratioToPgbench: `${((result.requests.average / pgbenchTps) * 100).toFixed(1)} %`,
+    bars: 'p99 ≤ 50 ms; ≥ 30 % of pgbench -S'
+  };
+}
