@@ -1,7 +1,7 @@
 // DESIGN §10: GET /api/track/:ain on real PostgreSQL, 50 connections — p99 ≤ 50 ms and throughput ≥ 30 % of
 // `pgbench -S` TPS measured on the same machine in the same run.
 import autocannon from 'autocannon';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import postgres from 'postgres';
 import { makeAin } from '../../forms/ain.ts';
 import { createTestDatabase } from '../support/server.ts';
@@ -24,13 +24,23 @@ export async function benchTrack(seconds = 10) {
   await sql`analyze applications`;
   await sql.end();
 
-  let i = 0;
-  const result = await autocannon({
-    url: server.url,
-    connections: 50,
-    duration: seconds,
-    requests: [{ setupRequest: (req) => ({ ...req, path: `/api/track/${ains[(i++ * 7919) % ains.length]}` }) }]
-  });
+  const load = (url: string, prefix: string) => {
+    let i = 0;
+    return autocannon({
+      url,
+      connections: 50,
+      duration: seconds,
+      requests: [{ setupRequest: (req) => ({ ...req, path: `${prefix}${ains[(i++ * 7919) % ains.length]}` }) }]
+    });
+  };
+  const result = await load(server.url, '/api/track/');
+
+  // The same lookup with nothing around it, to show how much of the gap to pgbench is Node and HTTP themselves.
+  const bare = spawn(process.execPath, ['--import', 'tsx', 'test/bench/bare-hono.ts', '4193', server.databaseUrl], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 3000));
+  const bareResult = await load('http://localhost:4193', '/track/');
+  bare.kill('SIGTERM');
+  await new Promise((r) => bare.once('exit', r));
   await server.stop();
 
   const pg = await createTestDatabase();
@@ -49,6 +59,8 @@ export async function benchTrack(seconds = 10) {
     errors: result.errors + result.non2xx,
     pgbenchSelectTps: Math.round(pgbenchTps),
     ratioToPgbench: `${((result.requests.average / pgbenchTps) * 100).toFixed(1)} %`,
+    bareHonoRequestsPerSecond: Math.round(bareResult.requests.average),
+    bareHonoRatioToPgbench: `${((bareResult.requests.average / pgbenchTps) * 100).toFixed(1)} %`,
     bars: 'p99 ≤ 50 ms; ≥ 30 % of pgbench -S'
   };
 }

@@ -17,8 +17,7 @@ async function chooseFile(page: Page, kind: string, seed: number) {
   await expect(page.locator(`fieldset[id="documents.${kind}"] .thumbs li`)).toHaveCount(1, { timeout: 20_000 });
 }
 
-test('a citizen applies with photos, loses the network half-way, submits offline, and gets the AIN, receipt and tracking once back online', async ({ page, context }) => {
-  test.setTimeout(100_000);
+async function loginAsCitizen(page: Page) {
   await page.goto('/login');
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByLabel('User ID, mobile number or email').fill('demo-citizen');
@@ -26,6 +25,62 @@ test('a citizen applies with photos, loses the network half-way, submits offline
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+}
+
+/** Every step of the wizard, valid answers, up to the ticked declaration. */
+async function fillWizard(page: Page) {
+  await page.goto('/apply');
+  await page.getByLabel("Applicant's full name").fill('Kamal Sheikh');
+  await page.getByLabel('Father').check();
+  await page.getByLabel("Guardian's full name").fill('Rafiq Sheikh');
+  await page.getByLabel('Male', { exact: true }).check();
+  await page.getByLabel('Date of birth').fill('1990-01-31');
+  await page.getByLabel('Mobile number').fill('9000000001');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await page.getByLabel('House number, road or village').fill('12 Station Road');
+  await page.getByLabel('Post office').fill('Barasat');
+  await page.getByLabel('Police station').fill('Barasat');
+  await page.getByLabel('Block').selectOption({ label: 'Barasat I' });
+  await page.getByLabel('PIN code').fill('700124');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await page.getByLabel('Years you have lived in West Bengal without a break').fill('30');
+  await page.getByLabel('What do you need the certificate for?').fill('Job application');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await page.getByLabel('Which document is it?').nth(0).selectOption({ label: 'PAN card' });
+  await page.getByLabel('Which document is it?').nth(1).selectOption({ label: 'Secondary (Madhyamik) admit card' });
+  await page.getByLabel('Which document is it?').nth(2).selectOption({ label: 'Certificate from the MLA' });
+  for (const [i, kind] of ['photo', 'identity', 'age', 'residence'].entries()) await chooseFile(page, kind, 10 + i);
+  const pad = page.locator('canvas.signature');
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  await page.mouse.move(box.x + 20, box.y + 40);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 200, box.y + 60);
+  await page.mouse.up();
+  await page.getByRole('button', { name: 'Use this signature' }).click();
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await page.getByLabel(/I declare that what I have written is true/).check();
+}
+
+test('an application queued offline goes out when the app is next opened', async ({ page, context }) => {
+  await loginAsCitizen(page);
+  const count = () => page.evaluate(async () => ((await (await fetch('/api/applications')).json()).applications as unknown[]).length);
+  const before = await count();
+  await fillWizard(page);
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Send application' }).click();
+  await expect(page.getByTestId('queued')).toBeVisible();
+  await page.close();
+
+  await context.setOffline(false);
+  const reopened = await context.newPage();
+  await reopened.goto('/');
+  await expect.poll(async () => reopened.evaluate(async () => ((await (await fetch('/api/applications')).json()).applications as unknown[]).length), { timeout: 30_000 }).toBe(before + 1);
+});
+
+test('a citizen applies with photos, loses the network half-way, submits offline, and gets the AIN, receipt and tracking once back online', async ({ page, context }) => {
+  test.setTimeout(100_000);
+  await loginAsCitizen(page);
   await page.getByRole('link', { name: 'Start a new application' }).click();
 
   // About you: the shared schema's messages appear before anything is sent.
