@@ -2,7 +2,6 @@
 // every error is translated; the cross-site guard and body checks run before anything reads a body.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { secureHeaders } from 'hono/secure-headers';
 import { applicationRoutes } from './applications/routes.ts';
 import { trackRoutes } from './applications/track.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -11,7 +10,7 @@ import type { Deps } from './deps.ts';
 import { devRoutes } from './dev/routes.ts';
 import type { ApiEnv } from './http/env.ts';
 import { ApiError, errorBody, toErrorResponse, validationError } from './http/errors.ts';
-import { crossSiteGuard, jsonBodies, language, loadSession, requestLog } from './http/middleware.ts';
+import { crossSiteGuard, jsonBodies, language, loadSession, requestLog, securityHeaders } from './http/middleware.ts';
 import { officeRoutes } from './offices/routes.ts';
 import { userRoutes } from './users/routes.ts';
 
@@ -25,14 +24,7 @@ export function createApi(deps: Deps) {
 
   app.use(language(deps));
   app.use(requestLog(deps.log));
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-      crossOriginResourcePolicy: 'same-origin',
-      referrerPolicy: 'no-referrer',
-      strictTransportSecurity: deps.config.secureCookies ? 'max-age=31536000; includeSubDomains' : false
-    })
-  );
+  app.use(securityHeaders(deps.config.secureCookies));
   app.use(crossSiteGuard(deps.config.origin));
   // Uploads are multipart and larger; their route sets its own limit.
   const isUpload = (path: string) => path === '/api/documents';
@@ -43,7 +35,10 @@ export function createApi(deps: Deps) {
       throw new ApiError(413, 'payload_too_large', { headers: { Connection: 'close' } });
     }
   });
-  app.use((c, next) => (isUpload(c.req.path) ? next() : jsonLimit(c, next)));
+  // Only requests that carry a body: the body limit builds the full fetch Request, which a GET never needs and
+  // which costs a public lookup a noticeable share of its time (test/bench/track.ts).
+  const hasBody = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
+  app.use((c, next) => (hasBody(c.req.method) && !isUpload(c.req.path) ? jsonLimit(c, next) : next()));
   app.use(jsonBodies(isUpload));
   app.use(loadSession(deps));
 

@@ -96,10 +96,13 @@ describe('bad requests get a 4xx in the one error shape, never a 500', () => {
 });
 
 describe('headers and logs', () => {
-  test('security headers are set on API responses', async () => {
+  test('security headers are set on API responses, errors included', async () => {
+    const missing = await new Client(server.url).get('/api/no-such-route');
+    expect(missing.headers.get('x-content-type-options')).toBe('nosniff');
     const res = await new Client(server.url).get('/api/health');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
   });
