@@ -50,12 +50,13 @@ export function can(actor: Actor, permission: Permission): boolean {
 export interface ApplicationParties {
   applicantId: string;
   filedBy: string;
+  assignedEoId: string | null;
 }
 
 /**
  * Whether the actor may read an application and its documents (DESIGN §3): a citizen those filed by or for them,
- * an operator those they filed, an officer those in their jurisdiction. Enquiry Officers see only enquiries
- * assigned to them, which arrive with the officers' workflow; until then, none.
+ * an operator those they filed, an Enquiry Officer those assigned to them, other officers those in their
+ * jurisdiction.
  */
 export function canReadApplication(actor: Actor, actorOffice: OfficePlace | null, app: ApplicationParties, place: OfficePlace): boolean {
   switch (actor.role) {
@@ -64,7 +65,7 @@ export function canReadApplication(actor: Actor, actorOffice: OfficePlace | null
     case 'operator':
       return app.filedBy === actor.id;
     case 'eo':
-      return false;
+      return app.assignedEoId === actor.id;
     default:
       return covers(actor, actorOffice, place);
   }

@@ -293,7 +293,21 @@ export const en = {
   'msg.received_sms': 'e-District: your application {ain} for the Ordinary Residential Certificate was received on {date}. Expected decision by {due}. Track: {url}',
   'msg.received_subject': 'Application {ain} received',
   'msg.received_email': 'Your application for the Ordinary Residential Certificate has been received.\n\nAIN: {ain}\nReceived on: {date}\nExpected decision by: {due}\n\nTrack it at {url}\n\ne-District, North 24 Parganas'
-
+,
+  'error.stale_version': 'Someone changed this application while you had it open. Reload it and decide again.',
+  'error.wrong_state': "This action is not possible at the application's current step.",
+  'field.eo': 'Choose an Enquiry Officer of this block.',
+  'field.reason': 'Choose the reason.',
+  'field.remarks': 'Write 5 to 1000 characters.',
+  'reason.documents_insufficient': 'The documents do not prove what they must',
+  'reason.not_resident': 'Not found to be a resident at the address',
+  'reason.false_information': 'The information given is false',
+  'reason.duplicate': 'A duplicate of another application',
+  'reason.other': 'Another reason (see remarks)',
+  'msg.status_subject': 'Application {ain}: {status}',
+  'msg.under_enquiry_sms': 'e-District: application {ain} has been sent for field enquiry. An Enquiry Officer may visit you. Track: {url}',
+  'msg.rejected_sms': 'e-District: application {ain} was rejected. Reason: {reason}. Details: {url}',
+  'msg.sent_back_sms': 'e-District: application {ain} was sent back to you for correction. See the remarks and resubmit: {url}'
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -12,6 +12,7 @@ export interface ApplicationRow {
   version: number;
   applicantId: string;
   filedBy: string;
+  assignedEoId: string | null;
   channel: 'web' | 'kiosk' | 'csc';
   officeId: string;
   applicantName: string;
@@ -23,7 +24,7 @@ export interface ApplicationRow {
 
 export async function findApplication(sql: Sql, where: { ain: string } | { id: string }): Promise<ApplicationRow | null> {
   const [row] = await sql<ApplicationRow[]>`
-    select id::text, ain, status, version, applicant_id, filed_by, channel, office_id, applicant_name, form,
+    select id::text, ain, status, version, applicant_id, filed_by, assigned_eo_id, channel, office_id, applicant_name, form,
            submitted_at, due_at, updated_at
     from applications
     where ${'ain' in where ? sql`ain = ${where.ain}` : sql`id = ${where.id}`}`;

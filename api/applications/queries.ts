@@ -32,7 +32,7 @@ export async function listApplications(sql: Sql, user: User, limit = 100): Promi
               ? sql`o.district_id = ${user.officeId}`
               : user.role === 'admin'
                 ? sql`true`
-                : sql`false`; // Enquiry Officers get their assigned enquiries with the officers' workflow
+                : sql`a.assigned_eo_id = ${user.id}`; // an Enquiry Officer: the enquiries assigned to them
   return sql<ListedApplication[]>`
     select a.ain, a.status, a.applicant_name, a.channel, a.office_id, a.submitted_at, a.due_at
     from applications a join offices o on o.id = a.office_id
@@ -64,6 +64,7 @@ export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys'>,
   }
   return {
     ain: app.ain,
+    assignedEoId: app.assignedEoId,
     ainFormatted: formatAin(app.ain),
     status: app.status,
     version: app.version,

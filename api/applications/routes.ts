@@ -8,6 +8,7 @@ import { ApiError } from '../http/errors.ts';
 import { currentUser } from '../http/middleware.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { applicationForReader } from './access.ts';
+import { actOnApplication, rejectionReasons } from './act.ts';
 import { applicationDetail, listApplications } from './queries.ts';
 import { renderReceipt } from './receipt.ts';
 import { submitApplication } from './submit.ts';
@@ -80,6 +81,44 @@ export function applicationRoutes(deps: Deps) {
       const record = await applicationForReader(deps.sql, user, { ain: ainFromPath(c.req.valid('param').ain) });
       c.header('Cache-Control', 'no-store');
       return c.json(await applicationDetail(deps, record, user), 200);
+    }
+  );
+
+  const version = z.number('field.invalid').int().min(1);
+  const remarks = z.string().trim().min(5, 'field.remarks').max(1000, 'field.remarks');
+  const eoId = z.string('field.eo').min(1, 'field.eo').max(100, 'field.eo');
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/applications/{ain}/actions',
+      tags: ['applications'],
+      summary: "An officer's decision; `version` is the one the officer saw, and a stale one gets 409",
+      request: {
+        params: ainParam,
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.discriminatedUnion('action', [
+                z.object({ action: z.literal('forward_to_eo'), version, eoId, remarks: remarks.optional() }),
+                z.object({ action: z.literal('reassign_eo'), version, eoId, remarks: remarks.optional() }),
+                z.object({ action: z.literal('re_enquire'), version, eoId: eoId.optional(), remarks: remarks.optional() }),
+                z.object({ action: z.literal('reject'), version, reason: z.enum(rejectionReasons, 'field.reason'), remarks }),
+                z.object({ action: z.literal('send_back'), version, remarks })
+              ])
+            }
+          }
+        }
+      },
+      responses: {
+        200: { description: 'Done', content: { 'application/json': { schema: z.object({ ain: z.string(), status: z.string(), version: z.number() }) } } },
+        ...errorResponses(400, 401, 403, 404, 409, 415)
+      }
+    }),
+    async (c) => {
+      const { user } = currentUser(c);
+      const ain = ainFromPath(c.req.valid('param').ain);
+      return c.json(await actOnApplication(deps, user, ain, c.req.valid('json')), 200);
     }
   );
 
