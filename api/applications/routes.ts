@@ -18,7 +18,7 @@ const ainParam = z.object({ ain: z.string().max(40).openapi({ example: '26 11 00
 
 /** The AIN from a path, or the 400 that says whether it is a typo or not an AIN at all. */
 export function ainFromPath(raw: string): string {
-  const parsed = parseAin(decodeURIComponent(raw));
+  const parsed = parseAin(raw); // Hono has already decoded the path parameter
   if (!parsed.ok) throw new ApiError(400, parsed.reason === 'check_digit' ? 'ain_typo' : 'ain_format', { fields: { ain: 'field.invalid' } });
   return parsed.ain;
 }

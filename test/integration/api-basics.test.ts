@@ -80,6 +80,14 @@ describe('bad requests get a 4xx in the one error shape, never a 500', () => {
     expect(wrongMethod.body.error.code).toBe('not_found');
   });
 
+  test('odd path parameters are bad input, not errors', async () => {
+    for (const path of ['/api/track/%25', '/api/track/%E0%A4', '/api/track/' + '9'.repeat(500), '/api/documents/not-a-uuid']) {
+      const res = await client().get(path);
+      expect(res.status, path).toBeGreaterThanOrEqual(400);
+      expect(res.status, path).toBeLessThan(500);
+    }
+  });
+
   test('every JSON route survives hostile bodies', async () => {
     const doc = (await client().get('/api/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
     const posts = Object.entries(doc.paths).filter(([, ops]) => 'post' in ops).map(([p]) => p);
