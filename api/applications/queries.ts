@@ -1,11 +1,11 @@
 // Read models: the role-scoped list and the detail page of an application.
 import { formatAin } from '../../forms/ain.ts';
 import type { Sql } from '../db/connect.ts';
+import type { Deps } from '../deps.ts';
 import type { User } from '../users/user.ts';
 import { maskAadhaar } from './aadhaar.ts';
 import type { ApplicationRow } from './access.ts';
 import { listEvents } from './audit.ts';
-import type { Deps } from '../deps.ts';
 
 export interface ListedApplication {
   ain: string;
