@@ -29,6 +29,23 @@ export const acceptedProofs = {
 } as const satisfies Record<DocumentKind, readonly string[]>;
 export type Proof = (typeof acceptedProofs)[DocumentKind][number];
 
+/**
+ * One PDF, or one to four images, for each kind the seed's step 1 asks for (DESIGN §4). Field path → catalogue
+ * key for each kind that breaks the rule; empty when the set is complete. Checked on the phone before sending and
+ * by the server on submission.
+ */
+export function documentSetErrors(files: { kind: string; mime: string }[]): Record<string, 'field.document_required' | 'field.document_count'> {
+  const errors: Record<string, 'field.document_required' | 'field.document_count'> = {};
+  for (const kind of documentKinds) {
+    const ofKind = files.filter((f) => f.kind === kind);
+    const pdfs = ofKind.filter((f) => f.mime === 'application/pdf').length;
+    const images = ofKind.length - pdfs;
+    if (ofKind.length === 0) errors[`documents.${kind}`] = 'field.document_required';
+    else if (!((pdfs === 1 && images === 0) || (pdfs === 0 && images <= 4))) errors[`documents.${kind}`] = 'field.document_count';
+  }
+  return errors;
+}
+
 export const mobileField = z
   .string('field.mobile')
   .max(20, 'field.mobile')

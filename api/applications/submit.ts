@@ -3,8 +3,7 @@
 // The Idempotency-Key makes a retried submission (an offline phone resending) return the first result.
 import { createHash } from 'node:crypto';
 import { makeAin } from '../../forms/ain.ts';
-import type { ApplicationInput, DocumentKind } from '../../forms/application.ts';
-import { documentKinds } from '../../forms/application.ts';
+import { documentSetErrors, type ApplicationInput, type DocumentKind } from '../../forms/application.ts';
 import { toE164IndianMobile } from '../../forms/mobile.ts';
 import { translate, type MessageKey } from '../../i18n/index.ts';
 import { generateOneTimePassword, hashPassword } from '../auth/password.ts';
@@ -149,21 +148,14 @@ async function userIdByMobile(sql: Queryable, mobile: string): Promise<string | 
   return row?.id ?? null;
 }
 
-/** One PDF, or one to four images, for each kind the seed's step 1 asks for (DESIGN §4). */
+/** The documents exist, are the uploader's own, are not in another application, and form a complete set. */
 async function checkDocuments(sql: Queryable, uploaderId: string, ids: string[]): Promise<void> {
   const docs = await sql<{ id: string; kind: DocumentKind; mime: string; applicationId: string | null }[]>`
     select id, kind, mime, application_id::text from documents where id in ${sql(ids)} and uploaded_by = ${uploaderId}`;
   if (docs.length !== new Set(ids).size || docs.some((d) => d.applicationId !== null)) {
     throw new ApiError(400, 'validation', { fields: { documents: 'field.documents' } });
   }
-  const fields: Record<string, 'field.document_required' | 'field.document_count'> = {};
-  for (const kind of documentKinds) {
-    const files = docs.filter((d) => d.kind === kind);
-    const pdfs = files.filter((d) => d.mime === 'application/pdf').length;
-    const images = files.length - pdfs;
-    if (files.length === 0) fields[`documents.${kind}`] = 'field.document_required';
-    else if (!((pdfs === 1 && images === 0) || (pdfs === 0 && images >= 1 && images <= 4))) fields[`documents.${kind}`] = 'field.document_count';
-  }
+  const fields = documentSetErrors(docs);
   if (Object.keys(fields).length) throw new ApiError(400, 'validation', { fields });
 }
 

@@ -1,6 +1,6 @@
 // The wizard keeps what the user typed as strings (that is what inputs give); this turns it into the shape the shared
 // schema checks and the API takes, and lists which fields each step of the wizard owns.
-import { applicantSchema, type DocumentKind } from '../../../forms/application.ts';
+import { applicantSchema, documentSetErrors, type DocumentKind } from '../../../forms/application.ts';
 import type { MessageKey } from '../../../i18n/index.ts';
 
 export type Step = 'about' | 'address' | 'residence' | 'documents' | 'check';
@@ -59,16 +59,7 @@ export function errorsFor(fields: Record<string, unknown>, step: Step | 'all'): 
   return errors;
 }
 
-export const requiredKinds: DocumentKind[] = ['photo', 'identity', 'age', 'residence', 'signed_form'];
-
-/** One PDF or 1–4 images per kind (DESIGN §4), checked on the device before anything is sent. */
+/** The shared document rule (forms/application.ts), applied to the files held on the device. */
 export function documentErrors(files: { kind: DocumentKind; type: string }[]): Record<string, MessageKey> {
-  const errors: Record<string, MessageKey> = {};
-  for (const kind of requiredKinds) {
-    const of = files.filter((f) => f.kind === kind);
-    const pdfs = of.filter((f) => f.type === 'application/pdf').length;
-    if (of.length === 0) errors[`documents.${kind}`] = 'field.document_required';
-    else if (!((pdfs === 1 && of.length === 1) || (pdfs === 0 && of.length <= 4))) errors[`documents.${kind}`] = 'field.document_count';
-  }
-  return errors;
+  return documentSetErrors(files.map((f) => ({ kind: f.kind, mime: f.type })));
 }
