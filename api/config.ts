@@ -28,7 +28,11 @@ const schema = z.object({
   MAIL_PROVIDER: z.enum(['console']).default('console'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   AADHAAR_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)').optional(),
-  TRACK_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(30)
+  TRACK_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  SIGNING_P12_DIR: z.string().optional(),
+  SIGNING_P12_PASSPHRASE: z.string().optional(),
+  SIGNING_TRUSTED_CA_PEM: z.string().optional(),
+  DISTRICT_SEAL_KEY: z.string().optional()
 });
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -71,7 +75,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailProvider: e.MAIL_PROVIDER,
     logLevel: e.LOG_LEVEL,
     aadhaarKey: e.AADHAAR_KEY ? Buffer.from(e.AADHAAR_KEY, 'hex') : undefined,
-    trackRequestsPerMinute: e.TRACK_REQUESTS_PER_MINUTE
+    trackRequestsPerMinute: e.TRACK_REQUESTS_PER_MINUTE,
+    signing: {
+      p12Dir: e.SIGNING_P12_DIR && resolve(e.SIGNING_P12_DIR),
+      p12Passphrase: e.SIGNING_P12_PASSPHRASE,
+      trustedCaPath: e.SIGNING_TRUSTED_CA_PEM && resolve(e.SIGNING_TRUSTED_CA_PEM),
+      sealKeyPath: e.DISTRICT_SEAL_KEY && resolve(e.DISTRICT_SEAL_KEY)
+    }
   };
 }
 
@@ -97,4 +107,6 @@ export interface Config {
   /** Unset outside production: a development key is generated and kept under DATA_DIR (server.ts). */
   aadhaarKey: Buffer | undefined;
   trackRequestsPerMinute: number;
+  /** Paths resolved. Outside production, what is unset is replaced by a development CA, officer credentials and seal key under DATA_DIR/secrets. */
+  signing: { p12Dir?: string; p12Passphrase?: string; trustedCaPath?: string; sealKeyPath?: string };
 }

@@ -1,0 +1,31 @@
+// Development secrets (the local CA, officer credentials, the district seal key) are made on first use and kept
+// under DATA_DIR/secrets. Node built-ins only: seal.ts, which scripts/verify-qr.ts runs offline, uses this too.
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/**
+ * Reads a secret file, or makes it with `create` and publishes it without ever overwriting: the content is written
+ * to a temporary file and hard-linked to its name, which fails if another process got there first (a rename would
+ * silently replace the winner's key); the loser then reads the winner's file. Every reader sees one complete file.
+ */
+export async function readOrCreate(path: string, create: () => string | Buffer): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const content = Buffer.from(create());
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temp, content, { mode: 0o600 });
+  try {
+    await link(temp, path);
+    return content;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return await readFile(path);
+  } finally {
+    await unlink(temp);
+  }
+}
