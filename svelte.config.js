@@ -5,6 +5,9 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 export default {
   preprocess: vitePreprocess(),
   kit: {
+    // Absolute asset paths: the service worker answers every deep link (/applications/…, /verify/…) with the one
+    // prerendered /shell page, whose relative "./_app/…" paths would resolve under the deep link and fail offline.
+    paths: { relative: false },
     adapter: adapter({ out: 'build' }),
     files: {
       src: 'app',
@@ -26,6 +29,8 @@ export default {
         'style-src': ['self', 'unsafe-inline'],
         'img-src': ['self', 'data:', 'blob:'],
         'connect-src': ['self'],
+        // The officer's document viewer shows PDFs inline from a blob it fetched with the session.
+        'frame-src': ['blob:'],
         'worker-src': ['self'],
         'manifest-src': ['self'],
         'object-src': ['none'],

@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { applicationRoutes } from './applications/routes.ts';
 import { trackRoutes } from './applications/track.ts';
 import { authRoutes } from './auth/routes.ts';
+import { certificateRoutes } from './certificates/routes.ts';
 import { documentRoutes } from './documents/routes.ts';
 import type { Deps } from './deps.ts';
 import { devRoutes } from './dev/routes.ts';
@@ -69,6 +70,7 @@ export function createApi(deps: Deps) {
   app.route('/', documentRoutes(deps));
   app.route('/', applicationRoutes(deps));
   app.route('/', trackRoutes(deps));
+  app.route('/', certificateRoutes(deps));
   if (!deps.config.production) app.route('/', devRoutes(deps));
 
   app.doc31('/openapi.json', {

@@ -22,7 +22,7 @@ export const officeKindsFor: Record<Role, readonly OfficeKind[]> = {
 const grants = {
   'staff:create': ['admin'],
   'staff:list': ['admin'],
-  'documents:upload': ['citizen', 'operator'],
+  'documents:upload': ['citizen', 'operator', 'eo'],
   'applications:submit': ['citizen', 'operator']
 } as const satisfies Record<string, readonly Role[]>;
 

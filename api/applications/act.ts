@@ -1,40 +1,80 @@
-// An officer's decision on an application (DESIGN §4, seed steps 3–5): one transaction that locks the row, asks the
+// An officer's decision on an application (DESIGN §4, seed steps 3–7): one transaction that locks the row, asks the
 // workflow whether the step is allowed for this person at this version, writes the new state, one audit event and
 // the citizen's notifications. A decision taken on a stale screen is refused with 409 and changes nothing.
+import type { RejectionReason } from '../../forms/decision.ts';
 import { translate, type MessageKey } from '../../i18n/index.ts';
+import { issueCertificate } from '../certificates/issue.ts';
+import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
 import { enqueue, type OutgoingMessage } from '../notify/outbox.ts';
+import { getOffice } from '../offices/offices.ts';
 import type { User } from '../users/user.ts';
 import { appendEvent } from './audit.ts';
-import { decide, type Status } from './workflow.ts';
+import { decide, type Action, type Decision, type Standing, type Status } from './workflow.ts';
 
-export const rejectionReasons = ['documents_insufficient', 'not_resident', 'false_information', 'duplicate', 'other'] as const;
 
 export type OfficerAction =
   | { action: 'forward_to_eo' | 'reassign_eo'; version: number; eoId: string; remarks?: string }
   | { action: 're_enquire'; version: number; eoId?: string; remarks?: string }
-  | { action: 'reject'; version: number; reason: (typeof rejectionReasons)[number]; remarks: string }
-  | { action: 'send_back'; version: number; remarks: string };
+  | { action: 'reject'; version: number; reason: RejectionReason; remarks: string }
+  | { action: 'send_back'; version: number; remarks: string }
+  | { action: 'approve'; version: number; remarks?: string }
+  | { action: 'mark_delivered'; version: number };
 
-export async function actOnApplication(deps: Deps, actor: User, ain: string, input: OfficerAction): Promise<{ ain: string; status: Status; version: number }> {
+/** The application row as a decision needs it, locked until the transaction ends. */
+export interface LockedApplication {
+  id: string;
+  ain: string;
+  status: Status;
+  version: number;
+  officeId: string;
+  applicantId: string;
+  filedBy: string;
+  assignedEoId: string | null;
+  applicantName: string;
+  form: Record<string, unknown>;
+}
+
+export async function lockApplication(sql: Queryable, ain: string): Promise<LockedApplication> {
+  const [app] = await sql<LockedApplication[]>`
+    select id::text, ain, status, version, office_id, applicant_id, filed_by, assigned_eo_id, applicant_name, form
+    from applications where ain = ${ain} for update`;
+  if (!app) throw new ApiError(404, 'not_found');
+  return app;
+}
+
+/** Who the actor is to this application (the facts workflow.ts decides on). */
+export async function standingOf(sql: Queryable, actor: User, app: Pick<LockedApplication, 'applicantId' | 'filedBy' | 'officeId' | 'assignedEoId'>): Promise<Standing> {
+  let atCounterOfBlock = false;
+  if (actor.role === 'operator' && actor.officeId) {
+    // A counter hands over certificates of the area it serves (seed step 7): a CSC its block, a kiosk at the SDO's
+    // or the DM's office the subdivision or the district.
+    const [counter, place] = await Promise.all([getOffice(sql, actor.officeId), getOffice(sql, app.officeId)]);
+    atCounterOfBlock = !!counter && !!place && [place.id, place.subdivisionId, place.districtId].includes(counter.parentId);
+  }
+  return {
+    role: actor.role,
+    isOwner: app.applicantId === actor.id || app.filedBy === actor.id,
+    isBlockBdo: actor.role === 'bdo' && actor.officeId === app.officeId,
+    isAssignedEo: actor.role === 'eo' && app.assignedEoId === actor.id,
+    isBlockCounter: atCounterOfBlock
+  };
+}
+
+/** A refusal from the workflow as the HTTP answer a person can act on. */
+export function refusal(decision: Extract<Decision, { ok: false }>): ApiError {
+  if (decision.reason === 'stale_version') return new ApiError(409, 'stale_version');
+  if (decision.reason === 'wrong_state') return new ApiError(409, 'wrong_state');
+  return new ApiError(403, 'forbidden');
+}
+
+export async function actOnApplication(deps: Deps, actor: User, ain: string, input: OfficerAction): Promise<{ ain: string; status: Status; version: number; certificateNo?: string }> {
   const now = deps.clock.now();
   return deps.sql.begin(async (sql) => {
-    const [app] = await sql<{ id: string; status: Status; version: number; officeId: string; applicantId: string; filedBy: string; assignedEoId: string | null }[]>`
-      select id::text, status, version, office_id, applicant_id, filed_by, assigned_eo_id
-      from applications where ain = ${ain} for update`;
-    if (!app) throw new ApiError(404, 'not_found');
-    const decision = decide(app, input.action, input.version, {
-      role: actor.role,
-      isOwner: app.applicantId === actor.id || app.filedBy === actor.id,
-      isBlockBdo: actor.role === 'bdo' && actor.officeId === app.officeId,
-      isAssignedEo: actor.role === 'eo' && app.assignedEoId === actor.id
-    });
-    if (!decision.ok) {
-      if (decision.reason === 'stale_version') throw new ApiError(409, 'stale_version');
-      if (decision.reason === 'wrong_state') throw new ApiError(409, 'wrong_state');
-      throw new ApiError(403, 'forbidden');
-    }
+    const app = await lockApplication(sql, ain);
+    const decision = decide(app, input.action, input.version, await standingOf(sql, actor, app));
+    if (!decision.ok) throw refusal(decision);
 
     let assignedEoId = app.assignedEoId;
     if ('eoId' in input && input.eoId) {
@@ -44,8 +84,11 @@ export async function actOnApplication(deps: Deps, actor: User, ain: string, inp
       assignedEoId = eo.id;
     }
     const code = input.action === 'reject' ? input.reason : null;
-    const remarks = input.remarks?.trim() || null;
+    const remarks = ('remarks' in input && input.remarks?.trim()) || null;
     const version = app.version + 1;
+    // Step 5: approval issues the signed certificate in the same transaction, so there is never an approved
+    // application without one, nor a certificate for an application that was not approved.
+    const certificate = input.action === 'approve' ? await issueCertificate(deps, sql, app, actor, now) : null;
     await sql`
       update applications
       set status = ${decision.to}, version = ${version}, updated_at = ${now}, assigned_eo_id = ${assignedEoId},
@@ -58,23 +101,40 @@ export async function actOnApplication(deps: Deps, actor: User, ain: string, inp
       action: input.action,
       fromStatus: app.status,
       toStatus: decision.to,
-      remarks: code ? `${code}: ${remarks}` : remarks,
+      remarks: code ? `${code}: ${remarks}` : certificate ? `${certificate.certificateNo}${remarks ? `: ${remarks}` : ''}` : remarks,
       channel: null,
       at: now
     });
-
-    const [citizen] = await sql<{ mobile: string; email: string | null; lang: User['lang'] }[]>`select mobile, email, lang from users where id = ${app.applicantId}`;
-    const template: MessageKey | null =
-      input.action === 'forward_to_eo' ? 'msg.under_enquiry_sms' : input.action === 'reject' ? 'msg.rejected_sms' : input.action === 'send_back' ? 'msg.sent_back_sms' : null;
-    if (citizen && template) {
-      const lang = citizen.lang;
-      const vars = { ain, url: `${deps.config.origin}/track/${ain}`, reason: code ? translate(lang, `reason.${code}` as MessageKey) : '', status: translate(lang, `status.${decision.to}` as MessageKey) };
-      const body = translate(lang, template, vars);
-      const messages: OutgoingMessage[] = [{ channel: 'sms', recipient: citizen.mobile, template: input.action, body, lang, applicationId: app.id }];
-      if (citizen.email) messages.push({ channel: 'email', recipient: citizen.email, template: input.action, subject: translate(lang, 'msg.status_subject', vars), body, lang, applicationId: app.id });
-      await enqueue(sql, now, messages);
-    }
+    await notifyCitizen(deps, sql, app, input.action, decision.to, now, { reason: code });
     deps.log.info('application_action', { action: input.action, by: actor.id, to: decision.to });
-    return { ain, status: decision.to, version };
+    return { ain, status: decision.to, version, ...(certificate ? { certificateNo: certificate.certificateNo } : {}) };
   });
+}
+
+const citizenTemplates: Partial<Record<Action, MessageKey>> = {
+  forward_to_eo: 'msg.under_enquiry_sms',
+  reject: 'msg.rejected_sms',
+  send_back: 'msg.sent_back_sms',
+  approve: 'msg.approved_sms',
+  mark_delivered: 'msg.delivered_sms',
+  resubmit: 'msg.resubmitted_sms'
+};
+
+/** The citizen's SMS (and email, when they gave one) for a step they should hear about, in their language. */
+export async function notifyCitizen(deps: Pick<Deps, 'config'>, sql: Queryable, app: { id: string; ain: string; applicantId: string }, action: Action, to: Status, now: Date, extra: { reason?: string | null } = {}): Promise<void> {
+  const template = citizenTemplates[action];
+  if (!template) return;
+  const [citizen] = await sql<{ mobile: string; email: string | null; lang: User['lang'] }[]>`select mobile, email, lang from users where id = ${app.applicantId}`;
+  if (!citizen) return;
+  const lang = citizen.lang;
+  const vars = {
+    ain: app.ain,
+    url: `${deps.config.origin}/track/${app.ain}`,
+    reason: extra.reason ? translate(lang, `reason.${extra.reason}` as MessageKey) : '',
+    status: translate(lang, `status.${to}` as MessageKey)
+  };
+  const body = translate(lang, template, vars);
+  const messages: OutgoingMessage[] = [{ channel: 'sms', recipient: citizen.mobile, template: action, body, lang, applicationId: app.id }];
+  if (citizen.email) messages.push({ channel: 'email', recipient: citizen.email, template: action, subject: translate(lang, 'msg.status_subject', vars), body, lang, applicationId: app.id });
+  await enqueue(sql, now, messages);
 }

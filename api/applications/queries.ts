@@ -5,7 +5,9 @@ import type { Deps } from '../deps.ts';
 import type { User } from '../users/user.ts';
 import { maskAadhaar } from './aadhaar.ts';
 import type { ApplicationRow } from './access.ts';
+import { standingOf } from './act.ts';
 import { listEvents } from './audit.ts';
+import { availableActions, type Status } from './workflow.ts';
 
 export interface ListedApplication {
   ain: string;
@@ -17,8 +19,11 @@ export interface ListedApplication {
   dueAt: Date;
 }
 
-/** What this user may list (DESIGN §3): their own, what they filed, or their jurisdiction. Newest first. */
-export async function listApplications(sql: Sql, user: User, limit = 100): Promise<ListedApplication[]> {
+/**
+ * What this user may list (DESIGN §3): their own, what they filed, or their jurisdiction. Citizens and counters see
+ * the newest first; officers see a work queue: open applications first, the one due soonest at the top.
+ */
+export async function listApplications(sql: Sql, user: User, filter: { status?: string } = {}, limit = 200): Promise<ListedApplication[]> {
   const scope =
     user.role === 'citizen'
       ? sql`(a.applicant_id = ${user.id} or a.filed_by = ${user.id})`
@@ -33,27 +38,36 @@ export async function listApplications(sql: Sql, user: User, limit = 100): Promi
               : user.role === 'admin'
                 ? sql`true`
                 : sql`a.assigned_eo_id = ${user.id}`; // an Enquiry Officer: the enquiries assigned to them
+  const queue = !['citizen', 'operator'].includes(user.role);
   return sql<ListedApplication[]>`
     select a.ain, a.status, a.applicant_name, a.channel, a.office_id, a.submitted_at, a.due_at
     from applications a join offices o on o.id = a.office_id
-    where ${scope}
-    order by a.submitted_at desc
+    where ${scope} ${filter.status ? sql`and a.status = ${filter.status}` : sql``}
+    order by ${queue ? sql`a.status in ('approved', 'rejected', 'delivered'), a.due_at` : sql`a.submitted_at desc`}
     limit ${limit}`;
 }
 
 export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys'>, app: ApplicationRow, reader: User) {
   const { sql } = deps;
-  const [documents, events, aadhaar, office] = await Promise.all([
-    sql<{ id: string; kind: string; proof: string; mime: string; size: number }[]>`
-      select id, kind, proof, mime, size
-      from documents where application_id = ${app.id} order by kind, created_at`,
+  const isOfficer = !['citizen', 'operator'].includes(reader.role);
+  const [documents, events, aadhaar, office, reports, certificate, standing, extra] = await Promise.all([
+    sql<{ id: string; kind: string; proof: string; mime: string; size: number; reportId: string | null }[]>`
+      select id, kind, proof, mime, size, report_id
+      from documents where application_id = ${app.id} and replaced_at is null order by kind, created_at`,
     listEvents(sql, app.id),
     sql<{ last4: string; hmac: string }[]>`select last4, hmac from aadhaar_numbers where application_id = ${app.id}`,
-    sql<{ nameEn: string; nameBn: string }[]>`select name_en, name_bn from offices where id = ${app.officeId}`
+    sql<{ nameEn: string; nameBn: string }[]>`select name_en, name_bn from offices where id = ${app.officeId}`,
+    sql<Report[]>`
+      select r.id, u.name as eo_name, r.visited_at, r.findings, r.recommendation, r.latitude, r.longitude, r.accuracy_m, r.location_note, r.submitted_at
+      from enquiry_reports r join users u on u.id = r.eo_id
+      where r.application_id = ${app.id} order by r.submitted_at desc`,
+    sql<{ certificateNo: string; issuedAt: Date; revokedAt: Date | null; revokeReason: string | null }[]>`
+      select certificate_no, issued_at, revoked_at, revoke_reason from certificates where application_id = ${app.id}`,
+    standingOf(sql, reader, app),
+    sql<{ decisionCode: string | null; decisionRemarks: string | null }[]>`select decision_code, decision_remarks from applications where id = ${app.id}`
   ]);
   // DESIGN §7: the same Aadhaar in another open application warns the officer; it never blocks the citizen.
   let duplicateAadhaarIn: string[] = [];
-  const isOfficer = !['citizen', 'operator'].includes(reader.role);
   if (isOfficer && aadhaar[0]) {
     duplicateAadhaarIn = (
       await sql<{ ain: string }[]>`
@@ -62,6 +76,16 @@ export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys'>,
         order by a.submitted_at`
     ).map((r) => r.ain);
   }
+  // For the BDO's scrutiny (seed step 3): the applicant's other applications, and who can take the enquiry.
+  const otherApplications = isOfficer
+    ? await sql<{ ain: string; status: string; submittedAt: Date }[]>`
+        select ain, status, submitted_at from applications where applicant_id = ${app.applicantId} and id <> ${app.id} order by submitted_at desc limit 10`
+    : [];
+  const enquiryOfficers =
+    reader.role === 'bdo' && standing.isBlockBdo
+      ? await sql<{ id: string; name: string }[]>`select id, name from users where role = 'eo' and office_id = ${app.officeId} order by name`
+      : [];
+  const photos = documents.filter((d) => d.kind === 'field_photo');
   return {
     ain: app.ain,
     assignedEoId: app.assignedEoId,
@@ -73,9 +97,39 @@ export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys'>,
     submittedAt: app.submittedAt.toISOString(),
     dueAt: app.dueAt.toISOString(),
     applicant: { ...app.form, aadhaar: aadhaar[0] ? maskAadhaar(aadhaar[0].last4) : null },
-    documents,
+    documents: documents.filter((d) => d.kind !== 'field_photo').map(({ reportId: _, ...d }) => d),
+    decision: extra[0]?.decisionCode || extra[0]?.decisionRemarks ? { code: extra[0].decisionCode, remarks: extra[0].decisionRemarks } : null,
+    reports: reports.map((r) => ({
+      id: r.id,
+      eoName: r.eoName,
+      visitedAt: r.visitedAt.toISOString(),
+      submittedAt: r.submittedAt.toISOString(),
+      findings: r.findings,
+      recommendation: r.recommendation,
+      position: r.latitude !== null && r.longitude !== null ? { latitude: r.latitude, longitude: r.longitude, accuracy: r.accuracyM } : null,
+      locationNote: r.locationNote,
+      photos: photos.filter((p) => p.reportId === r.id).map((p) => ({ id: p.id, mime: p.mime, size: p.size }))
+    })),
+    certificate: certificate[0]
+      ? { certificateNo: certificate[0].certificateNo, issuedAt: certificate[0].issuedAt.toISOString(), revokedAt: certificate[0].revokedAt?.toISOString() ?? null, revokeReason: certificate[0].revokeReason }
+      : null,
+    actions: availableActions({ status: app.status as Status, version: app.version }, standing),
+    enquiryOfficers,
+    otherApplications: otherApplications.map((o) => ({ ain: o.ain, status: o.status, submittedAt: o.submittedAt.toISOString() })),
     events: events.map((e) => ({ seq: e.seq, action: e.action, fromStatus: e.fromStatus, toStatus: e.toStatus, actorRole: e.actorRole, remarks: e.remarks, channel: e.channel, at: e.at.toISOString() })),
     duplicateAadhaarIn
   };
 }
 
+interface Report {
+  id: string;
+  eoName: string;
+  visitedAt: Date;
+  findings: string;
+  recommendation: string;
+  latitude: number | null;
+  longitude: number | null;
+  accuracyM: number | null;
+  locationNote: string | null;
+  submittedAt: Date;
+}

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { parseAin } from '../../forms/ain.ts';
 import { applicationSchema } from '../../forms/application.ts';
+import { reportSchema } from '../../forms/report.ts';
 import { can } from '../authz.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
@@ -8,9 +9,13 @@ import { ApiError } from '../http/errors.ts';
 import { currentUser } from '../http/middleware.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { applicationForReader } from './access.ts';
-import { actOnApplication, rejectionReasons } from './act.ts';
+import { rejectionReasons } from '../../forms/decision.ts';
+import { actOnApplication } from './act.ts';
 import { applicationDetail, listApplications } from './queries.ts';
 import { renderReceipt } from './receipt.ts';
+import { submitReport } from './report.ts';
+import { statuses } from './workflow.ts';
+import { resubmitApplication } from './resubmit.ts';
 import { submitApplication } from './submit.ts';
 
 const submitted = z.object({ ain: z.string().openapi({ example: '26110020000017' }), status: z.literal('submitted'), receiptUrl: z.string() }).openapi('Submitted');
@@ -56,13 +61,14 @@ export function applicationRoutes(deps: Deps) {
       method: 'get',
       path: '/applications',
       tags: ['applications'],
-      summary: 'Applications the caller may see: their own, those they filed, or their jurisdiction',
+      summary: 'Applications the caller may see: their own, those they filed, or their jurisdiction (officers: open ones first, soonest due first)',
+      request: { query: z.object({ status: z.enum(statuses, 'field.choose').optional() }) },
       responses: { 200: { description: 'Applications, newest first' }, ...errorResponses(401) }
     }),
     async (c) => {
       const { user } = currentUser(c);
       c.header('Cache-Control', 'no-store');
-      const rows = await listApplications(deps.sql, user);
+      const rows = await listApplications(deps.sql, user, c.req.valid('query'));
       return c.json({ applications: rows.map((r) => ({ ...r, submittedAt: r.submittedAt.toISOString(), dueAt: r.dueAt.toISOString() })) }, 200);
     }
   );
@@ -104,14 +110,19 @@ export function applicationRoutes(deps: Deps) {
                 z.object({ action: z.literal('reassign_eo'), version, eoId, remarks: remarks.optional() }),
                 z.object({ action: z.literal('re_enquire'), version, eoId: eoId.optional(), remarks: remarks.optional() }),
                 z.object({ action: z.literal('reject'), version, reason: z.enum(rejectionReasons, 'field.reason'), remarks }),
-                z.object({ action: z.literal('send_back'), version, remarks })
+                z.object({ action: z.literal('send_back'), version, remarks }),
+                z.object({ action: z.literal('approve'), version, remarks: remarks.optional() }),
+                z.object({ action: z.literal('mark_delivered'), version })
               ])
             }
           }
         }
       },
       responses: {
-        200: { description: 'Done', content: { 'application/json': { schema: z.object({ ain: z.string(), status: z.string(), version: z.number() }) } } },
+        200: {
+          description: 'Done; an approval also answers the new certificate number',
+          content: { 'application/json': { schema: z.object({ ain: z.string(), status: z.string(), version: z.number(), certificateNo: z.string().optional() }) } }
+        },
         ...errorResponses(400, 401, 403, 404, 409, 415)
       }
     }),
@@ -119,6 +130,76 @@ export function applicationRoutes(deps: Deps) {
       const { user } = currentUser(c);
       const ain = ainFromPath(c.req.valid('param').ain);
       return c.json(await actOnApplication(deps, user, ain, c.req.valid('json')), 200);
+    }
+  );
+
+  const idempotencyKey = z.object({ 'idempotency-key': z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, 'field.idempotency_key').openapi({ example: 'report-7f3c9a1e' }) });
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/applications/{ain}/report',
+      tags: ['applications'],
+      summary: "The assigned Enquiry Officer's field report (seed step 4); the Idempotency-Key makes a resend from the phone safe",
+      request: { params: ainParam, headers: idempotencyKey, body: { required: true, content: { 'application/json': { schema: reportSchema } } } },
+      responses: {
+        201: { description: 'Reported', content: { 'application/json': { schema: z.object({ ain: z.string(), status: z.string(), version: z.number(), reportId: z.string() }) } } },
+        200: { description: 'A resend of a report already received: the same answer' },
+        ...errorResponses(400, 401, 403, 404, 409, 415, 422)
+      }
+    }),
+    async (c) => {
+      const { user } = currentUser(c);
+      const ain = ainFromPath(c.req.valid('param').ain);
+      const { replayed, ...result } = await submitReport(deps, user, ain, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
+      return c.json(result, replayed ? 200 : 201);
+    }
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/applications/{ain}/resubmit',
+      tags: ['applications'],
+      summary: 'Correct and resubmit an application that was sent back (seed step 8); same AIN, history kept',
+      request: {
+        params: ainParam,
+        body: { required: true, content: { 'application/json': { schema: applicationSchema.omit({ onBehalfOf: true }).extend({ version }) } } }
+      },
+      responses: {
+        200: { description: 'Resubmitted', content: { 'application/json': { schema: z.object({ ain: z.string(), status: z.literal('submitted'), version: z.number() }) } } },
+        ...errorResponses(400, 401, 403, 404, 409, 415)
+      }
+    }),
+    async (c) => {
+      const { user } = currentUser(c);
+      const ain = ainFromPath(c.req.valid('param').ain);
+      return c.json(await resubmitApplication(deps, user, ain, c.req.valid('json')), 200);
+    }
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/applications/{ain}/certificate.pdf',
+      tags: ['applications'],
+      summary: 'The digitally signed certificate (seed step 6), for whoever may read the application',
+      request: { params: ainParam },
+      responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: z.any() } } }, ...errorResponses(400, 401, 403, 404, 410) }
+    }),
+    async (c) => {
+      const { user } = currentUser(c);
+      const record = await applicationForReader(deps.sql, user, { ain: ainFromPath(c.req.valid('param').ain) });
+      const [certificate] = await deps.sql<{ certificateNo: string; pdfSha256: string; revokedAt: Date | null }[]>`
+        select certificate_no, pdf_sha256, revoked_at from certificates where application_id = ${record.id}`;
+      if (!certificate) throw new ApiError(404, 'certificate_not_issued');
+      if (certificate.revokedAt) throw new ApiError(410, 'certificate_revoked');
+      const pdf = await deps.storage.get(certificate.pdfSha256);
+      if (!pdf) throw new Error(`certificate ${certificate.certificateNo} is missing from storage`);
+      return c.body(new Uint8Array(pdf), 200, {
+        'Content-Type': 'application/pdf',
+        'Content-Disposition': `attachment; filename="${certificate.certificateNo}.pdf"`,
+        'Cache-Control': 'no-store'
+      });
     }
   );
 

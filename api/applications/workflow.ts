@@ -1,7 +1,7 @@
 // The Ordinary Residential Certificate workflow (DESIGN §4; the seed's activity table, steps 3–8), as one pure
 // function: given an application, an action and who is acting, it says what the application becomes, or why not.
 // No I/O: routes load the facts, call decide(), and write the result, the audit event and the outbox rows in one
-// transaction. The officers' routes that use it arrive with the officers' issue; the table is settled here.
+// transaction (api/applications/act.ts, report.ts, resubmit.ts).
 export const statuses = ['submitted', 'under_enquiry', 'enquiry_reported', 'approved', 'rejected', 'sent_back', 'delivered'] as const;
 export type Status = (typeof statuses)[number];
 
@@ -17,6 +17,8 @@ export interface Standing {
   isBlockBdo: boolean;
   /** The Enquiry Officer the enquiry is assigned to now. */
   isAssignedEo: boolean;
+  /** An operator at a kiosk or CSC that serves the application's block. */
+  isBlockCounter: boolean;
 }
 
 export type Decision =
@@ -45,8 +47,8 @@ export const rules: Record<Action, Rule> = {
   resubmit: { from: ['sent_back'], to: 'submitted', by: (s) => (s.role === 'citizen' || s.role === 'operator') && s.isOwner },
   reassign_eo: { from: ['under_enquiry'], to: 'under_enquiry', by: bdo },
   re_enquire: { from: ['enquiry_reported'], to: 'under_enquiry', by: bdo },
-  // Step 7: the certificate is collected at a counter.
-  mark_delivered: { from: ['approved'], to: 'delivered', by: (s) => s.role === 'operator' || bdo(s) }
+  // Step 7: the certificate is handed over at the block office or at a counter of the block.
+  mark_delivered: { from: ['approved'], to: 'delivered', by: (s) => (s.role === 'operator' && (s.isOwner || s.isBlockCounter)) || bdo(s) }
 };
 
 /**

@@ -2,7 +2,7 @@
 // server chooses; served back only to someone with a right to its application, as an attachment, never cached.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { acceptedProofs, documentKinds, type DocumentKind } from '../../forms/application.ts';
+import { acceptedProofs, documentKinds } from '../../forms/application.ts';
 import { applicationForReader } from '../applications/access.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
@@ -11,10 +11,15 @@ import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { inspectUpload, makePreview } from './inspect.ts';
 
+// Citizens and counters upload the application's documents; an Enquiry Officer only photos taken on the visit.
+const uploadKinds = [...documentKinds, 'field_photo'] as const;
+type UploadKind = (typeof uploadKinds)[number];
+const proofsOf: Record<UploadKind, readonly string[]> = { ...acceptedProofs, field_photo: ['field_photo'] };
+
 const documentSchema = z
   .object({
     id: z.uuid(),
-    kind: z.enum(documentKinds),
+    kind: z.enum(uploadKinds),
     proof: z.string(),
     sha256: z.string().openapi({ example: 'a3f1…' }),
     size: z.number().int(),
@@ -49,7 +54,7 @@ export function documentRoutes(deps: Deps) {
             'multipart/form-data': {
               schema: z.object({
                 file: z.any().openapi({ type: 'string', format: 'binary' }),
-                kind: z.enum(documentKinds),
+                kind: z.enum(uploadKinds),
                 proof: z.string().optional().openapi({ description: 'Which accepted proof this is; see forms/application.ts' })
               })
             }
@@ -69,10 +74,11 @@ export function documentRoutes(deps: Deps) {
         throw new ApiError(400, 'validation', { fields: { file: 'field.file' } });
       });
       const kind = form.kind;
-      if (typeof kind !== 'string' || !(documentKinds as readonly string[]).includes(kind)) {
+      const mayUpload: readonly string[] = user.role === 'eo' ? ['field_photo'] : documentKinds;
+      if (typeof kind !== 'string' || !mayUpload.includes(kind)) {
         throw new ApiError(400, 'validation', { fields: { kind: 'field.kind' } });
       }
-      const accepted: readonly string[] = acceptedProofs[kind as DocumentKind];
+      const accepted = proofsOf[kind as UploadKind];
       const proof = typeof form.proof === 'string' && form.proof ? form.proof : accepted.length === 1 ? accepted[0]! : '';
       if (!accepted.includes(proof)) throw new ApiError(400, 'validation', { fields: { proof: 'field.proof' } });
       const file = form.file;
@@ -81,12 +87,13 @@ export function documentRoutes(deps: Deps) {
 
       const inspected = await inspectUpload(new Uint8Array(await file.arrayBuffer()));
       if (!inspected.ok) throw new ApiError(inspected.reason === 'file_type' ? 415 : 400, inspected.reason, { fields: { file: 'field.file' } });
+      if (kind === 'field_photo' && inspected.mime === 'application/pdf') throw new ApiError(415, 'photo_type', { fields: { file: 'field.file' } });
       const sha256 = await deps.storage.put(inspected.bytes);
       const [row] = await deps.sql<{ id: string }[]>`
         insert into documents (uploaded_by, kind, proof, sha256, size, mime, created_at)
         values (${user.id}, ${kind}, ${proof}, ${sha256}, ${inspected.bytes.length}, ${inspected.mime}, ${deps.clock.now()})
         returning id`;
-      return c.json({ id: row!.id, kind: kind as DocumentKind, proof, sha256, size: inspected.bytes.length, mime: inspected.mime }, 201);
+      return c.json({ id: row!.id, kind: kind as UploadKind, proof, sha256, size: inspected.bytes.length, mime: inspected.mime }, 201);
     }
   );
 

@@ -53,7 +53,7 @@ export const userSchema = z
   .openapi('User');
 
 /** The error responses every JSON route can give, for the OpenAPI document. */
-export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 415 | 429)[]) {
+export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429)[]) {
   return Object.fromEntries(
     statuses.map((s) => [s, { description: errorDescriptions[s], content: { 'application/json': { schema: errorSchema } } }])
   );
@@ -65,7 +65,9 @@ const errorDescriptions = {
   403: 'Not allowed',
   404: 'Not found',
   409: 'Conflicts with existing data',
+  410: 'Gone: it existed and was withdrawn',
   413: 'Body too large',
+  422: 'A key was reused for a different request',
   415: 'Body is not JSON',
   429: 'Too many attempts; see Retry-After'
 } as const;

@@ -1,5 +1,5 @@
 import type { OfficeKind, OfficePlace } from '../authz.ts';
-import type { Sql } from '../db/connect.ts';
+import type { Queryable, Sql } from '../db/connect.ts';
 
 export interface Office extends OfficePlace {
   code: string;
@@ -15,7 +15,7 @@ export async function listOffices(sql: Sql): Promise<Office[]> {
     order by district_id, subdivision_id nulls first, kind, code`;
 }
 
-export async function getOffice(sql: Sql, id: string): Promise<Office | null> {
+export async function getOffice(sql: Queryable, id: string): Promise<Office | null> {
   const [row] = await sql<Office[]>`
     select id, kind, code, name_en, name_bn, parent_id, subdivision_id, district_id
     from offices where id = ${id}`;

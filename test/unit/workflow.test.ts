@@ -4,17 +4,18 @@ import { describe, expect, test } from 'vitest';
 import { actions, availableActions, decide, statuses, type Action, type Standing, type Status } from '../../api/applications/workflow.ts';
 
 const people: Record<string, Standing> = {
-  'the applicant': { role: 'citizen', isOwner: true, isBlockBdo: false, isAssignedEo: false },
-  'another citizen': { role: 'citizen', isOwner: false, isBlockBdo: false, isAssignedEo: false },
-  'the filing operator': { role: 'operator', isOwner: true, isBlockBdo: false, isAssignedEo: false },
-  'another operator': { role: 'operator', isOwner: false, isBlockBdo: false, isAssignedEo: false },
-  'the assigned EO': { role: 'eo', isOwner: false, isBlockBdo: false, isAssignedEo: true },
-  'another EO': { role: 'eo', isOwner: false, isBlockBdo: false, isAssignedEo: false },
-  "the block's BDO": { role: 'bdo', isOwner: false, isBlockBdo: true, isAssignedEo: false },
-  "another block's BDO": { role: 'bdo', isOwner: false, isBlockBdo: false, isAssignedEo: false },
-  'the SDO': { role: 'sdo', isOwner: false, isBlockBdo: false, isAssignedEo: false },
-  'the DM': { role: 'dm', isOwner: false, isBlockBdo: false, isAssignedEo: false },
-  'the administrator': { role: 'admin', isOwner: false, isBlockBdo: false, isAssignedEo: false }
+  'the applicant': { role: 'citizen', isOwner: true, isBlockBdo: false, isAssignedEo: false, isBlockCounter: false },
+  'another citizen': { role: 'citizen', isOwner: false, isBlockBdo: false, isAssignedEo: false, isBlockCounter: false },
+  'the filing operator': { role: 'operator', isOwner: true, isBlockBdo: false, isAssignedEo: false, isBlockCounter: false },
+  'another operator': { role: 'operator', isOwner: false, isBlockBdo: false, isAssignedEo: false, isBlockCounter: false },
+  "an operator at a counter of the block": { role: 'operator', isOwner: false, isBlockBdo: false, isAssignedEo: false, isBlockCounter: true },
+  'the assigned EO': { role: 'eo', isOwner: false, isBlockBdo: false, isAssignedEo: true, isBlockCounter: false },
+  'another EO': { role: 'eo', isOwner: false, isBlockBdo: false, isAssignedEo: false, isBlockCounter: false },
+  "the block's BDO": { role: 'bdo', isOwner: false, isBlockBdo: true, isAssignedEo: false, isBlockCounter: false },
+  "another block's BDO": { role: 'bdo', isOwner: false, isBlockBdo: false, isAssignedEo: false, isBlockCounter: false },
+  'the SDO': { role: 'sdo', isOwner: false, isBlockBdo: false, isAssignedEo: false, isBlockCounter: false },
+  'the DM': { role: 'dm', isOwner: false, isBlockBdo: false, isAssignedEo: false, isBlockCounter: false },
+  'the administrator': { role: 'admin', isOwner: false, isBlockBdo: false, isAssignedEo: false, isBlockCounter: false }
 };
 
 // [action, from, to, who may]
@@ -27,7 +28,7 @@ const table: [Action, Status[], Status, string[]][] = [
   ['resubmit', ['sent_back'], 'submitted', ['the applicant', 'the filing operator']],
   ['reassign_eo', ['under_enquiry'], 'under_enquiry', ["the block's BDO"]],
   ['re_enquire', ['enquiry_reported'], 'under_enquiry', ["the block's BDO"]],
-  ['mark_delivered', ['approved'], 'delivered', ["the block's BDO", 'the filing operator', 'another operator']]
+  ['mark_delivered', ['approved'], 'delivered', ["the block's BDO", 'the filing operator', 'an operator at a counter of the block']]
 ];
 
 describe('the workflow, every state × action × role', () => {

@@ -1,6 +1,7 @@
 // The device's own store (IndexedDB through idb): application drafts with their compressed photos, kept as the user
-// types so a reload, a lost network or a closed app loses nothing. Everything here is personal data, so logout
-// deletes the whole database (DESIGN §7).
+// types so a reload, a lost network or a closed app loses nothing; and, for an Enquiry Officer, the enquiries to
+// visit with their document previews and the field reports waiting for a network. Everything here is personal
+// data, so logout deletes the whole database (DESIGN §7).
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { DocumentKind } from '../../../forms/application.ts';
 
@@ -11,7 +12,8 @@ export interface DraftFile {
   name: string;
   type: string;
   size: number;
-  blob: Blob;
+  /** The bytes held on the device; absent for a document already on the server (a resubmission keeps it). */
+  blob?: Blob;
   /** Set once uploaded, so a resumed submission does not upload it again. */
   serverId?: string;
 }
@@ -27,21 +29,66 @@ export interface Draft {
   files: DraftFile[];
   state: DraftState;
   ain?: string;
+  /** A correction of an application the BDO sent back (seed step 8), rather than a new application. */
+  resubmit?: { ain: string; version: number; remarks: string | null };
+  error?: { message: string; fields?: Record<string, string> };
+  updatedAt: number;
+}
+
+/** An enquiry as last read from the server, so it opens in the field with no network. */
+export interface CachedEnquiry {
+  ain: string;
+  ownerId: string;
+  detail: Record<string, unknown> & { ain: string; status: string; version: number };
+  savedAt: number;
+}
+
+export interface ReportPhoto {
+  localId: string;
+  blob: Blob;
+  size: number;
+  serverId?: string;
+}
+
+export type ReportState = 'editing' | 'queued' | 'sent' | 'conflict' | 'refused';
+
+/** The Enquiry Officer's field report (seed step 4), written on the phone and synced when the network returns. */
+export interface FieldReport {
+  ain: string;
+  ownerId: string;
+  /** The application's version the officer read before the visit. */
+  version: number;
+  idempotencyKey: string;
+  visitedAt: string;
+  findings: string;
+  recommendation: '' | 'recommend' | 'do_not_recommend';
+  position: { latitude: number; longitude: number; accuracy: number } | null;
+  locationNote: string;
+  photos: ReportPhoto[];
+  state: ReportState;
   error?: { message: string; fields?: Record<string, string> };
   updatedAt: number;
 }
 
 interface Schema extends DBSchema {
   drafts: { key: string; value: Draft; indexes: { byOwner: string } };
+  enquiries: { key: string; value: CachedEnquiry; indexes: { byOwner: string } };
+  previews: { key: string; value: { id: string; blob: Blob } };
+  reports: { key: string; value: FieldReport; indexes: { byOwner: string } };
 }
 
 const NAME = 'orc-device';
 let dbPromise: Promise<IDBPDatabase<Schema>> | null = null;
 
 function db() {
-  dbPromise ??= openDB<Schema>(NAME, 1, {
-    upgrade(database) {
-      database.createObjectStore('drafts', { keyPath: 'id' }).createIndex('byOwner', 'ownerId');
+  dbPromise ??= openDB<Schema>(NAME, 2, {
+    upgrade(database, oldVersion) {
+      if (oldVersion < 1) database.createObjectStore('drafts', { keyPath: 'id' }).createIndex('byOwner', 'ownerId');
+      if (oldVersion < 2) {
+        database.createObjectStore('enquiries', { keyPath: 'ain' }).createIndex('byOwner', 'ownerId');
+        database.createObjectStore('previews', { keyPath: 'id' });
+        database.createObjectStore('reports', { keyPath: 'ain' }).createIndex('byOwner', 'ownerId');
+      }
     }
   });
   return dbPromise;
@@ -61,6 +108,38 @@ export async function putDraft(draft: Draft): Promise<void> {
 
 export async function deleteDraft(id: string): Promise<void> {
   await (await db()).delete('drafts', id);
+}
+
+export async function enquiriesOf(ownerId: string): Promise<CachedEnquiry[]> {
+  return (await db()).getAllFromIndex('enquiries', 'byOwner', ownerId);
+}
+
+export async function getEnquiry(ain: string): Promise<CachedEnquiry | undefined> {
+  return (await db()).get('enquiries', ain);
+}
+
+export async function putEnquiry(enquiry: CachedEnquiry): Promise<void> {
+  await (await db()).put('enquiries', enquiry);
+}
+
+export async function getPreview(id: string): Promise<Blob | undefined> {
+  return (await (await db()).get('previews', id))?.blob;
+}
+
+export async function putPreview(id: string, blob: Blob): Promise<void> {
+  await (await db()).put('previews', { id, blob });
+}
+
+export async function reportsOf(ownerId: string): Promise<FieldReport[]> {
+  return (await db()).getAllFromIndex('reports', 'byOwner', ownerId);
+}
+
+export async function getReport(ain: string): Promise<FieldReport | undefined> {
+  return (await db()).get('reports', ain);
+}
+
+export async function putReport(report: FieldReport): Promise<void> {
+  await (await db()).put('reports', { ...report, updatedAt: Date.now() });
 }
 
 /** Logout on a shared phone or a kiosk: nothing personal stays behind. */

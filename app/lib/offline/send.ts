@@ -25,7 +25,7 @@ function uploadFile(file: Draft['files'][number], onProgress: (loaded: number) =
     const form = new FormData();
     form.set('kind', file.kind);
     form.set('proof', file.proof);
-    form.set('file', file.blob, file.name);
+    form.set('file', file.blob!, file.name); // only files without a serverId are uploaded, and those have bytes
     xhr.send(form);
   });
 }
@@ -58,10 +58,16 @@ async function sendNow(draftId: string, onProgress: (percent: number) => void): 
       await putDraft(draft); // remember each finished upload at once
     }
     onProgress(100);
-    const res = await fetch('/api/applications', {
+    const documents = draft.files.map((f) => f.serverId);
+    // A correction goes back to its own application (seed step 8); the version guards against a second tab.
+    const res = await fetch(draft.resubmit ? `/api/applications/${draft.resubmit.ain}/resubmit` : '/api/applications', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'Accept-Language': i18n.lang, 'Idempotency-Key': draft.idempotencyKey },
-      body: JSON.stringify({ applicant: applicantFromFields(draft.fields), documents: draft.files.map((f) => f.serverId) })
+      body: JSON.stringify(
+        draft.resubmit
+          ? { version: draft.resubmit.version, applicant: applicantFromFields(draft.fields), documents }
+          : { applicant: applicantFromFields(draft.fields), documents }
+      )
     }).catch(() => {
       throw new Offline();
     });

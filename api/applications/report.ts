@@ -1,0 +1,88 @@
+// The Enquiry Officer's field report (seed step 4): written on a phone in the field, often with no network, and
+// sent when the network returns. The Idempotency-Key makes a resend answer like the first send; an enquiry that the
+// BDO reassigned meanwhile answers 409 so the phone keeps the report and says why.
+import { createHash } from 'node:crypto';
+import type { ReportInput } from '../../forms/report.ts';
+import type { Queryable } from '../db/connect.ts';
+import type { Deps } from '../deps.ts';
+import { ApiError } from '../http/errors.ts';
+import type { User } from '../users/user.ts';
+import { lockApplication, refusal, standingOf } from './act.ts';
+import { appendEvent } from './audit.ts';
+import { decide } from './workflow.ts';
+
+export interface ReportResult {
+  ain: string;
+  status: 'enquiry_reported';
+  version: number;
+  reportId: string;
+  replayed: boolean;
+}
+
+export async function submitReport(deps: Pick<Deps, 'sql' | 'clock' | 'log'>, actor: User, ain: string, input: ReportInput, idempotencyKey: string): Promise<ReportResult> {
+  if (actor.role !== 'eo') throw new ApiError(403, 'forbidden');
+  const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+  const replay = await previousReport(deps.sql, actor.id, idempotencyKey, requestHash);
+  if (replay) return replay;
+  const now = deps.clock.now();
+  if (new Date(input.visitedAt).getTime() > now.getTime() + 10 * 60_000) {
+    throw new ApiError(400, 'validation', { fields: { visitedAt: 'field.visited_at' } });
+  }
+
+  return deps.sql.begin(async (sql) => {
+    await sql`select pg_advisory_xact_lock(hashtext(${actor.id + '/report/' + idempotencyKey}))`;
+    const raced = await previousReport(sql, actor.id, idempotencyKey, requestHash);
+    if (raced) return raced;
+
+    const app = await lockApplication(sql, ain);
+    if (app.assignedEoId !== actor.id) {
+      // An EO of the block who is not (or no longer) assigned: on a phone that synced late, that means the BDO
+      // reassigned the enquiry. Anyone else has no business here.
+      if (actor.officeId === app.officeId) throw new ApiError(409, 'enquiry_reassigned');
+      throw new ApiError(403, 'forbidden');
+    }
+    const decision = decide(app, 'submit_report', input.version, await standingOf(sql, actor, app));
+    if (!decision.ok) throw refusal(decision);
+
+    const [report] = await sql<{ id: string }[]>`
+      insert into enquiry_reports (application_id, eo_id, visited_at, findings, recommendation, latitude, longitude, accuracy_m,
+                                   location_note, submitted_at, idempotency_key, request_hash)
+      values (${app.id}, ${actor.id}, ${input.visitedAt}, ${input.findings}, ${input.recommendation},
+              ${input.position?.latitude ?? null}, ${input.position?.longitude ?? null}, ${input.position?.accuracy ?? null},
+              ${input.locationNote || null}, ${now}, ${idempotencyKey}, ${requestHash})
+      returning id`;
+    if (input.photos.length) {
+      const attached = await sql`
+        update documents set application_id = ${app.id}, report_id = ${report!.id}
+        where id in ${sql(input.photos)} and uploaded_by = ${actor.id} and kind = 'field_photo' and application_id is null`;
+      if (attached.count !== new Set(input.photos).size) throw new ApiError(400, 'validation', { fields: { photos: 'field.photos' } });
+    }
+    const version = app.version + 1;
+    await sql`update applications set status = ${decision.to}, version = ${version}, updated_at = ${now} where id = ${app.id}`;
+    await appendEvent(sql, {
+      applicationId: app.id,
+      actorId: actor.id,
+      actorRole: actor.role,
+      action: 'submit_report',
+      fromStatus: app.status,
+      toStatus: decision.to,
+      remarks: input.recommendation,
+      channel: null,
+      at: now
+    });
+    deps.log.info('enquiry_reported', { by: actor.id, photos: input.photos.length });
+    return { ain, status: 'enquiry_reported' as const, version, reportId: report!.id, replayed: false };
+  });
+}
+
+async function previousReport(sql: Queryable, eoId: string, key: string, requestHash: string): Promise<ReportResult | null> {
+  const [row] = await sql<{ id: string; requestHash: string; ain: string }[]>`
+    select r.id, r.request_hash, a.ain
+    from enquiry_reports r join applications a on a.id = r.application_id
+    where r.eo_id = ${eoId} and r.idempotency_key = ${key}`;
+  if (!row) return null;
+  if (row.requestHash !== requestHash) throw new ApiError(422, 'idempotency_key_reused');
+  // The version the first send produced is not kept; the report's existence is the answer the phone needs.
+  const [app] = await sql<{ version: number }[]>`select version from applications where ain = ${row.ain}`;
+  return { ain: row.ain, status: 'enquiry_reported', version: app!.version, reportId: row.id, replayed: true };
+}

@@ -1,0 +1,93 @@
+// Resubmission after a send-back (seed step 8): the applicant, or the counter that filed it, corrects the form and
+// replaces documents; the application returns to `submitted` under the same AIN. Nothing is overwritten without a
+// trace: replaced documents stay attached, marked replaced, and the audit event names every changed field.
+import { documentSetErrors, type ApplicationInput, type DocumentKind } from '../../forms/application.ts';
+import type { Deps } from '../deps.ts';
+import { ApiError } from '../http/errors.ts';
+import { addWorkingDays, kolkataDate } from '../sla/calendar.ts';
+import type { User } from '../users/user.ts';
+import { sealAadhaar } from './aadhaar.ts';
+import { lockApplication, notifyCitizen, refusal, standingOf } from './act.ts';
+import { appendEvent } from './audit.ts';
+import { DECISION_WORKING_DAYS } from './submit.ts';
+import { decide } from './workflow.ts';
+
+export type ResubmitInput = Omit<ApplicationInput, 'onBehalfOf'> & { version: number };
+
+export async function resubmitApplication(deps: Deps, actor: User, ain: string, input: ResubmitInput): Promise<{ ain: string; status: 'submitted'; version: number }> {
+  const now = deps.clock.now();
+  const holidays = new Set(
+    (await deps.sql<{ day: string }[]>`select day::text from holidays where day >= ${kolkataDate(now)}::date order by day limit 400`).map((h) => h.day)
+  );
+  return deps.sql.begin(async (sql) => {
+    const app = await lockApplication(sql, ain);
+    const decision = decide(app, 'resubmit', input.version, await standingOf(sql, actor, app));
+    if (!decision.ok) throw refusal(decision);
+    const { aadhaar, ...form } = input.applicant;
+    // The block decides the AIN, the BDO and the jurisdiction: moving block is a new application, not a correction.
+    if (form.presentAddress.blockId !== app.officeId) {
+      throw new ApiError(400, 'validation', { fields: { 'applicant.presentAddress.blockId': 'field.block_fixed' } });
+    }
+
+    // The documents wanted now: ones already in this application, and new uploads of the actor's own.
+    const wanted = [...new Set(input.documents)];
+    const docs = await sql<{ id: string; kind: DocumentKind; mime: string; applicationId: string | null; uploadedBy: string; replacedAt: Date | null }[]>`
+      select id, kind, mime, application_id::text, uploaded_by, replaced_at from documents where id in ${sql(wanted)}`;
+    const usable = docs.filter((d) =>
+      d.kind !== ('field_photo' as DocumentKind) && (d.applicationId === app.id ? d.replacedAt === null : d.applicationId === null && d.uploadedBy === actor.id)
+    );
+    if (usable.length !== wanted.length) throw new ApiError(400, 'validation', { fields: { documents: 'field.documents' } });
+    const setErrors = documentSetErrors(usable);
+    if (Object.keys(setErrors).length) throw new ApiError(400, 'validation', { fields: setErrors });
+
+    const replaced = await sql<{ kind: string }[]>`
+      update documents set replaced_at = ${now}
+      where application_id = ${app.id} and replaced_at is null and kind <> 'field_photo' and id not in ${sql(wanted)}
+      returning kind`;
+    const added = usable.filter((d) => d.applicationId === null);
+    if (added.length) await sql`update documents set application_id = ${app.id} where id in ${sql(added.map((d) => d.id))}`;
+    if (aadhaar) {
+      const sealed = sealAadhaar(deps.aadhaarKeys, aadhaar);
+      await sql`
+        insert into aadhaar_numbers (application_id, ciphertext, nonce, hmac, last4)
+        values (${app.id}, ${sealed.ciphertext}, ${sealed.nonce}, ${sealed.hmac}, ${sealed.last4})
+        on conflict (application_id) do update set ciphertext = excluded.ciphertext, nonce = excluded.nonce, hmac = excluded.hmac, last4 = excluded.last4`;
+    }
+
+    const version = app.version + 1;
+    const dueAt = addWorkingDays(now, DECISION_WORKING_DAYS, holidays);
+    await sql`
+      update applications
+      set status = 'submitted', version = ${version}, form = ${sql.json(form)}, applicant_name = ${form.name}, due_at = ${dueAt},
+          updated_at = ${now}, assigned_eo_id = null, decision_code = null, decision_remarks = null
+      where id = ${app.id}`;
+    const changes = [
+      ...changedFields(app.form, form),
+      ...(aadhaar ? ['aadhaar'] : []),
+      ...new Set([...replaced.map((d) => `documents.${d.kind}`), ...added.map((d) => `documents.${d.kind}`)])
+    ];
+    await appendEvent(sql, {
+      applicationId: app.id,
+      actorId: actor.id,
+      actorRole: actor.role,
+      action: 'resubmit',
+      fromStatus: app.status,
+      toStatus: 'submitted',
+      remarks: changes.length ? `changed: ${changes.join(', ')}` : 'no changes',
+      channel: null,
+      at: now
+    });
+    await notifyCitizen(deps, sql, app, 'resubmit', 'submitted', now);
+    deps.log.info('application_resubmitted', { changes: changes.length });
+    return { ain, status: 'submitted' as const, version };
+  });
+}
+
+/** Dotted paths of the fields whose values differ, e.g. ["presentAddress.house", "purpose"]. */
+export function changedFields(before: unknown, after: unknown, prefix = ''): string[] {
+  if (before && after && typeof before === 'object' && typeof after === 'object' && !Array.isArray(before)) {
+    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+    return [...keys].sort().flatMap((k) => changedFields((before as Record<string, unknown>)[k], (after as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k));
+  }
+  return JSON.stringify(before) === JSON.stringify(after) ? [] : [prefix || '_'];
+}

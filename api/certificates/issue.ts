@@ -1,0 +1,96 @@
+// Issuing the certificate on approval (seed step 5; DESIGN §9): a number, the bilingual PDF with a QR code that
+// carries the verify URL and the district's seal, the approving officer's CMS signature, and one row that says
+// which application, who, when, and where the signed bytes are. Runs inside the approval's transaction.
+import type { Applicant } from '../../forms/application.ts';
+import { kolkataDate } from '../sla/calendar.ts';
+import type { Queryable } from '../db/connect.ts';
+import type { Deps } from '../deps.ts';
+import { ApiError } from '../http/errors.ts';
+import { getOffice } from '../offices/offices.ts';
+import type { User } from '../users/user.ts';
+import { officerCredential } from './credentials.ts';
+import { renderCertificate, type CertificateContent } from './render.ts';
+import { districtSealKey, qrText, sealPayload } from './seal.ts';
+import { signCertificatePdf } from './sign.ts';
+
+export interface IssuedCertificate {
+  certificateNo: string;
+  pdfSha256: string;
+}
+
+interface Approved {
+  id: string;
+  ain: string;
+  officeId: string;
+  form: Record<string, unknown>;
+}
+
+export async function issueCertificate(deps: Pick<Deps, 'config' | 'storage' | 'log'>, sql: Queryable, app: Approved, officer: User, at: Date): Promise<IssuedCertificate> {
+  const { log } = deps;
+  const block = await getOffice(sql, app.officeId);
+  const district = block ? await getOffice(sql, block.districtId) : null;
+  if (!block || !district) throw new Error(`application ${app.id} has no block or district`);
+  const certificateNo = await nextCertificateNo(sql, block, district.code, at);
+  const form = app.form as unknown as FormOnCertificate;
+
+  const seal = sealPayload(await districtSealKey(deps.config), {
+    certificateNo,
+    ain: app.ain,
+    name: form.name,
+    issuedOn: kolkataDate(at),
+    // The census codes (district + block) rather than the office's id: the QR stays small enough to scan easily.
+    officeId: `${district.code}${block.code}`
+  });
+  const content: CertificateContent = {
+    certificateNo,
+    ain: app.ain,
+    applicant: {
+      name: form.name,
+      guardianRelation: form.guardianRelation,
+      guardianName: form.guardianName,
+      gender: form.gender,
+      dateOfBirth: form.dateOfBirth,
+      yearsOfResidence: form.yearsOfResidence,
+      address: addressLine(form.presentAddress, block.nameEn, district.nameEn)
+    },
+    office: { nameEn: block.nameEn, nameBn: block.nameBn },
+    district: { nameEn: district.nameEn, nameBn: district.nameBn },
+    officer: { name: officer.name, designationEn: `Block Development Officer, ${block.nameEn}`, designationBn: `সমষ্টি উন্নয়ন আধিকারিক, ${block.nameBn}` },
+    issuedAt: at,
+    verifyUrl: `${deps.config.origin}/verify/${encodeURIComponent(certificateNo)}`,
+    qrText: qrText(deps.config.origin, certificateNo, seal)
+  };
+  // A missing or unreadable PKCS#12 is the server's set-up, not the officer's mistake: say so, and change nothing.
+  const credential = await officerCredential(deps.config, { id: officer.id, name: officer.name, officeName: block.nameEn }).catch((err: unknown) => {
+    log.error('signing_credential_unavailable', { officer: officer.id, error: err instanceof Error ? err.message : String(err) });
+    throw new ApiError(409, 'signing_credential_missing');
+  });
+  const pdf = await signCertificatePdf(await renderCertificate(content), credential, {
+    reason: `Ordinary Residential Certificate ${certificateNo}`,
+    location: `${block.nameEn}, ${district.nameEn}`,
+    name: officer.name,
+    signedAt: at
+  });
+  const pdfSha256 = await deps.storage.put(pdf);
+  await sql`
+    insert into certificates (certificate_no, application_id, issued_at, issued_by, pdf_sha256, seal)
+    values (${certificateNo}, ${app.id}, ${at}, ${officer.id}, ${pdfSha256}, ${seal})`;
+  return { certificateNo, pdfSha256 };
+}
+
+/** What the certificate prints of the form (forms/application.ts), as stored in applications.form. */
+type FormOnCertificate = Pick<Applicant, 'name' | 'guardianRelation' | 'guardianName' | 'gender' | 'dateOfBirth' | 'yearsOfResidence' | 'presentAddress'>;
+
+function addressLine(a: FormOnCertificate['presentAddress'], block: string, district: string): string {
+  return `${a.house}, P.O. ${a.postOffice}, P.S. ${a.policeStation}, ${block}, ${district} - ${a.pin}`;
+}
+
+/** ORC-2026-11002-000017: the year (Kolkata), district and block codes, and the block's serial for the year. */
+async function nextCertificateNo(sql: Queryable, block: { id: string; code: string }, districtCode: string, at: Date): Promise<string> {
+  const year = Number(kolkataDate(at).slice(0, 4));
+  const [row] = await sql<{ lastSerial: number }[]>`
+    insert into certificate_serials (office_id, year, last_serial) values (${block.id}, ${year}, 1)
+    on conflict (office_id, year) do update set last_serial = certificate_serials.last_serial + 1
+    returning last_serial`;
+  return `ORC-${year}-${districtCode}${block.code}-${String(row!.lastSerial).padStart(6, '0')}`;
+}

@@ -1,0 +1,133 @@
+// Public verification and revocation of certificates (DESIGN §6, §9). Anyone holding a certificate number — a
+// bank, a school, the QR on the paper — learns whether it is valid or revoked, whose it is, when and where it was
+// issued, and whether the stored PDF still carries an intact signature from a trusted officer credential.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { covers } from '../authz.ts';
+import type { Deps } from '../deps.ts';
+import type { ApiEnv } from '../http/env.ts';
+import { ApiError } from '../http/errors.ts';
+import { clientAddress, currentUser } from '../http/middleware.ts';
+import { createRateLimiter } from '../http/rate-limit.ts';
+import { errorResponses } from '../http/schemas.ts';
+import { getOffice } from '../offices/offices.ts';
+import { appendEvent } from '../applications/audit.ts';
+import { trustedCaPem } from './credentials.ts';
+import { districtPublicKeyPem } from './seal.ts';
+import { verifyCertificatePdf } from './sign.ts';
+
+const certificateNo = z.string().regex(/^ORC-\d{4}-\d{5}-\d{6}$/, 'field.certificate_no').openapi({ example: 'ORC-2026-11002-000017' });
+
+const verification = z
+  .object({
+    certificateNo: z.string(),
+    status: z.enum(['valid', 'revoked']),
+    name: z.string(),
+    issuedAt: z.string(),
+    office: z.object({ nameEn: z.string(), nameBn: z.string() }),
+    revokedAt: z.string().nullable(),
+    revokeReason: z.string().nullable(),
+    signature: z.object({ valid: z.boolean(), signer: z.string().nullable() })
+  })
+  .openapi('Verification');
+
+export function certificateRoutes(deps: Deps) {
+  const app = new OpenAPIHono<ApiEnv>();
+  const limiter = createRateLimiter({ limit: deps.config.trackRequestsPerMinute, windowMs: 60_000, clock: deps.clock });
+
+  // Registered before /verify/{certificateNo} so the key's path is never read as a certificate number.
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/verify/district-key.pem',
+      tags: ['public'],
+      summary: "The district's public key, to check a QR code's seal offline (scripts/verify-qr.ts)",
+      responses: { 200: { description: 'PEM', content: { 'application/x-pem-file': { schema: z.string() } } } }
+    }),
+    async (c) => c.body(await districtPublicKeyPem(deps.config), 200, { 'Content-Type': 'application/x-pem-file', 'Cache-Control': 'public, max-age=3600' })
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/verify/{certificateNo}',
+      tags: ['public'],
+      summary: 'Whether a certificate is valid or revoked, whose it is, and whether its stored signature holds',
+      request: { params: z.object({ certificateNo }) },
+      responses: { 200: { description: 'The verification', content: { 'application/json': { schema: verification } } }, ...errorResponses(400, 404, 429) }
+    }),
+    async (c) => {
+      const wait = limiter.hit(clientAddress(c, deps.config.trustProxy));
+      if (wait > 0) throw new ApiError(429, 'rate_limited', { headers: { 'Retry-After': String(Math.ceil(wait / 1000)) } });
+      const no = c.req.valid('param').certificateNo;
+      const [row] = await deps.sql<{ name: string; issuedAt: Date; nameEn: string; nameBn: string; pdfSha256: string; revokedAt: Date | null; revokeReason: string | null }[]>`
+        select a.applicant_name as name, c.issued_at, o.name_en, o.name_bn, c.pdf_sha256, c.revoked_at, c.revoke_reason
+        from certificates c join applications a on a.id = c.application_id join offices o on o.id = a.office_id
+        where c.certificate_no = ${no}`;
+      if (!row) throw new ApiError(404, 'certificate_unknown');
+      const pdf = await deps.storage.get(row.pdfSha256);
+      const signature = pdf ? await verifyCertificatePdf(pdf, await trustedCaPem(deps.config)) : { valid: false as const };
+      c.header('Cache-Control', 'no-store');
+      return c.json(
+        {
+          certificateNo: no,
+          status: row.revokedAt ? ('revoked' as const) : ('valid' as const),
+          name: row.name,
+          issuedAt: row.issuedAt.toISOString(),
+          office: { nameEn: row.nameEn, nameBn: row.nameBn },
+          revokedAt: row.revokedAt?.toISOString() ?? null,
+          revokeReason: row.revokeReason,
+          signature: { valid: signature.valid, signer: signature.valid ? (signature.signer?.commonName ?? null) : null }
+        },
+        200
+      );
+    }
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/certificates/{certificateNo}/revoke',
+      tags: ['certificates'],
+      summary: 'The District Magistrate revokes a certificate of the district, with a reason',
+      request: {
+        params: z.object({ certificateNo }),
+        body: { required: true, content: { 'application/json': { schema: z.object({ reason: z.string('field.remarks').trim().min(5, 'field.remarks').max(1000, 'field.remarks') }) } } }
+      },
+      responses: { 200: { description: 'Revoked', content: { 'application/json': { schema: verification.pick({ certificateNo: true, status: true, revokedAt: true, revokeReason: true }) } } }, ...errorResponses(400, 401, 403, 404, 409) }
+    }),
+    async (c) => {
+      const { user } = currentUser(c);
+      const no = c.req.valid('param').certificateNo;
+      const { reason } = c.req.valid('json');
+      if (user.role !== 'dm') throw new ApiError(403, 'forbidden');
+      const now = deps.clock.now();
+      const revokedAt = await deps.sql.begin(async (sql) => {
+        const [cert] = await sql<{ applicationId: string; officeId: string; status: string; revokedAt: Date | null }[]>`
+          select c.application_id::text, a.office_id, a.status, c.revoked_at
+          from certificates c join applications a on a.id = c.application_id
+          where c.certificate_no = ${no} for update`;
+        if (!cert) throw new ApiError(404, 'certificate_unknown');
+        const [place, own] = await Promise.all([getOffice(sql, cert.officeId), user.officeId ? getOffice(sql, user.officeId) : null]);
+        if (!place || !covers(user, own, place)) throw new ApiError(403, 'forbidden');
+        if (cert.revokedAt) throw new ApiError(409, 'certificate_revoked');
+        await sql`update certificates set revoked_at = ${now}, revoked_by = ${user.id}, revoke_reason = ${reason} where certificate_no = ${no}`;
+        await appendEvent(sql, {
+          applicationId: cert.applicationId,
+          actorId: user.id,
+          actorRole: user.role,
+          action: 'revoke_certificate',
+          fromStatus: cert.status,
+          toStatus: cert.status,
+          remarks: `${no}: ${reason}`,
+          channel: null,
+          at: now
+        });
+        return now;
+      });
+      deps.log.info('certificate_revoked', { by: user.id });
+      return c.json({ certificateNo: no, status: 'revoked' as const, revokedAt: revokedAt.toISOString(), revokeReason: reason }, 200);
+    }
+  );
+
+  return app;
+}

@@ -1,0 +1,176 @@
+// The officers' chain on phones (issue 4; seed steps 3–7): the BDO forwards, the Enquiry Officer loses the
+// network, writes the report with a photo and a (mocked) GPS position, comes back online and it syncs; the BDO
+// approves and signs; the citizen downloads the certificate; the QR code printed on it leads to the verify page,
+// which says valid; the DM revokes; the verify page says revoked.
+import { expect, request, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import jsQR from 'jsqr';
+import sharp from 'sharp';
+import { inflateSync } from 'node:zlib';
+
+const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'en-IN' };
+
+async function loggedIn(browser: Browser, baseURL: string, userId: string, extra: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ ...phone, baseURL, ...extra });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByLabel('User ID, mobile number or email').fill(userId);
+  await page.getByLabel('Password').fill('demo-password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  return { context, page };
+}
+
+/** The citizen's application, filed over the API: this spec is about what the officers do with it. */
+async function fileApplication(baseURL: string): Promise<string> {
+  const api = await request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL } });
+  expect((await api.post('/api/auth/login', { data: { login: 'demo-citizen', password: 'demo-password' } })).ok()).toBe(true);
+  const ids: string[] = [];
+  const proofs: Record<string, string> = { photo: 'photograph', identity: 'epic', age: 'birth_certificate', residence: 'panchayat_pradhan', signed_form: 'signed_form' };
+  for (const [i, kind] of Object.keys(proofs).entries()) {
+    const buffer = await sharp({ create: { width: 400, height: 300, channels: 3, background: { r: 40 * i, g: 120, b: 200 } } }).jpeg().toBuffer();
+    const res = await api.post('/api/documents', { multipart: { kind, proof: proofs[kind]!, file: { name: `${kind}.jpg`, mimeType: 'image/jpeg', buffer } } });
+    expect(res.status()).toBe(201);
+    ids.push((await res.json()).id);
+  }
+  const res = await api.post('/api/applications', {
+    headers: { 'Idempotency-Key': `e2e-officers-${Date.now()}` },
+    data: {
+      applicant: {
+        name: 'Sraboni Chakraborty',
+        guardianRelation: 'father',
+        guardianName: 'Pradip Chakraborty',
+        gender: 'female',
+        dateOfBirth: '1996-08-15',
+        mobile: '9000000001',
+        presentAddress: { house: 'Vill. Kadambagachi', postOffice: 'Kadambagachi', policeStation: 'Duttapukur', pin: '743272', blockId: 'n24pgs/barasat-sadar/barasat-i' },
+        permanentSameAsPresent: true,
+        yearsOfResidence: 25,
+        purpose: 'Government job application',
+        declaration: true
+      },
+      documents: ids
+    }
+  });
+  expect(res.status()).toBe(201);
+  const { ain } = await res.json();
+  await api.dispose();
+  return ain;
+}
+
+/** The text of the QR code drawn on a pdf-lib PDF: its image XObjects are deflated RGB pixels. */
+async function qrTextOf(pdf: Buffer): Promise<string | null> {
+  const raw = pdf.toString('latin1');
+  for (const m of raw.matchAll(/<<([^]*?)>>\s*stream\r?\n/g)) {
+    const dict = m[1]!;
+    if (!/\/Subtype\s*\/Image/.test(dict)) continue;
+    const width = Number(/\/Width\s+(\d+)/.exec(dict)?.[1]);
+    const height = Number(/\/Height\s+(\d+)/.exec(dict)?.[1]);
+    const length = Number(/\/Length\s+(\d+)/.exec(dict)?.[1]);
+    const start = m.index! + m[0].length;
+    let pixels: Buffer;
+    try {
+      pixels = inflateSync(pdf.subarray(start, start + length));
+    } catch {
+      continue;
+    }
+    const channels = pixels.length / (width * height);
+    if (channels !== 1 && channels !== 3) continue;
+    const rgba = new Uint8ClampedArray(width * height * 4);
+    for (let i = 0; i < width * height; i++) {
+      for (let c = 0; c < 3; c++) rgba[i * 4 + c] = pixels[i * channels + (channels === 3 ? c : 0)]!;
+      rgba[i * 4 + 3] = 255;
+    }
+    const code = jsQR(rgba, width, height);
+    if (code) return code.data;
+  }
+  return null;
+}
+
+test('BDO forwards → EO reports offline with a photo and GPS → BDO approves → citizen downloads → QR verifies → DM revokes', async ({ browser, baseURL }) => {
+  test.setTimeout(240_000);
+  const ain = await fileApplication(baseURL!);
+
+  // Step 3: the BDO finds it in the queue and sends it for field enquiry.
+  const bdo = await loggedIn(browser, baseURL!, 'demo-bdo');
+  await bdo.page.goto('/applications');
+  await bdo.page.locator(`a[href="/applications/${ain}"]`).click();
+  await expect(bdo.page.getByTestId('status')).toHaveText('Received');
+  await bdo.page.getByRole('button', { name: 'Send for field enquiry' }).click();
+  await bdo.page.getByLabel('Enquiry Officer').selectOption('demo-eo');
+  await bdo.page.getByRole('button', { name: 'Confirm: Send for field enquiry' }).click();
+  await expect(bdo.page.getByTestId('status')).toHaveText('Field enquiry');
+
+  // Step 4: the EO opens the enquiry while online (it is copied to the phone), then loses the network.
+  const eo = await loggedIn(browser, baseURL!, 'demo-eo', { geolocation: { latitude: 22.7241, longitude: 88.4783, accuracy: 14 }, permissions: ['geolocation'] });
+  await eo.page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await eo.page.goto('/applications');
+  await expect(eo.page.locator(`a[href="/applications/${ain}"]`)).toBeVisible();
+  await eo.page.locator(`a[href="/applications/${ain}"]`).click();
+  await expect(eo.page.getByRole('heading', { name: 'Field report' })).toBeVisible();
+  await expect.poll(() => eo.page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+
+  await eo.context.setOffline(true);
+  await eo.page.reload(); // in the field: the enquiry opens from the phone with no network
+  await expect(eo.page.getByTestId('offline-copy')).toBeVisible();
+  await expect(eo.page.getByText('Vill. Kadambagachi')).toBeVisible();
+  await eo.page.getByLabel('What you found').fill('Met the applicant and her father at the house; neighbours confirm 25 years of residence.');
+  await eo.page.getByLabel('Recommended', { exact: true }).check();
+  await eo.page.getByRole('button', { name: 'Record my position' }).click();
+  await expect(eo.page.getByTestId('position')).toContainText('22.72410, 88.47830');
+  const chooser = eo.page.waitForEvent('filechooser');
+  await eo.page.getByText('Take a photo').click();
+  await (await chooser).setFiles([{ name: 'house.jpg', mimeType: 'image/jpeg', buffer: await sharp({ create: { width: 2000, height: 1500, channels: 3, background: '#a08060' } }).jpeg().toBuffer() }]);
+  await expect(eo.page.locator('.thumbs li')).toHaveCount(1, { timeout: 20_000 });
+  await eo.page.getByRole('button', { name: 'Send the report' }).click();
+  await expect(eo.page.getByTestId('report-queued')).toBeVisible();
+
+  // Back in network range: the report goes out by itself.
+  await eo.context.setOffline(false);
+  await expect(eo.page.getByTestId('status')).toHaveText('Enquiry done', { timeout: 30_000 });
+
+  // Step 5: the BDO sees the report with its photo and map link, and approves with the digital signature.
+  await bdo.page.reload();
+  const report = bdo.page.getByTestId('report');
+  await expect(report).toContainText('neighbours confirm 25 years');
+  await expect(report.getByRole('link', { name: /Open the position on a map/ })).toHaveAttribute('href', /mlat=22\.7241&mlon=88\.4783/);
+  await expect(report.locator('img')).toHaveCount(1);
+  await bdo.page.getByRole('button', { name: 'Approve and sign' }).click();
+  await bdo.page.getByRole('button', { name: 'Confirm: Approve and sign' }).click();
+  // Rendering and signing take a moment; the first approval on a fresh server also makes the development CA.
+  await expect(bdo.page.getByTestId('status')).toHaveText('Approved', { timeout: 30_000 });
+  const certificateNo = (await bdo.page.getByTestId('certificate-no').textContent())!;
+  expect(certificateNo).toMatch(/^ORC-\d{4}-11\d{3}-\d{6}$/);
+
+  // Step 6: the citizen downloads the signed certificate.
+  const citizen = await loggedIn(browser, baseURL!, 'demo-citizen');
+  await citizen.page.goto(`/applications/${ain}`);
+  const download = citizen.page.waitForEvent('download');
+  await citizen.page.getByRole('link', { name: 'Download the certificate (PDF)' }).click();
+  const pdf = Buffer.from(await (await (await download).createReadStream()).toArray().then((chunks) => Buffer.concat(chunks)));
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  expect(pdf.toString('latin1')).toContain('/adbe.pkcs7.detached');
+
+  // The QR code on the paper leads to the verify page, which says valid.
+  const qr = await qrTextOf(pdf);
+  expect(qr).not.toBeNull();
+  const target = new URL(qr!);
+  expect(target.pathname).toBe(`/verify/${certificateNo}`);
+  const verifier = await browser.newContext({ ...phone, baseURL });
+  const verifyPage = await verifier.newPage();
+  await verifyPage.goto(target.pathname + target.hash);
+  await verifyPage.getByRole('button', { name: 'English' }).click();
+  await expect(verifyPage.getByTestId('verdict')).toContainText('Valid');
+  await expect(verifyPage.getByText('Sraboni Chakraborty')).toBeVisible();
+
+  // The DM revokes; the same page then says revoked.
+  const dm = await loggedIn(browser, baseURL!, 'demo-dm');
+  await dm.page.goto(`/applications/${ain}`);
+  await dm.page.getByLabel('Reason for revoking').fill('Residence proof found to be forged on inspection.');
+  await dm.page.getByRole('button', { name: 'Revoke the certificate' }).click();
+  await expect(dm.page.getByText(/Revoked on .*forged/)).toBeVisible();
+  await verifyPage.reload();
+  await expect(verifyPage.getByTestId('verdict')).toContainText('Revoked');
+
+  for (const c of [bdo.context, eo.context, citizen.context, dm.context, verifier]) await c.close();
+});
