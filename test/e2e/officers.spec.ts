@@ -174,3 +174,35 @@ test('BDO forwards → EO reports offline with a photo and GPS → BDO approves 
 
   for (const c of [bdo.context, eo.context, citizen.context, dm.context, verifier]) await c.close();
 });
+
+test('a citizen corrects an application the BDO sent back, in the same wizard, and it returns as received under the same AIN', async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const ain = await fileApplication(baseURL!);
+  const officer = await request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL! } });
+  await officer.post('/api/auth/login', { data: { login: 'demo-bdo', password: 'demo-password' } });
+  const sentBack = await officer.post(`/api/applications/${ain}/actions`, { data: { action: 'send_back', version: 1, remarks: 'Write the holding number of the house in the address.' } });
+  expect(sentBack.status()).toBe(200);
+
+  const citizen = await loggedIn(browser, baseURL!, 'demo-citizen');
+  await citizen.page.goto(`/applications/${ain}`);
+  await expect(citizen.page.getByTestId('remarks')).toHaveText('Write the holding number of the house in the address.');
+  await citizen.page.getByRole('link', { name: 'Correct and resubmit' }).click();
+  await expect(citizen.page.getByTestId('correcting')).toContainText('Write the holding number');
+  await expect(citizen.page.getByLabel("Applicant's full name")).toHaveValue('Sraboni Chakraborty');
+  await citizen.page.getByRole('button', { name: 'Save and continue' }).click();
+  await citizen.page.getByLabel('House number, road or village').fill('Vill. Kadambagachi, Holding 7');
+  await citizen.page.getByRole('button', { name: 'Save and continue' }).click();
+  await citizen.page.getByRole('button', { name: 'Save and continue' }).click();
+  // The documents already sent are kept, shown from the server; nothing needs uploading again.
+  await expect(citizen.page.locator('fieldset[id="documents.residence"] .thumbs li')).toHaveCount(1);
+  await citizen.page.getByRole('button', { name: 'Save and continue' }).click();
+  await citizen.page.getByLabel(/I declare that what I have written is true/).check();
+  await citizen.page.getByRole('button', { name: 'Send application' }).click();
+
+  await expect(citizen.page).toHaveURL(new RegExp(`/applications/${ain}$`));
+  await expect(citizen.page.getByTestId('status')).toHaveText('Received');
+  await expect(citizen.page.getByText('Vill. Kadambagachi, Holding 7')).toBeVisible();
+  await expect(citizen.page.getByText('changed: presentAddress.house')).toBeVisible();
+  await officer.dispose();
+  await citizen.context.close();
+});
