@@ -3,9 +3,9 @@
 // listener; only the rest reaches SvelteKit's handler, so the API never pays for SvelteKit's router.
 import { getRequestListener } from '@hono/node-server';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApi } from './api/app.ts';
 import { deriveAadhaarKeys } from './api/applications/aadhaar.ts';
@@ -17,6 +17,7 @@ import { createConsoleMailer } from './api/dev/messages.ts';
 import { createLogger, type Logger } from './api/log.ts';
 import { startDispatcher } from './api/notify/outbox.ts';
 import { createLocalStorage } from './api/storage/storage.ts';
+import { readOrCreate } from './api/secrets.ts';
 import { seedDemoUsers } from './api/users/demo.ts';
 import { createSmsApp } from './sms/app.ts';
 import { createConsoleSms } from './sms/providers/console.ts';
@@ -27,14 +28,10 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
  * Outside production a missing secret is generated once and kept under DATA_DIR, so a developer needs no setup and
  * restarts keep reading old data. Production must configure every secret: starting without one is refused.
  */
-function developmentSecret(config: Config, name: string): Buffer {
-  if (config.production) throw new Error(`${name.replace('.key', '').toUpperCase()}_KEY must be set in production (see .env.example).`);
-  const path = join(config.dataDir, 'secrets', name);
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600 });
-  }
-  return Buffer.from(readFileSync(path, 'utf8').trim(), 'hex');
+async function developmentAadhaarKey(config: Config): Promise<Buffer> {
+  if (config.production) throw new Error('AADHAAR_KEY must be set in production (see .env.example).');
+  const hex = await readOrCreate(join(config.dataDir, 'secrets', 'aadhaar.key'), () => randomBytes(32).toString('hex'));
+  return Buffer.from(hex.toString('utf8').trim(), 'hex');
 }
 
 export interface Runtime {
@@ -61,7 +58,7 @@ export async function createRuntime(config: Config, overrides: { clock?: Clock; 
       sms: createConsoleSms(db.sql, log, record),
       mail: createConsoleMailer(db.sql, record),
       storage: createLocalStorage(join(config.dataDir, 'files')),
-      aadhaarKeys: deriveAadhaarKeys(config.aadhaarKey ?? developmentSecret(config, 'aadhaar.key'))
+      aadhaarKeys: deriveAadhaarKeys(config.aadhaarKey ?? (await developmentAadhaarKey(config)))
     };
     const demoUsers = config.demoSeed ? await seedDemoUsers(deps) : [];
     const dispatcher = overrides.dispatchIntervalMs === 0 ? null : startDispatcher(deps, overrides.dispatchIntervalMs);

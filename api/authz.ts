@@ -23,7 +23,9 @@ const grants = {
   'staff:create': ['admin'],
   'staff:list': ['admin'],
   'documents:upload': ['citizen', 'operator', 'eo'],
-  'applications:submit': ['citizen', 'operator']
+  'applications:submit': ['citizen', 'operator'],
+  'reports:submit': ['eo'],
+  'certificates:revoke': ['dm']
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof grants;

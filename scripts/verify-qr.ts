@@ -27,4 +27,4 @@ if (!opened.ok) {
   process.exit(1);
 }
 const f = opened.fields;
-console.log(`Certificate no.  ${f.certificateNo}\nAIN              ${f.ain}\nName             ${f.name}\nIssued on        ${f.issuedOn}\nOffice           ${f.officeId}\nVALID`);
+console.log(`Certificate no.  ${f.certificateNo}\nAIN              ${f.ain}\nName             ${f.name}\nIssued on        ${f.issuedOn}\nOffice (census)  ${f.officeCode}\nVALID`);

@@ -2,6 +2,7 @@
 // application without decrypting anything, and the last four digits for display. Two keys are derived from
 // AADHAAR_KEY (HKDF), so the encryption key is never also a MAC key.
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import type { Queryable } from '../db/connect.ts';
 
 export interface AadhaarKeys {
   encryption: Buffer;
@@ -34,10 +35,20 @@ export function openAadhaar(keys: AadhaarKeys, sealed: Pick<SealedAadhaar, 'ciph
   return Buffer.concat([decipher.update(sealed.ciphertext.subarray(0, -16)), decipher.final()]).toString('utf8');
 }
 
-export function aadhaarHmac(keys: AadhaarKeys, aadhaar: string): string {
+function aadhaarHmac(keys: AadhaarKeys, aadhaar: string): string {
   return createHmac('sha256', keys.mac).update(aadhaar).digest('hex');
 }
 
 export function maskAadhaar(last4: string): string {
   return `XXXX-XXXX-${last4}`;
+}
+
+/** Seals the number and keeps it for the application, replacing one given before (a correction, seed step 8). */
+export async function storeAadhaar(sql: Queryable, keys: AadhaarKeys, applicationId: string, aadhaar: string): Promise<void> {
+  const sealed = sealAadhaar(keys, aadhaar);
+  await sql`
+    insert into aadhaar_numbers (application_id, ciphertext, nonce, hmac, last4)
+    values (${applicationId}, ${sealed.ciphertext}, ${sealed.nonce}, ${sealed.hmac}, ${sealed.last4})
+    on conflict (application_id) do update
+    set ciphertext = excluded.ciphertext, nonce = excluded.nonce, hmac = excluded.hmac, last4 = excluded.last4`;
 }

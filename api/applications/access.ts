@@ -1,14 +1,16 @@
-// Loading an application for a caller, with the access check in the same place so no route can forget it.
+// Loading an application, for reading (with the access check in the same place, so no route can forget it) or for
+// a decision (locked until the transaction ends).
 import { canReadApplication } from '../authz.ts';
-import type { Sql } from '../db/connect.ts';
+import type { Queryable } from '../db/connect.ts';
 import { ApiError } from '../http/errors.ts';
-import { getOffice } from '../offices/offices.ts';
+import { getOffice, type Office } from '../offices/offices.ts';
 import type { User } from '../users/user.ts';
+import type { Status } from './workflow.ts';
 
 export interface ApplicationRow {
   id: string;
   ain: string;
-  status: string;
+  status: Status;
   version: number;
   applicantId: string;
   filedBy: string;
@@ -20,22 +22,36 @@ export interface ApplicationRow {
   submittedAt: Date;
   dueAt: Date;
   updatedAt: Date;
+  /** Why it was rejected or sent back, while it is. */
+  decisionCode: string | null;
+  decisionRemarks: string | null;
 }
 
-export async function findApplication(sql: Sql, where: { ain: string } | { id: string }): Promise<ApplicationRow | null> {
+async function findApplication(sql: Queryable, where: { ain: string } | { id: string }, forUpdate = false): Promise<ApplicationRow | null> {
   const [row] = await sql<ApplicationRow[]>`
     select id::text, ain, status, version, applicant_id, filed_by, assigned_eo_id, channel, office_id, applicant_name, form,
-           submitted_at, due_at, updated_at
+           submitted_at, due_at, updated_at, decision_code, decision_remarks
     from applications
-    where ${'ain' in where ? sql`ain = ${where.ain}` : sql`id = ${where.id}`}`;
+    where ${'ain' in where ? sql`ain = ${where.ain}` : sql`id = ${where.id}`}
+    ${forUpdate ? sql`for update` : sql``}`;
   return row ?? null;
 }
 
-/** The application if the user may read it; 404 when there is none, 403 when it is not theirs to see. */
-export async function applicationForReader(sql: Sql, user: User, where: { ain: string } | { id: string }): Promise<ApplicationRow> {
+/** The application, row-locked for a decision inside the caller's transaction; 404 when there is none. */
+export async function lockApplication(sql: Queryable, ain: string): Promise<ApplicationRow> {
+  const app = await findApplication(sql, { ain }, true);
+  if (!app) throw new ApiError(404, 'not_found');
+  return app;
+}
+
+/**
+ * The application and its block office if the user may read it; 404 when there is none, 403 when it is not theirs
+ * to see.
+ */
+export async function applicationForReader(sql: Queryable, user: User, where: { ain: string } | { id: string }): Promise<ApplicationRow & { office: Office }> {
   const app = await findApplication(sql, where);
   if (!app) throw new ApiError(404, 'not_found');
-  const [place, actorOffice] = await Promise.all([getOffice(sql, app.officeId), user.officeId ? getOffice(sql, user.officeId) : null]);
-  if (!place || !canReadApplication(user, actorOffice, app, place)) throw new ApiError(403, 'forbidden');
-  return app;
+  const [office, actorOffice] = await Promise.all([getOffice(sql, app.officeId), user.officeId ? getOffice(sql, user.officeId) : null]);
+  if (!office || !canReadApplication(user, actorOffice, app, office)) throw new ApiError(403, 'forbidden');
+  return { ...app, office };
 }

@@ -10,6 +10,7 @@ import { ApiError } from '../http/errors.ts';
 import { enqueue, type OutgoingMessage } from '../notify/outbox.ts';
 import { getOffice } from '../offices/offices.ts';
 import type { User } from '../users/user.ts';
+import { lockApplication, type ApplicationRow } from './access.ts';
 import { appendEvent } from './audit.ts';
 import { decide, type Action, type Decision, type Standing, type Status } from './workflow.ts';
 
@@ -22,30 +23,8 @@ export type OfficerAction =
   | { action: 'approve'; version: number; remarks?: string }
   | { action: 'mark_delivered'; version: number };
 
-/** The application row as a decision needs it, locked until the transaction ends. */
-export interface LockedApplication {
-  id: string;
-  ain: string;
-  status: Status;
-  version: number;
-  officeId: string;
-  applicantId: string;
-  filedBy: string;
-  assignedEoId: string | null;
-  applicantName: string;
-  form: Record<string, unknown>;
-}
-
-export async function lockApplication(sql: Queryable, ain: string): Promise<LockedApplication> {
-  const [app] = await sql<LockedApplication[]>`
-    select id::text, ain, status, version, office_id, applicant_id, filed_by, assigned_eo_id, applicant_name, form
-    from applications where ain = ${ain} for update`;
-  if (!app) throw new ApiError(404, 'not_found');
-  return app;
-}
-
 /** Who the actor is to this application (the facts workflow.ts decides on). */
-export async function standingOf(sql: Queryable, actor: User, app: Pick<LockedApplication, 'applicantId' | 'filedBy' | 'officeId' | 'assignedEoId'>): Promise<Standing> {
+export async function standingOf(sql: Queryable, actor: User, app: Pick<ApplicationRow, 'applicantId' | 'filedBy' | 'officeId' | 'assignedEoId'>): Promise<Standing> {
   let atCounterOfBlock = false;
   if (actor.role === 'operator' && actor.officeId) {
     // A counter hands over certificates of the area it serves (seed step 7): a CSC its block, a kiosk at the SDO's
@@ -101,7 +80,8 @@ export async function actOnApplication(deps: Deps, actor: User, ain: string, inp
       action: input.action,
       fromStatus: app.status,
       toStatus: decision.to,
-      remarks: code ? `${code}: ${remarks}` : certificate ? `${certificate.certificateNo}${remarks ? `: ${remarks}` : ''}` : remarks,
+      // "not_resident: Not found at the address", "ORC-2026-11002-000017", or the remarks alone.
+      remarks: [code ?? certificate?.certificateNo, remarks].filter(Boolean).join(': ') || null,
       channel: null,
       at: now
     });

@@ -1,13 +1,14 @@
 // Read models: the role-scoped list and the detail page of an application.
 import { formatAin } from '../../forms/ain.ts';
 import type { Sql } from '../db/connect.ts';
+import type { Office } from '../offices/offices.ts';
 import type { Deps } from '../deps.ts';
 import type { User } from '../users/user.ts';
 import { maskAadhaar } from './aadhaar.ts';
 import type { ApplicationRow } from './access.ts';
 import { standingOf } from './act.ts';
 import { listEvents } from './audit.ts';
-import { availableActions, type Status } from './workflow.ts';
+import { availableActions, openStatuses } from './workflow.ts';
 
 export interface ListedApplication {
   ain: string;
@@ -43,20 +44,20 @@ export async function listApplications(sql: Sql, user: User, filter: { status?: 
     select a.ain, a.status, a.applicant_name, a.channel, a.office_id, a.submitted_at, a.due_at
     from applications a join offices o on o.id = a.office_id
     where ${scope} ${filter.status ? sql`and a.status = ${filter.status}` : sql``}
-    order by ${queue ? sql`a.status in ('approved', 'rejected', 'delivered'), a.due_at` : sql`a.submitted_at desc`}
+    order by ${queue ? sql`a.status not in ${sql([...openStatuses])}, a.due_at` : sql`a.submitted_at desc`}
     limit ${limit}`;
 }
 
-export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys'>, app: ApplicationRow, reader: User) {
+export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys'>, app: ApplicationRow & { office: Office }, reader: User) {
   const { sql } = deps;
   const isOfficer = !['citizen', 'operator'].includes(reader.role);
-  const [documents, events, aadhaar, office, reports, certificate, standing, extra] = await Promise.all([
+  const isBlockBdo = reader.role === 'bdo' && reader.officeId === app.officeId;
+  const [documents, events, aadhaar, reports, certificate, standing, duplicateAadhaarIn, otherApplications, enquiryOfficers] = await Promise.all([
     sql<{ id: string; kind: string; proof: string; mime: string; size: number; reportId: string | null }[]>`
       select id, kind, proof, mime, size, report_id
       from documents where application_id = ${app.id} and replaced_at is null order by kind, created_at`,
     listEvents(sql, app.id),
-    sql<{ last4: string; hmac: string }[]>`select last4, hmac from aadhaar_numbers where application_id = ${app.id}`,
-    sql<{ nameEn: string; nameBn: string }[]>`select name_en, name_bn from offices where id = ${app.officeId}`,
+    sql<{ last4: string }[]>`select last4 from aadhaar_numbers where application_id = ${app.id}`,
     sql<Report[]>`
       select r.id, u.name as eo_name, r.visited_at, r.findings, r.recommendation, r.latitude, r.longitude, r.accuracy_m, r.location_note, r.submitted_at
       from enquiry_reports r join users u on u.id = r.eo_id
@@ -64,27 +65,21 @@ export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys'>,
     sql<{ certificateNo: string; issuedAt: Date; revokedAt: Date | null; revokeReason: string | null }[]>`
       select certificate_no, issued_at, revoked_at, revoke_reason from certificates where application_id = ${app.id}`,
     standingOf(sql, reader, app),
-    sql<{ decisionCode: string | null; decisionRemarks: string | null }[]>`select decision_code, decision_remarks from applications where id = ${app.id}`
+    // DESIGN §7: the same Aadhaar in another application still in progress warns the officer; it never blocks.
+    isOfficer
+      ? sql<{ ain: string }[]>`
+          select a.ain from aadhaar_numbers n join applications a on a.id = n.application_id
+          where n.hmac = (select hmac from aadhaar_numbers where application_id = ${app.id})
+            and a.id <> ${app.id} and a.status not in ('approved', 'rejected', 'delivered')
+          order by a.submitted_at`
+      : [],
+    // For the BDO's scrutiny (seed step 3): the applicant's other applications, and who can take the enquiry.
+    isOfficer
+      ? sql<{ ain: string; status: string; submittedAt: Date }[]>`
+          select ain, status, submitted_at from applications where applicant_id = ${app.applicantId} and id <> ${app.id} order by submitted_at desc limit 10`
+      : [],
+    isBlockBdo ? sql<{ id: string; name: string }[]>`select id, name from users where role = 'eo' and office_id = ${app.officeId} order by name` : []
   ]);
-  // DESIGN §7: the same Aadhaar in another open application warns the officer; it never blocks the citizen.
-  let duplicateAadhaarIn: string[] = [];
-  if (isOfficer && aadhaar[0]) {
-    duplicateAadhaarIn = (
-      await sql<{ ain: string }[]>`
-        select a.ain from aadhaar_numbers n join applications a on a.id = n.application_id
-        where n.hmac = ${aadhaar[0].hmac} and a.id <> ${app.id} and a.status not in ('approved', 'rejected', 'delivered')
-        order by a.submitted_at`
-    ).map((r) => r.ain);
-  }
-  // For the BDO's scrutiny (seed step 3): the applicant's other applications, and who can take the enquiry.
-  const otherApplications = isOfficer
-    ? await sql<{ ain: string; status: string; submittedAt: Date }[]>`
-        select ain, status, submitted_at from applications where applicant_id = ${app.applicantId} and id <> ${app.id} order by submitted_at desc limit 10`
-    : [];
-  const enquiryOfficers =
-    reader.role === 'bdo' && standing.isBlockBdo
-      ? await sql<{ id: string; name: string }[]>`select id, name from users where role = 'eo' and office_id = ${app.officeId} order by name`
-      : [];
   const photos = documents.filter((d) => d.kind === 'field_photo');
   return {
     ain: app.ain,
@@ -93,12 +88,12 @@ export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys'>,
     status: app.status,
     version: app.version,
     channel: app.channel,
-    office: { id: app.officeId, nameEn: office[0]?.nameEn ?? '', nameBn: office[0]?.nameBn ?? '' },
+    office: { id: app.officeId, nameEn: app.office.nameEn, nameBn: app.office.nameBn },
     submittedAt: app.submittedAt.toISOString(),
     dueAt: app.dueAt.toISOString(),
     applicant: { ...app.form, aadhaar: aadhaar[0] ? maskAadhaar(aadhaar[0].last4) : null },
     documents: documents.filter((d) => d.kind !== 'field_photo').map(({ reportId: _, ...d }) => d),
-    decision: extra[0]?.decisionCode || extra[0]?.decisionRemarks ? { code: extra[0].decisionCode, remarks: extra[0].decisionRemarks } : null,
+    decision: app.decisionCode || app.decisionRemarks ? { code: app.decisionCode, remarks: app.decisionRemarks } : null,
     reports: reports.map((r) => ({
       id: r.id,
       eoName: r.eoName,
@@ -113,11 +108,11 @@ export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys'>,
     certificate: certificate[0]
       ? { certificateNo: certificate[0].certificateNo, issuedAt: certificate[0].issuedAt.toISOString(), revokedAt: certificate[0].revokedAt?.toISOString() ?? null, revokeReason: certificate[0].revokeReason }
       : null,
-    actions: availableActions({ status: app.status as Status, version: app.version }, standing),
+    actions: availableActions(app, standing),
     enquiryOfficers,
     otherApplications: otherApplications.map((o) => ({ ain: o.ain, status: o.status, submittedAt: o.submittedAt.toISOString() })),
     events: events.map((e) => ({ seq: e.seq, action: e.action, fromStatus: e.fromStatus, toStatus: e.toStatus, actorRole: e.actorRole, remarks: e.remarks, channel: e.channel, at: e.at.toISOString() })),
-    duplicateAadhaarIn
+    duplicateAadhaarIn: duplicateAadhaarIn.map((r) => r.ain)
   };
 }
 

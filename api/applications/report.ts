@@ -7,7 +7,8 @@ import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
 import type { User } from '../users/user.ts';
-import { lockApplication, refusal, standingOf } from './act.ts';
+import { lockApplication } from './access.ts';
+import { refusal, standingOf } from './act.ts';
 import { appendEvent } from './audit.ts';
 import { decide } from './workflow.ts';
 
@@ -19,8 +20,8 @@ export interface ReportResult {
   replayed: boolean;
 }
 
+/** For an Enquiry Officer (the route requires `reports:submit`). */
 export async function submitReport(deps: Pick<Deps, 'sql' | 'clock' | 'log'>, actor: User, ain: string, input: ReportInput, idempotencyKey: string): Promise<ReportResult> {
-  if (actor.role !== 'eo') throw new ApiError(403, 'forbidden');
   const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
   const replay = await previousReport(deps.sql, actor.id, idempotencyKey, requestHash);
   if (replay) return replay;
@@ -76,13 +77,12 @@ export async function submitReport(deps: Pick<Deps, 'sql' | 'clock' | 'log'>, ac
 }
 
 async function previousReport(sql: Queryable, eoId: string, key: string, requestHash: string): Promise<ReportResult | null> {
-  const [row] = await sql<{ id: string; requestHash: string; ain: string }[]>`
-    select r.id, r.request_hash, a.ain
+  const [row] = await sql<{ id: string; requestHash: string; ain: string; version: number }[]>`
+    select r.id, r.request_hash, a.ain, a.version
     from enquiry_reports r join applications a on a.id = r.application_id
     where r.eo_id = ${eoId} and r.idempotency_key = ${key}`;
   if (!row) return null;
   if (row.requestHash !== requestHash) throw new ApiError(422, 'idempotency_key_reused');
-  // The version the first send produced is not kept; the report's existence is the answer the phone needs.
-  const [app] = await sql<{ version: number }[]>`select version from applications where ain = ${row.ain}`;
-  return { ain: row.ain, status: 'enquiry_reported', version: app!.version, reportId: row.id, replayed: true };
+  // The report's existence is the answer the phone needs; the version is the application's now.
+  return { ain: row.ain, status: 'enquiry_reported', version: row.version, reportId: row.id, replayed: true };
 }

@@ -4,21 +4,20 @@
 import { documentSetErrors, type ApplicationInput, type DocumentKind } from '../../forms/application.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
-import { addWorkingDays, kolkataDate } from '../sla/calendar.ts';
+import { decisionDueAt } from '../sla/calendar.ts';
 import type { User } from '../users/user.ts';
-import { sealAadhaar } from './aadhaar.ts';
-import { lockApplication, notifyCitizen, refusal, standingOf } from './act.ts';
+import { storeAadhaar } from './aadhaar.ts';
+import { attachUploads } from './submit.ts';
+import { lockApplication } from './access.ts';
+import { notifyCitizen, refusal, standingOf } from './act.ts';
 import { appendEvent } from './audit.ts';
-import { DECISION_WORKING_DAYS } from './submit.ts';
 import { decide } from './workflow.ts';
 
 export type ResubmitInput = Omit<ApplicationInput, 'onBehalfOf'> & { version: number };
 
 export async function resubmitApplication(deps: Deps, actor: User, ain: string, input: ResubmitInput): Promise<{ ain: string; status: 'submitted'; version: number }> {
   const now = deps.clock.now();
-  const holidays = new Set(
-    (await deps.sql<{ day: string }[]>`select day::text from holidays where day >= ${kolkataDate(now)}::date order by day limit 400`).map((h) => h.day)
-  );
+  const dueAt = await decisionDueAt(deps.sql, now);
   return deps.sql.begin(async (sql) => {
     const app = await lockApplication(sql, ain);
     const decision = decide(app, 'resubmit', input.version, await standingOf(sql, actor, app));
@@ -45,17 +44,10 @@ export async function resubmitApplication(deps: Deps, actor: User, ain: string, 
       where application_id = ${app.id} and replaced_at is null and kind <> 'field_photo' and id not in ${sql(wanted)}
       returning kind`;
     const added = usable.filter((d) => d.applicationId === null);
-    if (added.length) await sql`update documents set application_id = ${app.id} where id in ${sql(added.map((d) => d.id))}`;
-    if (aadhaar) {
-      const sealed = sealAadhaar(deps.aadhaarKeys, aadhaar);
-      await sql`
-        insert into aadhaar_numbers (application_id, ciphertext, nonce, hmac, last4)
-        values (${app.id}, ${sealed.ciphertext}, ${sealed.nonce}, ${sealed.hmac}, ${sealed.last4})
-        on conflict (application_id) do update set ciphertext = excluded.ciphertext, nonce = excluded.nonce, hmac = excluded.hmac, last4 = excluded.last4`;
-    }
+    await attachUploads(sql, app.id, actor.id, added.map((d) => d.id));
+    if (aadhaar) await storeAadhaar(sql, deps.aadhaarKeys, app.id, aadhaar);
 
     const version = app.version + 1;
-    const dueAt = addWorkingDays(now, DECISION_WORKING_DAYS, holidays);
     await sql`
       update applications
       set status = 'submitted', version = ${version}, form = ${sql.json(form)}, applicant_name = ${form.name}, due_at = ${dueAt},

@@ -2,11 +2,10 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { parseAin } from '../../forms/ain.ts';
 import { applicationSchema } from '../../forms/application.ts';
 import { reportSchema } from '../../forms/report.ts';
-import { can } from '../authz.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
-import { currentUser } from '../http/middleware.ts';
+import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { applicationForReader } from './access.ts';
 import { rejectionReasons } from '../../forms/decision.ts';
@@ -45,11 +44,11 @@ export function applicationRoutes(deps: Deps) {
         201: { description: 'Submitted', content: { 'application/json': { schema: submitted } } },
         200: { description: 'A retry of a submission already made: the same answer', content: { 'application/json': { schema: submitted } } },
         ...errorResponses(400, 401, 403, 409, 413, 415)
-      }
+      },
+      middleware: [requirePermission('applications:submit')] as const
     }),
     async (c) => {
       const { user } = currentUser(c);
-      if (!can(user, 'applications:submit')) throw new ApiError(403, 'forbidden');
       const result = await submitApplication(deps, user, c.req.valid('json'), c.req.valid('header')['idempotency-key'], c.var.lang);
       const body = { ain: result.ain, status: result.status, receiptUrl: `/api/applications/${result.ain}/receipt.pdf` };
       return result.replayed ? c.json(body, 200) : c.json(body, 201);
@@ -140,6 +139,7 @@ export function applicationRoutes(deps: Deps) {
       path: '/applications/{ain}/report',
       tags: ['applications'],
       summary: "The assigned Enquiry Officer's field report (seed step 4); the Idempotency-Key makes a resend from the phone safe",
+      middleware: [requirePermission('reports:submit')] as const,
       request: { params: ainParam, headers: idempotencyKey, body: { required: true, content: { 'application/json': { schema: reportSchema } } } },
       responses: {
         201: { description: 'Reported', content: { 'application/json': { schema: z.object({ ain: z.string(), status: z.string(), version: z.number(), reportId: z.string() }) } } },
@@ -215,10 +215,9 @@ export function applicationRoutes(deps: Deps) {
     async (c) => {
       const { user } = currentUser(c);
       const record = await applicationForReader(deps.sql, user, { ain: ainFromPath(c.req.valid('param').ain) });
-      const [office] = await deps.sql<{ nameEn: string }[]>`select name_en from offices where id = ${record.officeId}`;
       const documents = await deps.sql<{ kind: string; proof: string }[]>`
-        select kind, proof from documents where application_id = ${record.id} order by kind, created_at`;
-      const pdf = await renderReceipt({ app: record, officeName: office?.nameEn ?? '', documents, trackUrl: `${deps.config.origin}/track/${record.ain}` });
+        select kind, proof from documents where application_id = ${record.id} and replaced_at is null and kind <> 'field_photo' order by kind, created_at`;
+      const pdf = await renderReceipt({ app: record, officeName: record.office.nameEn, documents, trackUrl: `${deps.config.origin}/track/${record.ain}` });
       return c.body(new Uint8Array(pdf), 200, {
         'Content-Type': 'application/pdf',
         'Content-Disposition': `attachment; filename="receipt-${record.ain}.pdf"`,

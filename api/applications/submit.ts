@@ -12,14 +12,11 @@ import type { Queryable } from '../db/connect.ts';
 import { ApiError } from '../http/errors.ts';
 import { enqueue, type OutgoingMessage } from '../notify/outbox.ts';
 import { getOffice } from '../offices/offices.ts';
-import { addWorkingDays, kolkataDate } from '../sla/calendar.ts';
+import { decisionDueAt, kolkataDate } from '../sla/calendar.ts';
 import { sendLoginDetails } from '../users/login-details.ts';
 import { createUser, type User } from '../users/user.ts';
-import { sealAadhaar } from './aadhaar.ts';
+import { storeAadhaar } from './aadhaar.ts';
 import { appendEvent } from './audit.ts';
-
-/** Days the government order allows from submission to decision (§C: approval at T+5). */
-export const DECISION_WORKING_DAYS = 5;
 
 export interface Submitted {
   ain: string;
@@ -34,21 +31,20 @@ export async function submitApplication(deps: Deps, actor: User, input: Applicat
   const replay = await previousSubmission(deps.sql, actor.id, idempotencyKey, requestHash);
   if (replay) return replay;
 
-  const block = await getOffice(deps.sql, input.applicant.presentAddress.blockId);
-  if (!block || block.kind !== 'block') throw new ApiError(400, 'validation', { fields: { 'applicant.presentAddress.blockId': 'field.block' } });
-  await checkDocuments(deps.sql, actor.id, input.documents);
-
   // An operator files for a citizen identified by mobile: their account is linked, or made (seed A.b, A.c).
   const citizen = channel === 'web' ? null : (input.onBehalfOf ?? { name: input.applicant.name, mobile: input.applicant.mobile, email: input.applicant.email });
   const citizenMobile = citizen ? toE164IndianMobile(citizen.mobile)! : null;
-  const newPassword = citizenMobile && !(await userIdByMobile(deps.sql, citizenMobile)) ? generateOneTimePassword() : null;
-  const newPasswordHash = newPassword ? await hashPassword(newPassword) : null;
-
   const now = deps.clock.now();
-  const holidays = new Set(
-    (await deps.sql<{ day: string }[]>`select day::text from holidays where day >= ${kolkataDate(now)}::date order by day limit 400`).map((h) => h.day)
-  );
-  const dueAt = addWorkingDays(now, DECISION_WORKING_DAYS, holidays);
+  // Independent look-ups, together: submission is on the benchmarked path (DESIGN §10).
+  const [block, , existingCitizen, dueAt] = await Promise.all([
+    getOffice(deps.sql, input.applicant.presentAddress.blockId),
+    checkDocuments(deps.sql, actor.id, input.documents),
+    citizenMobile ? userIdByMobile(deps.sql, citizenMobile) : null,
+    decisionDueAt(deps.sql, now)
+  ]);
+  if (!block || block.kind !== 'block') throw new ApiError(400, 'validation', { fields: { 'applicant.presentAddress.blockId': 'field.block' } });
+  const newPassword = citizenMobile && !existingCitizen ? generateOneTimePassword() : null;
+  const newPasswordHash = newPassword ? await hashPassword(newPassword) : null;
 
   let created: User | null = null;
   const result = await deps.sql.begin(async (sql) => {
@@ -91,17 +87,8 @@ export async function submitApplication(deps: Deps, actor: User, input: Applicat
       returning id::text`;
     const applicationId = app!.id;
 
-    const attached = await sql`
-      update documents set application_id = ${applicationId}
-      where id in ${sql(input.documents)} and uploaded_by = ${actor.id} and application_id is null`;
-    if (attached.count !== input.documents.length) throw new ApiError(409, 'documents_in_use', { fields: { documents: 'field.documents' } });
-
-    if (aadhaar) {
-      const sealed = sealAadhaar(deps.aadhaarKeys, aadhaar);
-      await sql`
-        insert into aadhaar_numbers (application_id, ciphertext, nonce, hmac, last4)
-        values (${applicationId}, ${sealed.ciphertext}, ${sealed.nonce}, ${sealed.hmac}, ${sealed.last4})`;
-    }
+    await attachUploads(sql, applicationId, actor.id, input.documents);
+    if (aadhaar) await storeAadhaar(sql, deps.aadhaarKeys, applicationId, aadhaar);
 
     await appendEvent(sql, {
       applicationId,
@@ -141,6 +128,19 @@ async function channelOf(deps: Pick<Deps, 'sql'>, actor: User): Promise<'web' | 
     if (office?.kind === 'kiosk' || office?.kind === 'csc') return office.kind;
   }
   throw new ApiError(403, 'forbidden');
+}
+
+/**
+ * Attaches the uploader's own, still unattached uploads to the application. One taken meanwhile by another
+ * submission is a conflict, and the transaction writes nothing.
+ */
+export async function attachUploads(sql: Queryable, applicationId: string, uploaderId: string, ids: string[]): Promise<void> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return;
+  const attached = await sql`
+    update documents set application_id = ${applicationId}
+    where id in ${sql(unique)} and uploaded_by = ${uploaderId} and application_id is null`;
+  if (attached.count !== unique.length) throw new ApiError(409, 'documents_in_use', { fields: { documents: 'field.documents' } });
 }
 
 async function userIdByMobile(sql: Queryable, mobile: string): Promise<string | null> {

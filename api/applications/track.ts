@@ -5,15 +5,15 @@ import { formatAin } from '../../forms/ain.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
-import { clientAddress } from '../http/middleware.ts';
-import { createRateLimiter } from '../http/rate-limit.ts';
+import { perClientLimit } from '../http/rate-limit.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { ainFromPath } from './routes.ts';
+import { openStatuses, statuses } from './workflow.ts';
 
 const trackSchema = z
   .object({
     ain: z.string().openapi({ example: '26 11 002 000001 7' }),
-    status: z.enum(['submitted', 'under_enquiry', 'enquiry_reported', 'approved', 'rejected', 'sent_back', 'delivered']),
+    status: z.enum(statuses),
     office: z.object({ nameEn: z.string(), nameBn: z.string() }),
     lastChangeAt: z.string(),
     nextDueAt: z.string().nullable(),
@@ -30,24 +30,21 @@ export function maskName(name: string): string {
     .join(' ');
 }
 
-const openStatuses = new Set(['submitted', 'under_enquiry', 'enquiry_reported']);
-
 export function trackRoutes(deps: Deps) {
   const app = new OpenAPIHono<ApiEnv>();
-  const limiter = createRateLimiter({ limit: deps.config.trackRequestsPerMinute, windowMs: 60_000, clock: deps.clock });
+  const limit = perClientLimit(deps);
 
   app.openapi(
     createRoute({
       method: 'get',
       path: '/track/{ain}',
+      middleware: [limit] as const,
       tags: ['public'],
       summary: 'Public status of an application by AIN (spaces and dashes allowed)',
       request: { params: z.object({ ain: z.string().max(40) }) },
       responses: { 200: { description: 'Status', content: { 'application/json': { schema: trackSchema } } }, ...errorResponses(400, 404, 429) }
     }),
     async (c) => {
-      const wait = limiter.hit(clientAddress(c, deps.config.trustProxy));
-      if (wait > 0) throw new ApiError(429, 'rate_limited', { headers: { 'Retry-After': String(Math.ceil(wait / 1000)) } });
       const ain = ainFromPath(c.req.valid('param').ain);
       const [row] = await deps.sql<{ status: z.infer<typeof trackSchema>['status']; nameEn: string; nameBn: string; updatedAt: Date; dueAt: Date; applicantName: string }[]>`
         select a.status, o.name_en, o.name_bn, a.updated_at, a.due_at, a.applicant_name
@@ -61,7 +58,7 @@ export function trackRoutes(deps: Deps) {
           status: row.status,
           office: { nameEn: row.nameEn, nameBn: row.nameBn },
           lastChangeAt: row.updatedAt.toISOString(),
-          nextDueAt: openStatuses.has(row.status) ? row.dueAt.toISOString() : null,
+          nextDueAt: openStatuses.includes(row.status) ? row.dueAt.toISOString() : null,
           applicantName: maskName(row.applicantName)
         },
         200

@@ -67,3 +67,6 @@ export function decide(app: { status: Status; version: number }, action: Action,
 export function availableActions(app: { status: Status; version: number }, standing: Standing): Action[] {
   return actions.filter((a) => decide(app, a, app.version, standing).ok);
 }
+
+/** Where the application waits on an officer: the SLA clock runs and a due date is shown. */
+export const openStatuses: readonly Status[] = ['submitted', 'under_enquiry', 'enquiry_reported'];

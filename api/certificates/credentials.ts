@@ -2,11 +2,11 @@
 // SIGNING_P12_DIR; development makes a local CA and one credential per officer on first use and keeps them under
 // DATA_DIR/secrets/signing, like the other development secrets (server.ts), so restarts keep verifying old PDFs.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import type { Config } from '../config.ts';
-import { readOrCreate } from './secret-file.ts';
+import { loadOnce, readOrCreate } from '../secrets.ts';
 
 export interface SigningCredential {
   /** DER PKCS#12 holding the officer's key, certificate and (if any) the issuing CA certificates. */
@@ -22,7 +22,11 @@ export interface Officer {
   officeName: string;
 }
 
-export async function officerCredential(config: Config, officer: Officer): Promise<SigningCredential> {
+export function officerCredential(config: Config, officer: Officer): Promise<SigningCredential> {
+  return loadOnce(config, `officer-credential/${officer.id}`, () => loadOfficerCredential(config, officer));
+}
+
+async function loadOfficerCredential(config: Config, officer: Officer): Promise<SigningCredential> {
   // The id becomes a file name: anything but a plain identifier could walk out of the folder.
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(officer.id)) throw new Error(`Officer id ${JSON.stringify(officer.id)} cannot name a credential file.`);
   const { p12Dir, p12Passphrase } = config.signing;
@@ -34,7 +38,11 @@ export async function officerCredential(config: Config, officer: Officer): Promi
 }
 
 /** The CA certificates a certificate's signature must chain to. */
-export async function trustedCaPem(config: Config): Promise<string[]> {
+export function trustedCaPem(config: Config): Promise<string[]> {
+  return loadOnce(config, 'trusted-ca', () => loadTrustedCaPem(config));
+}
+
+async function loadTrustedCaPem(config: Config): Promise<string[]> {
   const path = config.signing.trustedCaPath;
   if (path) return splitPem(await readFile(path, 'utf8'));
   // Production without SIGNING_TRUSTED_CA_PEM trusts nobody: every signature then reports "untrusted".

@@ -30,6 +30,13 @@ export async function issueCertificate(deps: Pick<Deps, 'config' | 'storage' | '
   const block = await getOffice(sql, app.officeId);
   const district = block ? await getOffice(sql, block.districtId) : null;
   if (!block || !district) throw new Error(`application ${app.id} has no block or district`);
+  // A missing or unreadable PKCS#12 is the server's set-up, not the officer's mistake: say so, and change nothing.
+  // The credential comes first: the serial below locks the block's counter until the transaction ends, and a missing
+  // credential must not hold it.
+  const credential = await officerCredential(deps.config, { id: officer.id, name: officer.name, officeName: block.nameEn }).catch((err: unknown) => {
+    log.error('signing_credential_unavailable', { officer: officer.id, error: err instanceof Error ? err.message : String(err) });
+    throw new ApiError(409, 'signing_credential_missing');
+  });
   const certificateNo = await nextCertificateNo(sql, block, district.code, at);
   const form = app.form as unknown as FormOnCertificate;
 
@@ -39,7 +46,7 @@ export async function issueCertificate(deps: Pick<Deps, 'config' | 'storage' | '
     name: form.name,
     issuedOn: kolkataDate(at),
     // The census codes (district + block) rather than the office's id: the QR stays small enough to scan easily.
-    officeId: `${district.code}${block.code}`
+    officeCode: `${district.code}${block.code}`
   });
   const content: CertificateContent = {
     certificateNo,
@@ -60,11 +67,6 @@ export async function issueCertificate(deps: Pick<Deps, 'config' | 'storage' | '
     verifyUrl: `${deps.config.origin}/verify/${encodeURIComponent(certificateNo)}`,
     qrText: qrText(deps.config.origin, certificateNo, seal)
   };
-  // A missing or unreadable PKCS#12 is the server's set-up, not the officer's mistake: say so, and change nothing.
-  const credential = await officerCredential(deps.config, { id: officer.id, name: officer.name, officeName: block.nameEn }).catch((err: unknown) => {
-    log.error('signing_credential_unavailable', { officer: officer.id, error: err instanceof Error ? err.message : String(err) });
-    throw new ApiError(409, 'signing_credential_missing');
-  });
   const pdf = await signCertificatePdf(await renderCertificate(content), credential, {
     reason: `Ordinary Residential Certificate ${certificateNo}`,
     location: `${block.nameEn}, ${district.nameEn}`,

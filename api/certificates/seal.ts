@@ -1,12 +1,12 @@
 // The district's seal on the certificate's QR code (DESIGN §9): a short text naming the certificate, the
 // applicant and the issuing office, signed with the district's Ed25519 key, so anyone holding the district's public
 // key can check a printed certificate with no network (scripts/verify-qr.ts). Only Node built-ins are imported
-// here (and in secret-file.ts), so that script runs on an officer's laptop without the database or the server.
+// here (and in ../secrets.ts), so that script runs on an officer's laptop without the database or the server.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
-import { readOrCreate } from './secret-file.ts';
+import { loadOnce, readOrCreate } from '../secrets.ts';
 
 export interface SealFields {
   certificateNo: string;
@@ -15,7 +15,8 @@ export interface SealFields {
   name: string;
   /** YYYY-MM-DD, Kolkata date. */
   issuedOn: string;
-  officeId: string;
+  /** The issuing block's census codes, district then block ("11002"). */
+  officeCode: string;
 }
 
 export type OpenedSeal = { ok: true; fields: SealFields } | { ok: false; reason: SealRefusal };
@@ -31,7 +32,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** `v1~ORC-2026-11002-000017~…~2026-11-27~n24pgs/barasat-1` + `.` + base64url signature. Deterministic. */
 export function sealPayload(key: KeyObject, fields: SealFields): string {
-  const values = [fields.certificateNo, fields.ain, fields.name, fields.issuedOn, fields.officeId];
+  const values = [fields.certificateNo, fields.ain, fields.name, fields.issuedOn, fields.officeCode];
   // A broken invariant, not a user's mistake: the issuer passes validated values.
   if (values.some((v) => !v || v.includes(SEPARATOR) || /[\u0000-\u001f\u007f]/.test(v)) || !DATE.test(fields.issuedOn)) {
     throw new Error(`A seal field is empty, not a date, or holds "${SEPARATOR}" or a control character.`);
@@ -57,9 +58,9 @@ export function openSeal(publicKey: string | KeyObject, sealed: string): OpenedS
   const parts = text.split(SEPARATOR);
   if (parts[0] !== VERSION) return { ok: false, reason: 'unknown-version' };
   if (!verify(null, Buffer.from(text, 'utf8'), key, Buffer.from(signature, 'base64url'))) return { ok: false, reason: 'bad-signature' };
-  const [, certificateNo, ain, name, issuedOn, officeId] = parts;
-  if (parts.length !== 6 || !certificateNo || !ain || !name || !issuedOn || !officeId) return { ok: false, reason: 'malformed' };
-  return { ok: true, fields: { certificateNo, ain, name, issuedOn, officeId } };
+  const [, certificateNo, ain, name, issuedOn, officeCode] = parts;
+  if (parts.length !== 6 || !certificateNo || !ain || !name || !issuedOn || !officeCode) return { ok: false, reason: 'malformed' };
+  return { ok: true, fields: { certificateNo, ain, name, issuedOn, officeCode } };
 }
 
 /**
@@ -101,7 +102,11 @@ export function openQrText(publicKey: string | KeyObject, text: string): OpenedS
  * read when a certificate is issued or the public key is asked for. Development makes one on first use under
  * DATA_DIR/secrets, with its public half beside it to hand to scripts/verify-qr.ts.
  */
-export async function districtSealKey(config: Config): Promise<KeyObject> {
+export function districtSealKey(config: Config): Promise<KeyObject> {
+  return loadOnce(config, 'district-seal', () => loadDistrictSealKey(config));
+}
+
+async function loadDistrictSealKey(config: Config): Promise<KeyObject> {
   const path = config.signing.sealKeyPath;
   if (path) return ed25519PrivateKey(await readFile(path, 'utf8'), path);
   if (config.production) throw new Error('DISTRICT_SEAL_KEY must be set in production to issue or check certificates (see .env.example).');

@@ -1,7 +1,11 @@
 // A fixed-window request limit per key, in this process's memory. For public read endpoints that must stay fast
 // (tracking is benchmarked against pgbench): a database write per request would cost more than the lookup itself.
 // With N processes a client gets at most N times the limit, which is still a limit.
-import type { Clock } from '../deps.ts';
+import type { MiddlewareHandler } from 'hono';
+import type { Clock, Deps } from '../deps.ts';
+import type { ApiEnv } from './env.ts';
+import { ApiError } from './errors.ts';
+import { clientAddress } from './middleware.ts';
 
 export function createRateLimiter(opts: { limit: number; windowMs: number; clock: Clock }) {
   const windows = new Map<string, { start: number; count: number }>();
@@ -18,5 +22,18 @@ export function createRateLimiter(opts: { limit: number; windowMs: number; clock
       w.count += 1;
       return w.count > opts.limit ? w.start + opts.windowMs - now : 0;
     }
+  };
+}
+
+/**
+ * For a public lookup by a number printed on paper (tracking, verification): TRACK_REQUESTS_PER_MINUTE per client
+ * address, then 429 with Retry-After. Each route gets its own window, so tracking cannot starve verification.
+ */
+export function perClientLimit(deps: Pick<Deps, 'config' | 'clock'>): MiddlewareHandler<ApiEnv> {
+  const limiter = createRateLimiter({ limit: deps.config.trackRequestsPerMinute, windowMs: 60_000, clock: deps.clock });
+  return async (c, next) => {
+    const wait = limiter.hit(clientAddress(c, deps.config.trustProxy));
+    if (wait > 0) throw new ApiError(429, 'rate_limited', { headers: { 'Retry-After': String(Math.ceil(wait / 1000)) } });
+    await next();
   };
 }

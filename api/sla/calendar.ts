@@ -1,5 +1,7 @@
 // Working days (DESIGN §5): Sundays and the holidays table are skipped, and a due date falls at the end of that day
 // in Asia/Kolkata. India has no daylight saving, so Kolkata is always UTC+05:30 and plain arithmetic is exact.
+import type { Queryable } from '../db/connect.ts';
+
 const IST_OFFSET_MS = (5 * 60 + 30) * 60_000;
 const DAY_MS = 86_400_000;
 
@@ -26,4 +28,13 @@ export function addWorkingDays(from: Date, n: number, holidays: ReadonlySet<stri
     if (isWorkingDay(date, holidays)) left -= 1;
   }
   return endOfKolkataDay(date);
+}
+
+/** Days the government order allows from submission to decision (§C: approval at T+5). */
+export const DECISION_WORKING_DAYS = 5;
+
+/** When the decision on an application received (or received again, after a send-back) at `at` is due. */
+export async function decisionDueAt(sql: Queryable, at: Date): Promise<Date> {
+  const holidays = await sql<{ day: string }[]>`select day::text from holidays where day >= ${kolkataDate(at)}::date order by day limit 400`;
+  return addWorkingDays(at, DECISION_WORKING_DAYS, new Set(holidays.map((h) => h.day)));
 }

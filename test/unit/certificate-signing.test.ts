@@ -197,7 +197,7 @@ describe('signed certificate PDF', () => {
 });
 
 describe('district seal on the QR code', () => {
-  const fields: SealFields = { certificateNo: 'ORC-2026-11002-000017', ain: '11002261127001', name: 'Rina Das', issuedOn: '2026-11-27', officeId: 'n24pgs/barasat-sadar/barasat-i' };
+  const fields: SealFields = { certificateNo: 'ORC-2026-11002-000017', ain: '11002261127001', name: 'Rina Das', issuedOn: '2026-11-27', officeCode: '11002' };
   let config: Config;
   let publicPem: string;
   let sealed: string;

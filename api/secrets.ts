@@ -1,8 +1,11 @@
-// Development secrets (the local CA, officer credentials, the district seal key) are made on first use and kept
-// under DATA_DIR/secrets. Node built-ins only: seal.ts, which scripts/verify-qr.ts runs offline, uses this too.
+// Development secrets (the Aadhaar key, the local CA, officer credentials, the district seal key) are made on first
+// use and kept under DATA_DIR/secrets; production ones are read from configured files. Either way they are read once
+// per process. Only Node built-ins and types here: certificates/seal.ts, which scripts/verify-qr.ts runs offline,
+// uses this module too.
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { Config } from './config.ts';
 
 /**
  * Reads a secret file, or makes it with `create` and publishes it without ever overwriting: the content is written
@@ -28,4 +31,22 @@ export async function readOrCreate(path: string, create: () => string | Buffer):
   } finally {
     await unlink(temp);
   }
+}
+
+const loaded = new WeakMap<Config, Map<string, Promise<unknown>>>();
+
+/**
+ * `load()` once per configuration and name; a failure is not kept, so installing a missing credential needs no
+ * restart (replacing one that loaded does). Opening a PKCS#12 costs ~50 ms of JavaScript, and verification is public.
+ */
+export function loadOnce<T>(config: Config, name: string, load: () => Promise<T>): Promise<T> {
+  let forConfig = loaded.get(config);
+  if (!forConfig) loaded.set(config, (forConfig = new Map()));
+  let promise = forConfig.get(name) as Promise<T> | undefined;
+  if (!promise) {
+    promise = load();
+    forConfig.set(name, promise);
+    promise.catch(() => forConfig.delete(name));
+  }
+  return promise;
 }
