@@ -1,10 +1,11 @@
 // `npm run bench`: every benchmark of DESIGN §10 that exists so far, in one run, figures printed as a table.
 // Needs the build (npm run build), PostgreSQL at TEST_DATABASE_URL and Chromium. Pass names to run a subset.
 import { benchBrowser } from './browser.ts';
+import { benchCertificate } from './certificate.ts';
 import { benchSubmit } from './submit.ts';
 import { benchTrack } from './track.ts';
 
-const all = { track: benchTrack, submit: benchSubmit, browser: benchBrowser } as const;
+const all = { track: benchTrack, submit: benchSubmit, browser: benchBrowser, certificate: benchCertificate } as const;
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
 
 for (const name of chosen) {

@@ -1,11 +1,13 @@
 // Seed steps 4–8 over real HTTP and a real database: the Enquiry Officer's report, approval with a signed
 // certificate, verification and revocation, delivery at the counter, and resubmission after a send-back.
+import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { listEvents, verifyChain } from '../../api/applications/audit.ts';
 import { trustedCaPem } from '../../api/certificates/credentials.ts';
 import { verifyCertificatePdf } from '../../api/certificates/sign.ts';
 import { idempotencyKey, insertUser, loginClient, testJpeg, upload, uploadDocumentSet, validApplicant } from '../support/applications.ts';
 import { Client } from '../support/client.ts';
+import { expectRateLimited } from '../support/rate-limit.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
@@ -31,6 +33,8 @@ beforeAll(async () => {
     on conflict do nothing`;
   await insertUser(sql, { id: 'csc-deganga', role: 'operator', officeId: 'n24pgs/barasat-sadar/deganga/csc-1', mobile: '+919830090005' });
   await insertUser(sql, { id: 'csc-barasat', role: 'operator', officeId: `${block}/csc-1`, mobile: '+919830090006' });
+  await insertUser(sql, { id: 'kiosk-barasat-sadar', role: 'operator', officeId: 'n24pgs/barasat-sadar/kiosk', mobile: '+919830090007' });
+  await insertUser(sql, { id: 'kiosk-barrackpore', role: 'operator', officeId: 'n24pgs/barrackpore/kiosk', mobile: '+919830090008' });
 }, 120_000);
 afterAll(() => server?.close());
 
@@ -85,6 +89,7 @@ async function approved(): Promise<{ ain: string; certificateNo: string }> {
 
 describe("the Enquiry Officer's field report (seed step 4)", () => {
   test('the assigned EO reports with a photo and a GPS position; the BDO sees the report, its photo and the position', async () => {
+    const earlier = await newApplication();
     const ain = await forwarded();
     const photo = await fieldPhoto(eo);
     const res = await sendReport(eo, ain, report({ photos: [photo] }));
@@ -101,6 +106,10 @@ describe("the Enquiry Officer's field report (seed step 4)", () => {
     });
     expect(detail.documents.map((d: { kind: string }) => d.kind)).not.toContain('field_photo');
     expect(detail.actions).toEqual(expect.arrayContaining(['approve', 'reject', 'send_back', 're_enquire']));
+    // For scrutiny, the applicant's other applications, not this one.
+    const others = detail.otherApplications.map((o: { ain: string }) => o.ain);
+    expect(others).toContain(earlier);
+    expect(others).not.toContain(ain);
     expect((await download(bdo, `/api/documents/${photo}`)).status).toBe(200);
     // Outside the block, the report's photo is not served.
     expect((await download(await loginClient(server.url, 'bdo-deganga'), `/api/documents/${photo}`)).status).toBe(403);
@@ -154,8 +163,15 @@ describe("the Enquiry Officer's field report (seed step 4)", () => {
     // An EO uploads field photos only, and only images.
     const asDocument = await upload(eo, server.origin, { bytes: await testJpeg(1), name: 'id.jpg', type: 'image/jpeg' }, 'identity', 'epic');
     expect(asDocument.status).toBe(400);
-    const pdf = await upload(eo, server.origin, { bytes: new TextEncoder().encode('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF'), name: 'x.pdf', type: 'application/pdf' }, 'field_photo');
-    expect([400, 415]).toContain(pdf.status);
+    const realPdf = await (await PDFDocument.create()).save({ addDefaultPage: true });
+    const pdf = await upload(eo, server.origin, { bytes: realPdf, name: 'x.pdf', type: 'application/pdf' }, 'field_photo');
+    expect(pdf.status).toBe(415);
+    expect(pdf.body.error.code).toBe('photo_type');
+    // Another EO's field photo is theirs, not this officer's.
+    const othersPhoto = await fieldPhoto(await loginClient(server.url, 'eo-barasat-2'));
+    const taken = await sendReport(eo, ain, report({ photos: [othersPhoto] }));
+    expect(taken.status).toBe(400);
+    expect(Object.keys(taken.body.error.fields)).toEqual(['photos']);
   });
 });
 
@@ -180,6 +196,14 @@ describe('approval with a signed certificate, verification and revocation (seed 
     const events = await listEvents(server.runtime.deps.sql, (await server.runtime.deps.sql<{ id: string }[]>`select id::text from applications where ain = ${ain}`)[0]!.id);
     expect(events.map((e) => e.action)).toEqual(['submit', 'forward_to_eo', 'submit_report', 'approve']);
     expect(verifyChain(events)).toBeNull();
+  });
+
+  test("certificates of one block are numbered one after another in the year's series", async () => {
+    const first = await approved();
+    const second = await approved();
+    const serial = (no: string) => Number(no.slice(-6));
+    expect(second.certificateNo.slice(0, -6)).toBe(first.certificateNo.slice(0, -6));
+    expect(serial(second.certificateNo)).toBe(serial(first.certificateNo) + 1);
   });
 
   test('the certificate is not served across jurisdictions or to another citizen', async () => {
@@ -228,11 +252,19 @@ describe('approval with a signed certificate, verification and revocation (seed 
     expect(await key.text()).toContain('BEGIN PUBLIC KEY');
   });
 
+  test('verify is rate-limited per client, like tracking', async () => {
+    await expectRateLimited(server, '/api/verify/ORC-2026-11002-999999', 404);
+  });
+
   test('approval needs the BDO of the block, the current version, and an approvable state', async () => {
     const ain = await forwarded();
-    expect((await act(bdo, ain, { action: 'approve', version: 2 })).body.error.code).toBe('wrong_state');
+    const early = await act(bdo, ain, { action: 'approve', version: 2 });
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe('wrong_state');
     expect((await sendReport(eo, ain, report())).status).toBe(201);
-    expect((await act(bdo, ain, { action: 'approve', version: 2 })).body.error.code).toBe('stale_version');
+    const stale = await act(bdo, ain, { action: 'approve', version: 2 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('stale_version');
     expect((await act(await loginClient(server.url, 'bdo-deganga'), ain, { action: 'approve', version: 3 })).status).toBe(403);
     expect((await act(eo, ain, { action: 'approve', version: 3 })).status).toBe(403);
     const [row] = await server.runtime.deps.sql<{ count: number }[]>`
@@ -252,9 +284,19 @@ describe('delivery at the counter (seed step 7)', () => {
     expect((await download(citizen, `/api/applications/${ain}/certificate.pdf`)).status).toBe(200);
   });
 
+  test("the SDO's kiosk of the block's subdivision hands it over; another subdivision's kiosk cannot", async () => {
+    const { ain } = await approved();
+    expect((await act(await loginClient(server.url, 'kiosk-barrackpore'), ain, { action: 'mark_delivered', version: 4 })).status).toBe(403);
+    const res = await act(await loginClient(server.url, 'kiosk-barasat-sadar'), ain, { action: 'mark_delivered', version: 4 });
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('delivered');
+  });
+
   test('the BDO marks it collected at the block office', async () => {
     const { ain } = await approved();
-    expect((await act(bdo, ain, { action: 'mark_delivered', version: 4 })).body.status).toBe('delivered');
+    const res = await act(bdo, ain, { action: 'mark_delivered', version: 4 });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ain, status: 'delivered', version: 5 });
   });
 });
 
@@ -274,6 +316,9 @@ describe('resubmission after a send-back (seed step 8)', () => {
     const fresh = await upload(citizen, server.origin, { bytes: await testJpeg(42), name: 'residence.jpg', type: 'image/jpeg' }, 'residence', 'panchayat_pradhan');
     const kept = before.documents.filter((d: { kind: string }) => d.kind !== 'residence').map((d: { id: string }) => d.id);
     const applicant = { ...validApplicant(), presentAddress: { ...validApplicant().presentAddress, house: 'Vill. Kazipara, Holding 12' } };
+    // As if the correction came weeks later: resubmission must set a new due date.
+    const sql = server.runtime.deps.sql;
+    await sql`update applications set due_at = '2026-01-05T18:29:59.999Z' where ain = ${ain}`;
     const res = await citizen.post(`/api/applications/${ain}/resubmit`, { version: 2, applicant, documents: [...kept, fresh.body.id] });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ain, status: 'submitted', version: 3 });
@@ -282,6 +327,12 @@ describe('resubmission after a send-back (seed step 8)', () => {
     expect(after.applicant.presentAddress.house).toBe('Vill. Kazipara, Holding 12');
     expect(after.documents.find((d: { kind: string }) => d.kind === 'residence').id).toBe(fresh.body.id);
     expect(after.decision).toBeNull();
+    expect(new Date(after.dueAt).getTime()).toBeGreaterThan(server.clock.now().getTime());
+    // The replaced residence certificate stays with the application, marked replaced, for the history.
+    const [replaced] = await sql<{ count: number }[]>`
+      select count(*)::int as count from documents d join applications a on a.id = d.application_id
+      where a.ain = ${ain} and d.kind = 'residence' and d.replaced_at is not null`;
+    expect(replaced!.count).toBe(1);
     const resubmit = after.events.find((e: { action: string }) => e.action === 'resubmit');
     expect(resubmit.remarks).toBe('changed: presentAddress.house, documents.residence');
     expect(after.events.map((e: { action: string }) => e.action)).toEqual(['submit', 'send_back', 'resubmit']);

@@ -53,7 +53,30 @@ describe("the BDO's decisions (seed steps 3 and 5)", () => {
     const stale = await act(bdo, ain, { action: 'reject', version: 1, reason: 'not_resident', remarks: 'Not found at the address.' });
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('stale_version');
+    expect(stale.body.error.message).toBe('Someone changed this application while you had it open. Reload it and decide again.');
     expect((await citizen.get(`/api/applications/${ain}`)).body).toMatchObject({ status: 'sent_back', version: 2 });
+  });
+
+  test("the BDO's queue puts open applications first, soonest due first, and filters by status", async () => {
+    const later = await newApplication();
+    server.clock.advance(10 * 60_000);
+    const sooner = await newApplication();
+    // Due dates are whole working days; make the second one fall due first, as if it had come in days earlier.
+    const sql = server.runtime.deps.sql;
+    await sql`update applications set due_at = due_at - interval '3 days' where ain = ${sooner}`;
+    expect((await act(bdo, later, { action: 'send_back', version: 1, remarks: 'Upload a clearer residence certificate.' })).status).toBe(200);
+
+    const queue = ((await bdo.get('/api/applications')).body.applications as { ain: string; status: string; dueAt: string }[]).filter((a) => [later, sooner].includes(a.ain));
+    expect(queue.map((a) => a.ain)).toEqual([sooner, later]); // the sent-back one waits on the citizen, after the open ones
+    const all = (await bdo.get('/api/applications')).body.applications as { status: string; dueAt: string }[];
+    const open = all.filter((a) => ['submitted', 'under_enquiry', 'enquiry_reported'].includes(a.status));
+    expect(all.slice(0, open.length)).toEqual(open);
+    expect(open.map((a) => a.dueAt)).toEqual(open.map((a) => a.dueAt).sort());
+
+    const sentBack = (await bdo.get('/api/applications?status=sent_back')).body.applications as { ain: string; status: string }[];
+    expect(sentBack.map((a) => a.ain)).toContain(later);
+    expect(sentBack.every((a) => a.status === 'sent_back')).toBe(true);
+    expect((await bdo.get('/api/applications?status=nonsense')).status).toBe(400);
   });
 
   test('an action the state does not allow gets 409; another block\'s BDO, a citizen and an SDO get 403', async () => {

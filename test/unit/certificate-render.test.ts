@@ -1,13 +1,13 @@
 // The certificate PDF (DESIGN §9): one A4 page whose Bengali is shaped by HarfBuzz, not drawn letter by letter.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { inflateSync } from 'node:zlib';
 import fontkit from '@pdf-lib/fontkit';
 import { describe, expect, test } from 'vitest';
 import { renderCertificate, shapeBengali, type CertificateContent } from '../../api/certificates/render.ts';
+import { actualText, contentStreams } from '../support/pdf.ts';
 
 const sample: CertificateContent = {
-  certificateNo: 'ORC/N24P/001/2026/000017',
+  certificateNo: 'ORC-2026-11002-000017',
   ain: '26110020000017',
   applicant: {
     name: 'Sraboni Chakraborty',
@@ -22,8 +22,8 @@ const sample: CertificateContent = {
   district: { nameEn: 'North 24 Parganas', nameBn: 'উত্তর ২৪ পরগনা' },
   officer: { name: 'Koushik Bhattacharya', designationEn: 'Block Development Officer, Barasat I Development Block', designationBn: 'সমষ্টি উন্নয়ন আধিকারিক, বারাসত-১ উন্নয়ন ব্লক' },
   issuedAt: new Date('2026-03-18T06:30:00Z'),
-  verifyUrl: 'https://edistrict.wb.gov.in/verify/ORC-N24P-001-2026-000017',
-  qrText: 'https://edistrict.wb.gov.in/verify/ORC-N24P-001-2026-000017#v1.payload.signature'
+  verifyUrl: 'https://edistrict.wb.gov.in/verify/ORC-2026-11002-000017',
+  qrText: 'https://edistrict.wb.gov.in/verify/ORC-2026-11002-000017#v1.payload.signature'
 };
 
 // The font's own cmap, read by fontkit: what drawing character by character would put on the page.
@@ -31,29 +31,6 @@ const bengaliFont = fontkit.create(
   readFileSync(createRequire(import.meta.url).resolve('@expo-google-fonts/noto-sans-bengali/400Regular/NotoSansBengali_400Regular.ttf'))
 );
 const naiveGlyphs = (text: string) => [...text].map((ch) => bengaliFont.glyphForCodePoint(ch.codePointAt(0)!).id);
-
-/** Page content streams, inflated. */
-function contentStreams(pdf: Uint8Array): string[] {
-  const raw = Buffer.from(pdf).toString('latin1');
-  return [...raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)].map((m) => {
-    try {
-      return inflateSync(Buffer.from(m[1]!, 'latin1')).toString('latin1');
-    } catch {
-      return m[1]!;
-    }
-  });
-}
-
-/**
- * The text as copy and search see it. The renderer draws glyph ids (so test/support/pdf.ts, which reads Tj strings
- * as Latin-1, does not apply) and tags every run with ActualText in UTF-16BE; this reads those tags back.
- */
-function actualText(pdf: Uint8Array): string {
-  return contentStreams(pdf)
-    .flatMap((content) => [...content.matchAll(/\/ActualText <FEFF([0-9A-Fa-f]*)>/g)])
-    .map((m) => Buffer.from(m[1]!, 'hex').swap16().toString('utf16le'))
-    .join(' ');
-}
 
 describe('certificate PDF', () => {
   test('renders one A4 page that saves as a PDF', async () => {
@@ -73,6 +50,12 @@ describe('certificate PDF', () => {
     expect(shaped).not.toEqual(naive.slice(0, shaped.length));
   });
 
+  // The clusters a certificate needs (DESIGN §9 names them): reph, ra-phala, ri-kar under a conjunct, ksha with
+  // a two-part vowel sign. Each must come out of HarfBuzz different from letter-by-letter drawing.
+  test.each(['গ্রাম', 'চক্রবর্তী', 'কর্তৃক', 'প্রদত্ত', 'ক্ষৌ'])('%s is shaped, not drawn letter by letter', (word) => {
+    expect(shapeBengali(word).map((g) => g.id)).not.toEqual(naiveGlyphs(word));
+  });
+
   test('the vowel sign ি is drawn before its consonant', () => {
     const [ka, iSign] = naiveGlyphs('কি');
     expect(shapeBengali('কি').map((g) => g.id)).toEqual([iSign, ka]);
@@ -89,7 +72,7 @@ describe('certificate PDF', () => {
   test('the text reads back as typed, in both scripts', async () => {
     const text = actualText(await (await renderCertificate(sample)).save());
     expect(text).toContain('Sraboni Chakraborty');
-    expect(text).toContain('ORC/N24P/001/2026/000017');
+    expect(text).toContain('ORC-2026-11002-000017');
     expect(text).toContain('26 11 002 000001 7');
     expect(text).toContain('শ্রীমতী');
     expect(text).toContain('সাধারণ বসবাসের শংসাপত্র');
