@@ -16,6 +16,6 @@ export async function loadOffices(): Promise<Office[]> {
 }
 
 /** Place names exist in Bengali and English; Hindi readers get the English spelling. */
-export function officeName(office: Office, lang: Lang): string {
+export function officeName(office: Pick<Office, 'nameEn' | 'nameBn'>, lang: Lang): string {
   return lang === 'bn' ? office.nameBn : office.nameEn;
 }

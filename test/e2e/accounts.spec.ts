@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { logIn } from './login.ts';
 
 /** Reads the one-time password from the dev inbox page, as a developer would. */
 async function oneTimePasswordFromInbox(page: Page, mobileE164: string): Promise<string> {
@@ -80,11 +81,7 @@ test('the admin creates a BDO from the dashboard', async ({ page }, info) => {
   // A Kolkata mobile range, so the number is valid whatever the clock says (an "86…" number made from the time was
   // sometimes unallocated, and refused); distinct per project and from the citizens' numbers above.
   const mobile = (info.project.name === 'postgres' ? '98311' : '98310') + (Date.now() % 100_000).toString().padStart(5, '0');
-  await page.goto('/login');
-  await page.getByRole('button', { name: 'English' }).click();
-  await page.getByLabel('User ID, mobile number or email').fill('demo-admin');
-  await page.getByLabel('Password').fill('demo-password');
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await logIn(page, 'demo-admin');
   await expect(page.getByRole('heading', { name: 'Create an officer or operator account' })).toBeVisible();
   await page.getByLabel('Full name').fill('Amit Ghosh');
   await page.getByLabel('Mobile number').fill(mobile);

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { pdfText } from '../support/pdf.ts';
+import { logIn } from './login.ts';
 
 /** A phone-camera-like photo: large, so the in-browser compression has work to do. */
 async function photo(seed: number): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
@@ -18,46 +19,79 @@ async function chooseFile(page: Page, kind: string, seed: number) {
 }
 
 async function loginAsCitizen(page: Page) {
-  await page.goto('/login');
-  await page.getByRole('button', { name: 'English' }).click();
-  await page.getByLabel('User ID, mobile number or email').fill('demo-citizen');
-  await page.getByLabel('Password').fill('demo-password');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await logIn(page, 'demo-citizen');
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
 }
 
-/** Every step of the wizard, valid answers, up to the ticked declaration. */
-async function fillWizard(page: Page) {
-  await page.goto('/apply');
-  await page.getByLabel("Applicant's full name").fill('Kamal Sheikh');
+/** The wizard's first page, "About you", answered and left. */
+async function aboutYou(page: Page) {
+  await page.getByLabel("Applicant's full name").fill('Rina Das');
   await page.getByLabel('Father').check();
-  await page.getByLabel("Guardian's full name").fill('Rafiq Sheikh');
-  await page.getByLabel('Male', { exact: true }).check();
-  await page.getByLabel('Date of birth').fill('1990-01-31');
+  await page.getByLabel("Guardian's full name").fill('Haripada Das');
+  await page.getByLabel('Female').check();
+  await page.getByLabel('Date of birth').fill('1998-04-14');
   await page.getByLabel('Mobile number').fill('9000000001');
   await page.getByRole('button', { name: 'Save and continue' }).click();
-  await page.getByLabel('House number, road or village').fill('12 Station Road');
+}
+
+async function address(page: Page) {
+  await page.getByLabel('House number, road or village').fill('Vill. Kazipara');
   await page.getByLabel('Post office').fill('Barasat');
   await page.getByLabel('Police station').fill('Barasat');
   await page.getByLabel('Block').selectOption({ label: 'Barasat I' });
   await page.getByLabel('PIN code').fill('700124');
   await page.getByRole('button', { name: 'Save and continue' }).click();
-  await page.getByLabel('Years you have lived in West Bengal without a break').fill('30');
-  await page.getByLabel('What do you need the certificate for?').fill('Job application');
-  await page.getByRole('button', { name: 'Save and continue' }).click();
-  await page.getByLabel('Which document is it?').nth(0).selectOption({ label: 'PAN card' });
-  await page.getByLabel('Which document is it?').nth(1).selectOption({ label: 'Secondary (Madhyamik) admit card' });
-  await page.getByLabel('Which document is it?').nth(2).selectOption({ label: 'Certificate from the MLA' });
-  for (const [i, kind] of ['photo', 'identity', 'age', 'residence'].entries()) await chooseFile(page, kind, 10 + i);
+}
+
+/** Which proof each document is, and a camera-sized photo for each, compressed on the phone. */
+async function documents(page: Page, seed: number) {
+  await page.getByLabel('Which document is it?').nth(0).selectOption({ label: 'Voter card (EPIC)' });
+  await page.getByLabel('Which document is it?').nth(1).selectOption({ label: 'Birth certificate' });
+  await page.getByLabel('Which document is it?').nth(2).selectOption({ label: 'Certificate from the Gram Panchayat Pradhan' });
+  for (const [i, kind] of ['photo', 'identity', 'age', 'residence'].entries()) await chooseFile(page, kind, seed + i);
+}
+
+/** Signs on the pad with a finger (a wavy line) and keeps the signature. */
+async function sign(page: Page) {
   const pad = page.locator('canvas.signature');
   await pad.scrollIntoViewIfNeeded();
   const box = (await pad.boundingBox())!;
-  await page.mouse.move(box.x + 20, box.y + 40);
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
   await page.mouse.down();
-  await page.mouse.move(box.x + 200, box.y + 60);
+  for (let x = 20; x < box.width - 20; x += 15) await page.mouse.move(box.x + x, box.y + box.height / 2 + Math.sin(x / 10) * 15);
   await page.mouse.up();
   await page.getByRole('button', { name: 'Use this signature' }).click();
+}
+
+/** What the device has saved of every draft's answers, read from its IndexedDB as the app left it. */
+function savedAnswers(page: Page): Promise<Record<string, unknown>[]> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('orc-device');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('drafts').objectStore('drafts').getAll();
+          all.onerror = () => reject(all.error);
+          all.onsuccess = () => {
+            open.result.close();
+            resolve((all.result as { fields: Record<string, unknown> }[]).map((d) => d.fields));
+          };
+        };
+      })
+  );
+}
+
+/** Every step of the wizard, valid answers, up to the ticked declaration. */
+async function fillWizard(page: Page) {
+  await page.goto('/apply');
+  await aboutYou(page);
+  await address(page);
+  await page.getByLabel('Years you have lived in West Bengal without a break').fill('20');
+  await page.getByLabel('What do you need the certificate for?').fill('College admission');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await documents(page, 10);
+  await sign(page);
   await page.getByRole('button', { name: 'Save and continue' }).click();
   await page.getByLabel(/I declare that what I have written is true/).check();
 }
@@ -86,47 +120,24 @@ test('a citizen applies with photos, loses the network half-way, submits offline
   // About you: the shared schema's messages appear before anything is sent.
   await page.getByRole('button', { name: 'Save and continue' }).click();
   await expect(page.getByRole('alert')).toContainText('Some answers need correcting.');
-  await page.getByLabel("Applicant's full name").fill('Rina Das');
-  await page.getByLabel('Father').check();
-  await page.getByLabel("Guardian's full name").fill('Haripada Das');
-  await page.getByLabel('Female').check();
-  await page.getByLabel('Date of birth').fill('1998-04-14');
-  await page.getByLabel('Mobile number').fill('9000000001');
-  await page.getByRole('button', { name: 'Save and continue' }).click();
-
-  await page.getByLabel('House number, road or village').fill('Vill. Kazipara');
-  await page.getByLabel('Post office').fill('Barasat');
-  await page.getByLabel('Police station').fill('Barasat');
-  await page.getByLabel('Block').selectOption({ label: 'Barasat I' });
-  await page.getByLabel('PIN code').fill('700124');
-  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await aboutYou(page);
+  await address(page);
   await expect(page.getByRole('heading', { name: 'Residence and purpose' })).toBeVisible();
   await page.getByLabel('Years you have lived in West Bengal without a break').fill('20');
 
   // The network goes; the phone reloads; nothing typed is lost.
   await context.setOffline(true);
-  await page.waitForTimeout(400); // the draft is saved 250 ms after the last keystroke
+  await expect.poll(async () => (await savedAnswers(page)).map((fields) => fields.yearsOfResidence)).toContain('20'); // saved a moment after the last keystroke
   await page.reload();
   await expect(page.getByLabel('Years you have lived in West Bengal without a break')).toHaveValue('20');
   await page.getByLabel('What do you need the certificate for?').fill('College admission');
   await page.getByRole('button', { name: 'Save and continue' }).click();
 
-  await page.getByLabel('Which document is it?').nth(0).selectOption({ label: 'Voter card (EPIC)' });
-  await page.getByLabel('Which document is it?').nth(1).selectOption({ label: 'Birth certificate' });
-  await page.getByLabel('Which document is it?').nth(2).selectOption({ label: 'Certificate from the Gram Panchayat Pradhan' });
-  for (const [i, kind] of ['photo', 'identity', 'age', 'residence'].entries()) await chooseFile(page, kind, i);
+  await documents(page, 0);
   const sizes = await page.locator('.thumbs .fname').allTextContents();
   for (const s of sizes) expect(Number(/(\d+) KB/.exec(s)![1])).toBeLessThanOrEqual(400);
-
-  const pad = page.locator('canvas.signature');
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
-  await page.mouse.move(box.x + 20, box.y + box.height / 2);
-  await page.mouse.down();
-  for (let x = 20; x < box.width - 20; x += 15) await page.mouse.move(box.x + x, box.y + box.height / 2 + Math.sin(x / 10) * 15);
-  await page.mouse.up();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360); // nothing wider than the phone
-  await page.getByRole('button', { name: 'Use this signature' }).click();
+  await sign(page);
   await page.getByRole('button', { name: 'Save and continue' }).click();
 
   await expect(page.getByRole('heading', { name: 'Check your answers and send' })).toBeVisible();

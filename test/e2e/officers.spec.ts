@@ -3,21 +3,17 @@
 // approves and signs; the citizen downloads the certificate; the QR code printed on it leads to the verify page,
 // which says valid; the DM revokes; the verify page says revoked.
 import { expect, request, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import jsQR from 'jsqr';
-import sharp from 'sharp';
-import { inflateSync } from 'node:zlib';
+import { documentKinds } from '../../forms/application.ts';
+import { idempotencyKey, proofs, testJpeg, validApplicant } from '../support/applications.ts';
+import { qrTextOf } from '../support/pdf.ts';
+import { logIn } from './login.ts';
 
 const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'en-IN' };
 
 async function loggedIn(browser: Browser, baseURL: string, userId: string, extra: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ ...phone, baseURL, ...extra });
   const page = await context.newPage();
-  await page.goto('/login');
-  await page.getByRole('button', { name: 'English' }).click();
-  await page.getByLabel('User ID, mobile number or email').fill(userId);
-  await page.getByLabel('Password').fill('demo-password');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await logIn(page, userId);
   return { context, page };
 }
 
@@ -26,65 +22,25 @@ async function fileApplication(baseURL: string): Promise<string> {
   const api = await request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL } });
   expect((await api.post('/api/auth/login', { data: { login: 'demo-citizen', password: 'demo-password' } })).ok()).toBe(true);
   const ids: string[] = [];
-  const proofs: Record<string, string> = { photo: 'photograph', identity: 'epic', age: 'birth_certificate', residence: 'panchayat_pradhan', signed_form: 'signed_form' };
-  for (const [i, kind] of Object.keys(proofs).entries()) {
-    const buffer = await sharp({ create: { width: 400, height: 300, channels: 3, background: { r: 40 * i, g: 120, b: 200 } } }).jpeg().toBuffer();
-    const res = await api.post('/api/documents', { multipart: { kind, proof: proofs[kind]!, file: { name: `${kind}.jpg`, mimeType: 'image/jpeg', buffer } } });
+  for (const [i, kind] of documentKinds.entries()) {
+    const file = { name: `${kind}.jpg`, mimeType: 'image/jpeg', buffer: await testJpeg(i, { width: 400, height: 300 }) };
+    const res = await api.post('/api/documents', { multipart: { kind, proof: proofs[kind], file } });
     expect(res.status()).toBe(201);
     ids.push((await res.json()).id);
   }
-  const res = await api.post('/api/applications', {
-    headers: { 'Idempotency-Key': `e2e-officers-${Date.now()}` },
-    data: {
-      applicant: {
-        name: 'Sraboni Chakraborty',
-        guardianRelation: 'father',
-        guardianName: 'Pradip Chakraborty',
-        gender: 'female',
-        dateOfBirth: '1996-08-15',
-        mobile: '9000000001',
-        presentAddress: { house: 'Vill. Kadambagachi', postOffice: 'Kadambagachi', policeStation: 'Duttapukur', pin: '743272', blockId: 'n24pgs/barasat-sadar/barasat-i' },
-        permanentSameAsPresent: true,
-        yearsOfResidence: 25,
-        purpose: 'Government job application',
-        declaration: true
-      },
-      documents: ids
-    }
+  const applicant = validApplicant({
+    name: 'Sraboni Chakraborty',
+    guardianName: 'Pradip Chakraborty',
+    dateOfBirth: '1996-08-15',
+    presentAddress: { house: 'Vill. Kadambagachi', postOffice: 'Kadambagachi', policeStation: 'Duttapukur', pin: '743272', blockId: 'n24pgs/barasat-sadar/barasat-i' },
+    yearsOfResidence: 25,
+    purpose: 'Government job application'
   });
+  const res = await api.post('/api/applications', { headers: { 'Idempotency-Key': idempotencyKey() }, data: { applicant, documents: ids } });
   expect(res.status()).toBe(201);
   const { ain } = await res.json();
   await api.dispose();
   return ain;
-}
-
-/** The text of the QR code drawn on a pdf-lib PDF: its image XObjects are deflated RGB pixels. */
-async function qrTextOf(pdf: Buffer): Promise<string | null> {
-  const raw = pdf.toString('latin1');
-  for (const m of raw.matchAll(/<<([^]*?)>>\s*stream\r?\n/g)) {
-    const dict = m[1]!;
-    if (!/\/Subtype\s*\/Image/.test(dict)) continue;
-    const width = Number(/\/Width\s+(\d+)/.exec(dict)?.[1]);
-    const height = Number(/\/Height\s+(\d+)/.exec(dict)?.[1]);
-    const length = Number(/\/Length\s+(\d+)/.exec(dict)?.[1]);
-    const start = m.index! + m[0].length;
-    let pixels: Buffer;
-    try {
-      pixels = inflateSync(pdf.subarray(start, start + length));
-    } catch {
-      continue;
-    }
-    const channels = pixels.length / (width * height);
-    if (channels !== 1 && channels !== 3) continue;
-    const rgba = new Uint8ClampedArray(width * height * 4);
-    for (let i = 0; i < width * height; i++) {
-      for (let c = 0; c < 3; c++) rgba[i * 4 + c] = pixels[i * channels + (channels === 3 ? c : 0)]!;
-      rgba[i * 4 + 3] = 255;
-    }
-    const code = jsQR(rgba, width, height);
-    if (code) return code.data;
-  }
-  return null;
 }
 
 test('BDO forwards → EO reports offline with a photo and GPS → BDO approves → citizen downloads → QR verifies → DM revokes', async ({ browser, baseURL }) => {
@@ -120,7 +76,7 @@ test('BDO forwards → EO reports offline with a photo and GPS → BDO approves 
   await expect(eo.page.getByTestId('position')).toContainText('22.72410, 88.47830');
   const chooser = eo.page.waitForEvent('filechooser');
   await eo.page.getByText('Take a photo').click();
-  await (await chooser).setFiles([{ name: 'house.jpg', mimeType: 'image/jpeg', buffer: await sharp({ create: { width: 2000, height: 1500, channels: 3, background: '#a08060' } }).jpeg().toBuffer() }]);
+  await (await chooser).setFiles([{ name: 'house.jpg', mimeType: 'image/jpeg', buffer: await testJpeg(7, { width: 2000, height: 1500 }) }]);
   await expect(eo.page.locator('.thumbs li')).toHaveCount(1, { timeout: 20_000 });
   await eo.page.getByRole('button', { name: 'Send the report' }).click();
   await expect(eo.page.getByTestId('report-queued')).toBeVisible();
@@ -152,7 +108,7 @@ test('BDO forwards → EO reports offline with a photo and GPS → BDO approves 
   expect(pdf.toString('latin1')).toContain('/adbe.pkcs7.detached');
 
   // The QR code on the paper leads to the verify page, which says valid.
-  const qr = await qrTextOf(pdf);
+  const qr = qrTextOf(pdf);
   expect(qr).not.toBeNull();
   const target = new URL(qr!);
   expect(target.pathname).toBe(`/verify/${certificateNo}`);
@@ -205,4 +161,29 @@ test('a citizen corrects an application the BDO sent back, in the same wizard, a
   await expect(citizen.page.getByText('changed: presentAddress.house')).toBeVisible();
   await officer.dispose();
   await citizen.context.close();
+});
+
+test('after the BDO asks for a second enquiry, the Enquiry Officer writes a new report on the same phone', async ({ browser, baseURL }) => {
+  const ain = await fileApplication(baseURL!);
+  const officer = await request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL! } });
+  await officer.post('/api/auth/login', { data: { login: 'demo-bdo', password: 'demo-password' } });
+  expect((await officer.post(`/api/applications/${ain}/actions`, { data: { action: 'forward_to_eo', version: 1, eoId: 'demo-eo' } })).status()).toBe(200);
+
+  const eo = await loggedIn(browser, baseURL!, 'demo-eo');
+  await eo.page.goto(`/applications/${ain}`);
+  await eo.page.getByLabel('What you found').fill('The house was locked; two neighbours say she has lived here for years.');
+  await eo.page.getByLabel('Recommended', { exact: true }).check();
+  await eo.page.getByLabel('Place, in words').fill('At the house, Vill. Kadambagachi');
+  await eo.page.getByRole('button', { name: 'Send the report' }).click();
+  await expect(eo.page.getByTestId('status')).toHaveText('Enquiry done');
+  await expect(eo.page.getByText('Report sent to the BDO.')).toBeVisible();
+
+  // The BDO wants the applicant met in person: the enquiry opens again, and the phone's sent report is history.
+  expect((await officer.post(`/api/applications/${ain}/actions`, { data: { action: 're_enquire', version: 3, remarks: 'Meet the applicant herself.' } })).status()).toBe(200);
+  await eo.page.reload();
+  await expect(eo.page.getByTestId('status')).toHaveText('Field enquiry');
+  await expect(eo.page.getByLabel('What you found')).toBeEditable();
+  await expect(eo.page.getByLabel('What you found')).toHaveValue('');
+  await officer.dispose();
+  await eo.context.close();
 });

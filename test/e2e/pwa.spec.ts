@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { logIn } from './login.ts';
 
 test('the manifest is installable: names in Bengali and English, 192/512 and maskable icons, theme colours', async ({ page, request }) => {
   await page.goto('/');
@@ -55,14 +56,6 @@ test('the language switch changes every text and is remembered', async ({ page }
   await page.getByRole('button', { name: 'English' }).click();
 });
 
-async function loginAs(page: Page, userId: string) {
-  await page.goto('/login');
-  await page.getByLabel('User ID, mobile number or email').fill(userId);
-  await page.getByLabel('Password').fill('demo-password');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
-
 const publicPages = ['/', '/register', '/login', '/track', '/dev/inbox'];
 
 test('every page fits a 360 px phone and has no serious or critical accessibility problems, in every language', async ({ page }) => {
@@ -90,7 +83,7 @@ test('every page fits a 360 px phone and has no serious or critical accessibilit
   await check('/register with errors');
 
   for (const role of ['citizen', 'bdo', 'admin']) {
-    await loginAs(page, 'demo-' + role);
+    await logIn(page, 'demo-' + role);
     await page.waitForLoadState('networkidle');
     await check(`/dashboard (${role})`);
     for (const path of ['/password', '/applications', ...(role === 'citizen' ? ['/apply?step=about', '/apply?step=address', '/apply?step=documents', '/apply?step=check'] : [])]) {

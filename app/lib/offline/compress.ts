@@ -25,3 +25,14 @@ export async function compressImage(file: Blob): Promise<Blob> {
   performance.measure('compress-image', { start: started });
   return blob!;
 }
+
+/**
+ * Takes the files chosen in a file input and hands each on as it is ready: photos compressed, PDFs as they are.
+ * One at a time, so a phone holds one decoded camera photo in memory, not ten. The input is cleared first, so
+ * choosing the same file again still fires a change.
+ */
+export async function compressChosen(input: HTMLInputElement, onEach: (blob: Blob, file: File) => void): Promise<void> {
+  const files = [...(input.files ?? [])];
+  input.value = '';
+  for (const file of files) onEach(file.type === 'application/pdf' ? file : await compressImage(file), file);
+}

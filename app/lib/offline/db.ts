@@ -3,6 +3,7 @@
 // visit with their document previews and the field reports waiting for a network. Everything here is personal
 // data, so logout deletes the whole database (DESIGN §7).
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { Status } from '../../../api/applications/workflow.ts';
 import type { DocumentKind } from '../../../forms/application.ts';
 
 export interface DraftFile {
@@ -39,7 +40,7 @@ export interface Draft {
 export interface CachedEnquiry {
   ain: string;
   ownerId: string;
-  detail: Record<string, unknown> & { ain: string; status: string; version: number };
+  detail: Record<string, unknown> & { ain: string; status: Status; version: number };
   savedAt: number;
 }
 
@@ -89,6 +90,12 @@ function db() {
         database.createObjectStore('previews', { keyPath: 'id' });
         database.createObjectStore('reports', { keyPath: 'ain' }).createIndex('byOwner', 'ownerId');
       }
+    },
+    // Another tab is deleting the database (logout there, clearDevice) or upgrading it: let go at once, or that tab
+    // waits for this one forever. The next use here opens it afresh.
+    blocking(_current, _blocked, event) {
+      (event.target as IDBDatabase).close();
+      dbPromise = null;
     }
   });
   return dbPromise;
@@ -106,10 +113,6 @@ export async function putDraft(draft: Draft): Promise<void> {
   await (await db()).put('drafts', { ...draft, updatedAt: Date.now() });
 }
 
-export async function deleteDraft(id: string): Promise<void> {
-  await (await db()).delete('drafts', id);
-}
-
 export async function enquiriesOf(ownerId: string): Promise<CachedEnquiry[]> {
   return (await db()).getAllFromIndex('enquiries', 'byOwner', ownerId);
 }
@@ -120,6 +123,17 @@ export async function getEnquiry(ain: string): Promise<CachedEnquiry | undefined
 
 export async function putEnquiry(enquiry: CachedEnquiry): Promise<void> {
   await (await db()).put('enquiries', enquiry);
+}
+
+/** Deletes all the phone holds on one enquiry: its copy, its document previews and the officer's report on it. */
+export async function deleteEnquiry(ain: string, previewIds: string[]): Promise<void> {
+  const tx = (await db()).transaction(['enquiries', 'previews', 'reports'], 'readwrite');
+  await Promise.all([
+    tx.objectStore('enquiries').delete(ain),
+    ...previewIds.map((id) => tx.objectStore('previews').delete(id)),
+    tx.objectStore('reports').delete(ain),
+    tx.done
+  ]);
 }
 
 export async function getPreview(id: string): Promise<Blob | undefined> {

@@ -3,12 +3,13 @@
 // returns — photos first, then the report under one Idempotency-Key, so a resend never files it twice. A report on
 // an enquiry the BDO reassigned meanwhile stays on the phone, marked as a conflict, for the officer to see.
 import { api } from '$lib/api.ts';
-import { i18n } from '$lib/i18n.svelte.ts';
-import { enquiriesOf, getEnquiry, getPreview, getReport, putEnquiry, putPreview, putReport, reportsOf, type CachedEnquiry, type FieldReport } from './db.ts';
+import type { Status } from '../../../api/applications/workflow.ts';
+import { deleteEnquiry, enquiriesOf, getEnquiry, getPreview, getReport, putEnquiry, putPreview, putReport, reportsOf, type CachedEnquiry, type FieldReport } from './db.ts';
+import { oneAtATime, Offline, postOnce, Refused, uploadDocument } from './queue.ts';
 
 export interface EnquiryDetail extends Record<string, unknown> {
   ain: string;
-  status: string;
+  status: Status;
   version: number;
   documents: { id: string; kind: string; proof: string; mime: string }[];
 }
@@ -25,25 +26,44 @@ export async function loadEnquiry(ain: string, ownerId: string): Promise<{ detai
   return { error: res.error.message };
 }
 
-/** Copies every open enquiry of this officer to the phone; answers the list (from the phone when offline). */
+/**
+ * Copies every open enquiry of this officer to the phone and forgets those no longer theirs to visit (reported,
+ * reassigned, decided); answers the list (from the phone when offline).
+ */
 export async function syncEnquiries(ownerId: string): Promise<{ enquiries: CachedEnquiry[]; offline: boolean }> {
-  const res = await api<{ applications: { ain: string; status: string }[] }>('/applications?status=under_enquiry');
+  // The server lists an Enquiry Officer only the enquiries assigned to them (api/applications/queries.ts).
+  const res = await api<{ applications: { ain: string }[] }>('/applications?status=under_enquiry');
   if (res.ok) {
-    for (const row of res.data.applications) {
-      const detail = await api<EnquiryDetail>(`/applications/${row.ain}`);
-      if (detail.ok) await keep(detail.data, ownerId);
-    }
+    const listed = new Set(res.data.applications.map((row) => row.ain));
+    const details = await Promise.all([...listed].map((ain) => api<EnquiryDetail>(`/applications/${ain}`)));
+    await Promise.all(details.map((detail) => detail.ok && keep(detail.data, ownerId)));
+    await forgetClosed(ownerId, listed);
   }
   return { enquiries: (await enquiriesOf(ownerId)).sort((a, b) => String(a.detail.dueAt).localeCompare(String(b.detail.dueAt))), offline: !res.ok };
 }
 
 async function keep(detail: EnquiryDetail, ownerId: string): Promise<void> {
   await putEnquiry({ ain: detail.ain, ownerId, detail, savedAt: Date.now() });
-  for (const doc of detail.documents) {
-    if (!doc.mime.startsWith('image/') || (await getPreview(doc.id))) continue;
-    const res = await fetch(`/api/documents/${doc.id}/preview`, { credentials: 'same-origin' }).catch(() => null);
-    if (res?.ok) await putPreview(doc.id, await res.blob());
-  }
+  await Promise.all(
+    detail.documents
+      .filter((doc) => doc.mime.startsWith('image/'))
+      .map(async (doc) => {
+        if (await getPreview(doc.id)) return;
+        const res = await fetch(`/api/documents/${doc.id}/preview`, { credentials: 'same-origin' }).catch(() => null);
+        if (res?.ok) await putPreview(doc.id, await res.blob());
+      })
+  );
+}
+
+/**
+ * The phone holds applicants' personal data only while the officer needs it (DESIGN §7): an enquiry the server no
+ * longer lists goes, with its previews and the report already sent on it. One with a report still to go (queued,
+ * refused, in conflict) stays, so no written work is lost.
+ */
+async function forgetClosed(ownerId: string, listed: Set<string>): Promise<void> {
+  const unsent = new Set((await reportsOf(ownerId)).filter((r) => r.state !== 'sent').map((r) => r.ain));
+  const closed = (await enquiriesOf(ownerId)).filter((e) => !listed.has(e.ain) && !unsent.has(e.ain));
+  await Promise.all(closed.map((e) => deleteEnquiry(e.ain, (e.detail as EnquiryDetail).documents.map((d) => d.id))));
 }
 
 /** An object URL for a document's preview: from the phone when it has one, else from the server. */
@@ -71,15 +91,9 @@ export function newReport(ain: string, ownerId: string, version: number): FieldR
 
 export type ReportOutcome = { kind: 'sent' } | { kind: 'queued' } | { kind: 'conflict'; message: string } | { kind: 'refused'; message: string; fields?: Record<string, string> };
 
-class Offline extends Error {}
-
-let sending: Promise<unknown> = Promise.resolve();
-
-/** Sends one report; one at a time, so the online event and the button never race. */
+/** Sends one report, one send at a time with the application drafts (queue.ts). */
 export function sendReport(ain: string): Promise<ReportOutcome> {
-  const run = sending.then(() => sendNow(ain));
-  sending = run.catch(() => undefined);
-  return run;
+  return oneAtATime(() => sendNow(ain));
 }
 
 async function sendNow(ain: string): Promise<ReportOutcome> {
@@ -96,51 +110,31 @@ async function sendNow(ain: string): Promise<ReportOutcome> {
       const form = new FormData();
       form.set('kind', 'field_photo');
       form.set('file', photo.blob, `field-${photo.localId.slice(0, 8)}.jpg`);
-      const res = await fetch('/api/documents', { method: 'POST', body: form, headers: { 'Accept-Language': i18n.lang } }).catch(() => {
-        throw new Offline();
-      });
-      if (res.status >= 500) throw new Offline();
-      const body = await res.json();
-      if (!res.ok) return refuse(report, body.error);
-      photo.serverId = body.id;
+      photo.serverId = (await uploadDocument(form)).id;
       await putReport(report); // remember each finished upload at once
     }
-    const res = await fetch(`/api/applications/${ain}/report`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'Accept-Language': i18n.lang, 'Idempotency-Key': report.idempotencyKey },
-      body: JSON.stringify({
-        version: report.version,
-        visitedAt: new Date(report.visitedAt).toISOString(),
-        findings: report.findings,
-        recommendation: report.recommendation,
-        position: report.position ?? undefined,
-        locationNote: report.locationNote || undefined,
-        photos: report.photos.map((p) => p.serverId)
-      })
-    }).catch(() => {
-      throw new Offline();
+    await postOnce(`/api/applications/${ain}/report`, report.idempotencyKey, {
+      version: report.version,
+      visitedAt: new Date(report.visitedAt).toISOString(),
+      findings: report.findings,
+      recommendation: report.recommendation,
+      position: report.position ?? undefined,
+      locationNote: report.locationNote || undefined,
+      photos: report.photos.map((p) => p.serverId)
     });
-    if (res.status >= 500) throw new Offline();
-    const body = await res.json();
-    if (res.ok) {
-      await putReport({ ...report, state: 'sent', error: undefined });
-      return { kind: 'sent' };
-    }
-    if (res.status === 409) {
-      await putReport({ ...report, state: 'conflict', error: body.error });
-      return { kind: 'conflict', message: body.error.message };
-    }
-    return refuse(report, body.error);
+    await putReport({ ...report, state: 'sent', error: undefined });
+    return { kind: 'sent' };
   } catch (err) {
-    if (!(err instanceof Offline)) throw err;
-    await putReport({ ...report, state: 'queued' });
-    return { kind: 'queued' };
+    if (err instanceof Offline) {
+      await putReport({ ...report, state: 'queued' });
+      return { kind: 'queued' };
+    }
+    if (!(err instanceof Refused)) throw err;
+    // Reassigned meanwhile (409): the report stays on the phone, marked, for the officer to take up with the BDO.
+    const state = err.refusal.code === 'enquiry_reassigned' || err.refusal.code === 'stale_version' ? 'conflict' : 'refused';
+    await putReport({ ...report, state, error: err.refusal });
+    return state === 'conflict' ? { kind: 'conflict', message: err.refusal.message } : { kind: 'refused', message: err.refusal.message, fields: err.refusal.fields };
   }
-}
-
-async function refuse(report: FieldReport, error: { message: string; fields?: Record<string, string> }): Promise<ReportOutcome> {
-  await putReport({ ...report, state: 'refused', error });
-  return { kind: 'refused', message: error.message, fields: error.fields };
 }
 
 /** Sends every queued report of this officer: when the app opens and whenever the network returns. */
