@@ -15,12 +15,15 @@ import { migrate } from './api/db/migrate.ts';
 import { type Clock, type Deps, systemClock } from './api/deps.ts';
 import { createConsoleMailer } from './api/dev/messages.ts';
 import { createLogger, type Logger } from './api/log.ts';
+import type { Agent } from 'node:https';
+import { createSmtpMailer } from './api/notify/mail.ts';
 import { startDispatcher } from './api/notify/outbox.ts';
+import { createWebPush, loadVapidKeys } from './api/notify/push.ts';
 import { createLocalStorage } from './api/storage/storage.ts';
 import { readOrCreate } from './api/secrets.ts';
 import { seedDemoUsers } from './api/users/demo.ts';
 import { createSmsApp } from './sms/app.ts';
-import { createConsoleSms } from './sms/providers/console.ts';
+import { createSmsSender } from './sms/providers/index.ts';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -42,21 +45,33 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** `dispatchIntervalMs: 0` leaves the outbox to the caller (tests that dispatch by hand). */
-export async function createRuntime(config: Config, overrides: { clock?: Clock; log?: Logger; dispatchIntervalMs?: number } = {}): Promise<Runtime> {
+export interface RuntimeOverrides {
+  clock?: Clock;
+  log?: Logger;
+  /** 0 leaves the outbox to the caller (tests that dispatch by hand). */
+  dispatchIntervalMs?: number;
+  /** Tests reach a local push service that has a self-signed certificate. */
+  pushAgent?: Agent;
+}
+
+export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const log = overrides.log ?? createLogger(config.logLevel);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     const applied = await migrate(db.sql);
     if (applied.length) log.info('migrated', { applied: applied.join(',') });
     const record = !config.production;
+    const clock = overrides.clock ?? systemClock;
+    const mail = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from, log) : createConsoleMailer(db.sql, record);
+    const vapid = await loadVapidKeys(db.sql, config.vapid, clock.now());
     const deps: Deps = {
       config,
       sql: db.sql,
-      clock: overrides.clock ?? systemClock,
+      clock,
       log,
-      sms: createConsoleSms(db.sql, log, record),
-      mail: createConsoleMailer(db.sql, record),
+      sms: createSmsSender(config, db.sql, log),
+      mail,
+      push: createWebPush(db.sql, { keys: vapid, subject: config.vapid.subject, record, agent: overrides.pushAgent }, log),
       storage: createLocalStorage(join(config.dataDir, 'files')),
       aadhaarKeys: deriveAadhaarKeys(config.aadhaarKey ?? (await developmentAadhaarKey(config)))
     };
@@ -75,6 +90,7 @@ export async function createRuntime(config: Config, overrides: { clock?: Clock; 
       },
       async close() {
         await dispatcher?.stop();
+        if ('close' in mail && typeof mail.close === 'function') mail.close();
         await db.close();
       }
     };

@@ -12,6 +12,7 @@ import { devRoutes } from './dev/routes.ts';
 import type { ApiEnv } from './http/env.ts';
 import { ApiError, errorBody, toErrorResponse, validationError } from './http/errors.ts';
 import { crossSiteGuard, jsonBodies, language, loadSession, requestLog, securityHeaders } from './http/middleware.ts';
+import { notifyRoutes } from './notify/routes.ts';
 import { officeRoutes } from './offices/routes.ts';
 import { userRoutes } from './users/routes.ts';
 
@@ -71,6 +72,7 @@ export function createApi(deps: Deps) {
   app.route('/', applicationRoutes(deps));
   app.route('/', trackRoutes(deps));
   app.route('/', certificateRoutes(deps));
+  app.route('/', notifyRoutes(deps));
   if (!deps.config.production) app.route('/', devRoutes(deps));
 
   app.doc31('/openapi.json', {

@@ -25,7 +25,8 @@ const grants = {
   'documents:upload': ['citizen', 'operator', 'eo'],
   'applications:submit': ['citizen', 'operator'],
   'reports:submit': ['eo'],
-  'certificates:revoke': ['dm']
+  'certificates:revoke': ['dm'],
+  'messages:manage': ['admin']
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof grants;

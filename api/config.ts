@@ -24,8 +24,24 @@ const schema = z.object({
   LOGIN_THROTTLE_MINUTES: z.coerce.number().positive().default(15),
   TRUST_PROXY: flag.default(false),
   DEMO_PASSWORD: z.string().min(8).default('demo-password'),
-  SMS_PROVIDER: z.enum(['console']).default('console'),
-  MAIL_PROVIDER: z.enum(['console']).default('console'),
+  SMS_PROVIDER: z.enum(['console', 'africastalking', 'msdg']).default('console'),
+  AFRICASTALKING_USERNAME: z.string().optional(),
+  AFRICASTALKING_API_KEY: z.string().optional(),
+  AFRICASTALKING_SENDER_ID: z.string().optional(),
+  AFRICASTALKING_SMS_URL: z.string().url().optional(),
+  MSDG_URL: z.string().url().optional(),
+  MSDG_USERNAME: z.string().optional(),
+  MSDG_PASSWORD: z.string().optional(),
+  MSDG_SENDER_ID: z.string().length(6, 'must be the 6-character DLT header').optional(),
+  MSDG_SECURE_KEY: z.string().optional(),
+  MSDG_ENTITY_ID: z.string().regex(/^\d{12,19}$/, 'must be the 12–19 digit DLT entity id').optional(),
+  SMS_CALLBACK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().default('e-District North 24 Parganas <no-reply@localhost>'),
+  VAPID_PUBLIC_KEY: z.string().optional(),
+  VAPID_PRIVATE_KEY: z.string().optional(),
+  VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// address').default('mailto:no-reply@localhost'),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   AADHAAR_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)').optional(),
   TRACK_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(30),
@@ -44,6 +60,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const missing = (names: (keyof typeof e)[]) => names.filter((n) => !e[n]);
+  const needed =
+    e.SMS_PROVIDER === 'africastalking'
+      ? missing(['AFRICASTALKING_USERNAME', 'AFRICASTALKING_API_KEY'])
+      : e.SMS_PROVIDER === 'msdg'
+        ? missing(['MSDG_USERNAME', 'MSDG_PASSWORD', 'MSDG_SENDER_ID', 'MSDG_SECURE_KEY', 'MSDG_ENTITY_ID'])
+        : [];
+  if (needed.length) throw new Error(`Invalid configuration:\n${needed.map((n) => `  ${n}: required when SMS_PROVIDER=${e.SMS_PROVIDER}`).join('\n')}`);
   const production = e.NODE_ENV === 'production';
   // adapter-node assumes https when ORIGIN is missing, which breaks cookies on plain http in development.
   const origin = e.ORIGIN ?? `http://localhost:${e.PORT}`;
@@ -71,8 +95,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     demoSeed: !production,
     demoPassword: e.DEMO_PASSWORD,
-    smsProvider: e.SMS_PROVIDER,
-    mailProvider: e.MAIL_PROVIDER,
+    sms:
+      e.SMS_PROVIDER === 'africastalking'
+        ? { provider: 'africastalking', username: e.AFRICASTALKING_USERNAME!, apiKey: e.AFRICASTALKING_API_KEY!, senderId: e.AFRICASTALKING_SENDER_ID, smsUrl: e.AFRICASTALKING_SMS_URL }
+        : e.SMS_PROVIDER === 'msdg'
+          ? { provider: 'msdg', url: e.MSDG_URL, username: e.MSDG_USERNAME!, password: e.MSDG_PASSWORD!, senderId: e.MSDG_SENDER_ID!, secureKey: e.MSDG_SECURE_KEY!, entityId: e.MSDG_ENTITY_ID! }
+          : { provider: 'console' },
+    smsCallbackSecret: e.SMS_CALLBACK_SECRET,
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    vapid: { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT },
+    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     logLevel: e.LOG_LEVEL,
     aadhaarKey: e.AADHAAR_KEY ? Buffer.from(e.AADHAAR_KEY, 'hex') : undefined,
     trackRequestsPerMinute: e.TRACK_REQUESTS_PER_MINUTE,
@@ -101,8 +133,16 @@ export interface Config {
   trustProxy: boolean;
   demoSeed: boolean;
   demoPassword: string;
-  smsProvider: 'console';
-  mailProvider: 'console';
+  sms:
+    | { provider: 'console' }
+    | { provider: 'africastalking'; username: string; apiKey: string; senderId?: string; smsUrl?: string }
+    | { provider: 'msdg'; url?: string; username: string; password: string; senderId: string; secureKey: string; entityId: string };
+  /** Gateways call /sms/* with it as `?key=`. Required for those calls in production; checked when set elsewhere. */
+  smsCallbackSecret: string | undefined;
+  /** No SMTP URL: email goes to the console provider (the dev inbox outside production). */
+  mail: { smtpUrl?: string; from: string };
+  vapid: { publicKey?: string; privateKey?: string; subject: string };
+  outboxMaxAttempts: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Unset outside production: a development key is generated and kept under DATA_DIR (server.ts). */
   aadhaarKey: Buffer | undefined;

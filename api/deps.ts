@@ -4,7 +4,7 @@ import type { AadhaarKeys } from './applications/aadhaar.ts';
 import type { Config } from './config.ts';
 import type { Sql } from './db/connect.ts';
 import type { Logger } from './log.ts';
-import type { Mailer, SmsSender } from './notify/channels.ts';
+import type { Mailer, PushSender, SmsSender } from './notify/channels.ts';
 import type { Storage } from './storage/storage.ts';
 
 export interface Clock {
@@ -20,6 +20,7 @@ export interface Deps {
   log: Logger;
   sms: SmsSender;
   mail: Mailer;
+  push: PushSender;
   storage: Storage;
   aadhaarKeys: AadhaarKeys;
 }

@@ -1,11 +1,105 @@
-// The gateway app, mounted at /sms: USSD, inbound SMS and delivery reports from Africa's Talking and MSDG arrive
-// here (issue 5). Gateways post forms across sites by design, so this app has no cross-site guard; it is protected
-// by SMS_CALLBACK_SECRET instead. Until the callbacks exist, every path answers a plain 404.
-import { Hono } from 'hono';
+// The gateway app, mounted at /sms: USSD sessions, inbound SMS and delivery reports from Africa's Talking and
+// MSDG (DESIGN §6, GATEWAYS.md). Gateways post forms from their own servers, so there is no cross-site guard here;
+// instead every call must carry SMS_CALLBACK_SECRET as `?key=` (always in production; whenever it is set
+// elsewhere). Each handler does one short database transaction and answers at once: gateways retry what is slow.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { recentApplicationsOfMobile, findPublicStatus } from '../api/applications/track.ts';
 import type { Deps } from '../api/deps.ts';
+import { applyDeliveryReport } from '../api/notify/outbox.ts';
+import { languageOfPhone, setPhoneLanguage } from '../api/users/phone-language.ts';
+import { translate } from '../i18n/index.ts';
+import { answerInboundSms } from './inbound.ts';
+import { ussdBody, ussdScreen } from './ussd.ts';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+
+function callbackSecret(deps: Deps): MiddlewareHandler {
+  const secret = deps.config.smsCallbackSecret;
+  return async (c, next) => {
+    if (!secret) {
+      if (deps.config.production) {
+        deps.log.error('sms_callback_refused', { reason: 'SMS_CALLBACK_SECRET is not set' });
+        return c.text('Forbidden', 403);
+      }
+      return next();
+    }
+    // Hashing first makes the comparison constant-time whatever the lengths.
+    if (!timingSafeEqual(sha256(c.req.query('key') ?? ''), sha256(secret))) return c.text('Forbidden', 403);
+    return next();
+  };
+}
+
+type Form = Record<string, string>;
+
+async function readForm(c: { req: { parseBody(): Promise<Record<string, unknown>> } }): Promise<Form> {
+  const body = await c.req.parseBody();
+  return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+function missing(form: Form, names: string[]): string[] {
+  return names.filter((n) => form[n] === undefined);
+}
 
 export function createSmsApp(deps: Deps) {
   const app = new Hono().basePath('/sms');
+  app.use('*', callbackSecret(deps), bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('Payload too large', 413) }));
+
+  app.post('/ussd', async (c) => {
+    const form = await readForm(c);
+    const absent = missing(form, ['sessionId', 'phoneNumber', 'text']);
+    if (absent.length) return c.text(`END Missing: ${absent.join(', ')}`, 400);
+    const phone = /^\+\d{8,15}$/.test(form.phoneNumber!) ? form.phoneNumber! : null;
+    const lang = (phone && (await languageOfPhone(deps.sql, phone))) || deps.config.defaultLang;
+    try {
+      const screen = await ussdScreen(form.text!, lang, {
+        status: (ain) => findPublicStatus(deps.sql, ain),
+        mine: () => (phone ? recentApplicationsOfMobile(deps.sql, phone) : Promise.resolve([])),
+        saveLanguage: (l) => (phone ? setPhoneLanguage(deps.sql, phone, l, deps.clock.now()) : Promise.resolve())
+      });
+      return c.text(ussdBody(screen));
+    } catch (err) {
+      // The caller sees a sentence, not a dropped session.
+      deps.log.error('ussd_failed', { error: err instanceof Error ? err.message : String(err) });
+      return c.text(`END ${translate(lang, 'ussd.error')}`);
+    }
+  });
+
+  app.post('/inbound', async (c) => {
+    const form = await readForm(c);
+    const absent = missing(form, ['from', 'text', 'id']);
+    if (absent.length) return c.text(`Missing: ${absent.join(', ')}`, 400);
+    const fresh = await answerInboundSms(deps, { provider: 'africastalking', messageId: form.id!, from: form.from!, text: form.text! });
+    return c.text(fresh ? 'OK' : 'OK (already answered)');
+  });
+
+  app.post('/inbound/msdg', async (c) => {
+    const form = await readForm(c);
+    const absent = missing(form, ['mobileNumber', 'message']);
+    if (absent.length) return c.text(`Missing: ${absent.join(', ')}`, 400);
+    // MSDG sends no message id; the same number, time and text is the same message.
+    const messageId = createHash('sha256').update(`${form.mobileNumber}\n${form.timeStamp ?? ''}\n${form.message}`).digest('hex').slice(0, 32);
+    const fresh = await answerInboundSms(deps, { provider: 'msdg', messageId, from: form.mobileNumber!, text: form.message! });
+    return c.text(fresh ? 'OK' : 'OK (already answered)');
+  });
+
+  app.post('/delivery', async (c) => {
+    const form = await readForm(c);
+    const absent = missing(form, ['id', 'status']);
+    if (absent.length) return c.text(`Missing: ${absent.join(', ')}`, 400);
+    const key = `africastalking:delivery:${form.id}:${form.status}:${form.retryCount ?? ''}`;
+    const outcome = await deps.sql.begin(async (sql) => {
+      const [first] = await sql`
+        insert into gateway_callbacks (key, kind, received_at) values (${key}, 'delivery', ${deps.clock.now()})
+        on conflict (key) do nothing returning key`;
+      if (!first) return 'repeat';
+      return (await applyDeliveryReport({ ...deps, sql }, { providerId: form.id!, status: form.status!, failureReason: form.failureReason })) ? 'applied' : 'unknown';
+    });
+    if (outcome === 'unknown') deps.log.warn('delivery_report_unknown_message', { status: form.status });
+    return c.text(outcome === 'repeat' ? 'OK (already recorded)' : 'OK');
+  });
+
   app.notFound((c) => c.text('Not found', 404));
   app.onError((err, c) => {
     deps.log.error('sms_unhandled', { route: c.req.routePath, error: err.message });

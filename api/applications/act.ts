@@ -2,16 +2,15 @@
 // workflow whether the step is allowed for this person at this version, writes the new state, one audit event and
 // the citizen's notifications. A decision taken on a stale screen is refused with 409 and changes nothing.
 import type { RejectionReason } from '../../forms/decision.ts';
-import { translate, type MessageKey } from '../../i18n/index.ts';
 import { issueCertificate } from '../certificates/issue.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
-import { enqueue, type OutgoingMessage } from '../notify/outbox.ts';
 import { getOffice } from '../offices/offices.ts';
 import type { User } from '../users/user.ts';
 import { lockApplication, type ApplicationRow } from './access.ts';
 import { appendEvent } from './audit.ts';
+import { notifyStep } from './notify.ts';
 import { decide, type Action, type Decision, type Standing, type Status } from './workflow.ts';
 
 
@@ -85,36 +84,8 @@ export async function actOnApplication(deps: Deps, actor: User, ain: string, inp
       channel: null,
       at: now
     });
-    await notifyCitizen(deps, sql, app, input.action, decision.to, now, { reason: code });
+    await notifyStep(deps, sql, { ...app, assignedEoId }, input.action, now, { reason: code, remarks, certificateNo: certificate?.certificateNo });
     deps.log.info('application_action', { action: input.action, by: actor.id, to: decision.to });
     return { ain, status: decision.to, version, ...(certificate ? { certificateNo: certificate.certificateNo } : {}) };
   });
-}
-
-const citizenTemplates: Partial<Record<Action, MessageKey>> = {
-  forward_to_eo: 'msg.under_enquiry_sms',
-  reject: 'msg.rejected_sms',
-  send_back: 'msg.sent_back_sms',
-  approve: 'msg.approved_sms',
-  mark_delivered: 'msg.delivered_sms',
-  resubmit: 'msg.resubmitted_sms'
-};
-
-/** The citizen's SMS (and email, when they gave one) for a step they should hear about, in their language. */
-export async function notifyCitizen(deps: Pick<Deps, 'config'>, sql: Queryable, app: { id: string; ain: string; applicantId: string }, action: Action, to: Status, now: Date, extra: { reason?: string | null } = {}): Promise<void> {
-  const template = citizenTemplates[action];
-  if (!template) return;
-  const [citizen] = await sql<{ mobile: string; email: string | null; lang: User['lang'] }[]>`select mobile, email, lang from users where id = ${app.applicantId}`;
-  if (!citizen) return;
-  const lang = citizen.lang;
-  const vars = {
-    ain: app.ain,
-    url: `${deps.config.origin}/track/${app.ain}`,
-    reason: extra.reason ? translate(lang, `reason.${extra.reason}` as MessageKey) : '',
-    status: translate(lang, `status.${to}` as MessageKey)
-  };
-  const body = translate(lang, template, vars);
-  const messages: OutgoingMessage[] = [{ channel: 'sms', recipient: citizen.mobile, template: action, body, lang, applicationId: app.id }];
-  if (citizen.email) messages.push({ channel: 'email', recipient: citizen.email, template: action, subject: translate(lang, 'msg.status_subject', vars), body, lang, applicationId: app.id });
-  await enqueue(sql, now, messages);
 }

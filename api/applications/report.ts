@@ -10,6 +10,7 @@ import type { User } from '../users/user.ts';
 import { lockApplication } from './access.ts';
 import { refusal, standingOf } from './act.ts';
 import { appendEvent } from './audit.ts';
+import { notifyStep } from './notify.ts';
 import { decide } from './workflow.ts';
 
 export interface ReportResult {
@@ -21,7 +22,7 @@ export interface ReportResult {
 }
 
 /** For an Enquiry Officer (the route requires `reports:submit`). */
-export async function submitReport(deps: Pick<Deps, 'sql' | 'clock' | 'log'>, actor: User, ain: string, input: ReportInput, idempotencyKey: string): Promise<ReportResult> {
+export async function submitReport(deps: Pick<Deps, 'sql' | 'clock' | 'log' | 'config'>, actor: User, ain: string, input: ReportInput, idempotencyKey: string): Promise<ReportResult> {
   const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
   const replay = await previousReport(deps.sql, actor.id, idempotencyKey, requestHash);
   if (replay) return replay;
@@ -71,6 +72,7 @@ export async function submitReport(deps: Pick<Deps, 'sql' | 'clock' | 'log'>, ac
       channel: null,
       at: now
     });
+    await notifyStep(deps, sql, app, 'submit_report', now);
     deps.log.info('enquiry_reported', { by: actor.id, photos: input.photos.length });
     return { ain, status: 'enquiry_reported' as const, version, reportId: report!.id, replayed: false };
   });

@@ -9,7 +9,8 @@ import type { User } from '../users/user.ts';
 import { storeAadhaar } from './aadhaar.ts';
 import { attachUploads } from './submit.ts';
 import { lockApplication } from './access.ts';
-import { notifyCitizen, refusal, standingOf } from './act.ts';
+import { refusal, standingOf } from './act.ts';
+import { notifyStep } from './notify.ts';
 import { appendEvent } from './audit.ts';
 import { decide } from './workflow.ts';
 
@@ -69,7 +70,7 @@ export async function resubmitApplication(deps: Deps, actor: User, ain: string, 
       channel: null,
       at: now
     });
-    await notifyCitizen(deps, sql, app, 'resubmit', 'submitted', now);
+    await notifyStep(deps, sql, { ...app, assignedEoId: null, dueAt }, 'resubmit', now);
     deps.log.info('application_resubmitted', { changes: changes.length });
     return { ain, status: 'submitted' as const, version };
   });

@@ -10,13 +10,13 @@ import { generateOneTimePassword, hashPassword } from '../auth/password.ts';
 import type { Deps } from '../deps.ts';
 import type { Queryable } from '../db/connect.ts';
 import { ApiError } from '../http/errors.ts';
-import { enqueue, type OutgoingMessage } from '../notify/outbox.ts';
 import { getOffice } from '../offices/offices.ts';
 import { decisionDueAt, kolkataDate } from '../sla/calendar.ts';
 import { sendLoginDetails } from '../users/login-details.ts';
 import { createUser, type User } from '../users/user.ts';
 import { storeAadhaar } from './aadhaar.ts';
 import { appendEvent } from './audit.ts';
+import { notifyStep } from './notify.ts';
 
 export interface Submitted {
   ain: string;
@@ -101,9 +101,9 @@ export async function submitApplication(deps: Deps, actor: User, input: Applicat
       channel,
       at: now
     });
-    // The account's email, else the one written on the form.
-    const email = applicant.email ?? (input.applicant.email || null);
-    await enqueue(sql, now, receivedMessages(deps, { ...applicant, email }, ain, now, dueAt, applicationId));
+    await notifyStep(deps, sql, { id: applicationId, ain, applicantId: applicant.id, officeId: block.id, assignedEoId: null, dueAt }, 'submit', now, {
+      formEmail: input.applicant.email || null
+    });
     return { ain, status: 'submitted' as const, replayed: false };
   });
 
@@ -167,21 +167,4 @@ async function nextAin(sql: Queryable, block: { id: string; code: string; distri
     on conflict (office_id, year) do update set last_serial = ain_serials.last_serial + 1
     returning last_serial, (select code from offices where id = ${block.districtId}) as district_code`;
   return makeAin(year, row!.districtCode, block.code, row!.lastSerial);
-}
-
-function receivedMessages(
-  deps: Pick<Deps, 'config'>,
-  to: { mobile: string; email: string | null; lang: User['lang'] },
-  ain: string,
-  at: Date,
-  dueAt: Date,
-  applicationId: string
-) {
-  const vars = { ain, date: kolkataDate(at), due: kolkataDate(dueAt), url: `${deps.config.origin}/track/${ain}` };
-  const text = (key: MessageKey) => translate(to.lang, key, vars);
-  const messages: OutgoingMessage[] = [{ channel: 'sms', recipient: to.mobile, template: 'received', body: text('msg.received_sms'), lang: to.lang, applicationId }];
-  if (to.email) {
-    messages.push({ channel: 'email', recipient: to.email, template: 'received', subject: text('msg.received_subject'), body: text('msg.received_email'), lang: to.lang, applicationId });
-  }
-  return messages;
 }

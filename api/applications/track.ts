@@ -8,7 +8,8 @@ import { ApiError } from '../http/errors.ts';
 import { perClientLimit } from '../http/rate-limit.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { ainFromPath } from './routes.ts';
-import { openStatuses, statuses } from './workflow.ts';
+import type { Queryable } from '../db/connect.ts';
+import { openStatuses, statuses, type Status } from './workflow.ts';
 
 const trackSchema = z
   .object({
@@ -30,6 +31,37 @@ export function maskName(name: string): string {
     .join(' ');
 }
 
+/** What anyone holding an AIN may know about it: here, by SMS and by USSD alike. */
+export interface PublicStatus {
+  ain: string;
+  status: Status;
+  nameEn: string;
+  nameBn: string;
+  updatedAt: Date;
+  dueAt: Date;
+  applicantName: string;
+}
+
+export async function findPublicStatus(sql: Queryable, ain: string): Promise<PublicStatus | null> {
+  const [row] = await sql<PublicStatus[]>`
+    select a.ain, a.status, o.name_en, o.name_bn, a.updated_at, a.due_at, a.applicant_name
+    from applications a join offices o on o.id = a.office_id
+    where a.ain = ${ain}`;
+  return row ?? null;
+}
+
+/** The latest applications of the citizen whose account has this mobile number (USSD "my applications"). */
+export async function recentApplicationsOfMobile(sql: Queryable, mobile: string, limit = 3): Promise<PublicStatus[]> {
+  return sql<PublicStatus[]>`
+    select a.ain, a.status, o.name_en, o.name_bn, a.updated_at, a.due_at, a.applicant_name
+    from users u
+    join applications a on a.applicant_id = u.id
+    join offices o on o.id = a.office_id
+    where u.mobile = ${mobile}
+    order by a.submitted_at desc
+    limit ${limit}`;
+}
+
 export function trackRoutes(deps: Deps) {
   const app = new OpenAPIHono<ApiEnv>();
   const limit = perClientLimit(deps);
@@ -46,10 +78,7 @@ export function trackRoutes(deps: Deps) {
     }),
     async (c) => {
       const ain = ainFromPath(c.req.valid('param').ain);
-      const [row] = await deps.sql<{ status: z.infer<typeof trackSchema>['status']; nameEn: string; nameBn: string; updatedAt: Date; dueAt: Date; applicantName: string }[]>`
-        select a.status, o.name_en, o.name_bn, a.updated_at, a.due_at, a.applicant_name
-        from applications a join offices o on o.id = a.office_id
-        where a.ain = ${ain}`;
+      const row = await findPublicStatus(deps.sql, ain);
       if (!row) throw new ApiError(404, 'ain_unknown');
       c.header('Cache-Control', 'no-store');
       return c.json(

@@ -53,6 +53,15 @@ const me = createRoute({
   responses: { 200: { description: 'The user', content: { 'application/json': { schema: userResponse } } }, ...errorResponses(401) }
 });
 
+const setLanguage = createRoute({
+  method: 'put',
+  path: '/auth/me/language',
+  tags: ['auth'],
+  summary: 'The language SMS, email and push reach the user in (the PWA calls it when the user switches language)',
+  request: { body: json(z.object({ lang: z.enum(['bn', 'en', 'hi'], 'field.lang') })) },
+  responses: { 200: { description: 'Saved', content: { 'application/json': { schema: userResponse } } }, ...errorResponses(400, 401, 415) }
+});
+
 const changePassword = createRoute({
   method: 'post',
   path: '/auth/password',
@@ -116,6 +125,14 @@ export function authRoutes(deps: Deps) {
     const { user } = currentUser(c, { allowPendingPasswordChange: true });
     c.header('Cache-Control', 'no-store');
     return c.json({ user }, 200);
+  });
+
+  app.openapi(setLanguage, async (c) => {
+    const { user } = currentUser(c, { allowPendingPasswordChange: true });
+    const { lang } = c.req.valid('json');
+    await deps.sql`update users set lang = ${lang} where id = ${user.id}`;
+    c.header('Cache-Control', 'no-store');
+    return c.json({ user: { ...user, lang } }, 200);
   });
 
   app.openapi(changePassword, async (c) => {

@@ -34,8 +34,8 @@ export async function listDevMessages(sql: Sql, limit = 200): Promise<DevMessage
 export function createConsoleMailer(sql: Sql, record: boolean): Mailer {
   return {
     async send(m: EmailMessage) {
-      if (!record) return { providerId: 'console-dropped' };
-      return { providerId: await recordDevMessage(sql, { channel: 'email', recipient: m.to, subject: m.subject, body: m.text }) };
+      if (!record) return { ok: true, providerId: 'console-dropped' };
+      return { ok: true, providerId: await recordDevMessage(sql, { channel: 'email', recipient: m.to, subject: m.subject, body: m.text }) };
     }
   };
 }

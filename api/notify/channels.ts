@@ -1,23 +1,54 @@
 // The channels the API sends through. The composition root picks the implementations (console, Africa's Talking,
-// MSDG, SMTP); the API only sees these interfaces, so it never imports sms/.
+// MSDG, SMTP, web push); the API only sees these interfaces, so it never imports sms/.
 import type { Lang } from '../../i18n/index.ts';
+
+/**
+ * What a provider said about one message. `retry: false` means sending it again cannot help (an invalid number, a
+ * text the gateway refuses); `retry: true` that it may work later (the gateway is down, out of credit, busy).
+ * A provider that throws is treated as `retry: true`: a network error says nothing about the message.
+ */
+export type SendOutcome = { ok: true; providerId: string } | { ok: false; retry: boolean; error: string; gone?: boolean };
 
 export interface SmsMessage {
   to: string; // E.164
   text: string;
   lang: Lang;
+  /** The DLT template the text was rendered from. */
+  templateId: string;
 }
 
 export interface EmailMessage {
   to: string;
   subject: string;
   text: string;
+  html?: string;
+}
+
+export interface PushSubscriptionKeys {
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+}
+
+export interface PushMessage {
+  title: string;
+  body: string;
+  url: string;
+  /** Notifications with the same tag replace each other on the device: one per application. */
+  tag: string;
 }
 
 export interface SmsSender {
-  send(message: SmsMessage): Promise<{ providerId: string }>;
+  readonly name: 'console' | 'africastalking' | 'msdg';
+  send(message: SmsMessage): Promise<SendOutcome>;
 }
 
 export interface Mailer {
-  send(message: EmailMessage): Promise<{ providerId: string }>;
+  send(message: EmailMessage): Promise<SendOutcome>;
+}
+
+export interface PushSender {
+  readonly publicKey: string;
+  /** `gone: true` in the outcome when the push service says the subscription no longer exists (404/410). */
+  send(subscription: PushSubscriptionKeys, message: PushMessage): Promise<SendOutcome>;
 }

@@ -7,14 +7,15 @@ import { maskMobile } from '../../forms/mobile.ts';
 
 export function createConsoleSms(sql: Sql, log: Logger, record: boolean): SmsSender {
   return {
+    name: 'console',
     async send(m) {
       if (!record) {
         log.warn('sms_not_sent', { provider: 'console', to: maskMobile(m.to) });
-        return { providerId: 'console-dropped' };
+        return { ok: true, providerId: 'console-dropped' };
       }
       const providerId = await recordDevMessage(sql, { channel: 'sms', recipient: m.to, body: m.text });
       log.info('sms_recorded', { provider: 'console', to: maskMobile(m.to), id: providerId });
-      return { providerId };
+      return { ok: true, providerId };
     }
   };
 }

@@ -32,4 +32,11 @@ describe('production mode', () => {
     expect(res.headers.get('set-cookie')).toMatch(/; Secure/);
     expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
   });
+
+  test('gateway callbacks are refused when no SMS_CALLBACK_SECRET is set', async () => {
+    for (const path of ['/sms/ussd', '/sms/inbound', '/sms/inbound/msdg', '/sms/delivery']) {
+      const res = await fetch(`${server.url}${path}`, { method: 'POST', body: new URLSearchParams({ sessionId: 's', phoneNumber: '+919000000001', text: '', id: 'x', status: 'Success' }) });
+      expect(res.status, path).toBe(403);
+    }
+  });
 });

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { loadConfig } from '../../api/config.ts';
 import type { Clock } from '../../api/deps.ts';
-import { createLogger, type Logger } from '../../api/log.ts';
-import { createRuntime, type Runtime } from '../../server.ts';
+import { createLogger } from '../../api/log.ts';
+import { createRuntime, type Runtime, type RuntimeOverrides } from '../../server.ts';
 
 export const backend = (process.env.TEST_BACKEND ?? 'pglite') as 'pglite' | 'postgres';
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -50,7 +50,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   };
 }
 
-export async function startTestServer(env: Record<string, string> = {}, opts: { log?: Logger; dispatchIntervalMs?: number } = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, opts: Omit<RuntimeOverrides, 'clock'> = {}): Promise<TestServer> {
   let runtime: Runtime | undefined;
   const http = createServer((req, res) =>
     runtime!.route(req, res, () => {
@@ -67,7 +67,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: { 
   const clock = new TestClock();
   runtime = await createRuntime(
     loadConfig({ NODE_ENV: 'test', PORT: String(port), ORIGIN: origin, DATA_DIR: dataDir, DATABASE_URL: db?.url, LOG_LEVEL: 'silent', ...env }),
-    { clock, log: opts.log ?? createLogger('silent'), dispatchIntervalMs: opts.dispatchIntervalMs }
+    { ...opts, clock, log: opts.log ?? createLogger('silent') }
   );
   return {
     url: `http://127.0.0.1:${port}`,

@@ -1,0 +1,91 @@
+// Who hears about each step of an application (DESIGN §8): the citizen on every change of status, and the officer
+// who has new work. Called inside the step's transaction, so the messages exist exactly when the step does.
+import type { Lang } from '../../i18n/index.ts';
+import type { Queryable } from '../db/connect.ts';
+import type { Deps } from '../deps.ts';
+import { enqueueNotification } from '../notify/notify.ts';
+import { smsReasons, steps, type NotificationEvent, type Step } from '../notify/templates.ts';
+import { kolkataDate } from '../sla/calendar.ts';
+import type { Action } from './workflow.ts';
+
+export interface StepFacts {
+  id: string;
+  ain: string;
+  applicantId: string;
+  officeId: string;
+  /** The Enquiry Officer now assigned, for the steps that give one work. */
+  assignedEoId: string | null;
+  dueAt: Date;
+}
+
+export interface StepDetails {
+  reason?: string | null;
+  remarks?: string | null;
+  certificateNo?: string | null;
+  /** The email written on the form, for an applicant whose account has none. */
+  formEmail?: string | null;
+}
+
+const citizenEvent: Partial<Record<Action, NotificationEvent>> = {
+  resubmit: 'received',
+  forward_to_eo: 'sent_for_enquiry',
+  re_enquire: 'sent_for_enquiry',
+  submit_report: 'enquiry_completed',
+  send_back: 'sent_back',
+  approve: 'approved',
+  reject: 'rejected',
+  mark_delivered: 'collected'
+};
+
+/** Whose desk the application lands on after the step, and what they are to do there. */
+const officerWork: Partial<Record<Action | 'submit', { who: 'bdo' | 'eo'; step: Step }>> = {
+  submit: { who: 'bdo', step: 'scrutiny' },
+  resubmit: { who: 'bdo', step: 'scrutiny' },
+  forward_to_eo: { who: 'eo', step: 'enquiry' },
+  reassign_eo: { who: 'eo', step: 'enquiry' },
+  re_enquire: { who: 'eo', step: 'enquiry' },
+  submit_report: { who: 'bdo', step: 'decision' }
+};
+
+/** "2026-11-27" → "27-11-2026", the way dates are written in India. */
+export function smsDate(at: Date): string {
+  return kolkataDate(at).split('-').reverse().join('-');
+}
+
+export async function notifyStep(deps: Pick<Deps, 'config'>, sql: Queryable, app: StepFacts, action: Action | 'submit', at: Date, details: StepDetails = {}): Promise<void> {
+  const origin = deps.config.origin;
+  const event = action === 'submit' ? 'received' : citizenEvent[action];
+  if (event) {
+    await enqueueNotification(sql, at, {
+      event,
+      userIds: [app.applicantId],
+      applicationId: app.id,
+      link: `${origin}/track/${app.ain}`,
+      fallbackEmail: details.formEmail ?? undefined,
+      values: (lang: Lang) => ({
+        ain: app.ain,
+        date: smsDate(at),
+        due: smsDate(app.dueAt),
+        remarks: details.remarks ?? '',
+        reason: details.reason ? (smsReasons[details.reason]?.[lang] ?? details.reason) : '',
+        certificateNo: details.certificateNo ?? ''
+      })
+    });
+  }
+  const work = officerWork[action];
+  if (work) {
+    const officers =
+      work.who === 'eo'
+        ? app.assignedEoId
+          ? [app.assignedEoId]
+          : []
+        : (await sql<{ id: string }[]>`select id from users where role = 'bdo' and office_id = ${app.officeId}`).map((u) => u.id);
+    await enqueueNotification(sql, at, {
+      event: 'new_work',
+      userIds: officers,
+      applicationId: app.id,
+      link: `${origin}/applications/${app.ain}`,
+      values: (lang: Lang) => ({ ain: app.ain, step: steps[work.step][lang], due: smsDate(app.dueAt) })
+    });
+  }
+}

@@ -1,0 +1,126 @@
+// Who hears about an event, on which channels, in which language: the rows for the outbox, written by the caller
+// in the same transaction as the change (DESIGN §8). Nothing here sends anything.
+import type { Lang } from '../../i18n/index.ts';
+import type { Queryable } from '../db/connect.ts';
+import { emailFrame, render, type NotificationEvent, type RenderedMessage, type SlotValues } from './templates.ts';
+
+export type Channel = 'sms' | 'email' | 'push';
+
+/**
+ * Citizens hear of every step on every channel they have; officers get new work and reminders by push and email
+ * (an SMS for each file would drown a BDO), and escalations on all three, because a missed time limit must not
+ * wait for someone to open a browser (DESIGN §5, §8).
+ */
+const channelsFor: Record<NotificationEvent, readonly Channel[]> = {
+  received: ['sms', 'email', 'push'],
+  sent_for_enquiry: ['sms', 'email', 'push'],
+  enquiry_completed: ['sms', 'email', 'push'],
+  sent_back: ['sms', 'email', 'push'],
+  approved: ['sms', 'email', 'push'],
+  rejected: ['sms', 'email', 'push'],
+  collected: ['sms', 'email', 'push'],
+  new_work: ['push', 'email'],
+  reminder: ['push', 'email'],
+  escalation: ['sms', 'email', 'push'],
+  status_reply: ['sms'],
+  help: ['sms'],
+  short_help: ['sms'],
+  invalid_ain: ['sms'],
+  not_found: ['sms'],
+  // Sent straight away by sendLoginDetails, never through the outbox: it carries a one-time password.
+  welcome: []
+};
+
+export interface Notification {
+  event: NotificationEvent;
+  /** Account ids; each gets the message in their own language. */
+  userIds: readonly string[];
+  values: SlotValues | ((lang: Lang) => SlotValues);
+  applicationId?: string;
+  /** Where the email's link and a tap on the push notification lead. */
+  link: string;
+  /** An address for a recipient whose account has none (the email written on an application form). */
+  fallbackEmail?: string;
+}
+
+interface Recipient {
+  id: string;
+  name: string;
+  mobile: string;
+  email: string | null;
+  lang: Lang;
+}
+
+export async function enqueueNotification(sql: Queryable, at: Date, n: Notification): Promise<number> {
+  if (n.userIds.length === 0) return 0;
+  const channels = channelsFor[n.event];
+  const users = await sql<Recipient[]>`
+    select id, name, mobile, email, lang from users where id in ${sql([...new Set(n.userIds)])} order by id`;
+  const devices = channels.includes('push')
+    ? await sql<{ id: string; userId: string }[]>`
+        select id::text, user_id from push_subscriptions where user_id in ${sql(users.map((u) => u.id))} order by id`
+    : [];
+  let rows = 0;
+  for (const user of users) {
+    const values = typeof n.values === 'function' ? n.values(user.lang) : n.values;
+    const m = render(n.event, user.lang, values);
+    const email = user.email ?? (n.userIds.length === 1 ? n.fallbackEmail : undefined);
+    const common = { userId: user.id, lang: user.lang, event: n.event, templateId: m.templateId, applicationId: n.applicationId, link: n.link };
+    if (channels.includes('sms')) rows += await insert(sql, at, { ...common, channel: 'sms', recipient: user.mobile, body: m.sms });
+    if (channels.includes('email') && email) {
+      rows += await insert(sql, at, { ...common, channel: 'email', recipient: email, subject: m.subject, body: emailText(m, user, n.link), html: emailHtml(m, user, n.link) });
+    }
+    for (const device of devices.filter((d) => d.userId === user.id)) {
+      rows += await insert(sql, at, { ...common, channel: 'push', recipient: device.id, subject: m.subject, body: m.sentence });
+    }
+  }
+  return rows;
+}
+
+/** An SMS to a number that may belong to nobody (a reply to a status question). */
+export async function enqueueSms(sql: Queryable, at: Date, to: string, lang: Lang, event: NotificationEvent, values: SlotValues, userId?: string): Promise<void> {
+  const m = render(event, lang, values);
+  await insert(sql, at, { channel: 'sms', recipient: to, lang, event, templateId: m.templateId, body: m.sms, userId });
+}
+
+interface Row {
+  channel: Channel;
+  recipient: string;
+  lang: Lang;
+  event: NotificationEvent;
+  templateId: string;
+  body: string;
+  subject?: string;
+  html?: string;
+  link?: string;
+  userId?: string;
+  applicationId?: string;
+}
+
+async function insert(sql: Queryable, at: Date, r: Row): Promise<number> {
+  await sql`
+    insert into outbox (channel, recipient, user_id, lang, template, template_id, subject, body, html, link, application_id, next_attempt_at, created_at)
+    values (${r.channel}, ${r.recipient}, ${r.userId ?? null}, ${r.lang}, ${r.event}, ${r.templateId}, ${r.subject ?? null}, ${r.body},
+            ${r.html ?? null}, ${r.link ?? null}, ${r.applicationId ?? null}, ${at}, ${at})`;
+  return 1;
+}
+
+function emailText(m: RenderedMessage, user: Recipient, link: string): string {
+  const f = emailFrame[user.lang];
+  return [f.greeting.replace('{name}', user.name), m.sentence, f.link.replace('{url}', link), f.footer].join('\n\n');
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A plain, single-column email that reads on any phone's mail app; the text part carries the same words. */
+function emailHtml(m: RenderedMessage, user: Recipient, link: string): string {
+  const f = emailFrame[user.lang];
+  const [before, after] = f.link.split('{url}');
+  return `<!doctype html><html lang="${user.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(m.subject)}</title></head>
+<body style="font-family:'Noto Sans Bengali','Noto Sans',Arial,sans-serif;font-size:16px;line-height:1.5;color:#0b0c0c;max-width:36em;margin:0 auto;padding:16px">
+<p>${escapeHtml(f.greeting.replace('{name}', user.name))}</p>
+<p style="font-size:18px">${escapeHtml(m.sentence)}</p>
+<p>${escapeHtml(before ?? '')}<a href="${escapeHtml(link)}" style="color:#0b5d3b">${escapeHtml(link)}</a>${escapeHtml(after ?? '')}</p>
+<p style="color:#505a5f;font-size:14px">${escapeHtml(f.footer)}</p>
+</body></html>`;
+}

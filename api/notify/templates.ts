@@ -1,0 +1,278 @@
+// Every notification the service sends, per event and language (DESIGN §8).
+//
+// SMS in India must match a text registered on the operators' DLT platform, word for word, with variables only in
+// `{#var#}` slots of at most 30 characters; a message that does not match is dropped without a word. So each SMS
+// here is a fixed text with its DLT template id, and the slots are filled in order. Email and push reuse the same
+// sentence (without the sign-off), so the three channels never say different things.
+//
+// The template ids below are the ones this repository registers for itself in its test data; a district that
+// registers these texts on DLT replaces each id with the one the operator issued (the text must stay as it is).
+//
+// Length: an SMS is one segment up to 160 GSM-7 characters (153 per part when split) or 70 UCS-2 characters (67 per
+// part); any Bengali or Hindi character makes the whole text UCS-2. test/unit/notification-templates.test.ts fills
+// every slot to its limit and fails if any text needs more than two segments.
+import type { Lang } from '../../i18n/index.ts';
+
+export const events = [
+  'received',
+  'sent_for_enquiry',
+  'enquiry_completed',
+  'sent_back',
+  'approved',
+  'rejected',
+  'collected',
+  'reminder',
+  'escalation',
+  'new_work',
+  'status_reply',
+  'help',
+  'short_help',
+  'invalid_ain',
+  'not_found',
+  'welcome'
+] as const;
+export type NotificationEvent = (typeof events)[number];
+
+/** The values a slot can carry, each with its length limit (DLT allows 30 characters per variable). */
+export const slots = {
+  ain: 14,
+  date: 10,
+  due: 10,
+  certificateNo: 21,
+  remarks: 30,
+  reason: 30,
+  status: 30,
+  step: 30,
+  office: 30,
+  userId: 10,
+  password: 16,
+  hours: 3
+} as const;
+export type Slot = keyof typeof slots;
+export type SlotValues = Partial<Record<Slot, string>>;
+
+/** Slots whose value is typed by a person, so may be in any script whatever the message's language. (Office
+ * names come from the offices table in the message's language, or in English.) */
+export const freeTextSlots: readonly Slot[] = ['remarks'];
+
+export interface SmsTemplate {
+  /** The DLT template id (12–19 digits). */
+  id: string;
+  text: string;
+  vars: readonly Slot[];
+}
+
+type PerLang<T> = Record<Lang, T>;
+
+interface EventTemplates {
+  subject: PerLang<string>;
+  sms: PerLang<Omit<SmsTemplate, 'vars'>>;
+  vars: readonly Slot[];
+}
+
+const SIGN_OFF: PerLang<string> = { en: ' -eDistrict WB', bn: ' -ই-ডিস্ট্রিক্ট', hi: ' -ई-डिस्ट्रिक्ट' };
+
+export const templates: Record<NotificationEvent, EventTemplates> = {
+  received: {
+    vars: ['ain', 'date', 'due'],
+    subject: { en: 'Application received', bn: 'আবেদন গৃহীত', hi: 'आवेदन प्राप्त' },
+    sms: {
+      en: { id: '1107170000000000101', text: 'Your application {#var#} for the Residential Certificate was received on {#var#}. Decision expected by {#var#}.' },
+      bn: { id: '1107170000000000102', text: 'বাসিন্দা শংসাপত্রের আবেদন {#var#} {#var#} তারিখে জমা হয়েছে। সিদ্ধান্ত {#var#} এর মধ্যে।' },
+      hi: { id: '1107170000000000103', text: 'निवास प्रमाणपत्र का आवेदन {#var#} {#var#} को प्राप्त हुआ। निर्णय {#var#} तक अपेक्षित।' }
+    }
+  },
+  sent_for_enquiry: {
+    vars: ['ain'],
+    subject: { en: 'Field enquiry', bn: 'সরেজমিন তদন্ত', hi: 'स्थल जाँच' },
+    sms: {
+      en: { id: '1107170000000000111', text: 'Application {#var#} has been sent for field enquiry. An Enquiry Officer may visit your address.' },
+      bn: { id: '1107170000000000112', text: 'আবেদন {#var#} সরেজমিন তদন্তে পাঠানো হয়েছে। তদন্তকারী আধিকারিক আপনার ঠিকানায় আসতে পারেন।' },
+      hi: { id: '1107170000000000113', text: 'आवेदन {#var#} स्थल जाँच के लिए भेजा गया है। जाँच अधिकारी आपके पते पर आ सकते हैं।' }
+    }
+  },
+  enquiry_completed: {
+    vars: ['ain'],
+    subject: { en: 'Field enquiry done', bn: 'তদন্ত শেষ', hi: 'जाँच पूरी' },
+    sms: {
+      en: { id: '1107170000000000121', text: 'The field enquiry for application {#var#} is complete. It now awaits the BDO\'s decision.' },
+      bn: { id: '1107170000000000122', text: 'আবেদন {#var#} এর সরেজমিন তদন্ত শেষ। এখন বিডিও-র সিদ্ধান্তের অপেক্ষা।' },
+      hi: { id: '1107170000000000123', text: 'आवेदन {#var#} की स्थल जाँच पूरी हुई। अब बीडीओ के निर्णय की प्रतीक्षा है।' }
+    }
+  },
+  sent_back: {
+    vars: ['ain', 'remarks'],
+    subject: { en: 'Correction needed', bn: 'সংশোধন দরকার', hi: 'सुधार आवश्यक' },
+    sms: {
+      en: { id: '1107170000000000131', text: 'Application {#var#} was sent back: {#var#}. Please correct it and submit again.' },
+      bn: { id: '1107170000000000132', text: 'আবেদন {#var#} সংশোধনের জন্য ফেরত: {#var#}। সংশোধন করে আবার জমা দিন।' },
+      hi: { id: '1107170000000000133', text: 'आवेदन {#var#} सुधार हेतु लौटाया गया: {#var#}। सुधार कर फिर जमा करें।' }
+    }
+  },
+  approved: {
+    vars: ['ain', 'certificateNo'],
+    subject: { en: 'Certificate approved', bn: 'শংসাপত্র অনুমোদিত', hi: 'प्रमाणपत्र स्वीकृत' },
+    sms: {
+      en: { id: '1107170000000000141', text: 'Application {#var#} is approved: certificate {#var#}. Download it online or collect it at the counter.' },
+      bn: { id: '1107170000000000142', text: 'আবেদন {#var#} অনুমোদিত, শংসাপত্র {#var#}। অনলাইনে নিন বা কাউন্টার থেকে সংগ্রহ করুন।' },
+      hi: { id: '1107170000000000143', text: 'आवेदन {#var#} स्वीकृत, प्रमाणपत्र {#var#}। ऑनलाइन लें या काउंटर से प्राप्त करें।' }
+    }
+  },
+  rejected: {
+    vars: ['ain', 'reason'],
+    subject: { en: 'Application rejected', bn: 'আবেদন বাতিল', hi: 'आवेदन अस्वीकृत' },
+    sms: {
+      en: { id: '1107170000000000151', text: 'Application {#var#} was rejected. Reason: {#var#}. You may apply again with the right documents.' },
+      bn: { id: '1107170000000000152', text: 'আবেদন {#var#} বাতিল হয়েছে। কারণ: {#var#}। সঠিক কাগজ দিয়ে আবার আবেদন করা যায়।' },
+      hi: { id: '1107170000000000153', text: 'आवेदन {#var#} अस्वीकृत हुआ। कारण: {#var#}। सही दस्तावेज़ों के साथ फिर आवेदन कर सकते हैं।' }
+    }
+  },
+  collected: {
+    vars: ['ain', 'date'],
+    subject: { en: 'Certificate collected', bn: 'শংসাপত্র সংগৃহীত', hi: 'प्रमाणपत्र प्राप्त' },
+    sms: {
+      en: { id: '1107170000000000161', text: 'The certificate for application {#var#} was handed over on {#var#}.' },
+      bn: { id: '1107170000000000162', text: 'আবেদন {#var#} এর শংসাপত্র {#var#} তারিখে হাতে দেওয়া হয়েছে।' },
+      hi: { id: '1107170000000000163', text: 'आवेदन {#var#} का प्रमाणपत्र {#var#} को सौंप दिया गया।' }
+    }
+  },
+  reminder: {
+    vars: ['ain', 'step', 'due'],
+    subject: { en: 'Due soon', bn: 'সময়সীমা আসন্ন', hi: 'समय सीमा निकट' },
+    sms: {
+      en: { id: '1107170000000000171', text: 'Reminder: application {#var#} needs {#var#} by {#var#}.' },
+      bn: { id: '1107170000000000172', text: 'মনে করাই: আবেদন {#var#} এর {#var#} {#var#} এর মধ্যে বাকি।' },
+      hi: { id: '1107170000000000173', text: 'अनुस्मारक: आवेदन {#var#} का {#var#} {#var#} तक बाकी है।' }
+    }
+  },
+  escalation: {
+    vars: ['ain', 'office', 'step', 'due'],
+    subject: { en: 'Escalation: time limit missed', bn: 'সময়সীমা পেরিয়েছে', hi: 'समय सीमा पार' },
+    sms: {
+      en: { id: '1107170000000000181', text: 'Escalation: application {#var#} of {#var#} missed {#var#} due on {#var#}.' },
+      bn: { id: '1107170000000000182', text: 'এসক্যালেশন: {#var#}, {#var#}: {#var#}, শেষ তারিখ {#var#}।' },
+      hi: { id: '1107170000000000183', text: 'एस्केलेशन: {#var#}, {#var#}: {#var#}, अंतिम तिथि {#var#}।' }
+    }
+  },
+  new_work: {
+    vars: ['ain', 'step', 'due'],
+    subject: { en: 'New work', bn: 'নতুন কাজ', hi: 'नया कार्य' },
+    sms: {
+      en: { id: '1107170000000000191', text: 'New work: application {#var#} needs {#var#} by {#var#}.' },
+      bn: { id: '1107170000000000192', text: 'নতুন কাজ: আবেদন {#var#} এর {#var#} {#var#} এর মধ্যে।' },
+      hi: { id: '1107170000000000193', text: 'नया कार्य: आवेदन {#var#} का {#var#} {#var#} तक।' }
+    }
+  },
+  status_reply: {
+    vars: ['ain', 'status', 'office', 'date'],
+    subject: { en: 'Application status', bn: 'আবেদনের অবস্থা', hi: 'आवेदन की स्थिति' },
+    sms: {
+      en: { id: '1107170000000000201', text: 'Application {#var#}: {#var#}. Office: {#var#}. Last change {#var#}.' },
+      bn: { id: '1107170000000000202', text: 'আবেদন {#var#}: {#var#}। অফিস: {#var#}। শেষ বদল {#var#}।' },
+      hi: { id: '1107170000000000203', text: 'आवेदन {#var#}: {#var#}। कार्यालय: {#var#}। अंतिम बदलाव {#var#}।' }
+    }
+  },
+  help: {
+    vars: [],
+    subject: { en: 'Help', bn: 'সাহায্য', hi: 'सहायता' },
+    sms: {
+      en: { id: '1107170000000000211', text: 'To know the status of an application, send STATUS and its 14-digit AIN, for example STATUS 26110020000173. Spaces and dashes are fine.' },
+      bn: { id: '1107170000000000212', text: 'আবেদনের অবস্থা জানতে STATUS লিখে ১৪ অঙ্কের AIN পাঠান, যেমন STATUS 26110020000173।' },
+      hi: { id: '1107170000000000213', text: 'आवेदन की स्थिति जानने के लिए STATUS और 14 अंकों का AIN भेजें, जैसे STATUS 26110020000173।' }
+    }
+  },
+  short_help: {
+    vars: [],
+    subject: { en: 'Help', bn: 'সাহায্য', hi: 'सहायता' },
+    sms: {
+      en: { id: '1107170000000000221', text: 'Send STATUS and your AIN to know your application\'s status. Send HELP for more.' },
+      bn: { id: '1107170000000000222', text: 'অবস্থা জানতে STATUS ও আপনার AIN পাঠান। আরও জানতে HELP পাঠান।' },
+      hi: { id: '1107170000000000223', text: 'स्थिति जानने के लिए STATUS और अपना AIN भेजें। अधिक जानकारी के लिए HELP भेजें।' }
+    }
+  },
+  invalid_ain: {
+    vars: [],
+    subject: { en: 'AIN not valid', bn: 'AIN সঠিক নয়', hi: 'AIN सही नहीं' },
+    sms: {
+      en: { id: '1107170000000000231', text: 'That AIN is not valid. Check its 14 digits on your receipt and send STATUS and the AIN again.' },
+      bn: { id: '1107170000000000232', text: 'এই AIN সঠিক নয়। রসিদে ১৪ অঙ্ক মিলিয়ে আবার STATUS ও AIN পাঠান।' },
+      hi: { id: '1107170000000000233', text: 'यह AIN सही नहीं है। रसीद पर 14 अंक जाँचकर फिर STATUS और AIN भेजें।' }
+    }
+  },
+  not_found: {
+    vars: ['ain'],
+    subject: { en: 'Not found', bn: 'পাওয়া যায়নি', hi: 'नहीं मिला' },
+    sms: {
+      en: { id: '1107170000000000241', text: 'No application was found with AIN {#var#}. Check the number on your receipt.' },
+      bn: { id: '1107170000000000242', text: 'AIN {#var#} এর কোনো আবেদন পাওয়া যায়নি। রসিদের নম্বর মিলিয়ে দেখুন।' },
+      hi: { id: '1107170000000000243', text: 'AIN {#var#} का कोई आवेदन नहीं मिला। रसीद पर नंबर जाँचें।' }
+    }
+  },
+  welcome: {
+    vars: ['userId', 'password', 'hours'],
+    subject: { en: 'Your e-District account', bn: 'আপনার ই-ডিস্ট্রিক্ট অ্যাকাউন্ট', hi: 'आपका ई-डिस्ट्रिक्ट खाता' },
+    sms: {
+      en: { id: '1107170000000000251', text: 'Your e-District user ID is {#var#} and one-time password {#var#}. Log in and set your own password within {#var#} hours.' },
+      bn: { id: '1107170000000000252', text: 'ই-ডিস্ট্রিক্ট আইডি {#var#}, এককালীন পাসওয়ার্ড {#var#}। {#var#} ঘণ্টার মধ্যে লগ ইন করে পাসওয়ার্ড বদলান।' },
+      hi: { id: '1107170000000000253', text: 'ई-डिस्ट्रिक्ट यूज़र आईडी {#var#}, एक बार का पासवर्ड {#var#}। {#var#} घंटे में लॉग इन कर अपना पासवर्ड बनाएँ।' }
+    }
+  }
+};
+
+/** The SMS as registered: its sentence and the sign-off. */
+export function smsTemplate(event: NotificationEvent, lang: Lang): SmsTemplate {
+  const t = templates[event];
+  return { id: t.sms[lang].id, text: t.sms[lang].text + SIGN_OFF[lang], vars: t.vars };
+}
+
+function clip(value: string, max: number): string {
+  const chars = Array.from(value.replace(/\s+/g, ' ').trim());
+  return chars.length <= max ? chars.join('') : chars.slice(0, max).join('');
+}
+
+function fill(text: string, vars: readonly Slot[], values: SlotValues): string {
+  let i = 0;
+  return text.replace(/\{#var#\}/g, () => {
+    const slot = vars[i++]!;
+    return clip(values[slot] ?? '', slots[slot]);
+  });
+}
+
+export interface RenderedMessage {
+  templateId: string;
+  /** The SMS as sent. */
+  sms: string;
+  /** The same sentence without the sign-off, for push and email. */
+  sentence: string;
+  subject: string;
+}
+
+export function render(event: NotificationEvent, lang: Lang, values: SlotValues): RenderedMessage {
+  const t = templates[event];
+  const sentence = fill(t.sms[lang].text, t.vars, values);
+  return { templateId: t.sms[lang].id, sms: sentence + SIGN_OFF[lang], sentence, subject: t.subject[lang] };
+}
+
+/** Short forms that fit a slot: a rejection reason in an SMS (the full wording is on the tracking page). */
+export const smsReasons: Record<string, PerLang<string>> = {
+  documents_insufficient: { en: 'Documents do not prove it', bn: 'কাগজপত্র যথেষ্ট নয়', hi: 'दस्तावेज़ पर्याप्त नहीं' },
+  not_resident: { en: 'Not resident at the address', bn: 'ঠিকানায় বাসিন্দা নন', hi: 'पते पर निवासी नहीं' },
+  false_information: { en: 'False information', bn: 'তথ্য মিথ্যা', hi: 'जानकारी गलत' },
+  duplicate: { en: 'Duplicate application', bn: 'একই আবেদন আগেও হয়েছে', hi: 'दोहरा आवेदन' },
+  other: { en: 'See the tracking page', bn: 'ট্র্যাকিং পাতায় দেখুন', hi: 'ट्रैकिंग पेज देखें' }
+};
+
+/** What an officer is asked to do, for new work, reminders and escalations. */
+export const steps: Record<'scrutiny' | 'enquiry' | 'decision', PerLang<string>> = {
+  scrutiny: { en: 'scrutiny', bn: 'যাচাই', hi: 'जाँच-पड़ताल' },
+  enquiry: { en: 'field enquiry', bn: 'সরেজমিন তদন্ত', hi: 'स्थल जाँच' },
+  decision: { en: 'a decision', bn: 'সিদ্ধান্ত', hi: 'निर्णय' }
+};
+export type Step = keyof typeof steps;
+
+/** The frame of an email around the sentence: greeting, link and footer. */
+export const emailFrame: PerLang<{ greeting: string; link: string; footer: string }> = {
+  en: { greeting: 'Dear {name},', link: 'See it online: {url}', footer: 'e-District, North 24 Parganas. This message was sent automatically; please do not reply.' },
+  bn: { greeting: 'প্রিয় {name},', link: 'অনলাইনে দেখুন: {url}', footer: 'ই-ডিস্ট্রিক্ট, উত্তর ২৪ পরগনা। এই বার্তা স্বয়ংক্রিয়ভাবে পাঠানো; উত্তর দেবেন না।' },
+  hi: { greeting: 'प्रिय {name},', link: 'ऑनलाइन देखें: {url}', footer: 'ई-डिस्ट्रिक्ट, उत्तर 24 परगना। यह संदेश अपने आप भेजा गया है; कृपया उत्तर न दें।' }
+};

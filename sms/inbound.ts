@@ -1,0 +1,93 @@
+// Status by SMS (seed feature 3; DESIGN §6): a citizen texts "STATUS <AIN>" or just the AIN, in any case, with or
+// without spaces or dashes, even in Bengali or Devanagari digits, and gets the status back by SMS. "HELP" explains;
+// anything else gets a short help. The reply goes through the outbox like every other message, in the sender's
+// language when the number belongs to an account.
+import { parseAin } from '../forms/ain.ts';
+import { toE164IndianMobile } from '../forms/mobile.ts';
+import { translate, type Lang, type MessageKey } from '../i18n/index.ts';
+import { smsDate } from '../api/applications/notify.ts';
+import { findPublicStatus } from '../api/applications/track.ts';
+import type { Deps } from '../api/deps.ts';
+import { enqueueSms } from '../api/notify/notify.ts';
+import { languageOfPhone } from '../api/users/phone-language.ts';
+
+export type Intent = { kind: 'status'; ain: string } | { kind: 'help' } | { kind: 'invalid_ain' } | { kind: 'unknown' };
+
+/** Bengali ০–৯ and Devanagari ०–९ typed on a phone's local keyboard, read as 0–9. */
+function asciiDigits(text: string): string {
+  return text.replace(/[\u09e6-\u09ef\u0966-\u096f]/g, (d) => {
+    const code = d.charCodeAt(0);
+    return String(code - (code >= 0x09e6 ? 0x09e6 : 0x0966));
+  });
+}
+
+export function parseInbound(text: string): Intent {
+  const upper = asciiDigits(text).normalize('NFKC').toUpperCase().trim();
+  // Separators people put inside a number: spaces, dashes, dots, slashes.
+  const runs = upper.replace(/(\d)[\s\-./]+(?=\d)/g, '$1').match(/\d+/g) ?? [];
+  const longest = runs.reduce((a, b) => (b.length > a.length ? b : a), '');
+  if (longest.length >= 8) {
+    const parsed = parseAin(longest);
+    return parsed.ok ? { kind: 'status', ain: parsed.ain } : { kind: 'invalid_ain' };
+  }
+  const words = upper.split(/[^A-Z]+/).filter(Boolean);
+  if (words.includes('HELP')) return { kind: 'help' };
+  if (words.includes('STATUS') && longest.length > 0) return { kind: 'invalid_ain' };
+  return { kind: 'unknown' };
+}
+
+/** The script of the question, for a number without an account: a Bengali question gets a Bengali answer. */
+function scriptLanguage(text: string): Lang | null {
+  if (/[\u0980-\u09ff]/.test(text)) return 'bn';
+  if (/[\u0900-\u097f]/.test(text)) return 'hi';
+  return null;
+}
+
+export interface InboundSms {
+  provider: 'africastalking' | 'msdg';
+  /** The provider's message id, or a hash of the fields when it sends none. */
+  messageId: string;
+  from: string;
+  text: string;
+}
+
+/** Answers one inbound SMS; returns false for a repeat of one already answered (gateways retry until a 200). */
+export async function answerInboundSms(deps: Pick<Deps, 'sql' | 'clock' | 'config' | 'log'>, m: InboundSms): Promise<boolean> {
+  const now = deps.clock.now();
+  const from = /^\+\d{8,15}$/.test(m.from) ? m.from : toE164IndianMobile(m.from);
+  if (!from) {
+    deps.log.warn('sms_inbound_bad_sender', { provider: m.provider });
+    return false;
+  }
+  return deps.sql.begin(async (sql) => {
+    const [first] = await sql`
+      insert into gateway_callbacks (key, kind, received_at) values (${`${m.provider}:inbound:${m.messageId}`}, 'inbound', ${now})
+      on conflict (key) do nothing returning key`;
+    if (!first) return false;
+    const intent = parseInbound(m.text);
+    const [account] = await sql<{ id: string }[]>`select id from users where mobile = ${from}`;
+    const lang = (await languageOfPhone(sql, from)) ?? scriptLanguage(m.text) ?? deps.config.defaultLang;
+    let ain: string | null = null;
+    if (intent.kind === 'status') {
+      ain = intent.ain;
+      const app = await findPublicStatus(sql, intent.ain);
+      if (app) {
+        await enqueueSms(sql, now, from, lang, 'status_reply', {
+          ain: app.ain,
+          status: translate(lang, `status.${app.status}` as MessageKey),
+          office: lang === 'bn' ? app.nameBn : app.nameEn,
+          date: smsDate(app.updatedAt)
+        }, account?.id);
+      } else {
+        await enqueueSms(sql, now, from, lang, 'not_found', { ain: intent.ain }, account?.id);
+      }
+    } else {
+      const event = intent.kind === 'help' ? 'help' : intent.kind === 'invalid_ain' ? 'invalid_ain' : 'short_help';
+      await enqueueSms(sql, now, from, lang, event, {}, account?.id);
+    }
+    await sql`
+      insert into sms_inbound (provider, sender, intent, ain, received_at)
+      values (${m.provider}, ${from}, ${intent.kind}, ${ain}, ${now})`;
+    return true;
+  });
+}

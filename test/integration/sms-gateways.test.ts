@@ -1,0 +1,255 @@
+// What feature phones get (seed feature 3; DESIGN §6): USSD sessions driven by Africa's Talking-shaped payloads,
+// status by SMS through Africa's Talking and MSDG, delivery reports, and the callback secret.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { makeAin } from '../../forms/ain.ts';
+import { languages, type Lang } from '../../i18n/index.ts';
+import { dispatchDue } from '../../api/notify/outbox.ts';
+import { statuses } from '../../api/applications/workflow.ts';
+import type { PublicStatus } from '../../api/applications/track.ts';
+import { ussdScreen } from '../../sms/ussd.ts';
+import { idempotencyKey, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
+import { Client } from '../support/client.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+const SECRET = 'callback-secret-for-tests-0001';
+let server: TestServer;
+const ains: string[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ SMS_CALLBACK_SECRET: SECRET }, { dispatchIntervalMs: 0 });
+  await server.runtime.deps.sql`update users set lang = 'en' where id = 'demo-citizen'`;
+  const citizen = await loginClient(server.url, 'demo-citizen');
+  for (let i = 0; i < 4; i++) {
+    const documents = await uploadDocumentSet(citizen, server.origin, i);
+    const res = await citizen.post('/api/applications', { applicant: validApplicant(), documents }, { 'idempotency-key': idempotencyKey() });
+    expect(res.status).toBe(201);
+    ains.push(res.body.ain);
+    server.clock.advance(60_000); // distinct submission times: "my applications" is newest first
+  }
+});
+afterAll(() => server.close());
+
+function post(path: string, form: Record<string, string>, key: string | null = SECRET) {
+  return fetch(`${server.url}${path}${key === null ? '' : `?key=${encodeURIComponent(key)}`}`, { method: 'POST', body: new URLSearchParams(form) });
+}
+
+let session = 0;
+async function ussd(text: string, phoneNumber = '+919000000001', sessionId = `ATUid_${++session}`): Promise<string> {
+  const res = await post('/sms/ussd', { sessionId, serviceCode: '*384*123#', phoneNumber, networkCode: '40401', text });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+  return res.text();
+}
+
+describe('USSD (POST /sms/ussd)', () => {
+  test('a whole session: main menu, a mistyped AIN, then the status of the right one', async () => {
+    const main = await ussd('');
+    expect(main).toBe('CON e-District Residential Certificate\n1 Track by AIN\n2 My applications\n3 Language');
+    expect(await ussd('1')).toBe('CON Enter the 14-digit AIN from your receipt\n0 Back');
+    // One digit wrong: the check digit catches it and asks again.
+    const typo = ains[0]!.slice(0, 5) + ((Number(ains[0]![5]) + 1) % 10) + ains[0]!.slice(6);
+    expect(await ussd(`1*${typo}`)).toMatch(/^CON That AIN is not valid\. Check the 14 digits and enter it again/);
+    const status = await ussd(`1*${typo}*${ains[0]}`);
+    expect(status).toMatch(new RegExp(`^END AIN ${ains[0]}\\nReceived\\nBarasat I\\nLast change \\d\\d-\\d\\d-\\d{4}$`));
+  });
+
+  test('an AIN with a valid check digit that no application has is named in the retry prompt', async () => {
+    const unknown = makeAin(2026, '11', '002', 999_999);
+    expect(await ussd(`1*${unknown}`)).toBe(`CON No application has AIN ${unknown}. Enter it again\n0 Back 00 Menu`);
+  });
+
+  test('0 goes back a screen, 00 to the main menu, and any request replays to the same screen', async () => {
+    const main = await ussd('');
+    expect(await ussd('1*0')).toBe(main);
+    expect(await ussd('1*123*00')).toBe(main);
+    expect(await ussd('3*0')).toBe(main);
+    expect(await ussd('0')).toBe(main); // nothing to go back to
+    const first = await ussd(`1*99*${ains[1]}`, '+919000000001', 'ATUid_replay');
+    expect(await ussd(`1*99*${ains[1]}`, '+919000000001', 'ATUid_other')).toBe(first);
+    // Inputs dialled directly (*384*123*1*AIN#) arrive in the first request.
+    expect(first).toMatch(/^END AIN /);
+    expect(await ussd('9')).toBe('CON Choose one of the numbers.\n1 Track by AIN\n2 My applications\n3 Language');
+  });
+
+  test('"my applications" lists the three latest of the calling number with their status, and opens one', async () => {
+    const list = await ussd('2');
+    const expected = [ains[3], ains[2], ains[1]].map((a, i) => `${i + 1} ...${a!.slice(7)} Received`).join('\n');
+    expect(list).toBe(`CON ${expected}`);
+    expect(await ussd('2*2')).toMatch(new RegExp(`^END AIN ${ains[2]}\\n`));
+    expect(await ussd('2*7')).toBe(`CON ${expected}`);
+    // A number with no account hears the district's default language, Bengali.
+    expect(await ussd('2', '+919830055555')).toBe('END এই মোবাইল নম্বরে কোনো আবেদন নেই।');
+  });
+
+  test('the language chosen on the menu is kept for the number and its account', async () => {
+    expect(await ussd('3')).toBe('CON Choose language\n1 বাংলা\n2 English\n3 हिन्दी\n0 Back');
+    const saved = await ussd('3*1');
+    expect(saved).toBe('CON ভাষা রাখা হল।\n1 AIN দিয়ে খোঁজ\n2 আমার আবেদন\n3 ভাষা');
+    expect(await ussd('')).toMatch(/^CON ই-ডিস্ট্রিক্ট/);
+    const [user] = await server.runtime.deps.sql<{ lang: string }[]>`select lang from users where id = 'demo-citizen'`;
+    expect(user!.lang).toBe('bn');
+    expect(await ussd('3*3', '+919830055556')).toMatch(/^CON भाषा सहेजी गई।/);
+    expect(await ussd('', '+919830055556')).toMatch(/^CON ई-डिस्ट्रिक्ट/);
+    await ussd('3*2'); // back to English for the tests that follow
+  });
+
+  test('every screen fits a handset: 160 characters in English, 70 in Bengali and Hindi', async () => {
+    const offices = await server.runtime.deps.sql<{ nameEn: string; nameBn: string }[]>`select name_en, name_bn from offices where kind = 'block'`;
+    const sample = (status: PublicStatus['status'], o: { nameEn: string; nameBn: string }, i: number): PublicStatus => ({
+      ain: makeAin(2026, '11', '002', 100_000 + i),
+      status,
+      nameEn: o.nameEn,
+      nameBn: o.nameBn,
+      updatedAt: new Date('2026-12-31T18:29:00Z'),
+      dueAt: new Date(),
+      applicantName: 'X'
+    });
+    const limit: Record<Lang, number> = { en: 160, bn: 70, hi: 70 };
+    let screens = 0;
+    for (const lang of languages) {
+      const check = async (text: string, look: Partial<Parameters<typeof ussdScreen>[2]> = {}) => {
+        const screen = await ussdScreen(text, lang, { status: async () => null, mine: async () => [], saveLanguage: async () => {}, ...look });
+        expect(screen.text.length, `${lang} "${text}": ${screen.text}`).toBeLessThanOrEqual(limit[lang]);
+        screens += 1;
+      };
+      for (const text of ['', '9', '1', '1*1', `1*${makeAin(2026, '11', '002', 999_999)}`, '3', '3*9', '2', '3*1', '3*2', '3*3']) await check(text);
+      for (const status of statuses) {
+        for (const [i, office] of offices.entries()) {
+          await check(`1*${makeAin(2026, '11', '002', 1)}`, { status: async () => sample(status, office, i) });
+        }
+        const three = [0, 1, 2].map((i) => sample(status, offices[i]!, i));
+        await check('2', { mine: async () => three });
+        await check('2*9', { mine: async () => three });
+      }
+    }
+    expect(screens).toBeGreaterThan(languages.length * statuses.length * offices.length);
+  });
+
+  test('a request without the fields of the contract gets 400', async () => {
+    const res = await post('/sms/ussd', { sessionId: 'x', phoneNumber: '+919000000001' });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toBe('END Missing: text');
+  });
+});
+
+async function repliesTo(number: string): Promise<string[]> {
+  await dispatchDue(server.runtime.deps);
+  const messages = (await new Client(server.url).get('/api/dev/outbox')).body.messages as { channel: string; recipient: string; body: string }[];
+  return messages.filter((m) => m.channel === 'sms' && m.recipient === number).map((m) => m.body).reverse();
+}
+
+describe('status by SMS (POST /sms/inbound, /sms/inbound/msdg)', () => {
+  let id = 0;
+  const inbound = (from: string, text: string, messageId = `ATXid_in_${++id}`) =>
+    post('/sms/inbound', { from, to: '56263', text, date: '2026-11-27 10:00:00', id: messageId, linkId: 'abc', networkCode: '40401' });
+
+  test('"STATUS <AIN>", the AIN alone, any case, with separators or Bengali digits: each gets the status back', async () => {
+    const from = '+919830060001';
+    const grouped = `${ains[0]!.slice(0, 2)} ${ains[0]!.slice(2, 4)}-${ains[0]!.slice(4, 7)}-${ains[0]!.slice(7, 13)} ${ains[0]!.slice(13)}`;
+    const bengaliDigits = ains[0]!.replace(/\d/g, (d) => String.fromCharCode(0x09e6 + Number(d)));
+    for (const text of [`STATUS ${ains[0]}`, `status ${grouped}`, ains[0]!, `Status:${bengaliDigits}`]) {
+      expect((await inbound(from, text)).status).toBe(200);
+    }
+    const replies = await repliesTo(from);
+    expect(replies).toHaveLength(4);
+    // A number with no account hears the district's default language (Bengali), or the script it wrote in.
+    for (const reply of replies) expect(reply).toMatch(new RegExp(`^আবেদন ${ains[0]}: জমা হয়েছে। অফিস: বারাসত ১। শেষ বদল \\d\\d-\\d\\d-\\d{4}।`));
+  });
+
+  test('the reply is in the language of the account the number belongs to', async () => {
+    await inbound('+919000000001', `STATUS ${ains[1]}`);
+    const [reply] = (await repliesTo('+919000000001')).filter((r) => r.includes('Office'));
+    expect(reply).toMatch(new RegExp(`^Application ${ains[1]}: Received\\. Office: Barasat I\\. Last change \\d\\d-\\d\\d-\\d{4}\\. -eDistrict WB$`));
+  });
+
+  test('HELP explains; anything else gets a short help; a wrong check digit or an unknown AIN says so', async () => {
+    const from = '+919830060002';
+    const unknown = makeAin(2026, '11', '002', 999_998);
+    const typo = ains[0]!.slice(0, 13) + ((Number(ains[0]![13]) + 1) % 10);
+    for (const text of ['help', 'hello there', `STATUS ${typo}`, `STATUS ${unknown}`]) await inbound(from, text);
+    const replies = await repliesTo(from);
+    // The dispatcher sends in parallel, so the order of arrival is not the order of asking.
+    expect(replies).toHaveLength(4);
+    expect(replies.filter((r) => r.includes('STATUS 26110020000173'))).toHaveLength(1);
+    expect(replies.filter((r) => /HELP পাঠান/.test(r))).toHaveLength(1);
+    expect(replies.filter((r) => /^এই AIN সঠিক নয়/.test(r))).toHaveLength(1);
+    expect(replies.filter((r) => r.includes(`AIN ${unknown} এর কোনো আবেদন পাওয়া যায়নি`))).toHaveLength(1);
+  });
+
+  test('a repeated callback (same message id) is answered once', async () => {
+    const from = '+919830060003';
+    for (let i = 0; i < 3; i++) expect((await inbound(from, `STATUS ${ains[0]}`, 'ATXid_same')).status).toBe(200);
+    expect(await repliesTo(from)).toHaveLength(1);
+  });
+
+  test('MSDG pull SMS: keyword, sub-keyword and AIN; the same message twice is answered once', async () => {
+    const form = { mobileNumber: '919830060004', timeStamp: '2026-11-27 10:01:02', operatorName: 'BSNL', areaCode: 'WB', message: `WBORC STATUS ${ains[0]}` };
+    expect((await post('/sms/inbound/msdg', form)).status).toBe(200);
+    expect((await post('/sms/inbound/msdg', form)).status).toBe(200);
+    const replies = await repliesTo('+919830060004');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toContain(ains[0]);
+    expect((await post('/sms/inbound/msdg', { mobileNumber: '919830060004' })).status).toBe(400);
+  });
+});
+
+describe('delivery reports (POST /sms/delivery)', () => {
+  async function sentSms(): Promise<{ id: string; providerId: string }> {
+    const citizen = await loginClient(server.url, 'demo-citizen');
+    const documents = await uploadDocumentSet(citizen, server.origin, 9);
+    const res = await citizen.post('/api/applications', { applicant: validApplicant(), documents }, { 'idempotency-key': idempotencyKey() });
+    await dispatchDue(server.runtime.deps);
+    const [row] = await server.runtime.deps.sql<{ id: string; providerId: string }[]>`
+      select o.id::text, o.provider_id from outbox o join applications a on a.id = o.application_id
+      where a.ain = ${res.body.ain} and o.channel = 'sms' and o.status = 'sent'`;
+    return row!;
+  }
+  const report = (id: string, status: string, failureReason?: string) =>
+    post('/sms/delivery', { id, status, phoneNumber: '+919000000001', networkCode: '40401', ...(failureReason ? { failureReason, retryCount: '0' } : {}) });
+  const stateOf = async (id: string) =>
+    (await server.runtime.deps.sql<{ status: string; deliveryStatus: string | null; lastError: string | null }[]>`select status, delivery_status, last_error from outbox where id = ${id}`)[0]!;
+
+  test('interim reports are recorded, Success marks it delivered, and a repeat changes nothing', async () => {
+    const m = await sentSms();
+    for (const s of ['Sent', 'Submitted', 'Buffered']) expect((await report(m.providerId, s)).status).toBe(200);
+    expect(await stateOf(m.id)).toMatchObject({ status: 'sent', deliveryStatus: 'Buffered' });
+    expect((await report(m.providerId, 'Success')).status).toBe(200);
+    expect(await stateOf(m.id)).toMatchObject({ status: 'delivered', deliveryStatus: 'Success' });
+    // A late interim report, or the same final one again, does not undo delivery.
+    await report(m.providerId, 'Sent');
+    expect(await (await report(m.providerId, 'Success')).text()).toBe('OK (already recorded)');
+    expect(await stateOf(m.id)).toMatchObject({ status: 'delivered' });
+  });
+
+  test('a failure the network may overcome goes back for a retry; one it cannot is dead-lettered', async () => {
+    for (const [status, reason, expected] of [
+      ['Failed', 'DeliveryFailure', 'pending'],
+      ['AbsentSubscriber', undefined, 'pending'],
+      ['Expired', undefined, 'pending'],
+      ['Rejected', 'UserInBlackList', 'dead'],
+      ['Failed', 'UserDoesNotExist', 'dead'],
+      ['Failed', 'NotNetworkSubcriber', 'dead']
+    ] as const) {
+      const m = await sentSms();
+      await report(m.providerId, status, reason);
+      const state = await stateOf(m.id);
+      expect(state.status, `${status} ${reason}`).toBe(expected);
+      expect(state.lastError).toContain(status);
+    }
+  });
+
+  test('a report for a message we never sent is acknowledged and ignored', async () => {
+    expect((await report('ATXid_unknown', 'Success')).status).toBe(200);
+  });
+});
+
+describe('callback secret', () => {
+  test('a callback without the secret, or with a wrong one, is refused', async () => {
+    const form = { sessionId: 's', serviceCode: '*384*123#', phoneNumber: '+919000000001', networkCode: '40401', text: '' };
+    expect((await post('/sms/ussd', form, null)).status).toBe(403);
+    expect((await post('/sms/ussd', form, 'wrong')).status).toBe(403);
+    expect((await post('/sms/inbound', { from: '+919000000001', text: 'HELP', id: 'x' }, null)).status).toBe(403);
+    expect((await post('/sms/delivery', { id: 'x', status: 'Success' }, null)).status).toBe(403);
+    expect((await post('/sms/ussd', form)).status).toBe(200);
+  });
+});
