@@ -58,6 +58,8 @@ export default defineConfig({
         navigateFallback: '/shell',
         navigateFallbackDenylist: [/^\/api\//, /^\/sms\//],
         cleanupOutdatedCaches: true,
+        // Push notifications: static/push-sw.js shows them and opens the application on a tap.
+        importScripts: ['/push-sw.js'],
         runtimeCaching: [
           // The list of blocks is public and changes rarely; the wizard needs it with no network.
           { urlPattern: ({ url }) => url.pathname === '/api/offices', handler: 'StaleWhileRevalidate', options: { cacheName: 'offices' } }

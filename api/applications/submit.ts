@@ -5,7 +5,6 @@ import { createHash } from 'node:crypto';
 import { makeAin } from '../../forms/ain.ts';
 import { documentSetErrors, type ApplicationInput, type DocumentKind } from '../../forms/application.ts';
 import { toE164IndianMobile } from '../../forms/mobile.ts';
-import { translate, type MessageKey } from '../../i18n/index.ts';
 import { generateOneTimePassword, hashPassword } from '../auth/password.ts';
 import type { Deps } from '../deps.ts';
 import type { Queryable } from '../db/connect.ts';

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { covers } from '../authz.ts';
+import { enqueueNotification } from '../notify/notify.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
@@ -118,8 +119,8 @@ export function certificateRoutes(deps: Deps) {
       const { reason } = c.req.valid('json');
       const now = deps.clock.now();
       const revokedAt = await deps.sql.begin(async (sql) => {
-        const [cert] = await sql<{ applicationId: string; officeId: string; status: string; revokedAt: Date | null }[]>`
-          select c.application_id::text, a.office_id, a.status, c.revoked_at
+        const [cert] = await sql<{ applicationId: string; ain: string; applicantId: string; officeId: string; status: string; revokedAt: Date | null }[]>`
+          select c.application_id::text, a.ain, a.applicant_id, a.office_id, a.status, c.revoked_at
           from certificates c join applications a on a.id = c.application_id
           where c.certificate_no = ${no} for update`;
         if (!cert) throw new ApiError(404, 'certificate_unknown');
@@ -137,6 +138,14 @@ export function certificateRoutes(deps: Deps) {
           remarks: `${no}: ${reason}`,
           channel: null,
           at: now
+        });
+        // The holder hears of it at once: a revoked certificate must not be shown as proof of residence.
+        await enqueueNotification(sql, now, {
+          event: 'certificate_revoked',
+          userIds: [cert.applicantId],
+          applicationId: cert.applicationId,
+          link: `${deps.config.origin}/verify/${no}`,
+          values: { certificateNo: no, ain: cert.ain }
         });
         return now;
       });

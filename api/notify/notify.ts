@@ -19,6 +19,7 @@ const channelsFor: Record<NotificationEvent, readonly Channel[]> = {
   approved: ['sms', 'email', 'push'],
   rejected: ['sms', 'email', 'push'],
   collected: ['sms', 'email', 'push'],
+  certificate_revoked: ['sms', 'email', 'push'],
   new_work: ['push', 'email'],
   reminder: ['push', 'email'],
   escalation: ['sms', 'email', 'push'],

@@ -21,6 +21,7 @@ export const events = [
   'approved',
   'rejected',
   'collected',
+  'certificate_revoked',
   'reminder',
   'escalation',
   'new_work',
@@ -136,6 +137,15 @@ export const templates: Record<NotificationEvent, EventTemplates> = {
       hi: { id: '1107170000000000163', text: 'आवेदन {#var#} का प्रमाणपत्र {#var#} को सौंप दिया गया।' }
     }
   },
+  certificate_revoked: {
+    vars: ['certificateNo', 'ain'],
+    subject: { en: 'Certificate revoked', bn: 'শংসাপত্র প্রত্যাহৃত', hi: 'प्रमाणपत्र रद्द' },
+    sms: {
+      en: { id: '1107170000000000261', text: 'Certificate {#var#} (application {#var#}) has been revoked by the District Magistrate. It is no longer valid.' },
+      bn: { id: '1107170000000000262', text: 'শংসাপত্র {#var#} (আবেদন {#var#}) জেলাশাসক প্রত্যাহার করেছেন। এটি আর বৈধ নয়।' },
+      hi: { id: '1107170000000000263', text: 'प्रमाणपत्र {#var#} (आवेदन {#var#}) ज़िलाधिकारी ने रद्द कर दिया है। यह अब मान्य नहीं है।' }
+    }
+  },
   reminder: {
     vars: ['ain', 'step', 'due'],
     subject: { en: 'Due soon', bn: 'সময়সীমা আসন্ন', hi: 'समय सीमा निकट' },
@@ -176,9 +186,9 @@ export const templates: Record<NotificationEvent, EventTemplates> = {
     vars: [],
     subject: { en: 'Help', bn: 'সাহায্য', hi: 'सहायता' },
     sms: {
-      en: { id: '1107170000000000211', text: 'To know the status of an application, send STATUS and its 14-digit AIN, for example STATUS 26110020000173. Spaces and dashes are fine.' },
-      bn: { id: '1107170000000000212', text: 'আবেদনের অবস্থা জানতে STATUS লিখে ১৪ অঙ্কের AIN পাঠান, যেমন STATUS 26110020000173।' },
-      hi: { id: '1107170000000000213', text: 'आवेदन की स्थिति जानने के लिए STATUS और 14 अंकों का AIN भेजें, जैसे STATUS 26110020000173।' }
+      en: { id: '1107170000000000211', text: 'To know the status of an application, send STATUS and its 14-digit AIN, for example STATUS 26110020000176. Spaces and dashes are fine.' },
+      bn: { id: '1107170000000000212', text: 'আবেদনের অবস্থা জানতে STATUS লিখে ১৪ অঙ্কের AIN পাঠান, যেমন STATUS 26110020000176।' },
+      hi: { id: '1107170000000000213', text: 'आवेदन की स्थिति जानने के लिए STATUS और 14 अंकों का AIN भेजें, जैसे STATUS 26110020000176।' }
     }
   },
   short_help: {

@@ -8,5 +8,6 @@ export const routes = {
   devInbox: '/dev/inbox',
   apply: '/apply',
   applications: '/applications',
-  track: '/track'
+  track: '/track',
+  adminMessages: '/admin/messages'
 } as const;

@@ -3,6 +3,7 @@
 // field, a citizen finishing a draft on a bus); logout and a refused session remove it.
 import { api } from './api.ts';
 import { clearDevice } from './offline/db.ts';
+import { forgetPush } from './push.ts';
 
 export interface SessionUser {
   id: string;
@@ -37,6 +38,7 @@ export const session = {
     return user;
   },
   async logout() {
+    await forgetPush().catch(() => undefined);
     await api('/auth/logout', { method: 'POST' });
     remember(null);
     // Drafts and their photos must not stay on a shared phone or a kiosk (DESIGN §7).

@@ -61,6 +61,6 @@ function classifyError(err: unknown): SendOutcome {
     return { ok: false, retry: status >= 500 || status === 429, error: `HTTP ${status} ${body.slice(0, 200)}` };
   }
   if (e?.code) return { ok: false, retry: true, error: `${e.code} ${e.message ?? ''}`.trim() };
-  if (err instanceof Error && /valid phone number|is required/.test(err.message)) return { ok: false, retry: false, error: err.message };
+  if (err instanceof Error && /^"to" |valid phone number|is required/.test(err.message)) return { ok: false, retry: false, error: err.message };
   return { ok: false, retry: true, error: err instanceof Error ? err.message : String(err) };
 }

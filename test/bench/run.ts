@@ -4,8 +4,9 @@ import { benchBrowser } from './browser.ts';
 import { benchCertificate } from './certificate.ts';
 import { benchSubmit } from './submit.ts';
 import { benchTrack } from './track.ts';
+import { benchUssd } from './ussd.ts';
 
-const all = { track: benchTrack, submit: benchSubmit, browser: benchBrowser, certificate: benchCertificate } as const;
+const all = { track: benchTrack, submit: benchSubmit, browser: benchBrowser, certificate: benchCertificate, ussd: benchUssd } as const;
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
 
 for (const name of chosen) {

@@ -4,6 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import postgres from 'postgres';
+import { makeAin } from '../../forms/ain.ts';
 import { createTestDatabase } from '../support/server.ts';
 
 export interface BenchServer {
@@ -53,4 +55,21 @@ export async function login(url: string, userId: string, password = 'demo-passwo
 
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** `count` submitted applications of the demo citizen in Barasat I, straight into the table; returns their AINs. */
+export async function seedApplications(databaseUrl: string, count: number): Promise<string[]> {
+  const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+  const ains: string[] = [];
+  for (let batch = 0; batch < count / 10_000; batch++) {
+    const rows = Array.from({ length: Math.min(10_000, count - batch * 10_000) }, (_, i) => makeAin(2026, '11', '002', batch * 10_000 + i + 1));
+    ains.push(...rows);
+    await sql`
+      insert into applications (ain, status, applicant_id, filed_by, channel, office_id, applicant_name, form, submitted_at, due_at, updated_at, idempotency_key, request_hash)
+      select a, 'submitted', 'demo-citizen', 'demo-citizen', 'web', 'n24pgs/barasat-sadar/barasat-i', 'Bench Applicant', '{}'::jsonb, now(), now() + interval '5 days', now(), 'bench-' || a, 'x'
+      from unnest(${rows}::text[]) as a`;
+  }
+  await sql`analyze applications`;
+  await sql.end();
+  return ains;
 }

@@ -2,27 +2,14 @@
 // `pgbench -S` TPS measured on the same machine in the same run.
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
-import postgres from 'postgres';
-import { makeAin } from '../../forms/ain.ts';
 import { createTestDatabase } from '../support/server.ts';
-import { startServer } from './support.ts';
+import { seedApplications, startServer } from './support.ts';
 
 const APPLICATIONS = 100_000;
 
 export async function benchTrack(seconds = 10) {
   const server = await startServer(4190, { TRACK_REQUESTS_PER_MINUTE: '100000000' });
-  const sql = postgres(server.databaseUrl, { max: 2, onnotice: () => {} });
-  const ains: string[] = [];
-  for (let batch = 0; batch < APPLICATIONS / 10_000; batch++) {
-    const rows = Array.from({ length: 10_000 }, (_, i) => makeAin(2026, '11', '002', batch * 10_000 + i + 1));
-    ains.push(...rows);
-    await sql`
-      insert into applications (ain, status, applicant_id, filed_by, channel, office_id, applicant_name, form, submitted_at, due_at, updated_at, idempotency_key, request_hash)
-      select a, 'submitted', 'demo-citizen', 'demo-citizen', 'web', 'n24pgs/barasat-sadar/barasat-i', 'Bench Applicant', '{}'::jsonb, now(), now() + interval '5 days', now(), 'bench-' || a, 'x'
-      from unnest(${rows}::text[]) as a`;
-  }
-  await sql`analyze applications`;
-  await sql.end();
+  const ains = await seedApplications(server.databaseUrl, APPLICATIONS);
 
   const load = (url: string, prefix: string) => {
     let i = 0;

@@ -3,9 +3,9 @@
 // approves and signs; the citizen downloads the certificate; the QR code printed on it leads to the verify page,
 // which says valid; the DM revokes; the verify page says revoked.
 import { expect, request, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { documentKinds } from '../../forms/application.ts';
-import { idempotencyKey, proofs, testJpeg, validApplicant } from '../support/applications.ts';
+import { idempotencyKey, proofs, testJpeg } from '../support/applications.ts';
 import { qrTextOf } from '../support/pdf.ts';
+import { fileApplication } from './api.ts';
 import { logIn } from './login.ts';
 
 const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'en-IN' };
@@ -15,32 +15,6 @@ async function loggedIn(browser: Browser, baseURL: string, userId: string, extra
   const page = await context.newPage();
   await logIn(page, userId);
   return { context, page };
-}
-
-/** The citizen's application, filed over the API: this spec is about what the officers do with it. */
-async function fileApplication(baseURL: string): Promise<string> {
-  const api = await request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL } });
-  expect((await api.post('/api/auth/login', { data: { login: 'demo-citizen', password: 'demo-password' } })).ok()).toBe(true);
-  const ids: string[] = [];
-  for (const [i, kind] of documentKinds.entries()) {
-    const file = { name: `${kind}.jpg`, mimeType: 'image/jpeg', buffer: await testJpeg(i, { width: 400, height: 300 }) };
-    const res = await api.post('/api/documents', { multipart: { kind, proof: proofs[kind], file } });
-    expect(res.status()).toBe(201);
-    ids.push((await res.json()).id);
-  }
-  const applicant = validApplicant({
-    name: 'Sraboni Chakraborty',
-    guardianName: 'Pradip Chakraborty',
-    dateOfBirth: '1996-08-15',
-    presentAddress: { house: 'Vill. Kadambagachi', postOffice: 'Kadambagachi', policeStation: 'Duttapukur', pin: '743272', blockId: 'n24pgs/barasat-sadar/barasat-i' },
-    yearsOfResidence: 25,
-    purpose: 'Government job application'
-  });
-  const res = await api.post('/api/applications', { headers: { 'Idempotency-Key': idempotencyKey() }, data: { applicant, documents: ids } });
-  expect(res.status()).toBe(201);
-  const { ain } = await res.json();
-  await api.dispose();
-  return ain;
 }
 
 test('BDO forwards → EO reports offline with a photo and GPS → BDO approves → citizen downloads → QR verifies → DM revokes', async ({ browser, baseURL }) => {

@@ -240,6 +240,11 @@ describe('approval with a signed certificate, verification and revocation (seed 
     const verify = (await new Client(server.url).get(`/api/verify/${certificateNo}`)).body;
     expect(verify).toMatchObject({ status: 'revoked', revokeReason: 'Issued on a forged residence proof.' });
     expect((await download(citizen, `/api/applications/${ain}/certificate.pdf`)).status).toBe(410);
+    // The holder is told by SMS (and email and push when they have them).
+    const [told] = await server.runtime.deps.sql<{ body: string }[]>`
+      select o.body from outbox o join applications a on a.id = o.application_id
+      where a.ain = ${ain} and o.channel = 'sms' and o.template = 'certificate_revoked'`;
+    expect(told!.body).toContain(certificateNo);
   });
 
   test('verify: an unknown number is 404, a malformed one 400 with the field named', async () => {

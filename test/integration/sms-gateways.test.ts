@@ -170,7 +170,7 @@ describe('status by SMS (POST /sms/inbound, /sms/inbound/msdg)', () => {
     const replies = await repliesTo(from);
     // The dispatcher sends in parallel, so the order of arrival is not the order of asking.
     expect(replies).toHaveLength(4);
-    expect(replies.filter((r) => r.includes('STATUS 26110020000173'))).toHaveLength(1);
+    expect(replies.filter((r) => r.includes('STATUS 26110020000176'))).toHaveLength(1);
     expect(replies.filter((r) => /HELP পাঠান/.test(r))).toHaveLength(1);
     expect(replies.filter((r) => /^এই AIN সঠিক নয়/.test(r))).toHaveLength(1);
     expect(replies.filter((r) => r.includes(`AIN ${unknown} এর কোনো আবেদন পাওয়া যায়নি`))).toHaveLength(1);

@@ -36,7 +36,7 @@ describe('SMS templates', () => {
 
   test('English templates with English values stay in GSM-7; Bengali and Hindi ones are UCS-2', () => {
     for (const event of events) {
-      const values: SlotValues = { ain: '26110020000173', date: '27-11-2026', due: '04-12-2026', certificateNo: 'ORC-2026-11002-000017', remarks: 'Upload a clearer residence proof', reason: smsReasons.not_resident!.en, status: 'Approved', step: steps.enquiry.en, office: 'Barasat I', userId: 'WB12345678', password: 'k7Qm-29Lp-x4Tz', hours: '72' };
+      const values: SlotValues = { ain: '26110020000176', date: '27-11-2026', due: '04-12-2026', certificateNo: 'ORC-2026-11002-000017', remarks: 'Upload a clearer residence proof', reason: smsReasons.not_resident!.en, status: 'Approved', step: steps.enquiry.en, office: 'Barasat I', userId: 'WB12345678', password: 'k7Qm-29Lp-x4Tz', hours: '72' };
       expect(new SegmentedMessage(render(event, 'en', values).sms).encodingName, event).toBe('GSM-7');
       expect(new SegmentedMessage(render(event, 'bn', values).sms).encodingName, event).toBe('UCS-2');
       expect(new SegmentedMessage(render(event, 'hi', values).sms).encodingName, event).toBe('UCS-2');
@@ -56,8 +56,8 @@ describe('SMS templates', () => {
   });
 
   test('a value longer than its slot is cut to the DLT limit, and slots are filled in order', () => {
-    const r = render('sent_back', 'en', { ain: '26110020000173', remarks: 'x'.repeat(80) });
-    expect(r.sms).toBe(`Application 26110020000173 was sent back: ${'x'.repeat(30)}. Please correct it and submit again. -eDistrict WB`);
+    const r = render('sent_back', 'en', { ain: '26110020000176', remarks: 'x'.repeat(80) });
+    expect(r.sms).toBe(`Application 26110020000176 was sent back: ${'x'.repeat(30)}. Please correct it and submit again. -eDistrict WB`);
     expect(r.sentence).not.toContain('-eDistrict');
   });
 

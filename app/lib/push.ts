@@ -1,0 +1,57 @@
+// Web push on this device (DESIGN §8): offered, never forced; SMS reaches the citizen anyway. The browser's
+// subscription is sent to the API, which keeps one per device and pushes on every status change.
+import { api } from './api.ts';
+
+export type PushState = 'unsupported' | 'blocked' | 'available' | 'on';
+
+function supported(): boolean {
+  return typeof window !== 'undefined' && 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
+}
+
+/** The service worker's registration, or null when none is active within a few seconds (dev server, old browser). */
+async function registration(): Promise<ServiceWorkerRegistration | null> {
+  return Promise.race([navigator.serviceWorker.ready, new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000))]);
+}
+
+/** What the offer should show. A device already subscribed is re-registered for whoever is logged in now. */
+export async function pushState(): Promise<PushState> {
+  if (!supported()) return 'unsupported';
+  if (Notification.permission === 'denied') return 'blocked';
+  const reg = await registration();
+  if (!reg) return 'unsupported';
+  const existing = await reg.pushManager.getSubscription();
+  if (existing && Notification.permission === 'granted') {
+    await api('/push/subscriptions', { body: existing.toJSON() });
+    return 'on';
+  }
+  return 'available';
+}
+
+function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
+  const base64 = base64url.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (base64url.length % 4)) % 4);
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
+export async function turnOnPush(): Promise<'on' | 'blocked' | 'failed'> {
+  try {
+    if ((await Notification.requestPermission()) !== 'granted') return 'blocked';
+    const reg = await registration();
+    const key = await api<{ publicKey: string }>('/push/key');
+    if (!reg || !key.ok) return 'failed';
+    const subscription = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key.data.publicKey) });
+    const saved = await api('/push/subscriptions', { body: subscription.toJSON() });
+    return saved.ok ? 'on' : 'failed';
+  } catch {
+    return 'failed';
+  }
+}
+
+/** On logout: a shared phone must not keep receiving the last user's notifications. */
+export async function forgetPush(): Promise<void> {
+  if (!supported()) return;
+  const reg = await registration();
+  const subscription = await reg?.pushManager.getSubscription();
+  if (!subscription) return;
+  await api('/push/subscriptions', { method: 'DELETE', body: { endpoint: subscription.endpoint } });
+  await subscription.unsubscribe().catch(() => false);
+}
