@@ -12,7 +12,7 @@ import { deriveAadhaarKeys } from './api/applications/aadhaar.ts';
 import { loadConfig, type Config } from './api/config.ts';
 import { openDatabase } from './api/db/connect.ts';
 import { migrate } from './api/db/migrate.ts';
-import { type Clock, type Deps, systemClock } from './api/deps.ts';
+import { type Clock, type Deps, developmentClock, systemClock } from './api/deps.ts';
 import { createConsoleMailer } from './api/dev/messages.ts';
 import { createLogger, type Logger } from './api/log.ts';
 import type { Agent } from 'node:https';
@@ -21,6 +21,8 @@ import { startDispatcher } from './api/notify/outbox.ts';
 import { createWebPush, loadVapidKeys } from './api/notify/push.ts';
 import { createLocalStorage } from './api/storage/storage.ts';
 import { readOrCreate } from './api/secrets.ts';
+import { seedStateHolidays } from './api/sla/holidays.ts';
+import { startSweeper } from './api/sla/sweeper.ts';
 import { seedDemoUsers } from './api/users/demo.ts';
 import { createSmsApp } from './sms/app.ts';
 import { createSmsSender } from './sms/providers/index.ts';
@@ -61,7 +63,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     const applied = await migrate(db.sql);
     if (applied.length) log.info('migrated', { applied: applied.join(',') });
     const record = !config.production;
-    const clock = overrides.clock ?? systemClock;
+    const clock = overrides.clock ?? (config.production ? systemClock : developmentClock());
     const mail = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from, log) : createConsoleMailer(db.sql, record);
     const vapid = await loadVapidKeys(db.sql, config.vapid, clock.now());
     const deps: Deps = {
@@ -76,7 +78,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       aadhaarKeys: deriveAadhaarKeys(config.aadhaarKey ?? (await developmentAadhaarKey(config)))
     };
     const demoUsers = config.demoSeed ? await seedDemoUsers(deps) : [];
+    await seedStateHolidays(db.sql, clock.now());
     const dispatcher = overrides.dispatchIntervalMs === 0 ? null : startDispatcher(deps, overrides.dispatchIntervalMs);
+    const sweeper = config.sla.sweepIntervalMs > 0 ? startSweeper(deps, config.sla.sweepIntervalMs) : null;
     const api: Listener = getRequestListener(createApi(deps).fetch);
     const sms: Listener = getRequestListener(createSmsApp(deps).fetch);
     return {
@@ -89,7 +93,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
         next();
       },
       async close() {
-        await dispatcher?.stop();
+        await Promise.all([dispatcher?.stop(), sweeper?.stop()]);
         if ('close' in mail && typeof mail.close === 'function') mail.close();
         await db.close();
       }

@@ -14,6 +14,7 @@ import { ApiError, errorBody, toErrorResponse, validationError } from './http/er
 import { crossSiteGuard, jsonBodies, language, loadSession, requestLog, securityHeaders } from './http/middleware.ts';
 import { notifyRoutes } from './notify/routes.ts';
 import { officeRoutes } from './offices/routes.ts';
+import { slaRoutes } from './sla/routes.ts';
 import { userRoutes } from './users/routes.ts';
 
 export function createApi(deps: Deps) {
@@ -73,6 +74,7 @@ export function createApi(deps: Deps) {
   app.route('/', trackRoutes(deps));
   app.route('/', certificateRoutes(deps));
   app.route('/', notifyRoutes(deps));
+  app.route('/', slaRoutes(deps));
   if (!deps.config.production) app.route('/', devRoutes(deps));
 
   app.doc31('/openapi.json', {

@@ -26,7 +26,10 @@ const grants = {
   'applications:submit': ['citizen', 'operator'],
   'reports:submit': ['eo'],
   'certificates:revoke': ['dm'],
-  'messages:manage': ['admin']
+  'messages:manage': ['admin'],
+  'holidays:manage': ['admin'],
+  'escalations:read': ['bdo', 'sdo', 'dm'],
+  'mis:read': ['bdo', 'sdo', 'dm']
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof grants;

@@ -9,9 +9,17 @@ import type { Storage } from './storage/storage.ts';
 
 export interface Clock {
   now(): Date;
+  /** Only the development clock moves (POST /api/dev/clock), to watch due dates pass without waiting days. */
+  advance?(ms: number): void;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** The system time plus an offset the developer can move forward; never used in production. */
+export function developmentClock(): Clock {
+  let offset = 0;
+  return { now: () => new Date(Date.now() + offset), advance: (ms) => void (offset += ms) };
+}
 
 export interface Deps {
   config: Config;

@@ -438,6 +438,13 @@ export const en = {
   'admin.col_state': 'State',
   'admin.dead': 'Dead letter',
   'admin.retrying': 'Next try {at}',
+  'error.holiday_exists': 'That day is already a holiday.',
+  'error.already_acknowledged': 'Someone has already acknowledged this escalation.',
+  'field.date': 'Enter a date as YYYY-MM-DD.',
+  'field.year': 'Enter a year between 2000 and 2100.',
+  'field.holiday_name': 'Give the holiday a name of 2 to 100 characters.',
+  'field.holiday_exists': 'That day is already in the list.',
+  'field.hours': 'Give a number of hours.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -9,6 +9,7 @@ import { ApiError } from '../http/errors.ts';
 import { getOffice } from '../offices/offices.ts';
 import type { User } from '../users/user.ts';
 import { lockApplication, type ApplicationRow } from './access.ts';
+import { duesFor, loadSlaClock } from '../sla/rules.ts';
 import { appendEvent } from './audit.ts';
 import { notifyStep } from './notify.ts';
 import { decide, type Action, type Decision, type Standing, type Status } from './workflow.ts';
@@ -67,9 +68,13 @@ export async function actOnApplication(deps: Deps, actor: User, ain: string, inp
     // Step 5: approval issues the signed certificate in the same transaction, so there is never an approved
     // application without one, nor a certificate for an application that was not approved.
     const certificate = input.action === 'approve' ? await issueCertificate(deps, sql, app, actor, now) : null;
+    // The next step's due times count from T, the submission; a decision or a send-back stops the clock.
+    const dues = duesFor(decision.to, app.slaStartedAt, await loadSlaClock(sql, app.slaStartedAt, deps.config.sla.days));
+    const decided = input.action === 'approve' || input.action === 'reject';
     await sql`
       update applications
       set status = ${decision.to}, version = ${version}, updated_at = ${now}, assigned_eo_id = ${assignedEoId},
+          step_due_at = ${dues.stepDueAt}, l1_due_at = ${dues.l1DueAt}, decided_at = case when ${decided}::boolean then ${now}::timestamptz else decided_at end,
           decision_code = ${code}, decision_remarks = ${input.action === 'reject' || input.action === 'send_back' ? remarks : null}
       where id = ${app.id}`;
     await appendEvent(sql, {
@@ -84,7 +89,7 @@ export async function actOnApplication(deps: Deps, actor: User, ain: string, inp
       channel: null,
       at: now
     });
-    await notifyStep(deps, sql, { ...app, assignedEoId }, input.action, now, { reason: code, remarks, certificateNo: certificate?.certificateNo });
+    await notifyStep(deps, sql, { ...app, assignedEoId, dueAt: dues.stepDueAt ?? app.dueAt }, input.action, now, { reason: code, remarks, certificateNo: certificate?.certificateNo });
     deps.log.info('application_action', { action: input.action, by: actor.id, to: decision.to });
     return { ain, status: decision.to, version, ...(certificate ? { certificateNo: certificate.certificateNo } : {}) };
   });

@@ -17,6 +17,7 @@ export interface ListedApplication {
   channel: string;
   officeId: string;
   submittedAt: Date;
+  /** For officers, when the step the application waits in is due (DESIGN §5); for citizens, the decision expected by. */
   dueAt: Date;
 }
 
@@ -40,11 +41,12 @@ export async function listApplications(sql: Sql, user: User, filter: { status?: 
                 ? sql`true`
                 : sql`a.assigned_eo_id = ${user.id}`; // an Enquiry Officer: the enquiries assigned to them
   const queue = !['citizen', 'operator'].includes(user.role);
+  const due = queue ? sql`coalesce(a.step_due_at, a.due_at)` : sql`a.due_at`;
   return sql<ListedApplication[]>`
-    select a.ain, a.status, a.applicant_name, a.channel, a.office_id, a.submitted_at, a.due_at
+    select a.ain, a.status, a.applicant_name, a.channel, a.office_id, a.submitted_at, ${due} as due_at
     from applications a join offices o on o.id = a.office_id
     where ${scope} ${filter.status ? sql`and a.status = ${filter.status}` : sql``}
-    order by ${queue ? sql`a.status not in ${sql([...openStatuses])}, a.due_at` : sql`a.submitted_at desc`}
+    order by ${queue ? sql`a.status not in ${sql([...openStatuses])}, ${due}` : sql`a.submitted_at desc`}
     limit ${limit}`;
 }
 

@@ -9,6 +9,7 @@ import { ApiError } from '../http/errors.ts';
 import type { User } from '../users/user.ts';
 import { lockApplication } from './access.ts';
 import { refusal, standingOf } from './act.ts';
+import { duesFor, loadSlaClock } from '../sla/rules.ts';
 import { appendEvent } from './audit.ts';
 import { notifyStep } from './notify.ts';
 import { decide } from './workflow.ts';
@@ -60,7 +61,10 @@ export async function submitReport(deps: Pick<Deps, 'sql' | 'clock' | 'log' | 'c
       if (attached.count !== new Set(input.photos).size) throw new ApiError(400, 'validation', { fields: { photos: 'field.photos' } });
     }
     const version = app.version + 1;
-    await sql`update applications set status = ${decision.to}, version = ${version}, updated_at = ${now} where id = ${app.id}`;
+    const dues = duesFor(decision.to, app.slaStartedAt, await loadSlaClock(sql, app.slaStartedAt, deps.config.sla.days));
+    await sql`
+      update applications set status = ${decision.to}, version = ${version}, updated_at = ${now}, step_due_at = ${dues.stepDueAt}, l1_due_at = ${dues.l1DueAt}
+      where id = ${app.id}`;
     await appendEvent(sql, {
       applicationId: app.id,
       actorId: actor.id,
@@ -72,7 +76,7 @@ export async function submitReport(deps: Pick<Deps, 'sql' | 'clock' | 'log' | 'c
       channel: null,
       at: now
     });
-    await notifyStep(deps, sql, app, 'submit_report', now);
+    await notifyStep(deps, sql, { ...app, dueAt: dues.stepDueAt ?? app.dueAt }, 'submit_report', now);
     deps.log.info('enquiry_reported', { by: actor.id, photos: input.photos.length });
     return { ain, status: 'enquiry_reported' as const, version, reportId: report!.id, replayed: false };
   });

@@ -4,7 +4,7 @@
 import { documentSetErrors, type ApplicationInput, type DocumentKind } from '../../forms/application.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
-import { decisionDueAt } from '../sla/calendar.ts';
+import { duesFor, loadSlaClock } from '../sla/rules.ts';
 import type { User } from '../users/user.ts';
 import { storeAadhaar } from './aadhaar.ts';
 import { attachUploads } from './submit.ts';
@@ -18,7 +18,9 @@ export type ResubmitInput = Omit<ApplicationInput, 'onBehalfOf'> & { version: nu
 
 export async function resubmitApplication(deps: Deps, actor: User, ain: string, input: ResubmitInput): Promise<{ ain: string; status: 'submitted'; version: number }> {
   const now = deps.clock.now();
-  const dueAt = await decisionDueAt(deps.sql, now);
+  // T starts again (DESIGN §5): the days spent sent back are the citizen's, not the office's.
+  const dues = duesFor('submitted', now, await loadSlaClock(deps.sql, now, deps.config.sla.days));
+  const dueAt = dues.expectedBy;
   return deps.sql.begin(async (sql) => {
     const app = await lockApplication(sql, ain);
     const decision = decide(app, 'resubmit', input.version, await standingOf(sql, actor, app));
@@ -52,6 +54,7 @@ export async function resubmitApplication(deps: Deps, actor: User, ain: string, 
     await sql`
       update applications
       set status = 'submitted', version = ${version}, form = ${sql.json(form)}, applicant_name = ${form.name}, due_at = ${dueAt},
+          sla_started_at = ${now}, step_due_at = ${dues.stepDueAt}, l1_due_at = ${dues.l1DueAt},
           updated_at = ${now}, assigned_eo_id = null, decision_code = null, decision_remarks = null
       where id = ${app.id}`;
     const changes = [
@@ -70,7 +73,7 @@ export async function resubmitApplication(deps: Deps, actor: User, ain: string, 
       channel: null,
       at: now
     });
-    await notifyStep(deps, sql, { ...app, assignedEoId: null, dueAt }, 'resubmit', now);
+    await notifyStep(deps, sql, { ...app, assignedEoId: null, dueAt: dues.stepDueAt ?? dueAt }, 'resubmit', now);
     deps.log.info('application_resubmitted', { changes: changes.length });
     return { ain, status: 'submitted' as const, version };
   });

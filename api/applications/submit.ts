@@ -10,7 +10,8 @@ import type { Deps } from '../deps.ts';
 import type { Queryable } from '../db/connect.ts';
 import { ApiError } from '../http/errors.ts';
 import { getOffice } from '../offices/offices.ts';
-import { decisionDueAt, kolkataDate } from '../sla/calendar.ts';
+import { kolkataDate } from '../sla/calendar.ts';
+import { duesFor, loadSlaClock } from '../sla/rules.ts';
 import { sendLoginDetails } from '../users/login-details.ts';
 import { createUser, type User } from '../users/user.ts';
 import { storeAadhaar } from './aadhaar.ts';
@@ -35,12 +36,14 @@ export async function submitApplication(deps: Deps, actor: User, input: Applicat
   const citizenMobile = citizen ? toE164IndianMobile(citizen.mobile)! : null;
   const now = deps.clock.now();
   // Independent look-ups, together: submission is on the benchmarked path (DESIGN §10).
-  const [block, , existingCitizen, dueAt] = await Promise.all([
+  const [block, , existingCitizen, slaClock] = await Promise.all([
     getOffice(deps.sql, input.applicant.presentAddress.blockId),
     checkDocuments(deps.sql, actor.id, input.documents),
     citizenMobile ? userIdByMobile(deps.sql, citizenMobile) : null,
-    decisionDueAt(deps.sql, now)
+    loadSlaClock(deps.sql, now, deps.config.sla.days)
   ]);
+  const dues = duesFor('submitted', now, slaClock);
+  const dueAt = dues.expectedBy;
   if (!block || block.kind !== 'block') throw new ApiError(400, 'validation', { fields: { 'applicant.presentAddress.blockId': 'field.block' } });
   const newPassword = citizenMobile && !existingCitizen ? generateOneTimePassword() : null;
   const newPasswordHash = newPassword ? await hashPassword(newPassword) : null;
@@ -80,9 +83,9 @@ export async function submitApplication(deps: Deps, actor: User, input: Applicat
     const { aadhaar, ...form } = input.applicant;
     const [app] = await sql<{ id: string }[]>`
       insert into applications (ain, status, applicant_id, filed_by, channel, office_id, filing_office_id, applicant_name, form,
-                                submitted_at, due_at, updated_at, idempotency_key, request_hash)
+                                submitted_at, due_at, sla_started_at, step_due_at, l1_due_at, updated_at, idempotency_key, request_hash)
       values (${ain}, 'submitted', ${applicant.id}, ${actor.id}, ${channel}, ${block.id}, ${actor.officeId}, ${form.name},
-              ${sql.json(form)}, ${now}, ${dueAt}, ${now}, ${idempotencyKey}, ${requestHash})
+              ${sql.json(form)}, ${now}, ${dueAt}, ${now}, ${dues.stepDueAt}, ${dues.l1DueAt}, ${now}, ${idempotencyKey}, ${requestHash})
       returning id::text`;
     const applicationId = app!.id;
 
@@ -100,7 +103,7 @@ export async function submitApplication(deps: Deps, actor: User, input: Applicat
       channel,
       at: now
     });
-    await notifyStep(deps, sql, { id: applicationId, ain, applicantId: applicant.id, officeId: block.id, assignedEoId: null, dueAt }, 'submit', now, {
+    await notifyStep(deps, sql, { id: applicationId, ain, applicantId: applicant.id, officeId: block.id, assignedEoId: null, dueAt: dues.stepDueAt ?? dueAt }, 'submit', now, {
       formEmail: input.applicant.email || null
     });
     return { ain, status: 'submitted' as const, replayed: false };

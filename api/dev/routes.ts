@@ -2,6 +2,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
+import { sweep } from '../sla/sweeper.ts';
 import { listDevMessages } from './messages.ts';
 
 const outbox = createRoute({
@@ -25,8 +26,30 @@ const outbox = createRoute({
   }
 });
 
+const clock = createRoute({
+  method: 'post',
+  path: '/dev/clock',
+  tags: ['dev'],
+  summary: "Moves the server's clock forward, to watch due dates pass (not in production)",
+  request: { body: { required: true, content: { 'application/json': { schema: z.object({ advanceHours: z.number('field.hours').min(0, 'field.hours').max(24 * 60, 'field.hours') }) } } } },
+  responses: { 200: { description: 'The time now', content: { 'application/json': { schema: z.object({ now: z.string() }) } } } }
+});
+
+const sweepNow = createRoute({
+  method: 'post',
+  path: '/dev/sweep',
+  tags: ['dev'],
+  summary: 'Runs the SLA sweeper now instead of at its next interval (not in production)',
+  responses: { 200: { description: 'What it found', content: { 'application/json': { schema: z.object({ breaches: z.number(), l1Breaches: z.number(), reminders: z.number() }) } } } }
+});
+
 export function devRoutes(deps: Deps) {
   const app = new OpenAPIHono<ApiEnv>();
+  app.openapi(clock, (c) => {
+    deps.clock.advance?.(c.req.valid('json').advanceHours * 3_600_000);
+    return c.json({ now: deps.clock.now().toISOString() }, 200);
+  });
+  app.openapi(sweepNow, async (c) => c.json(await sweep(deps), 200));
   app.openapi(outbox, async (c) => {
     c.header('Cache-Control', 'no-store');
     const messages = await listDevMessages(deps.sql);

@@ -53,35 +53,47 @@ interface Recipient {
 }
 
 export async function enqueueNotification(sql: Queryable, at: Date, n: Notification): Promise<number> {
-  if (n.userIds.length === 0) return 0;
-  const channels = channelsFor[n.event];
-  const users = await sql<Recipient[]>`
-    select id, name, mobile, email, lang from users where id in ${sql([...new Set(n.userIds)])} order by id`;
-  const devices = channels.includes('push')
-    ? await sql<{ id: string; userId: string }[]>`
-        select id::text, user_id from push_subscriptions where user_id in ${sql(users.map((u) => u.id))} order by id`
-    : [];
-  let rows = 0;
-  for (const user of users) {
-    const values = typeof n.values === 'function' ? n.values(user.lang) : n.values;
-    const m = render(n.event, user.lang, values);
-    const email = user.email ?? (n.userIds.length === 1 ? n.fallbackEmail : undefined);
-    const common = { userId: user.id, lang: user.lang, event: n.event, templateId: m.templateId, applicationId: n.applicationId, link: n.link };
-    if (channels.includes('sms')) rows += await insert(sql, at, { ...common, channel: 'sms', recipient: user.mobile, body: m.sms });
-    if (channels.includes('email') && email) {
-      rows += await insert(sql, at, { ...common, channel: 'email', recipient: email, subject: m.subject, body: emailText(m, user, n.link), html: emailHtml(m, user, n.link) });
-    }
-    for (const device of devices.filter((d) => d.userId === user.id)) {
-      rows += await insert(sql, at, { ...common, channel: 'push', recipient: device.id, subject: m.subject, body: m.sentence });
+  return enqueueNotifications(sql, at, [n]);
+}
+
+/**
+ * Many notifications at once (the SLA sweeper can raise thousands): the recipients and their devices are read in
+ * two queries and the rows written in one insert.
+ */
+export async function enqueueNotifications(sql: Queryable, at: Date, list: readonly Notification[]): Promise<number> {
+  const ids = [...new Set(list.flatMap((n) => n.userIds))];
+  if (ids.length === 0) return 0;
+  const users = new Map(
+    (await sql<Recipient[]>`select id, name, mobile, email, lang from users where id in ${sql(ids)}`).map((u) => [u.id, u])
+  );
+  const devices = await sql<{ id: string; userId: string }[]>`select id::text, user_id from push_subscriptions where user_id in ${sql(ids)} order by id`;
+  const rows: Row[] = [];
+  for (const n of list) {
+    const channels = channelsFor[n.event];
+    for (const id of [...new Set(n.userIds)].sort()) {
+      const user = users.get(id);
+      if (!user) continue;
+      const values = typeof n.values === 'function' ? n.values(user.lang) : n.values;
+      const m = render(n.event, user.lang, values);
+      const email = user.email ?? (n.userIds.length === 1 ? n.fallbackEmail : undefined);
+      const common = { userId: user.id, lang: user.lang, event: n.event, templateId: m.templateId, applicationId: n.applicationId, link: n.link };
+      if (channels.includes('sms')) rows.push({ ...common, channel: 'sms', recipient: user.mobile, body: m.sms });
+      if (channels.includes('email') && email) {
+        rows.push({ ...common, channel: 'email', recipient: email, subject: m.subject, body: emailText(m, user, n.link), html: emailHtml(m, user, n.link) });
+      }
+      if (channels.includes('push')) {
+        for (const device of devices.filter((d) => d.userId === user.id)) rows.push({ ...common, channel: 'push', recipient: device.id, subject: m.subject, body: m.sentence });
+      }
     }
   }
-  return rows;
+  await insertRows(sql, at, rows);
+  return rows.length;
 }
 
 /** An SMS to a number that may belong to nobody (a reply to a status question). */
 export async function enqueueSms(sql: Queryable, at: Date, to: string, lang: Lang, event: NotificationEvent, values: SlotValues, userId?: string): Promise<void> {
   const m = render(event, lang, values);
-  await insert(sql, at, { channel: 'sms', recipient: to, lang, event, templateId: m.templateId, body: m.sms, userId });
+  await insertRows(sql, at, [{ channel: 'sms', recipient: to, lang, event, templateId: m.templateId, body: m.sms, userId }]);
 }
 
 interface Row {
@@ -98,12 +110,26 @@ interface Row {
   applicationId?: string;
 }
 
-async function insert(sql: Queryable, at: Date, r: Row): Promise<number> {
-  await sql`
-    insert into outbox (channel, recipient, user_id, lang, template, template_id, subject, body, html, link, application_id, next_attempt_at, created_at)
-    values (${r.channel}, ${r.recipient}, ${r.userId ?? null}, ${r.lang}, ${r.event}, ${r.templateId}, ${r.subject ?? null}, ${r.body},
-            ${r.html ?? null}, ${r.link ?? null}, ${r.applicationId ?? null}, ${at}, ${at})`;
-  return 1;
+async function insertRows(sql: Queryable, at: Date, rows: readonly Row[]): Promise<void> {
+  // A few thousand rows per statement keeps within PostgreSQL's 65,535 parameters.
+  for (let i = 0; i < rows.length; i += 4000) {
+    const chunk = rows.slice(i, i + 4000).map((r) => ({
+      channel: r.channel,
+      recipient: r.recipient,
+      user_id: r.userId ?? null,
+      lang: r.lang,
+      template: r.event,
+      template_id: r.templateId,
+      subject: r.subject ?? null,
+      body: r.body,
+      html: r.html ?? null,
+      link: r.link ?? null,
+      application_id: r.applicationId ?? null,
+      next_attempt_at: at,
+      created_at: at
+    }));
+    await sql`insert into outbox ${sql(chunk)}`;
+  }
 }
 
 function emailText(m: RenderedMessage, user: Recipient, link: string): string {

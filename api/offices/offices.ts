@@ -23,3 +23,13 @@ export async function getOffice(sql: Queryable, id: string): Promise<Office | nu
 }
 
 export type { OfficeKind };
+
+/** The blocks within an officer's jurisdiction (DESIGN §3): the district's, the subdivision's, or their own. */
+export async function blocksCovered(sql: Queryable, actor: { role: string; officeId: string | null }): Promise<Office[]> {
+  if (!actor.officeId || !['dm', 'sdo', 'bdo'].includes(actor.role)) return [];
+  const column = actor.role === 'dm' ? sql`district_id` : actor.role === 'sdo' ? sql`subdivision_id` : sql`id`;
+  return sql<Office[]>`
+    select id, kind, code, name_en, name_bn, parent_id, subdivision_id, district_id
+    from offices where kind = 'block' and ${column} = ${actor.officeId}
+    order by code`;
+}

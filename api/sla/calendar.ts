@@ -1,5 +1,6 @@
 // Working days (DESIGN §5): Sundays and the holidays table are skipped, and a due date falls at the end of that day
 // in Asia/Kolkata. India has no daylight saving, so Kolkata is always UTC+05:30 and plain arithmetic is exact.
+// SLA_DAYS=calendar counts every day instead, for a district that chooses to.
 import type { Queryable } from '../db/connect.ts';
 
 const IST_OFFSET_MS = (5 * 60 + 30) * 60_000;
@@ -15,26 +16,33 @@ export function endOfKolkataDay(date: string): Date {
   return new Date(Date.parse(date + 'T00:00:00Z') - IST_OFFSET_MS + DAY_MS - 1);
 }
 
+/** hh:mm Kolkata time on that date. */
+export function kolkataTime(date: string, hours: number, minutes = 0): Date {
+  return new Date(Date.parse(date + 'T00:00:00Z') - IST_OFFSET_MS + (hours * 60 + minutes) * 60_000);
+}
+
+export type DayCount = 'working' | 'calendar';
+
 export function isWorkingDay(date: string, holidays: ReadonlySet<string>): boolean {
   return new Date(date + 'T00:00:00Z').getUTCDay() !== 0 && !holidays.has(date);
 }
 
-/** The end of the n-th working day after the day of `from`: T+n in the government order's SLA matrix (§C). */
-export function addWorkingDays(from: Date, n: number, holidays: ReadonlySet<string>): Date {
+/**
+ * The end of the n-th working day after the day of `from`: T+n in the government order's SLA matrix (§C). A
+ * submission on a Sunday or a holiday counts from that day all the same: T+1 is the next working day.
+ */
+export function addWorkingDays(from: Date, n: number, holidays: ReadonlySet<string>, count: DayCount = 'working'): Date {
   let date = kolkataDate(from);
   let left = n;
   while (left > 0) {
     date = new Date(Date.parse(date + 'T00:00:00Z') + DAY_MS).toISOString().slice(0, 10);
-    if (isWorkingDay(date, holidays)) left -= 1;
+    if (count === 'calendar' || isWorkingDay(date, holidays)) left -= 1;
   }
   return endOfKolkataDay(date);
 }
 
-/** Days the government order allows from submission to decision (§C: approval at T+5). */
-export const DECISION_WORKING_DAYS = 5;
-
-/** When the decision on an application received (or received again, after a send-back) at `at` is due. */
-export async function decisionDueAt(sql: Queryable, at: Date): Promise<Date> {
-  const holidays = await sql<{ day: string }[]>`select day::text from holidays where day >= ${kolkataDate(at)}::date order by day limit 400`;
-  return addWorkingDays(at, DECISION_WORKING_DAYS, new Set(holidays.map((h) => h.day)));
+/** Holidays from the day of `from` on, enough for any due date. */
+export async function holidaysFrom(sql: Queryable, from: Date): Promise<Set<string>> {
+  const rows = await sql<{ day: string }[]>`select day::text from holidays where day >= ${kolkataDate(from)}::date order by day limit 400`;
+  return new Set(rows.map((h) => h.day));
 }

@@ -1,0 +1,210 @@
+// Holidays (the administrator's page), the SLA rules, and the higher offices' view of breaches and escalations
+// (seed feature 7: "alert for Higher Office to monitor online").
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Deps } from '../deps.ts';
+import type { ApiEnv } from '../http/env.ts';
+import { ApiError } from '../http/errors.ts';
+import { currentUser, requirePermission } from '../http/middleware.ts';
+import { errorResponses } from '../http/schemas.ts';
+import { blocksCovered } from '../offices/offices.ts';
+import { kolkataDate } from './calendar.ts';
+import { listHolidays } from './holidays.ts';
+
+const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'field.date').refine((d) => !Number.isNaN(Date.parse(d + 'T00:00:00Z')) && new Date(d + 'T00:00:00Z').toISOString().startsWith(d), 'field.date');
+
+const holiday = z.object({ day: z.string(), name: z.string(), source: z.string() }).openapi('Holiday');
+const breach = z
+  .object({
+    id: z.string(),
+    ain: z.string(),
+    officeId: z.string(),
+    step: z.enum(['scrutiny', 'enquiry', 'approval']),
+    level: z.enum(['responsible', 'l1']),
+    dueAt: z.string(),
+    detectedAt: z.string(),
+    escalatedTo: z.enum(['bdo', 'sdo', 'dm']),
+    status: z.string(),
+    acknowledgedAt: z.string().nullable(),
+    acknowledgedBy: z.string().nullable(),
+    comment: z.string().nullable()
+  })
+  .openapi('Breach');
+
+export function slaRoutes(deps: Deps) {
+  const app = new OpenAPIHono<ApiEnv>();
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/holidays',
+      tags: ['sla'],
+      summary: 'Holidays of a year (Sundays are not listed: they are never working days)',
+      request: { query: z.object({ year: z.coerce.number().int().min(2000, 'field.year').max(2100, 'field.year').optional() }) },
+      responses: { 200: { description: 'Holidays', content: { 'application/json': { schema: z.object({ year: z.number(), holidays: z.array(holiday) }) } } }, ...errorResponses(400) }
+    }),
+    async (c) => {
+      const year = c.req.valid('query').year ?? Number(kolkataDate(deps.clock.now()).slice(0, 4));
+      return c.json({ year, holidays: await listHolidays(deps.sql, year) }, 200);
+    }
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/holidays',
+      tags: ['sla'],
+      summary: 'The administrator adds a holiday (the state notified list: Durga Puja, Kali Puja, Eid …)',
+      middleware: [requirePermission('holidays:manage')] as const,
+      request: { body: json(z.object({ day: isoDay, name: z.string('field.holiday_name').trim().min(2, 'field.holiday_name').max(100, 'field.holiday_name') })) },
+      responses: { 201: { description: 'Added', content: { 'application/json': { schema: holiday } } }, ...errorResponses(400, 401, 403, 409, 415) }
+    }),
+    async (c) => {
+      const { user } = currentUser(c);
+      const { day, name } = c.req.valid('json');
+      const [row] = await deps.sql<{ day: string; name: string; source: string }[]>`
+        insert into holidays (day, name, source, created_by) values (${day}, ${name}, 'administrator', ${user.id})
+        on conflict (day) do nothing
+        returning day::text, name, source`;
+      if (!row) throw new ApiError(409, 'holiday_exists', { fields: { day: 'field.holiday_exists' } });
+      deps.log.info('holiday_added', { by: user.id });
+      return c.json(row, 201);
+    }
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/holidays/{day}',
+      tags: ['sla'],
+      summary: 'The administrator removes a holiday. Due dates already set stay as they were.',
+      middleware: [requirePermission('holidays:manage')] as const,
+      request: { params: z.object({ day: isoDay }) },
+      responses: { 204: { description: 'Removed' }, ...errorResponses(400, 401, 403, 404) }
+    }),
+    async (c) => {
+      const removed = await deps.sql`delete from holidays where day = ${c.req.valid('param').day}`;
+      if (removed.count === 0) throw new ApiError(404, 'not_found');
+      return c.body(null, 204);
+    }
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sla/rules',
+      tags: ['sla'],
+      summary: 'The service levels of seed §C: days from submission for each step, and its L1 escalation',
+      responses: {
+        200: {
+          description: 'Rules',
+          content: { 'application/json': { schema: z.object({ rules: z.array(z.object({ step: z.string(), responsibleRole: z.string(), dueDays: z.number(), l1Role: z.string(), l1DueDays: z.number() })) }) } }
+        }
+      }
+    }),
+    async (c) => {
+      const rules = await deps.sql<{ step: string; responsibleRole: string; dueDays: number; l1Role: string; l1DueDays: number }[]>`
+        select step, responsible_role, due_days, l1_role, l1_due_days from sla_rules order by position`;
+      return c.json({ rules }, 200);
+    }
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sla/escalations',
+      tags: ['sla'],
+      summary: 'Live breaches in the caller jurisdiction, by block, and the breaches themselves (optionally of one block)',
+      description:
+        'The DM sees the district, the SDO the subdivision; a BDO sees the enquiries of the block that missed their time (the BDO is their L1). A breach is live while its application is still in that step.',
+      middleware: [requirePermission('escalations:read')] as const,
+      request: { query: z.object({ office: z.string().max(100).optional(), all: z.enum(['0', '1']).optional() }) },
+      responses: {
+        200: {
+          description: 'Escalations',
+          content: {
+            'application/json': {
+              schema: z.object({
+                blocks: z.array(z.object({ officeId: z.string(), nameEn: z.string(), nameBn: z.string(), live: z.number(), l1: z.number(), unacknowledged: z.number() })),
+                breaches: z.array(breach)
+              })
+            }
+          }
+        },
+        ...errorResponses(400, 401, 403)
+      }
+    }),
+    async (c) => {
+      const { user } = currentUser(c);
+      const { office, all } = c.req.valid('query');
+      const blocks = await blocksCovered(deps.sql, user);
+      if (office && !blocks.some((b) => b.id === office)) throw new ApiError(403, 'forbidden');
+      const ids = office ? [office] : blocks.map((b) => b.id);
+      c.header('Cache-Control', 'no-store');
+      if (ids.length === 0) return c.json({ blocks: [], breaches: [] }, 200);
+      const onlyOwn = user.role === 'bdo' ? deps.sql`and b.escalated_to = 'bdo'` : deps.sql``;
+      // Live: the application is still in the step that missed its time. `all=1` adds the settled ones.
+      const live = deps.sql`a.status = case b.step when 'scrutiny' then 'submitted' when 'enquiry' then 'under_enquiry' else 'enquiry_reported' end`;
+      const [counts, rows] = await Promise.all([
+        deps.sql<{ officeId: string; live: number; l1: number; unacknowledged: number }[]>`
+          select b.office_id, count(*)::int as live, count(*) filter (where b.level = 'l1')::int as l1,
+                 count(*) filter (where b.acknowledged_at is null)::int as unacknowledged
+          from sla_breaches b join applications a on a.id = b.application_id
+          where b.office_id in ${deps.sql(ids)} and ${live} ${onlyOwn}
+          group by b.office_id`,
+        deps.sql<{ id: string; ain: string; officeId: string; step: 'scrutiny' | 'enquiry' | 'approval'; level: 'responsible' | 'l1'; dueAt: Date; detectedAt: Date; escalatedTo: 'bdo' | 'sdo' | 'dm'; status: string; acknowledgedAt: Date | null; acknowledgedBy: string | null; comment: string | null }[]>`
+          select b.id::text, a.ain, b.office_id, b.step, b.level, b.due_at, b.detected_at, b.escalated_to, a.status,
+                 b.acknowledged_at, u.name as acknowledged_by, b.ack_comment as comment
+          from sla_breaches b join applications a on a.id = b.application_id left join users u on u.id = b.acknowledged_by
+          where b.office_id in ${deps.sql(ids)} ${all === '1' ? deps.sql`` : deps.sql`and ${live}`} ${onlyOwn}
+          order by b.acknowledged_at nulls first, b.due_at
+          limit 500`
+      ]);
+      const byOffice = new Map(counts.map((r) => [r.officeId, r]));
+      return c.json(
+        {
+          blocks: blocks
+            .filter((b) => ids.includes(b.id))
+            .map((b) => ({ officeId: b.id, nameEn: b.nameEn, nameBn: b.nameBn, live: byOffice.get(b.id)?.live ?? 0, l1: byOffice.get(b.id)?.l1 ?? 0, unacknowledged: byOffice.get(b.id)?.unacknowledged ?? 0 })),
+          breaches: rows.map((r) => ({ ...r, dueAt: r.dueAt.toISOString(), detectedAt: r.detectedAt.toISOString(), acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null }))
+        },
+        200
+      );
+    }
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sla/breaches/{id}/acknowledge',
+      tags: ['sla'],
+      summary: 'The officer a breach was escalated to (or the DM) acknowledges it, saying what is being done',
+      middleware: [requirePermission('escalations:read')] as const,
+      request: {
+        params: z.object({ id: z.string().regex(/^\d{1,18}$/, 'field.id') }),
+        body: json(z.object({ comment: z.string('field.remarks').trim().min(5, 'field.remarks').max(1000, 'field.remarks') }))
+      },
+      responses: { 200: { description: 'Acknowledged', content: { 'application/json': { schema: z.object({ id: z.string(), acknowledgedAt: z.string() }) } } }, ...errorResponses(400, 401, 403, 404, 409, 415) }
+    }),
+    async (c) => {
+      const { user } = currentUser(c);
+      const { id } = c.req.valid('param');
+      const { comment } = c.req.valid('json');
+      const now = deps.clock.now();
+      await deps.sql.begin(async (sql) => {
+        const [b] = await sql<{ officeId: string; escalatedTo: string; acknowledgedAt: Date | null }[]>`
+          select office_id, escalated_to, acknowledged_at from sla_breaches where id = ${id} for update`;
+        if (!b) throw new ApiError(404, 'not_found');
+        const blocks = await blocksCovered(sql, user);
+        const mine = blocks.some((o) => o.id === b.officeId) && (user.role === b.escalatedTo || user.role === 'dm');
+        if (!mine) throw new ApiError(403, 'forbidden');
+        if (b.acknowledgedAt) throw new ApiError(409, 'already_acknowledged');
+        await sql`update sla_breaches set acknowledged_at = ${now}, acknowledged_by = ${user.id}, ack_comment = ${comment} where id = ${id}`;
+      });
+      deps.log.info('breach_acknowledged', { id, by: user.id });
+      return c.json({ id, acknowledgedAt: now.toISOString() }, 200);
+    }
+  );
+
+  return app;
+}

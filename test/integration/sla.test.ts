@@ -1,0 +1,206 @@
+// The SLA clock, the sweeper and the higher offices' dashboard (seed §C, feature 7; DESIGN §5). The test clock
+// starts on Friday 27 November 2026, 10:30 in Kolkata; no holiday falls in the days these tests move through.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { sweep } from '../../api/sla/sweeper.ts';
+import { idempotencyKey, insertUser, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
+import type { Client } from '../support/client.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+const HOUR = 3_600_000;
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({}, { dispatchIntervalMs: 0 });
+  const sql = server.runtime.deps.sql;
+  await sql`update users set email = 'bdo@example.org' where id = 'demo-bdo'`;
+  await sql`update users set email = 'dm@example.org' where id = 'demo-dm'`;
+  await insertUser(sql, { id: 'sdo-basirhat', role: 'sdo', officeId: 'n24pgs/basirhat', mobile: '+919830090001' });
+  await insertUser(sql, { id: 'bdo-deganga', role: 'bdo', officeId: 'n24pgs/barasat-sadar/deganga', mobile: '+919830090002' });
+});
+afterAll(() => server.close());
+
+/** Sessions expire while the clock runs on, so every call logs in afresh. */
+const as = (userId: string): Promise<Client> => loginClient(server.url, userId);
+
+async function apply(): Promise<string> {
+  const citizen = await as('demo-citizen');
+  const documents = await uploadDocumentSet(citizen, server.origin);
+  const res = await citizen.post('/api/applications', { applicant: validApplicant(), documents }, { 'idempotency-key': idempotencyKey() });
+  expect(res.status).toBe(201);
+  return res.body.ain;
+}
+
+async function slaOf(ain: string) {
+  const [row] = await server.runtime.deps.sql<{ status: string; version: number; dueAt: Date; stepDueAt: Date | null; l1DueAt: Date | null; slaStartedAt: Date }[]>`
+    select status, version, due_at, step_due_at, l1_due_at, sla_started_at from applications where ain = ${ain}`;
+  return row!;
+}
+
+async function breachesOf(ain: string) {
+  return server.runtime.deps.sql<{ step: string; level: string; escalatedTo: string }[]>`
+    select b.step, b.level, b.escalated_to from sla_breaches b join applications a on a.id = b.application_id where a.ain = ${ain} order by b.id`;
+}
+
+async function messagesOf(ain: string, template: string) {
+  return server.runtime.deps.sql<{ channel: string; recipient: string; userId: string }[]>`
+    select o.channel, o.recipient, o.user_id from outbox o join applications a on a.id = o.application_id
+    where a.ain = ${ain} and o.template = ${template} order by o.id`;
+}
+
+const endOfDay = (date: string) => new Date(Date.parse(`${date}T23:59:59.999+05:30`)).toISOString();
+
+describe('due dates (DESIGN §5)', () => {
+  test('submission sets scrutiny T+1, its L1 T+3 and the decision expected by T+5; forwarding and the report move to the next step', async () => {
+    const start = server.clock.now();
+    const ain = await apply();
+    const s = await slaOf(ain);
+    expect(s.slaStartedAt.toISOString()).toBe(start.toISOString());
+    // Friday 27: T+1 is Saturday 28 (a working day), T+3 is Tuesday 1 December (Sunday skipped), T+5 Thursday 3.
+    expect(s.stepDueAt!.toISOString()).toBe(endOfDay('2026-11-28'));
+    expect(s.l1DueAt!.toISOString()).toBe(endOfDay('2026-12-01'));
+    expect(s.dueAt.toISOString()).toBe(endOfDay('2026-12-03'));
+    // The tracking page's "expected by" is the decision's date.
+    expect((await (await as('demo-citizen')).get(`/api/track/${ain}`)).body.nextDueAt).toBe(endOfDay('2026-12-03'));
+
+    const bdo = await as('demo-bdo');
+    expect((await bdo.post(`/api/applications/${ain}/actions`, { action: 'forward_to_eo', version: 1, eoId: 'demo-eo' })).status).toBe(200);
+    expect(await slaOf(ain)).toMatchObject({ stepDueAt: new Date(endOfDay('2026-12-02')), l1DueAt: new Date(endOfDay('2026-12-03')) });
+    // The BDO's queue shows the step's due date, the citizen's list the decision's.
+    const queue = (await bdo.get('/api/applications')).body.applications.find((a: { ain: string }) => a.ain === ain);
+    expect(queue.dueAt).toBe(endOfDay('2026-12-02'));
+    const mine = (await (await as('demo-citizen')).get('/api/applications')).body.applications.find((a: { ain: string }) => a.ain === ain);
+    expect(mine.dueAt).toBe(endOfDay('2026-12-03'));
+
+    const eo = await as('demo-eo');
+    const report = await eo.post(`/api/applications/${ain}/report`, { version: 2, visitedAt: server.clock.now().toISOString(), findings: 'Lives at the address with family for 20 years.', recommendation: 'recommend', position: { latitude: 22.72, longitude: 88.48, accuracy: 12 }, photos: [] }, { 'idempotency-key': idempotencyKey() });
+    expect(report.status).toBe(201);
+    expect(await slaOf(ain)).toMatchObject({ stepDueAt: new Date(endOfDay('2026-12-03')), l1DueAt: new Date(endOfDay('2026-12-04')) });
+  });
+
+  test('a holiday the administrator adds moves the due dates of what is submitted after it', async () => {
+    const admin = await as('demo-admin');
+    const added = await admin.post('/api/holidays', { day: '2026-11-28', name: 'Local holiday (test)' });
+    expect(added.status).toBe(201);
+    const ain = await apply();
+    expect((await slaOf(ain)).stepDueAt!.toISOString()).toBe(endOfDay('2026-11-30'));
+    expect((await admin.request('DELETE', '/api/holidays/2026-11-28', { headers: { origin: server.origin } })).status).toBe(204);
+  });
+});
+
+describe('the sweeper', () => {
+  test('a missed due time is recorded once with two sweepers running, and the L1 officer (the DM) is told on every channel', async () => {
+    const ain = await apply();
+    server.clock.advance(40 * HOUR); // Saturday night, past T+1
+    const [a, b] = await Promise.all([sweep(server.runtime.deps), sweep(server.runtime.deps)]);
+    expect(await breachesOf(ain)).toEqual([{ step: 'scrutiny', level: 'responsible', escalatedTo: 'dm' }]);
+    expect(a.breaches + b.breaches).toBeGreaterThanOrEqual(1);
+    const told = await messagesOf(ain, 'escalation');
+    expect(told.map((m) => `${m.userId}:${m.channel}`).sort()).toEqual(['demo-dm:email', 'demo-dm:sms']);
+    await sweep(server.runtime.deps);
+    expect(await breachesOf(ain)).toHaveLength(1);
+    expect(await messagesOf(ain, 'escalation')).toHaveLength(2);
+
+    // Past L1's own time (T+3): the DM and the administrator are alerted, once.
+    server.clock.advance(72 * HOUR);
+    await Promise.all([sweep(server.runtime.deps), sweep(server.runtime.deps)]);
+    expect(await breachesOf(ain)).toEqual([
+      { step: 'scrutiny', level: 'responsible', escalatedTo: 'dm' },
+      { step: 'scrutiny', level: 'l1', escalatedTo: 'dm' }
+    ]);
+    const l1 = (await messagesOf(ain, 'escalation')).slice(2);
+    expect(l1.map((m) => `${m.userId}:${m.channel}`).sort()).toEqual(['demo-admin:sms', 'demo-dm:email', 'demo-dm:sms']);
+  });
+
+  test('the responsible officer is reminded on the morning of the due day, once', async () => {
+    const ain = await apply();
+    const due = (await slaOf(ain)).stepDueAt!;
+    const morning = due.getTime() + 1 - 15 * HOUR; // 09:00 in Kolkata on the due day
+    server.clock.advance(morning - 60_000 - server.clock.now().getTime());
+    await sweep(server.runtime.deps);
+    expect(await messagesOf(ain, 'reminder')).toHaveLength(0);
+    server.clock.advance(60_000);
+    await Promise.all([sweep(server.runtime.deps), sweep(server.runtime.deps)]);
+    expect((await messagesOf(ain, 'reminder')).map((m) => `${m.userId}:${m.channel}`)).toEqual(['demo-bdo:email']);
+    await sweep(server.runtime.deps);
+    expect(await messagesOf(ain, 'reminder')).toHaveLength(1);
+  });
+
+  test('the clock stops while an application is sent back, and starts again from the resubmission', async () => {
+    const ain = await apply();
+    const bdo = await as('demo-bdo');
+    expect((await bdo.post(`/api/applications/${ain}/actions`, { action: 'send_back', version: 1, remarks: 'Upload a clearer residence certificate.' })).status).toBe(200);
+    expect(await slaOf(ain)).toMatchObject({ status: 'sent_back', stepDueAt: null, l1DueAt: null });
+    server.clock.advance(10 * 24 * HOUR);
+    await sweep(server.runtime.deps);
+    expect(await breachesOf(ain)).toEqual([]);
+
+    const citizen = await as('demo-citizen');
+    const detail = (await citizen.get(`/api/applications/${ain}`)).body;
+    const res = await citizen.post(`/api/applications/${ain}/resubmit`, { version: detail.version, applicant: validApplicant(), documents: detail.documents.map((d: { id: string }) => d.id) }, { 'idempotency-key': idempotencyKey() });
+    expect(res.status).toBe(200);
+    const s = await slaOf(ain);
+    expect(s.slaStartedAt.getTime()).toBe(server.clock.now().getTime());
+    expect(s.stepDueAt!.getTime()).toBeGreaterThan(server.clock.now().getTime());
+    await sweep(server.runtime.deps);
+    expect(await breachesOf(ain)).toEqual([]);
+  });
+});
+
+describe('the higher offices see escalations of their jurisdiction only (seed feature 7)', () => {
+  test('DM and SDO of the block see it, another subdivision does not; the BDO sees the enquiries that missed their time', async () => {
+    const scrutiny = await apply();
+    const enquiry = await apply();
+    expect((await (await as('demo-bdo')).post(`/api/applications/${enquiry}/actions`, { action: 'forward_to_eo', version: 1, eoId: 'demo-eo' })).status).toBe(200);
+    server.clock.advance(6 * 24 * HOUR);
+    await sweep(server.runtime.deps);
+
+    const seen = async (userId: string) => {
+      const res = await (await as(userId)).get('/api/sla/escalations');
+      return { status: res.status, ains: new Set((res.body.breaches ?? []).map((b: { ain: string }) => b.ain)), body: res.body };
+    };
+    const dm = await seen('demo-dm');
+    expect(dm.ains.has(scrutiny) && dm.ains.has(enquiry)).toBe(true);
+    const barasat = dm.body.blocks.find((b: { officeId: string }) => b.officeId === 'n24pgs/barasat-sadar/barasat-i');
+    expect(barasat.live).toBeGreaterThanOrEqual(4); // two applications, each past its own and L1's time
+    expect(dm.body.blocks).toHaveLength(22);
+    const sdo = await seen('demo-sdo');
+    expect(sdo.ains.has(scrutiny) && sdo.ains.has(enquiry)).toBe(true);
+    expect(sdo.body.blocks).toHaveLength(7);
+    expect((await seen('sdo-basirhat')).ains.size).toBe(0);
+    const bdo = await seen('demo-bdo');
+    expect(bdo.ains.has(enquiry)).toBe(true);
+    expect(bdo.ains.has(scrutiny)).toBe(false); // escalated to the DM, not to the BDO
+    expect((await seen('bdo-deganga')).ains.size).toBe(0);
+    for (const who of ['demo-eo', 'demo-citizen', 'demo-operator', 'demo-admin']) expect((await seen(who)).status).toBe(403);
+    const otherBlock = await (await as('sdo-basirhat')).get('/api/sla/escalations?office=n24pgs/barasat-sadar/barasat-i');
+    expect(otherBlock.status).toBe(403);
+
+    // Acknowledged by the officer it went to, with a comment; once.
+    const breach = dm.body.breaches.find((b: { ain: string; level: string }) => b.ain === scrutiny && b.level === 'responsible');
+    expect((await (await as('demo-sdo')).post(`/api/sla/breaches/${breach.id}/acknowledge`, { comment: 'Asked the BDO to clear it today.' })).status).toBe(403);
+    const dmClient = await as('demo-dm');
+    expect((await dmClient.post(`/api/sla/breaches/${breach.id}/acknowledge`, { comment: 'x' })).status).toBe(400);
+    expect((await dmClient.post(`/api/sla/breaches/${breach.id}/acknowledge`, { comment: 'Asked the BDO to clear it today.' })).status).toBe(200);
+    expect((await dmClient.post(`/api/sla/breaches/${breach.id}/acknowledge`, { comment: 'Asked the BDO to clear it today.' })).status).toBe(409);
+    const after = (await dmClient.get('/api/sla/escalations')).body.breaches.find((b: { id: string }) => b.id === breach.id);
+    expect(after).toMatchObject({ acknowledgedBy: 'Demo DM North 24 Parganas', comment: 'Asked the BDO to clear it today.' });
+  });
+});
+
+describe('holidays (administrator)', () => {
+  test('West Bengal holidays are seeded from date-holidays; only the administrator adds or removes; bad input is named', async () => {
+    const list = (await (await as('demo-dm')).get('/api/holidays?year=2026')).body;
+    expect(list.holidays).toContainEqual({ day: '2026-01-23', name: 'Netaji Subhas Chandra Bose Jayanti', source: expect.stringMatching(/^date-holidays .* \(IN-WB\)$/) });
+    expect((await (await as('demo-dm')).get('/api/holidays?year=2027')).body.holidays.length).toBeGreaterThanOrEqual(10);
+    const admin = await as('demo-admin');
+    expect((await admin.post('/api/holidays', { day: '2026-10-20', name: 'Durga Puja (Dashami)' })).status).toBe(201);
+    const again = await admin.post('/api/holidays', { day: '2026-10-20', name: 'Durga Puja (Dashami)' });
+    expect(again.status).toBe(409);
+    const bad = await admin.post('/api/holidays', { day: '2026-02-30', name: '' });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.error.fields).sort()).toEqual(['day', 'name']);
+    expect((await (await as('demo-dm')).post('/api/holidays', { day: '2026-10-21', name: 'Ekadashi' })).status).toBe(403);
+    expect((await admin.request('DELETE', '/api/holidays/2026-10-20', { headers: { origin: server.origin } })).status).toBe(204);
+    expect((await admin.request('DELETE', '/api/holidays/2026-10-20', { headers: { origin: server.origin } })).status).toBe(404);
+  });
+});
