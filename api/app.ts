@@ -13,6 +13,7 @@ import type { ApiEnv } from './http/env.ts';
 import { ApiError, errorBody, toErrorResponse, validationError } from './http/errors.ts';
 import { crossSiteGuard, jsonBodies, language, loadSession, requestLog, securityHeaders } from './http/middleware.ts';
 import { notifyRoutes } from './notify/routes.ts';
+import { misRoutes } from './mis/routes.ts';
 import { officeRoutes } from './offices/routes.ts';
 import { slaRoutes } from './sla/routes.ts';
 import { userRoutes } from './users/routes.ts';
@@ -75,6 +76,7 @@ export function createApi(deps: Deps) {
   app.route('/', certificateRoutes(deps));
   app.route('/', notifyRoutes(deps));
   app.route('/', slaRoutes(deps));
+  app.route('/', misRoutes(deps));
   if (!deps.config.production) app.route('/', devRoutes(deps));
 
   app.doc31('/openapi.json', {

@@ -445,4 +445,6 @@ export const bn: Record<MessageKey, string> = {
   'field.holiday_name': 'ছুটির ২ থেকে ১০০ অক্ষরের একটি নাম দিন।',
   'field.holiday_exists': 'ওই দিনটি তালিকায় আছে।',
   'field.hours': 'ঘণ্টার সংখ্যা দিন।',
+  'field.date_order': 'শুরুর তারিখ শেষের তারিখের পরে হতে পারে না।',
+  'field.date_range': 'সর্বোচ্চ পাঁচ বছরের সময়কাল বাছুন।',
 };

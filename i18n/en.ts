@@ -445,6 +445,8 @@ export const en = {
   'field.holiday_name': 'Give the holiday a name of 2 to 100 characters.',
   'field.holiday_exists': 'That day is already in the list.',
   'field.hours': 'Give a number of hours.',
+  'field.date_order': 'The start date must not be after the end date.',
+  'field.date_range': 'Choose a period of at most five years.',
 } as const;
 
 export type MessageKey = keyof typeof en;

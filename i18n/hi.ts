@@ -445,4 +445,6 @@ export const hi: Record<MessageKey, string> = {
   'field.holiday_name': 'अवकाश का 2 से 100 अक्षरों का नाम दें।',
   'field.holiday_exists': 'वह दिन सूची में है।',
   'field.hours': 'घंटों की संख्या दें।',
+  'field.date_order': 'आरंभ की तारीख अंत की तारीख के बाद नहीं हो सकती।',
+  'field.date_range': 'अधिकतम पाँच वर्ष की अवधि चुनें।',
 };

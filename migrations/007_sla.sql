@@ -31,7 +31,7 @@ update applications a set decided_at = (
 alter table applications alter column sla_started_at set not null;
 create index applications_open_step_due on applications (step_due_at) where status in ('submitted', 'under_enquiry', 'enquiry_reported');
 create index applications_open_l1_due on applications (l1_due_at) where status in ('submitted', 'under_enquiry', 'enquiry_reported');
-create index applications_open_office on applications (office_id, status) where status in ('submitted', 'under_enquiry', 'enquiry_reported');
+create index applications_pending_office on applications (office_id, status) where status in ('submitted', 'under_enquiry', 'enquiry_reported', 'sent_back');
 create index applications_submitted on applications (submitted_at, office_id);
 create index applications_decided on applications (decided_at, office_id) where decided_at is not null;
 

@@ -71,3 +71,12 @@ const errorDescriptions = {
   415: 'Body is not JSON',
   429: 'Too many attempts; see Retry-After'
 } as const;
+
+/** A calendar date "2026-11-27" that exists (not 2026-02-30). */
+export const isoDay = z
+  .string('field.date')
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'field.date')
+  .refine((d) => {
+    const t = Date.parse(d + 'T00:00:00Z');
+    return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d);
+  }, 'field.date');

@@ -5,13 +5,12 @@ import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
-import { errorResponses } from '../http/schemas.ts';
+import { errorResponses, isoDay } from '../http/schemas.ts';
 import { blocksCovered } from '../offices/offices.ts';
 import { kolkataDate } from './calendar.ts';
 import { listHolidays } from './holidays.ts';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'field.date').refine((d) => !Number.isNaN(Date.parse(d + 'T00:00:00Z')) && new Date(d + 'T00:00:00Z').toISOString().startsWith(d), 'field.date');
 
 const holiday = z.object({ day: z.string(), name: z.string(), source: z.string() }).openapi('Holiday');
 const breach = z

@@ -1,0 +1,134 @@
+// MIS reports for the BDO, the SDO and the DM (seed §D, feature 5), scoped to their jurisdiction: JSON for the
+// page, CSV for spreadsheets, PDF for the file.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Deps } from '../deps.ts';
+import type { ApiEnv } from '../http/env.ts';
+import { ApiError } from '../http/errors.ts';
+import { currentUser, requirePermission } from '../http/middleware.ts';
+import { errorResponses, isoDay } from '../http/schemas.ts';
+import { blocksCovered, getOffice } from '../offices/offices.ts';
+import { kolkataDate } from '../sla/calendar.ts';
+import { renderMisPdf } from './pdf.ts';
+import { misSummary, type MisSummary } from './summary.ts';
+
+const query = z.object({ from: isoDay.optional(), to: isoDay.optional(), office: z.string().max(100).optional() });
+const count = z.number().int();
+const summarySchema = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    scope: z.object({ officeId: z.string(), nameEn: z.string(), nameBn: z.string() }),
+    generatedAt: z.string(),
+    totals: z.object({
+      received: count,
+      disposed: count,
+      approved: count,
+      rejected: count,
+      pendingByStep: z.object({ scrutiny: count, enquiry: count, approval: count, sentBack: count }),
+      pendingBeyondSla: count,
+      compliancePercent: z.number().nullable(),
+      medianDisposalDays: z.number().nullable(),
+      p90DisposalDays: z.number().nullable()
+    }),
+    channels: z.object({ web: count, kiosk: count, csc: count }),
+    rejectionReasons: z.array(z.object({ reason: z.string(), count })),
+    blocks: z.array(z.object({ officeId: z.string(), nameEn: z.string(), nameBn: z.string(), received: count, approved: count, rejected: count, pending: count, beyondSla: count, compliancePercent: z.number().nullable() }))
+  })
+  .openapi('MisSummary');
+
+const DAY = 86_400_000;
+
+export function misRoutes(deps: Deps) {
+  const app = new OpenAPIHono<ApiEnv>();
+
+  /** The period (default: the last 30 days) and the blocks: the caller's jurisdiction, or one block of it. */
+  async function load(c: Parameters<Parameters<typeof app.openapi>[1]>[0], q: z.infer<typeof query>) {
+    const { user } = currentUser(c);
+    const now = deps.clock.now();
+    const to = q.to ?? kolkataDate(now);
+    const from = q.from ?? kolkataDate(new Date(Date.parse(to + 'T12:00:00Z') - 29 * DAY));
+    if (from > to) throw new ApiError(400, 'validation', { fields: { from: 'field.date_order' } });
+    if (Date.parse(to) - Date.parse(from) > 5 * 366 * DAY) throw new ApiError(400, 'validation', { fields: { from: 'field.date_range' } });
+    const covered = await blocksCovered(deps.sql, user);
+    const blocks = q.office ? covered.filter((b) => b.id === q.office) : covered;
+    if (blocks.length === 0) throw new ApiError(403, 'forbidden');
+    const scope = q.office ? blocks[0]! : (await getOffice(deps.sql, user.officeId!))!;
+    const summary = await misSummary(deps.sql, blocks.map((b) => b.id), from, to, now);
+    return { user, now, scope, blocks, summary };
+  }
+
+  const named = (summary: MisSummary, blocks: { id: string; nameEn: string; nameBn: string }[]) => {
+    const byId = new Map(blocks.map((b) => [b.id, b]));
+    return summary.blocks.map((b) => ({ ...b, nameEn: byId.get(b.officeId)!.nameEn, nameBn: byId.get(b.officeId)!.nameBn }));
+  };
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/mis/summary',
+      tags: ['mis'],
+      summary: 'MIS summary of a period (Kolkata dates, both included; default the last 30 days) for the caller jurisdiction or one block of it',
+      middleware: [requirePermission('mis:read')] as const,
+      request: { query },
+      responses: { 200: { description: 'Summary', content: { 'application/json': { schema: summarySchema } } }, ...errorResponses(400, 401, 403) }
+    }),
+    async (c) => {
+      const { now, scope, blocks, summary } = await load(c, c.req.valid('query'));
+      c.header('Cache-Control', 'no-store');
+      return c.json({ ...summary, scope: { officeId: scope.id, nameEn: scope.nameEn, nameBn: scope.nameBn }, generatedAt: now.toISOString(), blocks: named(summary, blocks) }, 200);
+    }
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/mis/summary.csv',
+      tags: ['mis'],
+      summary: 'The per-block table of the summary as CSV, with a total row',
+      middleware: [requirePermission('mis:read')] as const,
+      request: { query },
+      responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses(400, 401, 403) }
+    }),
+    async (c) => {
+      const { summary, blocks, scope } = await load(c, c.req.valid('query'));
+      const cell = (v: string | number | null) => (v === null ? '' : typeof v === 'number' ? String(v) : `"${v.replace(/"/g, '""')}"`);
+      const lines = [['block', 'received', 'approved', 'rejected', 'pending', 'beyond_sla', 'on_time_percent'].join(',')];
+      for (const b of named(summary, blocks)) lines.push([b.nameEn, b.received, b.approved, b.rejected, b.pending, b.beyondSla, b.compliancePercent].map(cell).join(','));
+      const t = summary.totals;
+      const pending = t.pendingByStep.scrutiny + t.pendingByStep.enquiry + t.pendingByStep.approval + t.pendingByStep.sentBack;
+      lines.push(['Total', t.received, t.approved, t.rejected, pending, t.pendingBeyondSla, t.compliancePercent].map(cell).join(','));
+      c.header('Content-Type', 'text/csv; charset=utf-8');
+      c.header('Content-Disposition', `attachment; filename="mis-${scope.code}-${summary.from}-${summary.to}.csv"`);
+      c.header('Cache-Control', 'no-store');
+      return c.body(lines.join('\r\n') + '\r\n', 200);
+    }
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/mis/summary.pdf',
+      tags: ['mis'],
+      summary: 'The summary as a PDF record: generation time, officer, offices and period on every page',
+      middleware: [requirePermission('mis:read')] as const,
+      request: { query },
+      responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } } }, ...errorResponses(400, 401, 403) }
+    }),
+    async (c) => {
+      const { user, now, summary, blocks, scope } = await load(c, c.req.valid('query'));
+      const bytes = await renderMisPdf(summary, {
+        scope: scope.nameEn,
+        generatedAt: now,
+        generatedBy: `${user.name} (${user.role.toUpperCase()}, ${user.id})`,
+        blockNames: new Map(blocks.map((b) => [b.id, b.nameEn]))
+      });
+      deps.log.info('mis_pdf', { by: user.id });
+      c.header('Content-Type', 'application/pdf');
+      c.header('Content-Disposition', `attachment; filename="mis-${scope.code}-${summary.from}-${summary.to}.pdf"`);
+      c.header('Cache-Control', 'no-store');
+      return c.body(bytes as unknown as ArrayBuffer, 200);
+    }
+  );
+
+  return app;
+}
