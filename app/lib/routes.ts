@@ -9,5 +9,8 @@ export const routes = {
   apply: '/apply',
   applications: '/applications',
   track: '/track',
-  adminMessages: '/admin/messages'
+  adminMessages: '/admin/messages',
+  adminHolidays: '/admin/holidays',
+  monitoring: '/monitoring',
+  reports: '/reports'
 } as const;

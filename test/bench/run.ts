@@ -2,11 +2,12 @@
 // Needs the build (npm run build), PostgreSQL at TEST_DATABASE_URL and Chromium. Pass names to run a subset.
 import { benchBrowser } from './browser.ts';
 import { benchCertificate } from './certificate.ts';
+import { benchSlaMis } from './sla-mis.ts';
 import { benchSubmit } from './submit.ts';
 import { benchTrack } from './track.ts';
 import { benchUssd } from './ussd.ts';
 
-const all = { track: benchTrack, submit: benchSubmit, browser: benchBrowser, certificate: benchCertificate, ussd: benchUssd } as const;
+const all = { track: benchTrack, submit: benchSubmit, browser: benchBrowser, certificate: benchCertificate, ussd: benchUssd, sla: benchSlaMis } as const;
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
 
 for (const name of chosen) {
