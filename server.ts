@@ -77,6 +77,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       storage: createLocalStorage(join(config.dataDir, 'files')),
       aadhaarKeys: deriveAadhaarKeys(config.aadhaarKey ?? (await developmentAadhaarKey(config)))
     };
+    // Gateways cannot reach a production server without the secret: say so at start, not at the first refused call.
+    if (config.production && !config.smsCallbackSecret) log.warn('sms_callbacks_refused', { reason: 'SMS_CALLBACK_SECRET is not set' });
     const demoUsers = config.demoSeed ? await seedDemoUsers(deps) : [];
     await seedStateHolidays(db.sql, clock.now());
     const dispatcher = overrides.dispatchIntervalMs === 0 ? null : startDispatcher(deps, overrides.dispatchIntervalMs);
