@@ -22,6 +22,7 @@ import { createWebPush, loadVapidKeys } from './api/notify/push.ts';
 import { createLocalStorage } from './api/storage/storage.ts';
 import { readOrCreate } from './api/secrets.ts';
 import { seedStateHolidays } from './api/sla/holidays.ts';
+import { fillMissingDues } from './api/sla/rules.ts';
 import { startSweeper } from './api/sla/sweeper.ts';
 import { seedDemoUsers } from './api/users/demo.ts';
 import { createSmsApp } from './sms/app.ts';
@@ -81,8 +82,11 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     if (config.production && !config.smsCallbackSecret) log.warn('sms_callbacks_refused', { reason: 'SMS_CALLBACK_SECRET is not set' });
     const demoUsers = config.demoSeed ? await seedDemoUsers(deps) : [];
     await seedStateHolidays(db.sql, clock.now());
+    const filled = await fillMissingDues(db.sql, config.sla.days);
+    if (filled) log.info('sla_dues_filled', { applications: filled });
     const dispatcher = overrides.dispatchIntervalMs === 0 ? null : startDispatcher(deps, overrides.dispatchIntervalMs);
     const sweeper = config.sla.sweepIntervalMs > 0 ? startSweeper(deps, config.sla.sweepIntervalMs) : null;
+    const maintenance = config.databaseUrl ? null : startEmbeddedMaintenance(deps);
     const api: Listener = getRequestListener(createApi(deps).fetch);
     const sms: Listener = getRequestListener(createSmsApp(deps).fetch);
     return {
@@ -95,7 +99,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
         next();
       },
       async close() {
-        await Promise.all([dispatcher?.stop(), sweeper?.stop()]);
+        await Promise.all([dispatcher?.stop(), sweeper?.stop(), maintenance?.stop()]);
         if ('close' in mail && typeof mail.close === 'function') mail.close();
         await db.close();
       }
@@ -104,6 +108,28 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     await db.close();
     throw err;
   }
+}
+
+/**
+ * PGlite has no autovacuum: without a VACUUM the planner's statistics go stale and MIS loses its index-only scans.
+ * A real PostgreSQL does this itself. Every six hours, and once a minute after start.
+ */
+function startEmbeddedMaintenance(deps: Pick<Deps, 'sql' | 'log'>): { stop(): Promise<void> } {
+  let running: Promise<unknown> | null = null;
+  const run = () => {
+    running ??= deps.sql`vacuum analyze`.catch((err: unknown) => deps.log.error('vacuum_failed', { error: String(err) })).finally(() => (running = null));
+  };
+  const first = setTimeout(run, 60_000);
+  const timer = setInterval(run, 6 * 3_600_000);
+  first.unref();
+  timer.unref();
+  return {
+    async stop() {
+      clearTimeout(first);
+      clearInterval(timer);
+      await running;
+    }
+  };
 }
 
 const pageHeaders = {

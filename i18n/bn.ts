@@ -508,4 +508,5 @@ export const bn: Record<MessageKey, string> = {
   'hol.none': 'এই বছরের কোনো ছুটি তালিকায় নেই।',
   'hol.rules': 'সময়সীমা (আদেশের §C)',
   'hol.rule': '{step}: {role} {days} দিনে; তারপর {l1} {l1days} দিনে',
+  'rep.flow': 'জমা ও নিষ্পত্তি',
 };

@@ -508,6 +508,7 @@ export const en = {
   'hol.none': 'No holidays listed for this year.',
   'hol.rules': 'Time limits (seed order §C)',
   'hol.rule': '{step}: {role} within {days} days; then {l1} within {l1days}',
+  'rep.flow': 'Received and decided',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -508,4 +508,5 @@ export const hi: Record<MessageKey, string> = {
   'hol.none': 'इस वर्ष का कोई अवकाश सूची में नहीं।',
   'hol.rules': 'समय सीमा (आदेश §C)',
   'hol.rule': '{step}: {role} {days} दिन में; फिर {l1} {l1days} दिन में',
+  'rep.flow': 'प्राप्त और निपटाए',
 };

@@ -22,9 +22,10 @@ alter table applications add column sla_started_at timestamptz;
 alter table applications add column step_due_at timestamptz;
 alter table applications add column l1_due_at timestamptz;
 alter table applications add column decided_at timestamptz;
-update applications set sla_started_at = submitted_at;
-update applications set step_due_at = due_at, l1_due_at = due_at + interval '1 day'
-  where status in ('submitted', 'under_enquiry', 'enquiry_reported');
+-- T of an existing application is its last resubmission, else its submission. Its step dues need the rules and the
+-- holidays, so the server fills them in at start (fillMissingDues in api/sla/rules.ts), not this file.
+update applications a set sla_started_at = coalesce(
+  (select max(e.at) from application_events e where e.application_id = a.id and e.action = 'resubmit'), submitted_at);
 update applications a set decided_at = (
   select max(e.at) from application_events e where e.application_id = a.id and e.action in ('approve', 'reject'))
   where status in ('approved', 'rejected', 'delivered');

@@ -33,6 +33,8 @@ function callbackSecret(deps: Deps): MiddlewareHandler {
 
 type Form = Record<string, string>;
 
+class UnknownMessage extends Error {}
+
 async function readForm(c: { req: { parseBody(): Promise<Record<string, unknown>> } }): Promise<Form> {
   const body = await c.req.parseBody();
   return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
@@ -94,9 +96,19 @@ export function createSmsApp(deps: Deps) {
         insert into gateway_callbacks (key, kind, received_at) values (${key}, 'delivery', ${deps.clock.now()})
         on conflict (key) do nothing returning key`;
       if (!first) return 'repeat';
-      return (await applyDeliveryReport({ ...deps, sql }, { providerId: form.id!, status: form.status!, failureReason: form.failureReason })) ? 'applied' : 'unknown';
+      const known = await applyDeliveryReport({ ...deps, sql }, { providerId: form.id!, status: form.status!, failureReason: form.failureReason });
+      // A report can outrun the dispatcher's record of the message id; forget the key so the gateway's retry
+      // (they retry for about ten minutes) is applied once the id is there.
+      if (!known) throw new UnknownMessage();
+      return 'applied';
+    }).catch((err: unknown) => {
+      if (err instanceof UnknownMessage) return 'unknown' as const;
+      throw err;
     });
-    if (outcome === 'unknown') deps.log.warn('delivery_report_unknown_message', { status: form.status });
+    if (outcome === 'unknown') {
+      deps.log.warn('delivery_report_unknown_message', { status: form.status });
+      return c.text('Unknown message id; try again later', 503);
+    }
     return c.text(outcome === 'repeat' ? 'OK (already recorded)' : 'OK');
   });
 

@@ -9,7 +9,8 @@ import { ApiError } from '../http/errors.ts';
 import { getOffice } from '../offices/offices.ts';
 import type { User } from '../users/user.ts';
 import { lockApplication, type ApplicationRow } from './access.ts';
-import { duesFor, loadSlaClock } from '../sla/rules.ts';
+import { duesFor, loadSlaClock, restartedDues } from '../sla/rules.ts';
+import { recordLateStep } from '../sla/sweeper.ts';
 import { appendEvent } from './audit.ts';
 import { notifyStep } from './notify.ts';
 import { decide, type Action, type Decision, type Standing, type Status } from './workflow.ts';
@@ -69,7 +70,11 @@ export async function actOnApplication(deps: Deps, actor: User, ain: string, inp
     // application without one, nor a certificate for an application that was not approved.
     const certificate = input.action === 'approve' ? await issueCertificate(deps, sql, app, actor, now) : null;
     // The next step's due times count from T, the submission; a decision or a send-back stops the clock.
-    const dues = duesFor(decision.to, app.slaStartedAt, await loadSlaClock(sql, app.slaStartedAt, deps.config.sla.days));
+    const slaClock = await loadSlaClock(sql, app.slaStartedAt, deps.config.sla.days);
+    const dues = input.action === 're_enquire' ? restartedDues(decision.to, now, slaClock) : duesFor(decision.to, app.slaStartedAt, slaClock);
+    // Reassigning an enquiry keeps its due time; the new officer is reminded afresh. Leaving a step late is recorded.
+    if (input.action === 'reassign_eo') await sql`delete from sla_reminders where application_id = ${app.id} and step = 'enquiry'`;
+    else await recordLateStep(sql, app, now);
     const decided = input.action === 'approve' || input.action === 'reject';
     await sql`
       update applications
@@ -89,7 +94,7 @@ export async function actOnApplication(deps: Deps, actor: User, ain: string, inp
       channel: null,
       at: now
     });
-    await notifyStep(deps, sql, { ...app, assignedEoId, dueAt: dues.stepDueAt ?? app.dueAt }, input.action, now, { reason: code, remarks, certificateNo: certificate?.certificateNo });
+    await notifyStep(deps, sql, { ...app, assignedEoId, stepDueAt: dues.stepDueAt }, input.action, now, { reason: code, remarks, certificateNo: certificate?.certificateNo });
     deps.log.info('application_action', { action: input.action, by: actor.id, to: decision.to });
     return { ain, status: decision.to, version, ...(certificate ? { certificateNo: certificate.certificateNo } : {}) };
   });

@@ -15,7 +15,10 @@ export interface StepFacts {
   officeId: string;
   /** The Enquiry Officer now assigned, for the steps that give one work. */
   assignedEoId: string | null;
+  /** The decision expected by: what the citizen is told. */
   dueAt: Date;
+  /** When the step the application now waits in is due: what the officer with the new work is told. */
+  stepDueAt: Date | null;
 }
 
 export interface StepDetails {
@@ -85,7 +88,7 @@ export async function notifyStep(deps: Pick<Deps, 'config'>, sql: Queryable, app
       userIds: officers,
       applicationId: app.id,
       link: `${origin}/applications/${app.ain}`,
-      values: (lang: Lang) => ({ ain: app.ain, step: steps[work.step][lang], due: smsDate(app.dueAt) })
+      values: (lang: Lang) => ({ ain: app.ain, step: steps[work.step][lang], due: smsDate(app.stepDueAt ?? app.dueAt) })
     });
   }
 }

@@ -10,6 +10,7 @@ import type { User } from '../users/user.ts';
 import { lockApplication } from './access.ts';
 import { refusal, standingOf } from './act.ts';
 import { duesFor, loadSlaClock } from '../sla/rules.ts';
+import { recordLateStep } from '../sla/sweeper.ts';
 import { appendEvent } from './audit.ts';
 import { notifyStep } from './notify.ts';
 import { decide } from './workflow.ts';
@@ -62,6 +63,7 @@ export async function submitReport(deps: Pick<Deps, 'sql' | 'clock' | 'log' | 'c
     }
     const version = app.version + 1;
     const dues = duesFor(decision.to, app.slaStartedAt, await loadSlaClock(sql, app.slaStartedAt, deps.config.sla.days));
+    await recordLateStep(sql, app, now);
     await sql`
       update applications set status = ${decision.to}, version = ${version}, updated_at = ${now}, step_due_at = ${dues.stepDueAt}, l1_due_at = ${dues.l1DueAt}
       where id = ${app.id}`;
@@ -76,7 +78,7 @@ export async function submitReport(deps: Pick<Deps, 'sql' | 'clock' | 'log' | 'c
       channel: null,
       at: now
     });
-    await notifyStep(deps, sql, { ...app, dueAt: dues.stepDueAt ?? app.dueAt }, 'submit_report', now);
+    await notifyStep(deps, sql, { ...app, stepDueAt: dues.stepDueAt }, 'submit_report', now);
     deps.log.info('enquiry_reported', { by: actor.id, photos: input.photos.length });
     return { ain, status: 'enquiry_reported' as const, version, reportId: report!.id, replayed: false };
   });

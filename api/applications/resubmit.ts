@@ -73,7 +73,7 @@ export async function resubmitApplication(deps: Deps, actor: User, ain: string, 
       channel: null,
       at: now
     });
-    await notifyStep(deps, sql, { ...app, assignedEoId: null, dueAt: dues.stepDueAt ?? dueAt }, 'resubmit', now);
+    await notifyStep(deps, sql, { ...app, assignedEoId: null, dueAt, stepDueAt: dues.stepDueAt }, 'resubmit', now);
     deps.log.info('application_resubmitted', { changes: changes.length });
     return { ain, status: 'submitted' as const, version };
   });

@@ -69,10 +69,12 @@ export async function misSummary(sql: Queryable, blockIds: string[], from: strin
       where submitted_at between ${start} and ${end} and office_id in ${sql(blockIds)}
       group by office_id, channel`,
     // One pass over the period's decisions gives everything about them: per block, per reason, and the disposal
-    // times to the hour, from which the median and the 90th percentile are read below.
+    // times to the nearest hour, from which the median and the 90th percentile are read below. Disposal time runs
+    // from the first submission (the citizen's wait); "on time" compares with the date last given to the citizen,
+    // which a resubmission resets.
     sql<{ officeId: string; reason: string | null; rejected: boolean; hours: number; count: number; onTime: number }[]>`
       select office_id, decision_code as reason, status = 'rejected' as rejected,
-             floor(extract(epoch from decided_at - submitted_at) / 3600)::int as hours,
+             round(extract(epoch from decided_at - submitted_at) / 3600)::int as hours,
              count(*)::int as count, count(*) filter (where decided_at <= due_at)::int as on_time
       from applications
       where decided_at between ${start} and ${end} and office_id in ${sql(blockIds)}

@@ -43,6 +43,7 @@ interface Claimed {
   link: string | null;
   templateId: string | null;
   applicationId: string | null;
+  userId: string | null;
   attempts: number;
 }
 
@@ -61,7 +62,7 @@ async function dispatchBatch(deps: DispatchDeps, limit = BATCH): Promise<{ claim
       order by next_attempt_at
       limit ${limit}
       for update skip locked)
-    returning id::text, channel, recipient, lang, subject, body, html, link, template_id, application_id::text, attempts`;
+    returning id::text, channel, recipient, lang, subject, body, html, link, template_id, application_id::text, user_id, attempts`;
   let accepted = 0;
   let next = 0;
   const worker = async () => {
@@ -89,9 +90,10 @@ async function sendOne(deps: DispatchDeps, m: Claimed): Promise<boolean> {
     return true;
   }
   if (outcome.gone) {
-    // The browser unsubscribed or was reset: forget the device, and the message with it.
+    // The browser unsubscribed or was reset, or the device now belongs to someone else: forget the device (if it is
+    // still this user's), and cancel the message.
     await deps.sql.begin(async (sql) => {
-      await sql`delete from push_subscriptions where id = ${m.recipient}`;
+      await sql`delete from push_subscriptions where id = ${m.recipient} and user_id = ${m.userId}`;
       await sql`update outbox set status = 'cancelled', leased_until = null, last_error = ${outcome.error.slice(0, 500)} where id = ${m.id}`;
     });
     return false;
@@ -117,9 +119,11 @@ async function deliver(deps: DispatchDeps, m: Claimed): Promise<SendOutcome> {
     case 'email':
       return deps.mail.send({ to: m.recipient, subject: m.subject ?? '', text: m.body, html: m.html ?? undefined });
     case 'push': {
+      // Only to the device while it is still this user's: someone else logging in on a shared phone takes the
+      // subscription over, and must not see the previous user's news.
       const [device] = await deps.sql<{ endpoint: string; p256dh: string; auth: string }[]>`
-        select endpoint, p256dh, auth from push_subscriptions where id = ${m.recipient}`;
-      if (!device) return { ok: false, retry: false, gone: true, error: 'subscription removed' };
+        select endpoint, p256dh, auth from push_subscriptions where id = ${m.recipient} and user_id = ${m.userId}`;
+      if (!device) return { ok: false, retry: false, gone: true, error: 'subscription removed or moved to another user' };
       const link = m.link ?? deps.config.origin;
       return deps.push.send(device, { title: m.subject ?? '', body: m.body, url: link, tag: m.applicationId ? `application-${m.applicationId}` : link });
     }
@@ -198,7 +202,8 @@ export async function listTroubledMessages(sql: Deps['sql'], limit = 200): Promi
 export async function retryMessage(deps: Pick<Deps, 'sql' | 'clock'>, id: string): Promise<boolean> {
   const rows = await deps.sql`
     update outbox set status = 'pending', attempts = 0, next_attempt_at = ${deps.clock.now()}, leased_until = null
-    where id = ${id} and (status = 'dead' or (status = 'pending' and last_error is not null))`;
+    where id = ${id} and (status = 'dead' or (status = 'pending' and last_error is not null))
+      and (leased_until is null or leased_until < ${deps.clock.now()})`; // never while a dispatcher is sending it
   return rows.count === 1;
 }
 

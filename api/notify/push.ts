@@ -54,6 +54,9 @@ export function createWebPush(sql: Sql, options: WebPushOptions, log: Logger): P
       } catch (err) {
         const status = (err as { statusCode?: number }).statusCode;
         if (status === 404 || status === 410) return { ok: false, retry: false, gone: true, error: `push service: ${status} gone` };
+        // 403: the subscription was made with another VAPID key (keys changed); it can never work again. The PWA
+        // notices the different key and subscribes afresh.
+        if (status === 403) return { ok: false, retry: false, gone: true, error: 'push service: 403 key mismatch' };
         log.warn('push_failed', { status: status ?? null });
         // 429 and 5xx pass with time; other 4xx (a payload too large, a bad key) would fail again.
         const retry = status === undefined || status === 429 || status >= 500;

@@ -32,6 +32,11 @@ const troubled = z
   })
   .openapi('TroubledMessage');
 
+/** Gateways' error texts repeat the address or number ("550 <x@y>: rejected"); the list shows neither. */
+function scrub(error: string | null): string | null {
+  return error && error.replace(/[^\s<>"']+@[^\s<>"']+/g, '***@***').replace(/\+?\d[\d -]{7,}\d/g, (d) => d.slice(0, 3) + '***');
+}
+
 /** Administrators see who a message was for, not the whole number or address. */
 function maskRecipient(m: TroubledMessage): string {
   if (m.channel === 'sms') return maskMobile(m.recipient);
@@ -108,6 +113,7 @@ export function notifyRoutes(deps: Deps) {
           messages: rows.map((m) => ({
             ...m,
             recipient: maskRecipient(m),
+            lastError: scrub(m.lastError),
             nextAttemptAt: m.status === 'pending' ? m.nextAttemptAt.toISOString() : null,
             createdAt: m.createdAt.toISOString()
           }))

@@ -10,16 +10,24 @@ import { kolkataDate } from './calendar.ts';
 const version = (createRequire(import.meta.url)('date-holidays/package.json') as { version: string }).version;
 export const PACKAGE_SOURCE = `date-holidays ${version} (IN-WB)`;
 
+/** Each year is seeded once (marked in server_keys), so a holiday the administrator removed stays removed. */
 export async function seedStateHolidays(sql: Queryable, now: Date): Promise<number> {
   const year = Number(kolkataDate(now).slice(0, 4));
   const calendar = new Holidays('IN', 'WB');
-  const days = [year, year + 1].flatMap((y) => calendar.getHolidays(y).filter((h) => h.type === 'public').map((h) => ({ day: h.date.slice(0, 10), name: h.name })));
-  if (days.length === 0) return 0;
-  const added = await sql`
-    insert into holidays (day, name, source)
-    select day::date, name, ${PACKAGE_SOURCE} from jsonb_to_recordset(${sql.json(days)}) as h(day text, name text)
-    on conflict (day) do nothing`;
-  return added.count;
+  let added = 0;
+  for (const y of [year, year + 1]) {
+    const [fresh] = await sql`
+      insert into server_keys (name, value, created_at) values (${`holidays-seeded-${y}`}, ${PACKAGE_SOURCE}, ${now})
+      on conflict (name) do nothing returning name`;
+    if (!fresh) continue;
+    const days = calendar.getHolidays(y).filter((h) => h.type === 'public').map((h) => ({ day: h.date.slice(0, 10), name: h.name }));
+    const rows = await sql`
+      insert into holidays (day, name, source)
+      select day::date, name, ${PACKAGE_SOURCE} from jsonb_to_recordset(${sql.json(days)}) as h(day text, name text)
+      on conflict (day) do nothing`;
+    added += rows.count;
+  }
+  return added;
 }
 
 export interface Holiday {

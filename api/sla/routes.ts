@@ -141,13 +141,17 @@ export function slaRoutes(deps: Deps) {
       const ids = office ? [office] : blocks.map((b) => b.id);
       c.header('Cache-Control', 'no-store');
       if (ids.length === 0) return c.json({ blocks: [], breaches: [] }, 200);
-      const onlyOwn = user.role === 'bdo' ? deps.sql`and b.escalated_to = 'bdo'` : deps.sql``;
-      // Live: the application is still in the step that missed its time. `all=1` adds the settled ones.
-      const live = deps.sql`a.status = case b.step when 'scrutiny' then 'submitted' when 'enquiry' then 'under_enquiry' else 'enquiry_reported' end`;
+      // The BDO is L1 of the enquiries; the scrutiny and decision steps are the BDO's own and go to the DM.
+      const onlyOwn = user.role === 'bdo' ? deps.sql`and b.step = 'enquiry'` : deps.sql``;
+      // Live: the application still waits in that step, on the same due time (a resubmission or a re-enquiry sets
+      // new ones, and the old breach is history). `all=1` adds the settled ones.
+      const live = deps.sql`a.status = case b.step when 'scrutiny' then 'submitted' when 'enquiry' then 'under_enquiry' else 'enquiry_reported' end
+        and b.due_at = case b.level when 'responsible' then a.step_due_at else a.l1_due_at end`;
       const [counts, rows] = await Promise.all([
         deps.sql<{ officeId: string; live: number; l1: number; unacknowledged: number }[]>`
-          select b.office_id, count(*)::int as live, count(*) filter (where b.level = 'l1')::int as l1,
-                 count(*) filter (where b.acknowledged_at is null)::int as unacknowledged
+          select b.office_id, count(distinct b.application_id)::int as live,
+                 count(distinct b.application_id) filter (where b.level = 'l1')::int as l1,
+                 count(distinct b.application_id) filter (where b.acknowledged_at is null)::int as unacknowledged
           from sla_breaches b join applications a on a.id = b.application_id
           where b.office_id in ${deps.sql(ids)} and ${live} ${onlyOwn}
           group by b.office_id`,

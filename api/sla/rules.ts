@@ -45,6 +45,37 @@ export interface SlaDues {
   expectedBy: Date;
 }
 
+/**
+ * Open applications without step dues (filed before the SLA existed) get them from their T, once, at start.
+ * Returns how many it filled.
+ */
+export async function fillMissingDues(sql: Queryable, count: DayCount): Promise<number> {
+  const missing = await sql<{ id: string; status: Status; slaStartedAt: Date }[]>`
+    select id::text, status, sla_started_at from applications
+    where status in ('submitted', 'under_enquiry', 'enquiry_reported') and step_due_at is null`;
+  if (missing.length === 0) return 0;
+  const earliest = new Date(Math.min(...missing.map((m) => m.slaStartedAt.getTime())));
+  const clock = await loadSlaClock(sql, earliest, count);
+  for (const m of missing) {
+    const dues = duesFor(m.status, m.slaStartedAt, clock);
+    await sql`update applications set step_due_at = ${dues.stepDueAt}, l1_due_at = ${dues.l1DueAt} where id = ${m.id} and step_due_at is null`;
+  }
+  return missing.length;
+}
+
+/**
+ * A step begun again later than the matrix assumes (a re-enquiry after a report): the officer gets the step's own
+ * window from now (T+1 to T+4 for an enquiry: three working days) instead of a due time already past.
+ */
+export function restartedDues(status: Status, from: Date, clock: SlaClock): Pick<SlaDues, 'stepDueAt' | 'l1DueAt'> {
+  const step = stepOf(status);
+  if (!step) return { stepDueAt: null, l1DueAt: null };
+  const rule = clock.rules[step];
+  const before = step === 'enquiry' ? clock.rules.scrutiny.dueDays : step === 'approval' ? clock.rules.enquiry.dueDays : 0;
+  const add = (days: number) => addWorkingDays(from, Math.max(0, days - before), clock.holidays, clock.count);
+  return { stepDueAt: add(rule.dueDays), l1DueAt: add(rule.l1DueDays) };
+}
+
 /** Due times for an application that is now in `status`, with the clock started at T. */
 export function duesFor(status: Status, startedAt: Date, clock: SlaClock): SlaDues {
   const add = (days: number) => addWorkingDays(startedAt, days, clock.holidays, clock.count);

@@ -9,7 +9,8 @@ import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { enqueueNotifications, type Notification } from '../notify/notify.ts';
 import { steps, type Step } from '../notify/templates.ts';
-import type { SlaStep } from './rules.ts';
+import type { Status } from '../applications/workflow.ts';
+import { stepOf, type SlaStep } from './rules.ts';
 
 type SweepDeps = Pick<Deps, 'sql' | 'clock' | 'config' | 'log'>;
 
@@ -100,6 +101,26 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
 
   if (result.breaches || result.l1Breaches || result.reminders) deps.log.info('sla_swept', { ...result });
   return result;
+}
+
+/**
+ * A step left after its due time (the officer acted between two sweeps, or while no process ran) is recorded as
+ * missed all the same, in the transaction that leaves it, so MIS and the record never lose a breach. Nobody is
+ * alerted: the work is done.
+ */
+export async function recordLateStep(sql: Queryable, app: { id: string; officeId: string; status: Status; stepDueAt: Date | null; l1DueAt: Date | null }, now: Date): Promise<void> {
+  const step = stepOf(app.status);
+  if (!step) return;
+  const missed: { level: 'responsible' | 'l1'; dueAt: Date }[] = [];
+  if (app.stepDueAt && now > app.stepDueAt) missed.push({ level: 'responsible', dueAt: app.stepDueAt });
+  if (app.l1DueAt && now > app.l1DueAt) missed.push({ level: 'l1', dueAt: app.l1DueAt });
+  for (const m of missed) {
+    await sql`
+      insert into sla_breaches (application_id, office_id, step, level, due_at, detected_at, escalated_to)
+      select ${app.id}, ${app.officeId}, r.step, ${m.level}, ${m.dueAt}, ${now}, case when ${m.level} = 'l1' then 'dm' else r.l1_role end
+      from sla_rules r where r.step = ${step}
+      on conflict do nothing`;
+  }
 }
 
 /** Officers by role and office, read once per sweep: a district has a few dozen. */

@@ -21,10 +21,21 @@ export async function pushState(): Promise<PushState> {
   if (!reg) return 'unsupported';
   const existing = await reg.pushManager.getSubscription();
   if (existing && Notification.permission === 'granted') {
+    // A subscription made with a key the server no longer uses can never receive: drop it and offer again.
+    const key = await api<{ publicKey: string }>('/push/key');
+    const made = existing.options?.applicationServerKey;
+    if (key.ok && made && !sameBytes(new Uint8Array(made), keyBytes(key.data.publicKey))) {
+      await existing.unsubscribe().catch(() => false);
+      return 'available';
+    }
     await api('/push/subscriptions', { body: existing.toJSON() });
     return 'on';
   }
   return 'available';
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {

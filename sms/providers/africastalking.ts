@@ -11,6 +11,10 @@ const AfricasTalking = require('africastalking') as (options: { username: string
   SMS: { send(params: { to: string; message: string; from?: string }): Promise<AtResponse> };
 };
 const common = require('africastalking/lib/common.js') as { SMS_URL: string };
+// The package calls the shared axios instance with no timeout, so a gateway that hangs would keep a request open
+// after the dispatcher gave up and retried: a second SMS if it then answers. Its default timeout is the one place
+// to bound that, below the dispatcher's own (SEND_TIMEOUT_MS, 15 s). Only this package uses axios here.
+(createRequire(require.resolve('africastalking'))('axios') as { defaults: { timeout: number } }).defaults.timeout = 10_000;
 
 interface AtResponse {
   SMSMessageData?: { Message?: string; Recipients?: { statusCode: number; number: string; status: string; messageId: string }[] };

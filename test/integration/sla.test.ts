@@ -59,8 +59,14 @@ describe('due dates (DESIGN §5)', () => {
     expect(s.stepDueAt!.toISOString()).toBe(endOfDay('2026-11-28'));
     expect(s.l1DueAt!.toISOString()).toBe(endOfDay('2026-12-01'));
     expect(s.dueAt.toISOString()).toBe(endOfDay('2026-12-03'));
-    // The tracking page's "expected by" is the decision's date.
+    // The tracking page's "expected by" and the "received" SMS give the decision's date; the BDO's new work its own.
     expect((await (await as('demo-citizen')).get(`/api/track/${ain}`)).body.nextDueAt).toBe(endOfDay('2026-12-03'));
+    const [received] = await server.runtime.deps.sql<{ body: string }[]>`
+      select o.body from outbox o join applications a on a.id = o.application_id where a.ain = ${ain} and o.template = 'received' and o.channel = 'sms'`;
+    expect(received!.body).toContain('সিদ্ধান্ত 03-12-2026 এর মধ্যে');
+    const [work] = await server.runtime.deps.sql<{ body: string }[]>`
+      select o.body from outbox o join applications a on a.id = o.application_id where a.ain = ${ain} and o.template = 'new_work' and o.channel = 'email'`;
+    expect(work!.body).toContain('28-11-2026');
 
     const bdo = await as('demo-bdo');
     expect((await bdo.post(`/api/applications/${ain}/actions`, { action: 'forward_to_eo', version: 1, eoId: 'demo-eo' })).status).toBe(200);
@@ -146,6 +152,30 @@ describe('the sweeper', () => {
   });
 });
 
+describe('steps left late, and steps begun again', () => {
+  test('a step finished after its due time but before any sweep is still recorded as missed, and nobody is alerted', async () => {
+    const ain = await apply();
+    server.clock.advance(40 * HOUR); // past T+1, no sweep has run
+    const bdo = await as('demo-bdo');
+    expect((await bdo.post(`/api/applications/${ain}/actions`, { action: 'forward_to_eo', version: 1, eoId: 'demo-eo' })).status).toBe(200);
+    expect(await breachesOf(ain)).toEqual([{ step: 'scrutiny', level: 'responsible', escalatedTo: 'dm' }]);
+    expect(await messagesOf(ain, 'escalation')).toEqual([]);
+  });
+
+  test('a re-enquiry gives the Enquiry Officer a fresh window instead of a due time already past', async () => {
+    const ain = await apply();
+    expect((await (await as('demo-bdo')).post(`/api/applications/${ain}/actions`, { action: 'forward_to_eo', version: 1, eoId: 'demo-eo' })).status).toBe(200);
+    const report = await (await as('demo-eo')).post(`/api/applications/${ain}/report`, { version: 2, visitedAt: server.clock.now().toISOString(), findings: 'Neighbours confirm twenty years at the address.', recommendation: 'recommend', position: { latitude: 22.72, longitude: 88.48, accuracy: 12 }, photos: [] }, { 'idempotency-key': idempotencyKey() });
+    expect(report.status).toBe(201);
+    server.clock.advance(6 * 24 * HOUR); // well past T+4 and T+5
+    expect((await (await as('demo-bdo')).post(`/api/applications/${ain}/actions`, { action: 're_enquire', version: 3, remarks: 'Visit again: the neighbour named is a relative.' })).status).toBe(200);
+    const s = await slaOf(ain);
+    expect(s.stepDueAt!.getTime()).toBeGreaterThan(server.clock.now().getTime() + 2 * 24 * HOUR);
+    await sweep(server.runtime.deps);
+    expect((await breachesOf(ain)).filter((b) => b.step === 'enquiry')).toEqual([]);
+  });
+});
+
 describe('the higher offices see escalations of their jurisdiction only (seed feature 7)', () => {
   test('DM and SDO of the block see it, another subdivision does not; the BDO sees the enquiries that missed their time', async () => {
     const scrutiny = await apply();
@@ -161,7 +191,10 @@ describe('the higher offices see escalations of their jurisdiction only (seed fe
     const dm = await seen('demo-dm');
     expect(dm.ains.has(scrutiny) && dm.ains.has(enquiry)).toBe(true);
     const barasat = dm.body.blocks.find((b: { officeId: string }) => b.officeId === 'n24pgs/barasat-sadar/barasat-i');
-    expect(barasat.live).toBeGreaterThanOrEqual(4); // two applications, each past its own and L1's time
+    // Counted in applications, not breaches: each of these is past its own time and L1's, and counts once.
+    const liveAins = new Set(dm.body.breaches.filter((b: { officeId: string }) => b.officeId === 'n24pgs/barasat-sadar/barasat-i').map((b: { ain: string }) => b.ain));
+    expect(barasat.live).toBe(liveAins.size);
+    expect(dm.body.breaches.filter((b: { ain: string }) => b.ain === scrutiny).map((b: { level: string }) => b.level).sort()).toEqual(['l1', 'responsible']);
     expect(dm.body.blocks).toHaveLength(22);
     const sdo = await seen('demo-sdo');
     expect(sdo.ains.has(scrutiny) && sdo.ains.has(enquiry)).toBe(true);

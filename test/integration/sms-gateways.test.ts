@@ -238,8 +238,14 @@ describe('delivery reports (POST /sms/delivery)', () => {
     }
   });
 
-  test('a report for a message we never sent is acknowledged and ignored', async () => {
-    expect((await report('ATXid_unknown', 'Success')).status).toBe(200);
+  test('a report for a message id not (yet) recorded gets 503, so the gateway retries; the retry is then applied', async () => {
+    const m = await sentSms();
+    const realId = m.providerId;
+    await server.runtime.deps.sql`update outbox set provider_id = null where id = ${m.id}`; // the dispatcher has not written it yet
+    expect((await report(realId, 'Success')).status).toBe(503);
+    await server.runtime.deps.sql`update outbox set provider_id = ${realId} where id = ${m.id}`;
+    expect((await report(realId, 'Success')).status).toBe(200);
+    expect(await stateOf(m.id)).toMatchObject({ status: 'delivered' });
   });
 });
 
