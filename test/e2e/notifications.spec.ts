@@ -47,17 +47,24 @@ test('a citizen turns on notifications after submitting; the next change is push
 
   // What the service worker does with a push (static/push-sw.js): DevTools delivers one as a push service would.
   const cdp = await context.newCDPSession(page);
-  const registrationId = new Promise<string>((resolve) =>
-    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-      const active = registrations.find((r) => !r.isDeleted && r.scopeURL === `${baseURL}/`);
-      if (active) resolve(active.registrationId);
-    })
-  );
+  // The registration whose worker is activated: a push delivered to one still installing is dropped.
+  let registrationId: string | null = null;
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    for (const v of versions) if (v.status === 'activated' && v.scriptURL.startsWith(`${baseURL}/sw.js`)) registrationId = v.registrationId;
+  });
   await cdp.send('ServiceWorker.enable');
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
   const payload = { title: 'Field enquiry', body: `Application ${ain} has been sent for field enquiry.`, url: `${baseURL}/track/${ain}`, tag: `application-${ain}` };
-  await cdp.send('ServiceWorker.deliverPushMessage', { origin: baseURL!, registrationId: await registrationId, data: JSON.stringify(payload) });
+  const shown = () => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag })));
+  // Delivered again until shown: the same tag replaces the notification, so there is never more than one.
   await expect
-    .poll(() => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag }))))
+    .poll(
+      async () => {
+        if (registrationId) await cdp.send('ServiceWorker.deliverPushMessage', { origin: baseURL!, registrationId, data: JSON.stringify(payload) });
+        return shown();
+      },
+      { timeout: 30_000, intervals: [500, 1000, 2000] }
+    )
     .toEqual([{ title: payload.title, body: payload.body, tag: payload.tag }]);
 
   // The push service could not be reached: the administrator finds the message and sends it again.
