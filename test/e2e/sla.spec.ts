@@ -1,9 +1,30 @@
-// The SLA on the development server (issue 6): move the server's clock past the time limits, let the sweeper run,
+// The SLA on the development server (issue 6): the administrator's holidays; then move the server's clock past the time limits, let the sweeper run,
 // and the DM finds the escalation on the dashboard, acknowledges it, and its SMS is in the dev inbox; the MIS page
 // shows the figures. Runs last in its project: the clock it moves stays moved.
 import { expect, request, test } from '@playwright/test';
 import { fileApplication } from './api.ts';
 import { logIn } from './login.ts';
+
+test("the administrator adds the state's notified holiday and removes it again", async ({ page }) => {
+  await logIn(page, 'demo-admin');
+  await page.getByRole('link', { name: 'Holidays' }).click();
+  await expect(page.getByRole('heading', { name: 'Holidays' })).toBeVisible();
+  // The fixed-date public holidays came from date-holidays.
+  await expect(page.getByRole('cell', { name: 'Republic Day' })).toBeVisible();
+  const year = new Date().getFullYear();
+  await page.getByLabel('Date').fill(`${year}-10-20`);
+  await page.getByLabel('Name').fill('Durga Puja (Dashami)');
+  await page.getByRole('button', { name: 'Add holiday' }).click();
+  const row = page.getByRole('row').filter({ hasText: 'Durga Puja (Dashami)' });
+  await expect(row).toContainText('administrator');
+  // The same day again is refused, with the field named.
+  await page.getByLabel('Date').fill(`${year}-10-20`);
+  await page.getByLabel('Name').fill('Again');
+  await page.getByRole('button', { name: 'Add holiday' }).click();
+  await expect(page.getByText('That day is already in the list.')).toBeVisible();
+  await row.getByRole('button', { name: `Remove ${year}-10-20` }).click();
+  await expect(row).toHaveCount(0);
+});
 
 test('the clock passes the time limit: the DM sees the escalation, acknowledges it, and its SMS is in the dev inbox', async ({ page, baseURL }) => {
   test.setTimeout(120_000);
