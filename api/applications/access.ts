@@ -22,8 +22,6 @@ export interface ApplicationRow {
   submittedAt: Date;
   dueAt: Date;
   slaStartedAt: Date;
-  stepDueAt: Date | null;
-  l1DueAt: Date | null;
   updatedAt: Date;
   /** Why it was rejected or sent back, while it is. */
   decisionCode: string | null;
@@ -33,7 +31,7 @@ export interface ApplicationRow {
 async function findApplication(sql: Queryable, where: { ain: string } | { id: string }, forUpdate = false): Promise<ApplicationRow | null> {
   const [row] = await sql<ApplicationRow[]>`
     select id::text, ain, status, version, applicant_id, filed_by, assigned_eo_id, channel, office_id, applicant_name, form,
-           submitted_at, due_at, sla_started_at, step_due_at, l1_due_at, updated_at, decision_code, decision_remarks
+           submitted_at, due_at, sla_started_at, updated_at, decision_code, decision_remarks
     from applications
     where ${'ain' in where ? sql`ain = ${where.ain}` : sql`id = ${where.id}`}
     ${forUpdate ? sql`for update` : sql``}`;

@@ -74,7 +74,7 @@ export async function actOnApplication(deps: Deps, actor: User, ain: string, inp
     const dues = input.action === 're_enquire' ? restartedDues(decision.to, now, slaClock) : duesFor(decision.to, app.slaStartedAt, slaClock);
     // Reassigning an enquiry keeps its due time; the new officer is reminded afresh. Leaving a step late is recorded.
     if (input.action === 'reassign_eo') await sql`delete from sla_reminders where application_id = ${app.id} and step = 'enquiry'`;
-    else await recordLateStep(sql, app, now);
+    else await recordLateStep(sql, app.id, now);
     const decided = input.action === 'approve' || input.action === 'reject';
     await sql`
       update applications

@@ -63,7 +63,7 @@ export async function submitReport(deps: Pick<Deps, 'sql' | 'clock' | 'log' | 'c
     }
     const version = app.version + 1;
     const dues = duesFor(decision.to, app.slaStartedAt, await loadSlaClock(sql, app.slaStartedAt, deps.config.sla.days));
-    await recordLateStep(sql, app, now);
+    await recordLateStep(sql, app.id, now);
     await sql`
       update applications set status = ${decision.to}, version = ${version}, updated_at = ${now}, step_due_at = ${dues.stepDueAt}, l1_due_at = ${dues.l1DueAt}
       where id = ${app.id}`;

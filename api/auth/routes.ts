@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { clientAddress, currentUser } from '../http/middleware.ts';
-import { errorResponses, indianMobile, newPassword, noControlCharacters, optionalEmail, personName, userSchema } from '../http/schemas.ts';
+import { errorResponses, indianMobile, jsonBody, newPassword, noControlCharacters, optionalEmail, personName, userSchema } from '../http/schemas.ts';
 import { sendLoginDetails } from '../users/login-details.ts';
 import { toE164IndianMobile } from '../../forms/mobile.ts';
 import { createUser, findUserForLogin, getUser, type User } from '../users/user.ts';
@@ -13,7 +13,6 @@ import { generateOneTimePassword, hashPassword, verifyAgainstDummy, verifyPasswo
 import { createSession, invalidateSession, invalidateUserSessions, SESSION_COOKIE } from './session.ts';
 import { blockedFor, clearFailures, recordFailure, type ThrottleKey } from './throttle.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
 const userResponse = z.object({ user: userSchema });
 
 const register = createRoute({
@@ -21,7 +20,7 @@ const register = createRoute({
   path: '/auth/register',
   tags: ['auth'],
   summary: 'Register a citizen; the user ID and a one-time password go out by SMS and email',
-  request: { body: json(z.object({ name: personName, mobile: indianMobile, email: optionalEmail })) },
+  request: { body: jsonBody(z.object({ name: personName, mobile: indianMobile, email: optionalEmail })) },
   responses: {
     201: { description: 'Registered', content: { 'application/json': { schema: z.object({ userId: z.string() }) } } },
     ...errorResponses(400, 409, 413, 415)
@@ -33,7 +32,7 @@ const login = createRoute({
   path: '/auth/login',
   tags: ['auth'],
   summary: 'Log in with a user ID, mobile number or email; sets the session cookie',
-  request: { body: json(z.object({ login: z.string().trim().min(1, 'field.required').max(254).refine(noControlCharacters, 'field.invalid'), password: z.string().min(1, 'field.required').max(128) })) },
+  request: { body: jsonBody(z.object({ login: z.string().trim().min(1, 'field.required').max(254).refine(noControlCharacters, 'field.invalid'), password: z.string().min(1, 'field.required').max(128) })) },
   responses: { 200: { description: 'Logged in', content: { 'application/json': { schema: userResponse } } }, ...errorResponses(400, 401, 415, 429) }
 });
 
@@ -58,7 +57,7 @@ const setLanguage = createRoute({
   path: '/auth/me/language',
   tags: ['auth'],
   summary: 'The language SMS, email and push reach the user in (the PWA calls it when the user switches language)',
-  request: { body: json(z.object({ lang: z.enum(['bn', 'en', 'hi'], 'field.lang') })) },
+  request: { body: jsonBody(z.object({ lang: z.enum(['bn', 'en', 'hi'], 'field.lang') })) },
   responses: { 200: { description: 'Saved', content: { 'application/json': { schema: userResponse } } }, ...errorResponses(400, 401, 415) }
 });
 
@@ -67,7 +66,7 @@ const changePassword = createRoute({
   path: '/auth/password',
   tags: ['auth'],
   summary: 'Change the password; ends every other session of the user',
-  request: { body: json(z.object({ currentPassword: z.string().min(1, 'field.required').max(128), newPassword })) },
+  request: { body: jsonBody(z.object({ currentPassword: z.string().min(1, 'field.required').max(128), newPassword })) },
   responses: { 200: { description: 'Changed', content: { 'application/json': { schema: userResponse } } }, ...errorResponses(400, 401, 415, 429) }
 });
 

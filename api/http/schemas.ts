@@ -73,10 +73,7 @@ const errorDescriptions = {
 } as const;
 
 /** A calendar date "2026-11-27" that exists (not 2026-02-30). */
-export const isoDay = z
-  .string('field.date')
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'field.date')
-  .refine((d) => {
-    const t = Date.parse(d + 'T00:00:00Z');
-    return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d);
-  }, 'field.date');
+export const isoDay = z.iso.date('field.date');
+
+/** A required JSON request body, for createRoute. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });

@@ -3,7 +3,9 @@
 // rejection reason and by block. Every figure is one aggregate query over the scope's blocks; the period filters
 // use the submitted_at and decided_at indexes, the pending ones the partial index of pending applications.
 import type { Queryable } from '../db/connect.ts';
+import type { Status } from '../applications/workflow.ts';
 import { endOfKolkataDay, kolkataTime } from '../sla/calendar.ts';
+import { stepOf } from '../sla/rules.ts';
 
 export interface BlockFigures {
   officeId: string;
@@ -79,7 +81,7 @@ export async function misSummary(sql: Queryable, blockIds: string[], from: strin
       from applications
       where decided_at between ${start} and ${end} and office_id in ${sql(blockIds)}
       group by 1, 2, 3, 4`,
-    sql<{ officeId: string; status: string; count: number; late: number }[]>`
+    sql<{ officeId: string; status: Status; count: number; late: number }[]>`
       select office_id, status, count(*)::int as count, count(*) filter (where step_due_at < ${now})::int as late
       from applications
       where status in ('submitted', 'under_enquiry', 'enquiry_reported', 'sent_back') and office_id in ${sql(blockIds)}
@@ -106,14 +108,14 @@ export async function misSummary(sql: Queryable, blockIds: string[], from: strin
     durations.set(r.hours, (durations.get(r.hours) ?? 0) + r.count);
   }
   const pendingByStep = { scrutiny: 0, enquiry: 0, approval: 0, sentBack: 0 };
-  const stepOfStatus = { submitted: 'scrutiny', under_enquiry: 'enquiry', enquiry_reported: 'approval', sent_back: 'sentBack' } as const;
+
   let beyond = 0;
   for (const r of pending) {
     const b = blocks.get(r.officeId)!;
     b.pending += r.count;
     b.beyondSla += r.late;
     beyond += r.late;
-    pendingByStep[stepOfStatus[r.status as keyof typeof stepOfStatus]] += r.count;
+    pendingByStep[stepOf(r.status) ?? 'sentBack'] += r.count;
   }
   const rows = [...blocks.values()];
   const approved = rows.reduce((n, b) => n + b.approved, 0);

@@ -5,10 +5,9 @@ import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
-import { errorResponses } from '../http/schemas.ts';
+import { errorResponses, jsonBody } from '../http/schemas.ts';
 import { listTroubledMessages, retryMessage, type TroubledMessage } from './outbox.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
 const base64url = z.string().regex(/^[A-Za-z0-9_-]+=*$/, 'field.push_key').max(200, 'field.push_key');
 
 // What PushSubscription.toJSON() gives in the browser. Push services are always https.
@@ -64,7 +63,7 @@ export function notifyRoutes(deps: Deps) {
       path: '/push/subscriptions',
       tags: ['push'],
       summary: "Registers this device's push subscription for the logged-in user (one per device: the endpoint is the device)",
-      request: { body: json(subscription) },
+      request: { body: jsonBody(subscription) },
       responses: { 201: { description: 'Registered', content: { 'application/json': { schema: z.object({ id: z.string() }) } } }, ...errorResponses(400, 401, 415) }
     }),
     async (c) => {
@@ -86,7 +85,7 @@ export function notifyRoutes(deps: Deps) {
       path: '/push/subscriptions',
       tags: ['push'],
       summary: "Removes this device's subscription (notifications turned off, or logging out)",
-      request: { body: json(subscription.pick({ endpoint: true })) },
+      request: { body: jsonBody(subscription.pick({ endpoint: true })) },
       responses: { 204: { description: 'Removed' }, ...errorResponses(400, 401, 415) }
     }),
     async (c) => {

@@ -5,12 +5,12 @@ import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
-import { errorResponses, isoDay } from '../http/schemas.ts';
+import { errorResponses, isoDay, jsonBody } from '../http/schemas.ts';
 import { blocksCovered } from '../offices/offices.ts';
 import { kolkataDate } from './calendar.ts';
 import { listHolidays } from './holidays.ts';
+import { stepOfApplicationSql } from './rules.ts';
 
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
 
 const holiday = z.object({ day: z.string(), name: z.string(), source: z.string() }).openapi('Holiday');
 const breach = z
@@ -55,7 +55,7 @@ export function slaRoutes(deps: Deps) {
       tags: ['sla'],
       summary: 'The administrator adds a holiday (the state notified list: Durga Puja, Kali Puja, Eid …)',
       middleware: [requirePermission('holidays:manage')] as const,
-      request: { body: json(z.object({ day: isoDay, name: z.string('field.holiday_name').trim().min(2, 'field.holiday_name').max(100, 'field.holiday_name') })) },
+      request: { body: jsonBody(z.object({ day: isoDay, name: z.string('field.holiday_name').trim().min(2, 'field.holiday_name').max(100, 'field.holiday_name') })) },
       responses: { 201: { description: 'Added', content: { 'application/json': { schema: holiday } } }, ...errorResponses(400, 401, 403, 409, 415) }
     }),
     async (c) => {
@@ -145,7 +145,7 @@ export function slaRoutes(deps: Deps) {
       const onlyOwn = user.role === 'bdo' ? deps.sql`and b.step = 'enquiry'` : deps.sql``;
       // Live: the application still waits in that step, on the same due time (a resubmission or a re-enquiry sets
       // new ones, and the old breach is history). `all=1` adds the settled ones.
-      const live = deps.sql`a.status = case b.step when 'scrutiny' then 'submitted' when 'enquiry' then 'under_enquiry' else 'enquiry_reported' end
+      const live = deps.sql`${stepOfApplicationSql(deps.sql)} = b.step
         and b.due_at = case b.level when 'responsible' then a.step_due_at else a.l1_due_at end`;
       const [counts, rows] = await Promise.all([
         deps.sql<{ officeId: string; live: number; l1: number; unacknowledged: number }[]>`
@@ -185,7 +185,7 @@ export function slaRoutes(deps: Deps) {
       middleware: [requirePermission('escalations:read')] as const,
       request: {
         params: z.object({ id: z.string().regex(/^\d{1,18}$/, 'field.id') }),
-        body: json(z.object({ comment: z.string('field.remarks').trim().min(5, 'field.remarks').max(1000, 'field.remarks') }))
+        body: jsonBody(z.object({ comment: z.string('field.remarks').trim().min(5, 'field.remarks').max(1000, 'field.remarks') }))
       },
       responses: { 200: { description: 'Acknowledged', content: { 'application/json': { schema: z.object({ id: z.string(), acknowledgedAt: z.string() }) } } }, ...errorResponses(400, 401, 403, 404, 409, 415) }
     }),

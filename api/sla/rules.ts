@@ -23,6 +23,10 @@ export function stepOf(status: Status): SlaStep | null {
   return null;
 }
 
+/** The same, in SQL, for an open application aliased `a`. */
+export const stepOfApplicationSql = (sql: Queryable) =>
+  sql`case a.status when 'submitted' then 'scrutiny' when 'under_enquiry' then 'enquiry' when 'enquiry_reported' then 'approval' end`;
+
 export interface SlaClock {
   rules: Record<SlaStep, SlaRule>;
   holidays: ReadonlySet<string>;

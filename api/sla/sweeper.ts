@@ -9,13 +9,10 @@ import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { enqueueNotifications, type Notification } from '../notify/notify.ts';
 import { steps, type Step } from '../notify/templates.ts';
-import type { Status } from '../applications/workflow.ts';
-import { stepOf, type SlaStep } from './rules.ts';
+import { stepOfApplicationSql, type SlaStep } from './rules.ts';
 
 type SweepDeps = Pick<Deps, 'sql' | 'clock' | 'config' | 'log'>;
 
-// The step of an open application, in SQL (the same mapping as stepOf in rules.ts).
-const stepOfApplication = (sql: Queryable) => sql`case a.status when 'submitted' then 'scrutiny' when 'under_enquiry' then 'enquiry' else 'approval' end`;
 
 // What the messages need about each new row, shared by the three parts; `fresh` is the insert's RETURNING.
 const describeFresh = (sql: Queryable) => sql`
@@ -51,33 +48,15 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
   const now = deps.clock.now();
   const result = { breaches: 0, l1Breaches: 0, reminders: 0 };
 
+  // The step's own time missed: the L1 officer of the matrix hears of it.
   result.breaches = await deps.sql.begin(async (sql) => {
-    const fresh = await sql<Event[]>`
-      with fresh as (
-        insert into sla_breaches (application_id, office_id, step, level, due_at, detected_at, escalated_to)
-        select a.id, a.office_id, r.step, 'responsible', a.step_due_at, ${now}, r.l1_role
-        from applications a join sla_rules r on r.step = ${stepOfApplication(sql)}
-        where a.status in ('submitted', 'under_enquiry', 'enquiry_reported') and a.step_due_at < ${now}
-          and not exists (select 1 from sla_breaches b where b.application_id = a.id and b.level = 'responsible' and b.step = r.step and b.due_at = a.step_due_at)
-        on conflict do nothing
-        returning application_id, step, due_at, escalated_to)
-      ${describeFresh(sql)}`;
+    const fresh = await recordBreaches(sql, 'responsible', now);
     await notify(sql, deps, now, 'escalation', fresh, (e) => [e.role]);
     return fresh.length;
   });
-
+  // L1 missed its own time: the DM and the administrator hear of it (seed §C has no L2 yet; this is where it goes).
   result.l1Breaches = await deps.sql.begin(async (sql) => {
-    const fresh = await sql<Event[]>`
-      with fresh as (
-        insert into sla_breaches (application_id, office_id, step, level, due_at, detected_at, escalated_to)
-        select a.id, a.office_id, r.step, 'l1', a.l1_due_at, ${now}, 'dm'
-        from applications a join sla_rules r on r.step = ${stepOfApplication(sql)}
-        where a.status in ('submitted', 'under_enquiry', 'enquiry_reported') and a.l1_due_at < ${now}
-          and not exists (select 1 from sla_breaches b where b.application_id = a.id and b.level = 'l1' and b.step = r.step and b.due_at = a.l1_due_at)
-        on conflict do nothing
-        returning application_id, step, due_at, escalated_to)
-      ${describeFresh(sql)}`;
-    // L1 missed its own time: the DM and the administrator hear of it (seed §C has no L2 yet; this is where it goes).
+    const fresh = await recordBreaches(sql, 'l1', now);
     await notify(sql, deps, now, 'escalation', fresh, () => ['dm', 'admin']);
     return fresh.length;
   });
@@ -88,7 +67,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
     const fresh = await sql<Event[]>`
       with fresh as (
         insert into sla_reminders (application_id, step, due_at, sent_at)
-        select a.id, ${stepOfApplication(sql)}, a.step_due_at, ${now}
+        select a.id, ${stepOfApplicationSql(sql)}, a.step_due_at, ${now}
         from applications a
         where a.status in ('submitted', 'under_enquiry', 'enquiry_reported')
           and a.step_due_at > ${now} and a.step_due_at <= ${now}::timestamptz + ${before}::interval - interval '1 millisecond'
@@ -105,22 +84,29 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
 
 /**
  * A step left after its due time (the officer acted between two sweeps, or while no process ran) is recorded as
- * missed all the same, in the transaction that leaves it, so MIS and the record never lose a breach. Nobody is
- * alerted: the work is done.
+ * missed all the same, in the transaction that leaves it and before the status changes, so MIS and the record
+ * never lose a breach. Nobody is alerted: the work is done.
  */
-export async function recordLateStep(sql: Queryable, app: { id: string; officeId: string; status: Status; stepDueAt: Date | null; l1DueAt: Date | null }, now: Date): Promise<void> {
-  const step = stepOf(app.status);
-  if (!step) return;
-  const missed: { level: 'responsible' | 'l1'; dueAt: Date }[] = [];
-  if (app.stepDueAt && now > app.stepDueAt) missed.push({ level: 'responsible', dueAt: app.stepDueAt });
-  if (app.l1DueAt && now > app.l1DueAt) missed.push({ level: 'l1', dueAt: app.l1DueAt });
-  for (const m of missed) {
-    await sql`
+export async function recordLateStep(sql: Queryable, applicationId: string, now: Date): Promise<void> {
+  await recordBreaches(sql, 'responsible', now, applicationId);
+  await recordBreaches(sql, 'l1', now, applicationId);
+}
+
+/** Breaches of open applications (or of one) past the level's due time, recorded now unless already; the new ones. */
+async function recordBreaches(sql: Queryable, level: 'responsible' | 'l1', now: Date, applicationId?: string): Promise<Event[]> {
+  const due = level === 'responsible' ? sql`a.step_due_at` : sql`a.l1_due_at`;
+  const escalatedTo = level === 'responsible' ? sql`r.l1_role` : sql`'dm'`;
+  return sql<Event[]>`
+    with fresh as (
       insert into sla_breaches (application_id, office_id, step, level, due_at, detected_at, escalated_to)
-      select ${app.id}, ${app.officeId}, r.step, ${m.level}, ${m.dueAt}, ${now}, case when ${m.level} = 'l1' then 'dm' else r.l1_role end
-      from sla_rules r where r.step = ${step}
-      on conflict do nothing`;
-  }
+      select a.id, a.office_id, r.step, ${level}, ${due}, ${now}, ${escalatedTo}
+      from applications a join sla_rules r on r.step = ${stepOfApplicationSql(sql)}
+      where a.status in ('submitted', 'under_enquiry', 'enquiry_reported') and ${due} < ${now}
+        ${applicationId ? sql`and a.id = ${applicationId}` : sql``}
+        and not exists (select 1 from sla_breaches b where b.application_id = a.id and b.level = ${level} and b.step = r.step and b.due_at = ${due})
+      on conflict do nothing
+      returning application_id, step, due_at, escalated_to)
+    ${describeFresh(sql)}`;
 }
 
 /** Officers by role and office, read once per sweep: a district has a few dozen. */

@@ -8,24 +8,11 @@ import { loadConfig } from '../../api/config.ts';
 import { officerCredential, trustedCaPem } from '../../api/certificates/credentials.ts';
 import { renderCertificate, type CertificateContent } from '../../api/certificates/render.ts';
 import { signCertificatePdf, verifyCertificatePdf } from '../../api/certificates/sign.ts';
+import { sampleCertificate } from '../support/certificate.ts';
 
+// A real QR payload is about 200 characters (URL, signed fields, signature); the sample's is shorter.
 const content: CertificateContent = {
-  certificateNo: 'ORC-2026-11002-000017',
-  ain: '26110020000017',
-  applicant: {
-    name: 'Sraboni Chakraborty',
-    guardianRelation: 'father',
-    guardianName: 'Pradip Chakraborty',
-    gender: 'female',
-    dateOfBirth: '1994-08-21',
-    yearsOfResidence: 12,
-    address: 'Vill. Kadambagachi, P.O. Kadambagachi, P.S. Duttapukur, Barasat I, North 24 Parganas - 743272'
-  },
-  office: { nameEn: 'Barasat I', nameBn: 'বারাসত ১' },
-  district: { nameEn: 'North 24 Parganas', nameBn: 'উত্তর ২৪ পরগনা' },
-  officer: { name: 'Koushik Bhattacharya', designationEn: 'Block Development Officer, Barasat I', designationBn: 'সমষ্টি উন্নয়ন আধিকারিক, বারাসত ১' },
-  issuedAt: new Date('2026-11-27T06:30:00Z'),
-  verifyUrl: 'http://localhost:3000/verify/ORC-2026-11002-000017',
+  ...sampleCertificate,
   qrText: 'http://localhost:3000/verify/ORC-2026-11002-000017#v1~ORC-2026-11002-000017~26110020000017~Sraboni%20Chakraborty~2026-11-27~11002.' + 'x'.repeat(86)
 };
 

@@ -243,7 +243,39 @@ describe('retries, backoff and dead letters', () => {
   });
 });
 
+describe('the failed-messages list', () => {
+  test('error texts from gateways show no address or number; a message being sent cannot be resent meanwhile', async () => {
+    const sql = server.runtime.deps.sql;
+    const [row] = await sql<{ id: string }[]>`
+      insert into outbox (channel, recipient, lang, template, body, status, attempts, last_error, next_attempt_at, created_at)
+      values ('email', 'rina.das@example.org', 'en', 'received', 'x', 'dead', 8, '550 5.1.1 <rina.das@example.org>: no such user; call +919830012345',
+              ${server.clock.now()}, ${server.clock.now()})
+      returning id::text`;
+    const admin = await loginClient(server.url, 'demo-admin');
+    const listed = (await admin.get('/api/admin/messages')).body.messages.find((m: { id: string }) => m.id === row!.id);
+    expect(listed).toMatchObject({ recipient: 'r***@example.org', lastError: '550 5.1.1 <***@***>: no such user; call +91***' });
+
+    // A dispatcher holds it (a lease in the future): "send again" would send it twice, so it is refused.
+    await sql`update outbox set status = 'pending', leased_until = ${new Date(server.clock.now().getTime() + 60_000)} where id = ${row!.id}`;
+    expect((await admin.post(`/api/admin/messages/${row!.id}/retry`, {})).status).toBe(404);
+    await sql`update outbox set leased_until = null where id = ${row!.id}`;
+    expect((await admin.post(`/api/admin/messages/${row!.id}/retry`, {})).status).toBe(200);
+    await sql`delete from outbox where id = ${row!.id}`;
+  });
+});
+
 describe('push subscriptions', () => {
+  test('a push service answering 403 (the subscription was made with another VAPID key) removes the device', async () => {
+    const c = await loginAsNewCitizen('+919830075555');
+    const stale = fakeSubscription(push.endpoint('stale-key'));
+    expect((await c.post('/api/push/subscriptions', stale)).status).toBe(201);
+    push.forbidden.add('/push/stale-key');
+    const ain = await newApplication(c);
+    await drain();
+    expect((await rowsOf(ain)).filter((r) => r.channel === 'push').map((r) => r.status)).toEqual(['cancelled']);
+    expect((await server.runtime.deps.sql`select 1 from push_subscriptions where endpoint = ${stale.endpoint}`).length).toBe(0);
+  });
+
   test("a shared phone: after another user takes the device over, the first user's waiting pushes are not delivered to it", async () => {
     const first = await loginAsNewCitizen('+919830073333');
     const device = fakeSubscription(push.endpoint('shared-phone'));

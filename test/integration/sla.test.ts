@@ -1,6 +1,8 @@
 // The SLA clock, the sweeper and the higher offices' dashboard (seed §C, feature 7; DESIGN §5). The test clock
 // starts on Friday 27 November 2026, 10:30 in Kolkata; no holiday falls in the days these tests move through.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { seedStateHolidays } from '../../api/sla/holidays.ts';
+import { fillMissingDues } from '../../api/sla/rules.ts';
 import { sweep } from '../../api/sla/sweeper.ts';
 import { idempotencyKey, insertUser, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
 import type { Client } from '../support/client.ts';
@@ -131,6 +133,21 @@ describe('the sweeper', () => {
     expect(await messagesOf(ain, 'reminder')).toHaveLength(1);
   });
 
+  test('an enquiry reassigned after its reminder reminds the new Enquiry Officer too', async () => {
+    const sql = server.runtime.deps.sql;
+    await sql`update users set email = 'eo@example.org' where id = 'demo-eo'`;
+    await insertUser(sql, { id: 'eo-barasat-2', role: 'eo', officeId: 'n24pgs/barasat-sadar/barasat-i', mobile: '+919830090003' });
+    await sql`update users set email = 'eo2@example.org' where id = 'eo-barasat-2'`;
+    const ain = await apply();
+    expect((await (await as('demo-bdo')).post(`/api/applications/${ain}/actions`, { action: 'forward_to_eo', version: 1, eoId: 'demo-eo' })).status).toBe(200);
+    const due = (await slaOf(ain)).stepDueAt!;
+    server.clock.advance(due.getTime() + 1 - 15 * HOUR - server.clock.now().getTime()); // 09:00 on the enquiry's due day
+    await sweep(server.runtime.deps);
+    expect((await (await as('demo-bdo')).post(`/api/applications/${ain}/actions`, { action: 'reassign_eo', version: 2, eoId: 'eo-barasat-2' })).status).toBe(200);
+    await sweep(server.runtime.deps);
+    expect((await messagesOf(ain, 'reminder')).map((m) => `${m.userId}:${m.channel}`)).toEqual(['demo-eo:email', 'eo-barasat-2:email']);
+  });
+
   test('the clock stops while an application is sent back, and starts again from the resubmission', async () => {
     const ain = await apply();
     const bdo = await as('demo-bdo');
@@ -217,6 +234,23 @@ describe('the higher offices see escalations of their jurisdiction only (seed fe
     expect((await dmClient.post(`/api/sla/breaches/${breach.id}/acknowledge`, { comment: 'Asked the BDO to clear it today.' })).status).toBe(409);
     const after = (await dmClient.get('/api/sla/escalations')).body.breaches.find((b: { id: string }) => b.id === breach.id);
     expect(after).toMatchObject({ acknowledgedBy: 'Demo DM North 24 Parganas', comment: 'Asked the BDO to clear it today.' });
+  });
+});
+
+describe('at start', () => {
+  test('a package holiday the administrator removed stays removed when the server starts again', async () => {
+    const admin = await as('demo-admin');
+    expect((await admin.request('DELETE', '/api/holidays/2027-01-12', { headers: { origin: server.origin } })).status).toBe(204);
+    expect(await seedStateHolidays(server.runtime.deps.sql, new Date('2026-11-27T05:00:00Z'))).toBe(0); // 2026 and 2027, seeded at start
+    expect((await server.runtime.deps.sql`select 1 from holidays where day = '2027-01-12'`).length).toBe(0);
+  });
+
+  test('an open application filed before the SLA existed gets its due times from the rules', async () => {
+    const ain = await apply();
+    const expected = await slaOf(ain);
+    await server.runtime.deps.sql`update applications set step_due_at = null, l1_due_at = null where ain = ${ain}`;
+    expect(await fillMissingDues(server.runtime.deps.sql, 'working')).toBeGreaterThanOrEqual(1);
+    expect(await slaOf(ain)).toMatchObject({ stepDueAt: expected.stepDueAt, l1DueAt: expected.l1DueAt });
   });
 });
 

@@ -19,6 +19,8 @@ export interface ReceivedPush {
 export interface PushMock extends MockServer {
   pushes: ReceivedPush[];
   gone: Set<string>;
+  /** Paths answered 403, as a push service does for a subscription made with another VAPID key. */
+  forbidden: Set<string>;
   /** An agent that trusts the mock's certificate, for RuntimeOverrides.pushAgent. */
   agent: Agent;
   endpoint(name: string): string;
@@ -30,11 +32,12 @@ export async function startPushMock(): Promise<PushMock> {
     '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
   const tls = { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
   rmSync(dir, { recursive: true, force: true });
-  const mock = { pushes: [] as ReceivedPush[], gone: new Set<string>() } as PushMock;
+  const mock = { pushes: [] as ReceivedPush[], gone: new Set<string>(), forbidden: new Set<string>() } as PushMock;
   const server = await listen(async (req, res) => {
     const body = await readBody(req);
     const path = req.url ?? '';
     if (mock.gone.has(path)) return void res.writeHead(410).end();
+    if (mock.forbidden.has(path)) return void res.writeHead(403).end();
     const auth = req.headers.authorization ?? '';
     const vapid = /^vapid t=[\w-]+\.[\w-]+\.[\w-]+, k=([\w-]+)$/.exec(auth);
     if (!vapid || req.headers['content-encoding'] !== 'aes128gcm') return void res.writeHead(400).end();

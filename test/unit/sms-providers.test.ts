@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
 import { createLogger } from '../../api/log.ts';
-import { retryDelayMs } from '../../api/notify/outbox.ts';
+import { retryDelayMs, SEND_TIMEOUT_MS } from '../../api/notify/outbox.ts';
 import { parseInbound } from '../../sms/inbound.ts';
 import { createAfricasTalkingSms } from '../../sms/providers/africastalking.ts';
 import { classifyMsdgAnswer, msdgKey, toEntities } from '../../sms/providers/msdg.ts';
@@ -30,6 +30,14 @@ describe("Africa's Talking", () => {
     expect(common.SMS_URL).toBe('https://api.sandbox.africastalking.com/version1/messaging');
     createAfricasTalkingSms({ username: 'sandbox', apiKey: 'k', smsUrl: 'http://127.0.0.1:9/version1/messaging' }, createLogger('silent'));
     expect(common.SMS_URL).toBe('http://127.0.0.1:9/version1/messaging');
+  });
+
+  test("the package's requests time out (10 s) before the dispatcher gives up on them (15 s)", () => {
+    createAfricasTalkingSms({ username: 'edistrict', apiKey: 'k' }, createLogger('silent'));
+    const require = createRequire(import.meta.url);
+    const axios = createRequire(require.resolve('africastalking'))('axios') as { defaults: { timeout: number } };
+    expect(axios.defaults.timeout).toBe(10_000);
+    expect(axios.defaults.timeout).toBeLessThan(SEND_TIMEOUT_MS);
   });
 
   test('a number the package cannot send to is a permanent failure, without a request', async () => {
