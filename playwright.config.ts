@@ -4,7 +4,9 @@ import { defineConfig, devices } from '@playwright/test';
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const postgresAdmin = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const e2eDatabase = Object.assign(new URL(postgresAdmin), { pathname: '/orc_e2e' }).toString();
+// Two checkouts can run their e2e suites side by side with their own ports and database (E2E_PORT, E2E_DATABASE).
+const basePort = Number(process.env.E2E_PORT ?? 4173);
+const e2eDatabase = Object.assign(new URL(postgresAdmin), { pathname: '/' + (process.env.E2E_DATABASE ?? 'orc_e2e') }).toString();
 
 // The phone the citizens of DESIGN §1 carry: a 360 px wide Android screen, touch, slow-ish CPU.
 const phone = { ...devices['Galaxy S9+'], viewport: { width: 360, height: 740 }, defaultBrowserType: 'chromium' as const };
@@ -29,12 +31,12 @@ export default defineConfig({
   reporter: [['list']],
   use: { launchOptions: { executablePath, args: chromiumArgs }, trace: 'retain-on-failure', locale: 'en-IN', actionTimeout: 15_000 },
   projects: [
-    { name: 'embedded', testIgnore: /server-process/, use: { ...phone, baseURL: 'http://localhost:4173' } },
-    { name: 'postgres', testIgnore: /server-process/, use: { ...phone, baseURL: 'http://localhost:4174' } },
+    { name: 'embedded', testIgnore: /server-process/, use: { ...phone, baseURL: `http://localhost:${basePort}` } },
+    { name: 'postgres', testIgnore: /server-process/, use: { ...phone, baseURL: `http://localhost:${basePort + 1}` } },
     { name: 'process', testMatch: /server-process/ }
   ],
   webServer: [
-    server(4173, { DATA_DIR: 'data/e2e' }, 'rm -rf data/e2e && '),
-    server(4174, { DATABASE_URL: e2eDatabase, DATA_DIR: 'data/e2e-pg' }, `npx tsx test/support/recreate-database.ts ${e2eDatabase} && `)
+    server(basePort, { DATA_DIR: 'data/e2e' }, 'rm -rf data/e2e && '),
+    server(basePort + 1, { DATABASE_URL: e2eDatabase, DATA_DIR: 'data/e2e-pg' }, `npx tsx test/support/recreate-database.ts ${e2eDatabase} && `)
   ]
 });

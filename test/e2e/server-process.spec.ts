@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 test('the server starts on the embedded database, serves the PWA, /api and /sms on one port, and exits within 5 s of SIGTERM', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'orc-process-'));
-  const port = 4180;
+  const port = Number(process.env.E2E_PORT ?? 4173) + 7;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
     env: { ...process.env, NODE_ENV: 'development', PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe']
