@@ -24,7 +24,7 @@ import { readOrCreate } from './api/secrets.ts';
 import { seedStateHolidays } from './api/sla/holidays.ts';
 import { fillMissingDues } from './api/sla/rules.ts';
 import { startSweeper } from './api/sla/sweeper.ts';
-import { seedDemoUsers } from './api/users/demo.ts';
+import { existingDemoUsers, seedDemoUsers } from './api/users/demo.ts';
 import { createSmsApp } from './sms/app.ts';
 import { createSmsSender } from './sms/providers/index.ts';
 
@@ -80,6 +80,10 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     };
     // Gateways cannot reach a production server without the secret: say so at start, not at the first refused call.
     if (config.production && !config.smsCallbackSecret) log.warn('sms_callbacks_refused', { reason: 'SMS_CALLBACK_SECRET is not set' });
+    if (config.production) {
+      const demo = await existingDemoUsers(db.sql);
+      if (demo.length) throw new Error(`Demo accounts exist in this database (${demo.join(', ')}): production will not start with them. Delete them, or use a fresh database and create the first administrator with \`npm run admin:create\`.`);
+    }
     const demoUsers = config.demoSeed ? await seedDemoUsers(deps) : [];
     await seedStateHolidays(db.sql, clock.now());
     const filled = await fillMissingDues(db.sql, config.sla.days);
