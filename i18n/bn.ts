@@ -509,4 +509,6 @@ export const bn: Record<MessageKey, string> = {
   'hol.rules': 'সময়সীমা (আদেশের §C)',
   'hol.rule': '{step}: {role} {days} দিনে; তারপর {l1} {l1days} দিনে',
   'rep.flow': 'জমা ও নিষ্পত্তি',
+  // issue 11 h11a
+  'error.service_unavailable': 'পরিষেবাটি কিছুক্ষণের জন্য বন্ধ আছে। কয়েক সেকেন্ড পরে আবার চেষ্টা করুন।',
 };

@@ -509,4 +509,6 @@ export const hi: Record<MessageKey, string> = {
   'hol.rules': 'समय सीमा (आदेश §C)',
   'hol.rule': '{step}: {role} {days} दिन में; फिर {l1} {l1days} दिन में',
   'rep.flow': 'प्राप्त और निपटाए',
+  // issue 11 h11a
+  'error.service_unavailable': 'सेवा कुछ समय के लिए उपलब्ध नहीं है। कुछ सेकंड बाद फिर कोशिश करें।',
 };

@@ -28,6 +28,7 @@ if (!values.name?.trim() || !mobile || (lang !== 'bn' && lang !== 'en' && lang !
   process.exit(2);
 }
 
+process.umask(0o077); // as the server: the embedded database's files stay private
 const config = loadConfig();
 const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, max: 1 });
 try {
