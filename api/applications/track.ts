@@ -1,7 +1,7 @@
 // Public tracking (seed section B; DESIGN §6): status, office, last change, next due date and a masked name, for
 // anyone holding the AIN. Nothing else: the AIN is printed on paper and sent by SMS, so it is not a secret.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { formatAin } from '../../forms/ain.ts';
+import { formatAin } from '../../shared/ain.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
