@@ -9,7 +9,8 @@ import { perClientLimit } from '../http/rate-limit.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { ainFromPath } from './routes.ts';
 import type { Queryable } from '../db/connect.ts';
-import { openStatuses, statuses, type Status } from './workflow.ts';
+import { isOpen } from '../../shared/workflow.ts';
+import { statuses, type Status } from './workflow.ts';
 
 const trackSchema = z
   .object({
@@ -90,7 +91,7 @@ export function trackRoutes(deps: Deps) {
           status: row.status,
           office: { nameEn: row.nameEn, nameBn: row.nameBn },
           lastChangeAt: row.updatedAt.toISOString(),
-          nextDueAt: openStatuses.includes(row.status) ? row.dueAt.toISOString() : null,
+          nextDueAt: isOpen(row.status) ? row.dueAt.toISOString() : null,
           applicantName: maskName(row.applicantName)
         },
         200
