@@ -3,7 +3,7 @@
 // be changed at first login (like every account an administrator creates). The embedded database can be opened by
 // one process only: stop the server first, or give DATABASE_URL.
 import { parseArgs } from 'node:util';
-import { toE164IndianMobile } from '../forms/mobile.ts';
+import { toE164IndianMobile } from '../shared/mobile.ts';
 import { generateOneTimePassword, hashPassword } from '../api/auth/password.ts';
 import { loadConfig } from '../api/config.ts';
 import { openDatabase } from '../api/db/connect.ts';

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { documentKinds } from '../../forms/application.ts';
+import { documentKinds } from '../../shared/application.ts';
 import { embeddedSocketPath } from '../../api/db/connect.ts';
 import { proofs, validApplicant } from '../support/applications.ts';
 import { freePort } from '../support/pg-cluster.ts';
