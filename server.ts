@@ -187,16 +187,15 @@ async function main() {
 
   const runtime = await createRuntime(config, { log });
   const { lifecycle } = runtime;
-  let inFlight = 0;
+  const inFlight = new Set<ServerResponse>();
   let idle: (() => void) | null = null;
   const server = createServer((req, res) => {
-    inFlight += 1;
+    inFlight.add(res);
     res.once('close', () => {
-      inFlight -= 1;
-      if (inFlight === 0) idle?.();
+      inFlight.delete(res);
+      if (inFlight.size === 0) idle?.();
     });
-    // While stopping, a request that arrives on a connection opened earlier is still served, but the connection
-    // is not kept for another.
+    // While stopping, a request on a connection opened earlier is still served, but the connection is not kept.
     if (lifecycle.stopping) res.setHeader('Connection', 'close');
     runtime.route(req, res, () => {
       // Prerendered pages are served as static files, which SvelteKit's hooks never see; their CSP is in a meta tag.
@@ -227,7 +226,9 @@ async function main() {
     if (stopping) return;
     stopping = true;
     lifecycle.stopping = true;
-    log.info('stopping', { signal, inFlight });
+    log.info('stopping', { signal, inFlight: inFlight.size });
+    // Requests already running finish, and tell their clients not to send another on the same connection.
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
     // Whatever happens below, the process is gone shortly after the drain.
     setTimeout(() => {
       log.error('shutdown_timeout', {});
@@ -236,9 +237,9 @@ async function main() {
     server.close(); // no new connections; idle keep-alive connections are closed now
     const deadline = Date.now() + DRAIN_MS;
     void runtime.stopWork(); // hands back unsent outbox leases now; awaited (within the deadline) by close()
-    const requests = inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve));
+    const requests = inFlight.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve));
     await Promise.race([requests, new Promise((r) => setTimeout(r, DRAIN_MS))]);
-    const cut = inFlight;
+    const cut = inFlight.size;
     server.closeAllConnections();
     await runtime.close(Math.max(0, deadline - Date.now()));
     log.info('stopped', { signal, requestsCut: cut });
