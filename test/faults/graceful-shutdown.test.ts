@@ -86,8 +86,8 @@ test('SIGTERM: readiness 503, no new connections, the request in flight finishes
     from generate_series(1, 50) g`;
   // The dispatcher claims all 50 under one lease and hands ten at a time to the (slow) gateway.
   while (at.requests < 10) await sleep(50);
-  const [{ leased }] = await sql<{ leased: number }[]>`select count(*)::int as leased from outbox where leased_until > now() and status = 'pending'`;
-  expect(leased).toBe(50);
+  const [claimed] = await sql<{ leased: number }[]>`select count(*)::int as leased from outbox where leased_until > now() and status = 'pending'`;
+  expect(claimed!.leased).toBe(50);
 
   const upload = slowUpload(server.url, cookie, await testJpeg(3, { width: 1200, height: 900 }));
   const ready = heldRequest(server.port, '/api/health/ready');
