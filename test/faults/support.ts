@@ -95,6 +95,8 @@ export interface LoadResult {
   sent: number;
   /** Idempotency-Key → the AIN the server acknowledged (201, or 200 for a replay). */
   acknowledged: Map<string, string>;
+  /** Keys for which two answers named different AINs (two processes racing one submission). */
+  conflicts: number;
   statuses: Map<number | 'network', number>;
   /** 503 answers that carried Retry-After, out of all 503 answers. */
   retryAfter: { with: number; of: number };
@@ -102,13 +104,43 @@ export interface LoadResult {
 }
 
 /**
- * Submits one application per document set, `concurrency` at a time. Each is retried with the same
- * Idempotency-Key after a 503 or a broken connection, as the PWA's outbox does, until acknowledged or until
- * `deadline`. `target()` gives the base URL for each attempt, so a test can move the load between servers.
+ * Submits one application per document set, `concurrency` at a time. Each attempt goes to every URL `targets()`
+ * gives at once (one URL normally; two processes racing the same submission in the two-process test). An attempt
+ * is retried with the same Idempotency-Key after a 503 or a broken connection, as the PWA's outbox does, until
+ * acknowledged or until `deadline`. `onAck` sees the running count, for tests that strike at a point of the load.
  */
-export async function submissionLoad(opts: { target: () => string; cookie: () => string; documentSets: string[][]; concurrency: number; deadline: number; onAck?: (n: number) => void }): Promise<LoadResult> {
-  const result: LoadResult = { sent: 0, acknowledged: new Map(), statuses: new Map(), retryAfter: { with: 0, of: 0 }, keys: [] };
+export async function submissionLoad(opts: {
+  targets: () => string[];
+  cookie: () => string;
+  documentSets: string[][];
+  concurrency: number;
+  deadline: number;
+  onAck?: (n: number) => void;
+  /** Statuses that are counted and retried rather than failing the load (a full disk's answer, for one). */
+  retryAlso?: number[];
+}): Promise<LoadResult> {
+  const result: LoadResult = { sent: 0, acknowledged: new Map(), conflicts: 0, statuses: new Map(), retryAfter: { with: 0, of: 0 }, keys: [] };
   const count = (s: number | 'network') => result.statuses.set(s, (result.statuses.get(s) ?? 0) + 1);
+  const attempt = async (url: string, key: string, body: string): Promise<{ status: number | 'network'; ain?: string }> => {
+    try {
+      const res = await fetch(url + '/api/applications', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key, cookie: opts.cookie() },
+        body,
+        signal: AbortSignal.timeout(30_000)
+      });
+      const answer = (await res.json().catch(() => null)) as { ain?: string } | null;
+      if (res.status === 503) {
+        result.retryAfter.of += 1;
+        if (res.headers.get('retry-after')) result.retryAfter.with += 1;
+      }
+      count(res.status);
+      return { status: res.status, ain: answer?.ain };
+    } catch {
+      count('network');
+      return { status: 'network' };
+    }
+  };
   let next = 0;
   const worker = async () => {
     while (next < opts.documentSets.length) {
@@ -118,32 +150,17 @@ export async function submissionLoad(opts: { target: () => string; cookie: () =>
       result.sent += 1;
       const body = JSON.stringify({ applicant: validApplicant({ name: 'Fault Test' }), documents });
       while (Date.now() < opts.deadline) {
-        let status: number | 'network';
-        try {
-          const res = await fetch(opts.target() + '/api/applications', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', 'idempotency-key': key, cookie: opts.cookie() },
-            body,
-            signal: AbortSignal.timeout(30_000)
-          });
-          status = res.status;
-          const answer = (await res.json().catch(() => null)) as { ain?: string } | null;
-          if (status === 503) {
-            result.retryAfter.of += 1;
-            if (res.headers.get('retry-after')) result.retryAfter.with += 1;
-          }
-          if ((status === 200 || status === 201) && answer?.ain) {
-            count(status);
-            result.acknowledged.set(key, answer.ain);
-            opts.onAck?.(result.acknowledged.size);
-            break;
-          }
-        } catch {
-          status = 'network';
+        const answers = await Promise.all(opts.targets().map((url) => attempt(url, key, body)));
+        const acked = answers.filter((a) => (a.status === 200 || a.status === 201) && a.ain);
+        if (new Set(acked.map((a) => a.ain)).size > 1) result.conflicts += 1;
+        if (acked.length) {
+          result.acknowledged.set(key, acked[0]!.ain!);
+          opts.onAck?.(result.acknowledged.size);
+          break;
         }
-        count(status);
         // 503 (database away) and a dropped connection (server killed) are retried; anything else is a finding.
-        if (status !== 503 && status !== 'network') throw new Error(`submission answered ${status}`);
+        const unexpected = answers.find((a) => a.status !== 503 && a.status !== 'network' && !opts.retryAlso?.includes(a.status as number));
+        if (unexpected) throw new Error(`submission answered ${unexpected.status}`);
         await sleep(200);
       }
     }
@@ -159,6 +176,7 @@ export interface Tally {
   duplicates: number;
   lost: number;
   mismatched: number;
+  conflicts: number;
 }
 
 /**
@@ -187,7 +205,8 @@ export async function tally(sql: postgres.Sql, load: LoadResult): Promise<Tally>
     stored: rows.length,
     duplicates: rows.length - byKey.size + docs!.doubled,
     lost,
-    mismatched
+    mismatched,
+    conflicts: load.conflicts
   };
 }
 
