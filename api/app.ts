@@ -79,6 +79,8 @@ export const openApiInfo = {
   info: {
     title: 'e-District Ordinary Residential Certificate API',
     version: '1',
-    description: 'Errors are {"error":{"code","message","fields"?}} with messages in the Accept-Language language (bn, en, hi).'
+    description:
+      'Errors are {"error":{"code","message","fields"?}} with messages in the Accept-Language language (bn, en, hi). ' +
+      'Any route that needs the database answers 503 service_unavailable with Retry-After while the database is unreachable; retry then, with the same Idempotency-Key where the route takes one.'
   }
 };
