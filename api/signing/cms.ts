@@ -116,3 +116,18 @@ export function timestampInfo(token: pkijs.ContentInfo): pkijs.TSTInfo {
   if (signed.encapContentInfo.eContentType !== OID.tstInfo || !content) throw new Error('not a timestamp token');
   return pkijs.TSTInfo.fromBER(content.getValue());
 }
+
+/**
+ * Adds a signature timestamp to a CMS someone else made (an ESP's PKCS#7): unsigned attributes are outside what
+ * the signer signed, so the signature still holds, now with the TSA's proof of when it existed.
+ */
+export async function addTimestamp(cms: Buffer, tsaUrl: string): Promise<Buffer> {
+  const info = pkijs.ContentInfo.fromBER(new Uint8Array(cms));
+  const signedData = new pkijs.SignedData({ schema: info.content });
+  const signerInfo = signedData.signerInfos[0];
+  if (!signerInfo) throw new Error('the CMS has no signer');
+  const token = await requestTimestamp(tsaUrl, createHash('sha256').update(signerInfo.signature.valueBlock.valueHexView).digest());
+  const others = signerInfo.unsignedAttrs?.attributes.filter((a) => a.type !== OID.signatureTimeStampToken) ?? [];
+  signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 1, attributes: [...others, new pkijs.Attribute({ type: OID.signatureTimeStampToken, values: [token] })] });
+  return Buffer.from(new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) }).toSchema().toBER());
+}
