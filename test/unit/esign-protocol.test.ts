@@ -14,7 +14,7 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => esp?.close());
 
-const request = (txn = randomUUID()) =>
+const request = (txn: string = randomUUID()) =>
   buildEsignRequest({ aspId: esp.asp.id, txn, at, responseUrl: 'https://edistrict.example/api/esign/response', digestHex, docInfo: 'Ordinary Residential Certificate ORC-2026-11002-000017', aspKeyPem: esp.asp.keyPem, aspCertPem: esp.asp.certPem });
 
 function expectations(txn: string, over: Partial<ResponseExpectations> = {}): ResponseExpectations {
