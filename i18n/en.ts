@@ -511,6 +511,33 @@ export const en = {
   'rep.flow': 'Received and decided',
   // issue 11 h11a
   'error.service_unavailable': 'The service is briefly unavailable. Please try again in a few seconds.',
+  // issue 14 h14
+  'error.esign_required': 'You sign with Aadhaar eSign: choose Approve, then confirm with the OTP on the eSign page.',
+  'error.esign_unavailable': 'eSign is not set up for this district, so nothing was approved. Ask the district administrator.',
+  'error.esign_pending': 'An eSign for this application is already waiting for the OTP. Finish it, or wait until it lapses.',
+  'error.esign_unknown': 'This eSign answer does not belong to any request made here.',
+  'error.digilocker_off': 'DigiLocker is not set up for this district.',
+  'esign.title': 'eSign',
+  'esign.signed': 'Signed with eSign: certificate {no} is issued.',
+  'esign.refused': 'The eSign service did not sign ({reason}). Nothing changed: the application still waits for approval.',
+  'esign.expired': 'The eSign was not finished within {minutes} minutes and lapsed. Nothing changed: approve again to start a new one.',
+  'esign.rejected': 'The eSign answer could not be accepted: {reason}. Nothing changed: approve again.',
+  'esign.answered': 'This eSign answer was already handled.',
+  'esign.awaiting': 'Awaiting signature: the officer\'s eSign waits for the OTP until {time}.',
+  'esign.go': 'Continue to eSign (Aadhaar OTP)',
+  'esign.redirecting': 'Taking you to the eSign service…',
+  'verify.signed_at': 'Signed on',
+  'verify.timestamp': 'Trusted timestamp',
+  'verify.timestamp_ok': '{time}, by {tsa}',
+  'verify.timestamp_none': 'None: the time is the signer\'s own claim',
+  'verify.timestamp_bad': 'Present but not verified',
+  'verify.chain': 'Certificate chain',
+  'verify.chain_none': 'Does not reach a trusted authority',
+  'verify.revocation': 'Revocation',
+  'verify.revocation_good': 'Not revoked (CRL checked)',
+  'verify.revocation_revoked': 'The signer\'s certificate is revoked',
+  'verify.revocation_not_checked': 'Not checked (no CRL configured)',
+  'cert.digilocker': 'Also in DigiLocker: in the DigiLocker app open Issued Documents, choose {issuer}, Residence Certificate, and enter the certificate number {no}.',
 } as const;
 
 export type MessageKey = keyof typeof en;
