@@ -2,14 +2,14 @@
 // changing a route's schema; test/unit/openapi-client.test.ts fails while this file is stale.
 /* eslint-disable */
 export interface paths {
-    "/api/health": {
+    "/api/health/live": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Liveness and database reachability */
+        /** Liveness: the process answers (the database is not consulted) */
         get: {
             parameters: {
                 query?: never;
@@ -19,7 +19,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Healthy */
+                /** @description Alive */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -28,12 +28,52 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             status: "ok";
-                            /** @enum {string} */
-                            db: "ok";
                         };
                     };
                 };
-                /** @description Database unreachable */
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: the database answers and the process is not shutting down */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Ready: the database answers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "ok" | "unavailable";
+                            /** @enum {string} */
+                            db: "ok" | "down";
+                            stopping: boolean;
+                        };
+                    };
+                };
+                /** @description Not ready: the database does not answer, or the process is shutting down */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -41,9 +81,67 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            status: "degraded";
+                            status: "ok" | "unavailable";
                             /** @enum {string} */
-                            db: "down";
+                            db: "ok" | "down";
+                            stopping: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness (the same as /health/ready) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Ready: the database answers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "ok" | "unavailable";
+                            /** @enum {string} */
+                            db: "ok" | "down";
+                            stopping: boolean;
+                        };
+                    };
+                };
+                /** @description Not ready: the database does not answer, or the process is shutting down */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "ok" | "unavailable";
+                            /** @enum {string} */
+                            db: "ok" | "down";
+                            stopping: boolean;
                         };
                     };
                 };
@@ -3071,6 +3169,15 @@ export interface components {
             signature: {
                 valid: boolean;
                 signer: string | null;
+                signedAt: string | null;
+                timestamp: {
+                    at: string;
+                    tsa: string;
+                    valid: boolean;
+                } | null;
+                chain: string[];
+                /** @enum {string} */
+                revocation: "good" | "revoked" | "not-checked";
             };
         };
         TroubledMessage: {
