@@ -509,4 +509,6 @@ export const bn: Record<MessageKey, string> = {
   'hol.rules': 'সময়সীমা (আদেশের §C)',
   'hol.rule': '{step}: {role} {days} দিনে; তারপর {l1} {l1days} দিনে',
   'rep.flow': 'জমা ও নিষ্পত্তি',
+  // issue 11 h11b
+  'field.control_characters': 'এই লেখা থেকে অদৃশ্য নিয়ন্ত্রণ-অক্ষরগুলি মুছে দিন (শুধু নতুন লাইন ও ট্যাব চলবে)।',
 };

@@ -509,6 +509,8 @@ export const en = {
   'hol.rules': 'Time limits (seed order §C)',
   'hol.rule': '{step}: {role} within {days} days; then {l1} within {l1days}',
   'rep.flow': 'Received and decided',
+  // issue 11 h11b
+  'field.control_characters': 'Remove the invisible control characters from this text (only line breaks and tabs are allowed).',
 } as const;
 
 export type MessageKey = keyof typeof en;

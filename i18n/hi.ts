@@ -509,4 +509,6 @@ export const hi: Record<MessageKey, string> = {
   'hol.rules': 'समय सीमा (आदेश §C)',
   'hol.rule': '{step}: {role} {days} दिन में; फिर {l1} {l1days} दिन में',
   'rep.flow': 'प्राप्त और निपटाए',
+  // issue 11 h11b
+  'field.control_characters': 'इस पाठ से अदृश्य नियंत्रण वर्ण हटाएँ (केवल नई पंक्ति और टैब की अनुमति है)।',
 };

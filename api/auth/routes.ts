@@ -5,9 +5,10 @@ import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { clientAddress, currentUser } from '../http/middleware.ts';
-import { errorResponses, indianMobile, jsonBody, newPassword, noControlCharacters, optionalEmail, personName, userSchema } from '../http/schemas.ts';
+import { errorResponses, indianMobile, jsonBody, newPassword, optionalEmail, personName, userSchema } from '../http/schemas.ts';
 import { sendLoginDetails } from '../users/login-details.ts';
 import { toE164IndianMobile } from '../../forms/mobile.ts';
+import { freeText } from '../../forms/text.ts';
 import { createUser, findUserForLogin, getUser, type User } from '../users/user.ts';
 import { generateOneTimePassword, hashPassword, verifyAgainstDummy, verifyPassword } from './password.ts';
 import { createSession, invalidateSession, invalidateUserSessions, SESSION_COOKIE } from './session.ts';
@@ -32,7 +33,7 @@ const login = createRoute({
   path: '/auth/login',
   tags: ['auth'],
   summary: 'Log in with a user ID, mobile number or email; sets the session cookie',
-  request: { body: jsonBody(z.object({ login: z.string().trim().min(1, 'field.required').max(254).refine(noControlCharacters, 'field.invalid'), password: z.string().min(1, 'field.required').max(128) })) },
+  request: { body: jsonBody(z.object({ login: freeText(1, 254, 'field.required'), password: z.string().min(1, 'field.required').max(128) })) },
   responses: { 200: { description: 'Logged in', content: { 'application/json': { schema: userResponse } } }, ...errorResponses(400, 401, 415, 429) }
 });
 

@@ -3,6 +3,7 @@
 // issued, and whether the stored PDF still carries an intact signature from a trusted officer credential.
 import { createHash } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { multilineText } from '../../forms/text.ts';
 import { covers } from '../authz.ts';
 import { enqueueNotification } from '../notify/notify.ts';
 import type { Deps } from '../deps.ts';
@@ -109,7 +110,7 @@ export function certificateRoutes(deps: Deps) {
       middleware: [requirePermission('certificates:revoke')] as const,
       request: {
         params: z.object({ certificateNo }),
-        body: { required: true, content: { 'application/json': { schema: z.object({ reason: z.string('field.remarks').trim().min(5, 'field.remarks').max(1000, 'field.remarks') }) } } }
+        body: { required: true, content: { 'application/json': { schema: z.object({ reason: multilineText(5, 1000, 'field.remarks') }) } } }
       },
       responses: { 200: { description: 'Revoked', content: { 'application/json': { schema: verification.pick({ certificateNo: true, status: true, revokedAt: true, revokeReason: true }) } } }, ...errorResponses(400, 401, 403, 404, 409) }
     }),
