@@ -1,11 +1,11 @@
 // Field schemas shared by the request schemas. Their messages are catalogue keys ("field.mobile"), translated into
 // the caller's language when the error is answered (see errors.ts); the same schemas generate the OpenAPI document.
 import { z } from '@hono/zod-openapi';
-import { toE164IndianMobile } from '../../forms/mobile.ts';
-import { freeText } from '../../forms/text.ts';
-import '../../forms/zod.ts'; // the shared error wording: a missing field is "required", anything else "not valid"
+import { toE164IndianMobile } from '../../shared/mobile.ts';
+import { freeText } from '../../shared/text.ts';
+import '../../shared/zod.ts'; // the shared error wording: a missing field is "required", anything else "not valid"
 
-/** A person's name: one line of text (forms/text.ts holds the rule for control characters). */
+/** A person's name: one line of text (shared/text.ts holds the rule for control characters). */
 export const personName = freeText(2, 100, 'field.name').openapi({ example: 'Anjali Mondal' });
 
 export const indianMobile = z

@@ -1,7 +1,7 @@
 // MIS reports for the BDO, the SDO and the DM (seed §D, feature 5), scoped to their jurisdiction: JSON for the
 // page, CSV for spreadsheets, PDF for the file.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { identifier } from '../../forms/text.ts';
+import { identifier } from '../../shared/text.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
@@ -36,8 +36,6 @@ const summarySchema = z
     blocks: z.array(z.object({ officeId: z.string(), nameEn: z.string(), nameBn: z.string(), received: count, approved: count, rejected: count, pending: count, beyondSla: count, compliancePercent: z.number().nullable() }))
   })
   .openapi('MisSummary');
-/** What GET /api/mis/summary answers (the PWA's report page reads it). */
-export type MisReport = z.infer<typeof summarySchema>;
 
 const DAY = 86_400_000;
 

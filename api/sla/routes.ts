@@ -1,7 +1,7 @@
 // Holidays (the administrator's page), the SLA rules, and the higher offices' view of breaches and escalations
 // (seed feature 7: "alert for Higher Office to monitor online").
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { freeText, identifier, multilineText } from '../../forms/text.ts';
+import { freeText, identifier, multilineText } from '../../shared/text.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';

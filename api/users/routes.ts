@@ -1,6 +1,6 @@
 // Officers and operators are created by the administrator (DESIGN §1); each gets a one-time password like a citizen.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { identifier } from '../../forms/text.ts';
+import { identifier } from '../../shared/text.ts';
 import { generateOneTimePassword, hashPassword } from '../auth/password.ts';
 import { officeKindsFor, staffRoles } from '../authz.ts';
 import type { Deps } from '../deps.ts';
@@ -10,7 +10,7 @@ import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses, indianMobile, optionalEmail, personName, userSchema } from '../http/schemas.ts';
 import { getOffice } from '../offices/offices.ts';
 import { sendLoginDetails } from './login-details.ts';
-import { toE164IndianMobile } from '../../forms/mobile.ts';
+import { toE164IndianMobile } from '../../shared/mobile.ts';
 import { createUser, listStaff } from './user.ts';
 
 const create = createRoute({

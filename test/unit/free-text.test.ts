@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { freeText, hasControlCharacters, multilineText } from '../../forms/text.ts';
+import { freeText, hasControlCharacters, multilineText } from '../../shared/text.ts';
 
-describe('the one rule for free text (forms/text.ts)', () => {
+describe('the one rule for free text (shared/text.ts)', () => {
   test('every C0 control character but newline and tab is refused in several lines of text, and DEL', () => {
     for (let code = 0; code < 0x20; code++) {
       const text = `before${String.fromCharCode(code)}after`;

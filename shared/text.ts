@@ -20,7 +20,7 @@ type TextKey = `field.${string}`;
  * character gets its own message, which says what to remove rather than how long to write.
  */
 export function freeText(min: number, max: number, key: TextKey, opts: { multiline?: boolean } = {}) {
-  // A missing field is "required" and a number or a list "not valid", as everywhere (forms/zod.ts).
+  // A missing field is "required" and a number or a list "not valid", as everywhere (shared/zod.ts).
   return z
     .string()
     .overwrite((v) => (opts.multiline ? v.replace(/\r\n?/g, '\n') : v))
