@@ -3159,7 +3159,20 @@ export interface components {
             /** @enum {string} */
             status: "valid" | "revoked";
             name: string;
+            /** @example 26 11 002 000017 3 */
+            ain: string;
             issuedAt: string;
+            /** @description Every other fact printed on the certificate, as sealed in its QR code, to compare with the paper */
+            printed: {
+                /** @enum {string} */
+                gender: "female" | "male" | "transgender";
+                /** @enum {string} */
+                guardianRelation: "father" | "mother" | "spouse";
+                guardianName: string;
+                address: string;
+                yearsOfResidence: number;
+                officer: string;
+            };
             office: {
                 nameEn: string;
                 nameBn: string;
