@@ -7,9 +7,9 @@ const flag = z
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 
 const schema = z.object({
-  NODE_ENV: z.string().default('development'),
+  NODE_ENV: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  HOST: z.string().optional(),
   ORIGIN: z.string().url().optional(),
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
@@ -95,13 +95,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? missing(['MSDG_USERNAME', 'MSDG_PASSWORD', 'MSDG_SENDER_ID', 'MSDG_SECURE_KEY', 'MSDG_ENTITY_ID'])
         : [];
   if (needed.length) throw new Error(`Invalid configuration:\n${needed.map((n) => `  ${n}: required when SMS_PROVIDER=${e.SMS_PROVIDER}`).join('\n')}`);
-  const production = e.NODE_ENV === 'production';
+  // Development (demo accounts, the dev inbox, a movable clock) only when asked for in exactly these words: a typo
+  // such as "Production" or "prod", or any other value ("test", "staging"), is production with all its checks.
+  const production = e.NODE_ENV !== undefined && e.NODE_ENV !== 'development';
   // adapter-node assumes https when ORIGIN is missing, which breaks cookies on plain http in development.
   const origin = e.ORIGIN ?? `http://localhost:${e.PORT}`;
   return {
     production,
     port: e.PORT,
-    host: e.HOST,
+    // Development is reachable from this machine only unless HOST says otherwise; production from anywhere.
+    host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     origin,
     secureCookies: origin.startsWith('https:'),
     databaseUrl: e.DATABASE_URL,

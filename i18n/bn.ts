@@ -509,6 +509,8 @@ export const bn: Record<MessageKey, string> = {
   'hol.rules': 'সময়সীমা (আদেশের §C)',
   'hol.rule': '{step}: {role} {days} দিনে; তারপর {l1} {l1days} দিনে',
   'rep.flow': 'জমা ও নিষ্পত্তি',
+  // issue 11 h11a
+  'error.service_unavailable': 'পরিষেবাটি কিছুক্ষণের জন্য বন্ধ আছে। কয়েক সেকেন্ড পরে আবার চেষ্টা করুন।',
   // issue 14 h14
   'error.esign_required': 'আপনি আধার ই-সাইন দিয়ে স্বাক্ষর করেন: অনুমোদন বেছে নিন, তারপর ই-সাইন পাতায় OTP দিয়ে নিশ্চিত করুন।',
   'error.esign_unavailable': 'এই জেলায় ই-সাইন চালু করা হয়নি, তাই কিছুই অনুমোদিত হয়নি। জেলা প্রশাসকের দপ্তরকে জানান।',

@@ -509,6 +509,8 @@ export const en = {
   'hol.rules': 'Time limits (seed order §C)',
   'hol.rule': '{step}: {role} within {days} days; then {l1} within {l1days}',
   'rep.flow': 'Received and decided',
+  // issue 11 h11a
+  'error.service_unavailable': 'The service is briefly unavailable. Please try again in a few seconds.',
   // issue 14 h14
   'error.esign_required': 'You sign with Aadhaar eSign: choose Approve, then confirm with the OTP on the eSign page.',
   'error.esign_unavailable': 'eSign is not set up for this district, so nothing was approved. Ask the district administrator.',

@@ -509,6 +509,8 @@ export const hi: Record<MessageKey, string> = {
   'hol.rules': 'समय सीमा (आदेश §C)',
   'hol.rule': '{step}: {role} {days} दिन में; फिर {l1} {l1days} दिन में',
   'rep.flow': 'प्राप्त और निपटाए',
+  // issue 11 h11a
+  'error.service_unavailable': 'सेवा कुछ समय के लिए उपलब्ध नहीं है। कुछ सेकंड बाद फिर कोशिश करें।',
   // issue 14 h14
   'error.esign_required': 'आप आधार ई-साइन से हस्ताक्षर करते हैं: स्वीकृति चुनें, फिर ई-साइन पेज पर OTP से पुष्टि करें।',
   'error.esign_unavailable': 'इस ज़िले में ई-साइन स्थापित नहीं है, इसलिए कुछ भी स्वीकृत नहीं हुआ। ज़िला प्रशासन को बताएं।',
