@@ -16,6 +16,7 @@ import { crossSiteGuard, jsonBodies, language, loadSession, requestLog, security
 import { notifyRoutes } from './notify/routes.ts';
 import { misRoutes } from './mis/routes.ts';
 import { esignRoutes } from './esign/routes.ts';
+import { digilockerRoutes } from './digilocker/routes.ts';
 import { officeRoutes } from './offices/routes.ts';
 import { slaRoutes } from './sla/routes.ts';
 import { userRoutes } from './users/routes.ts';
@@ -64,6 +65,7 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
   app.route('/', slaRoutes(deps));
   app.route('/', misRoutes(deps));
   app.route('/', esignRoutes(deps));
+  app.route('/', digilockerRoutes(deps));
   if (!deps.config.production) app.route('/', devRoutes(deps));
 
   app.doc31('/openapi.json', openApiInfo);
