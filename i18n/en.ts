@@ -542,6 +542,9 @@ export const en = {
   'field.control_characters': 'Remove the invisible control characters from this text (only line breaks and tabs are allowed).',
   'verify.address': 'Address on the certificate',
   'verify.years': 'Years of residence',
+  'error.storage_full': 'The server has run out of storage space, so nothing was saved. Please try again later; the office has been told.',
+  'error.upload_quota': 'You have {files} files ({mb} MB) uploaded but not yet in an application, which is the most allowed. Send your application, or wait a day for unused uploads to be removed.',
+  'error.upload_rate': 'Too many uploads in the last hour. Try again in {minutes} minutes.',
 } as const;
 
 export type MessageKey = keyof typeof en;

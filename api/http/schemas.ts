@@ -46,7 +46,7 @@ export const userSchema = z
   .openapi('User');
 
 /** The error responses every JSON route can give, for the OpenAPI document. */
-export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429)[]) {
+export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 507)[]) {
   return Object.fromEntries(
     statuses.map((s) => [s, { description: errorDescriptions[s], content: { 'application/json': { schema: errorSchema } } }])
   );
@@ -62,7 +62,8 @@ const errorDescriptions = {
   413: 'Body too large',
   422: 'A key was reused for a different request',
   415: 'Body is not JSON',
-  429: 'Too many attempts; see Retry-After'
+  429: 'Too many attempts; see Retry-After',
+  507: 'The server is out of storage space; nothing was saved'
 } as const;
 
 /** A calendar date "2026-11-27" that exists (not 2026-02-30). */
