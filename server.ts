@@ -26,6 +26,7 @@ import { seedStateHolidays } from './api/sla/holidays.ts';
 import { fillMissingDues } from './api/sla/rules.ts';
 import { startSweeper } from './api/sla/sweeper.ts';
 import { startUploadJanitor } from './api/documents/janitor.ts';
+import { startCheckpointer } from './api/audit/checkpoints.ts';
 import { existingDemoUsers, seedDemoUsers } from './api/users/demo.ts';
 import { createSmsApp } from './sms/app.ts';
 import { createSmsSender } from './sms/providers/index.ts';
@@ -103,11 +104,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     const sweeper = config.sla.sweepIntervalMs > 0 ? startSweeper(deps, config.sla.sweepIntervalMs) : null;
     const maintenance = config.databaseUrl ? null : startEmbeddedMaintenance(deps);
     const janitor = startUploadJanitor(deps);
+    const checkpointer = config.auditCheckpointIntervalMs > 0 ? startCheckpointer(deps, config.auditCheckpointIntervalMs) : null;
     const lifecycle: Lifecycle = { stopping: false };
     const api: Listener = getRequestListener(createApi(deps, lifecycle).fetch);
     const sms: Listener = getRequestListener(createSmsApp(deps).fetch);
     let working: Promise<void> | null = null;
-    const stopWork = () => (working ??= Promise.all([dispatcher?.stop(), sweeper?.stop(), maintenance?.stop(), janitor.stop()]).then(() => undefined));
+    const stopWork = () => (working ??= Promise.all([dispatcher?.stop(), sweeper?.stop(), maintenance?.stop(), janitor.stop(), checkpointer?.stop()]).then(() => undefined));
     return {
       deps,
       demoUsers,

@@ -16,6 +16,7 @@ const schema = z.object({
   DEFAULT_LANG: z.enum(['bn', 'en', 'hi']).default('bn'),
   BODY_SIZE_LIMIT: z.coerce.number().int().positive().default(512 * 1024),
   UPLOAD_SIZE_LIMIT: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   UPLOADS_PER_HOUR: z.coerce.number().int().positive().default(60),
   UPLOAD_UNATTACHED_MAX_FILES: z.coerce.number().int().positive().default(40),
   UPLOAD_UNATTACHED_MAX_MB: z.coerce.number().positive().default(60),
@@ -120,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultLang: e.DEFAULT_LANG,
     bodySizeLimit: e.BODY_SIZE_LIMIT,
     uploadSizeLimit: e.UPLOAD_SIZE_LIMIT,
+    auditCheckpointIntervalMs: e.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000,
     uploads: {
       perHour: e.UPLOADS_PER_HOUR,
       maxFiles: e.UPLOAD_UNATTACHED_MAX_FILES,
@@ -198,6 +200,8 @@ export interface Config {
   defaultLang: 'bn' | 'en' | 'hi';
   bodySizeLimit: number;
   uploadSizeLimit: number;
+  /** How often the audit trail's head is signed and kept outside the database (api/audit/checkpoints.ts); 0: never. */
+  auditCheckpointIntervalMs: number;
   /** Per user: uploads an hour, and files and bytes uploaded but not yet in an application; the janitor removes those after unattachedMs. */
   uploads: { perHour: number; maxFiles: number; maxBytes: number; unattachedMs: number };
   session: { idleMs: number; maxMs: number; tempPasswordMs: number };
