@@ -25,7 +25,8 @@ beforeAll(async () => {
     ain = filed.body.ain;
   }
   expect((await bdo.post(`/api/applications/${ain}/actions`, { action: 'send_back', version: 1, remarks: 'Attach a clearer residence proof.' })).status).toBe(200);
-  [{ id: applicationId }] = await server.runtime.deps.sql<{ id: string }[]>`select id::text from applications where ain = ${ain}`;
+  const [row] = await server.runtime.deps.sql<{ id: string }[]>`select id::text from applications where ain = ${ain}`;
+  applicationId = row!.id;
 });
 afterAll(() => server?.close());
 
