@@ -3,6 +3,7 @@
 import { z } from '@hono/zod-openapi';
 import { toE164IndianMobile } from '../../shared/mobile.ts';
 import { freeText } from '../../shared/text.ts';
+import { isCommonPassword } from '../auth/common-passwords.ts';
 import '../../shared/zod.ts'; // the shared error wording: a missing field is "required", anything else "not valid"
 
 /** A person's name: one line of text (shared/text.ts holds the rule for control characters). */
@@ -20,7 +21,11 @@ export const optionalEmail = z
   .optional()
   .openapi({ example: 'anjali@example.com' });
 
-export const newPassword = z.string().min(10, 'field.password_length').max(128, 'field.password_length');
+export const newPassword = z
+  .string()
+  .min(10, 'field.password_length')
+  .max(128, 'field.password_length')
+  .refine((v) => !isCommonPassword(v), 'field.password_common');
 
 export const errorSchema = z
   .object({

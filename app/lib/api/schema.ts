@@ -238,6 +238,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Too many attempts; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3169,7 +3178,7 @@ export interface components {
             };
             lastChangeAt: string;
             nextDueAt: string | null;
-            /** @example R*** D** */
+            /** @example R*** D*** */
             applicantName: string;
         };
         Verification: {
