@@ -15,6 +15,8 @@ import { ApiError, errorBody, toErrorResponse, validationError } from './http/er
 import { crossSiteGuard, jsonBodies, language, loadSession, requestLog, securityHeaders } from './http/middleware.ts';
 import { notifyRoutes } from './notify/routes.ts';
 import { misRoutes } from './mis/routes.ts';
+import { esignRoutes } from './esign/routes.ts';
+import { digilockerRoutes } from './digilocker/routes.ts';
 import { officeRoutes } from './offices/routes.ts';
 import { slaRoutes } from './sla/routes.ts';
 import { userRoutes } from './users/routes.ts';
@@ -30,7 +32,11 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
   app.use(language(deps));
   app.use(requestLog(deps.log));
   app.use(securityHeaders(deps.config.secureCookies));
-  app.use(crossSiteGuard(deps.config.origin));
+  // Outside services post here in their own protocols (issue 14): the ESP's answer arrives as a form post from the
+  // ESP's page, DigiLocker's requests as XML authenticated by their HMAC; neither comes from our origin.
+  const isForeignProtocol = (path: string) => path === '/api/esign/response' || path.startsWith('/api/digilocker/');
+  const guard = crossSiteGuard(deps.config.origin);
+  app.use((c, next) => (isForeignProtocol(c.req.path) ? next() : guard(c, next)));
   // Uploads are multipart and larger; their route sets its own limit.
   const isUpload = (path: string) => path === '/api/documents';
   const jsonLimit = bodyLimit({
@@ -44,7 +50,7 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
   // which costs a public lookup a noticeable share of its time (test/bench/track.ts).
   const hasBody = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
   app.use((c, next) => (hasBody(c.req.method) && !isUpload(c.req.path) ? jsonLimit(c, next) : next()));
-  app.use(jsonBodies(isUpload));
+  app.use(jsonBodies((path) => isUpload(path) || isForeignProtocol(path)));
   app.use(loadSession(deps));
 
   app.route('/', healthRoutes(deps, lifecycle));
@@ -58,6 +64,8 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
   app.route('/', notifyRoutes(deps));
   app.route('/', slaRoutes(deps));
   app.route('/', misRoutes(deps));
+  app.route('/', esignRoutes(deps));
+  app.route('/', digilockerRoutes(deps));
   if (!deps.config.production) app.route('/', devRoutes(deps));
 
   app.doc31('/openapi.json', openApiInfo);

@@ -84,6 +84,7 @@ const schema = z.object({
   DIGILOCKER_ISSUER_ID: z.string().regex(/^[a-z0-9.]+$/, 'must be the issuer id DigiLocker assigned, e.g. in.gov.wb.edistrict').optional(),
   DIGILOCKER_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   DIGILOCKER_ORG_ID: z.string().optional(),
+  DIGILOCKER_ISSUER_NAME: z.string().min(2).max(100).default('e-District West Bengal'),
   DIGILOCKER_DOC_TYPE: z.string().regex(/^[A-Z]{5}$/, 'must be the 5-letter DigiLocker document type code').default('RSCER')
 });
 
@@ -185,7 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustedCaPath: e.ESIGN_TRUSTED_CA_PEM && resolve(e.ESIGN_TRUSTED_CA_PEM),
       timeoutMs: e.ESIGN_TIMEOUT_MINUTES * 60_000
     },
-    digilocker: e.DIGILOCKER_ISSUER_ID && e.DIGILOCKER_API_KEY ? { issuerId: e.DIGILOCKER_ISSUER_ID, apiKey: e.DIGILOCKER_API_KEY, orgId: e.DIGILOCKER_ORG_ID, docType: e.DIGILOCKER_DOC_TYPE } : undefined
+    digilocker: e.DIGILOCKER_ISSUER_ID && e.DIGILOCKER_API_KEY ? { issuerId: e.DIGILOCKER_ISSUER_ID, apiKey: e.DIGILOCKER_API_KEY, orgId: e.DIGILOCKER_ORG_ID, docType: e.DIGILOCKER_DOC_TYPE, issuerName: e.DIGILOCKER_ISSUER_NAME } : undefined
   };
 }
 
@@ -250,7 +251,7 @@ export interface Config {
   /** CCA eSign API 2.1: the ESP's URL, the district's ASP id, key and certificate, the ESP's certificate and CAs. */
   esign: { espUrl?: string; aspId?: string; aspKeyPath?: string; aspCertPath?: string; espCertPath?: string; trustedCaPath?: string; timeoutMs: number };
   /** DigiLocker Issuer API 1.12: set when both the issuer id and the API key are. */
-  digilocker?: { issuerId: string; apiKey: string; orgId?: string; docType: string };
+  digilocker?: { issuerId: string; apiKey: string; orgId?: string; docType: string; issuerName: string };
 }
 
 export type SigningMode = 'dev' | 'p12' | 'esign' | 'pkcs11';

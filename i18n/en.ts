@@ -517,6 +517,7 @@ export const en = {
   'error.esign_pending': 'An eSign for this application is already waiting for the OTP. Finish it, or wait until it lapses.',
   'error.esign_unknown': 'This eSign answer does not belong to any request made here.',
   'error.digilocker_off': 'DigiLocker is not set up for this district.',
+  'error.malformed_xml': 'The request is not the XML this interface expects.',
   'esign.title': 'eSign',
   'esign.signed': 'Signed with eSign: certificate {no} is issued.',
   'esign.refused': 'The eSign service did not sign ({reason}). Nothing changed: the application still waits for approval.',
