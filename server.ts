@@ -25,6 +25,8 @@ import { readOrCreate } from './api/secrets.ts';
 import { seedStateHolidays } from './api/sla/holidays.ts';
 import { fillMissingDues } from './api/sla/rules.ts';
 import { startSweeper } from './api/sla/sweeper.ts';
+import { startUploadJanitor } from './api/documents/janitor.ts';
+import { startCheckpointer } from './api/audit/checkpoints.ts';
 import { existingDemoUsers, seedDemoUsers } from './api/users/demo.ts';
 import { createSmsApp } from './sms/app.ts';
 import { createSmsSender } from './sms/providers/index.ts';
@@ -101,11 +103,13 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     const dispatcher = overrides.dispatchIntervalMs === 0 ? null : startDispatcher(deps, overrides.dispatchIntervalMs);
     const sweeper = config.sla.sweepIntervalMs > 0 ? startSweeper(deps, config.sla.sweepIntervalMs) : null;
     const maintenance = config.databaseUrl ? null : startEmbeddedMaintenance(deps);
+    const janitor = startUploadJanitor(deps);
+    const checkpointer = config.auditCheckpointIntervalMs > 0 ? startCheckpointer(deps, config.auditCheckpointIntervalMs) : null;
     const lifecycle: Lifecycle = { stopping: false };
     const api: Listener = getRequestListener(createApi(deps, lifecycle).fetch);
     const sms: Listener = getRequestListener(createSmsApp(deps).fetch);
     let working: Promise<void> | null = null;
-    const stopWork = () => (working ??= Promise.all([dispatcher?.stop(), sweeper?.stop(), maintenance?.stop()]).then(() => undefined));
+    const stopWork = () => (working ??= Promise.all([dispatcher?.stop(), sweeper?.stop(), maintenance?.stop(), janitor.stop(), checkpointer?.stop()]).then(() => undefined));
     return {
       deps,
       demoUsers,

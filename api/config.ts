@@ -16,6 +16,11 @@ const schema = z.object({
   DEFAULT_LANG: z.enum(['bn', 'en', 'hi']).default('bn'),
   BODY_SIZE_LIMIT: z.coerce.number().int().positive().default(512 * 1024),
   UPLOAD_SIZE_LIMIT: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  UPLOADS_PER_HOUR: z.coerce.number().int().positive().default(60),
+  UPLOAD_UNATTACHED_MAX_FILES: z.coerce.number().int().positive().default(40),
+  UPLOAD_UNATTACHED_MAX_MB: z.coerce.number().positive().default(60),
+  UPLOAD_UNATTACHED_HOURS: z.coerce.number().positive().default(24),
   SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
   SESSION_MAX_HOURS: z.coerce.number().positive().default(12),
   TEMP_PASSWORD_HOURS: z.coerce.number().positive().default(72),
@@ -117,6 +122,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultLang: e.DEFAULT_LANG,
     bodySizeLimit: e.BODY_SIZE_LIMIT,
     uploadSizeLimit: e.UPLOAD_SIZE_LIMIT,
+    auditCheckpointIntervalMs: e.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000,
+    uploads: {
+      perHour: e.UPLOADS_PER_HOUR,
+      maxFiles: e.UPLOAD_UNATTACHED_MAX_FILES,
+      maxBytes: Math.round(e.UPLOAD_UNATTACHED_MAX_MB * 1048576),
+      unattachedMs: e.UPLOAD_UNATTACHED_HOURS * 3_600_000
+    },
     session: {
       idleMs: e.SESSION_IDLE_MINUTES * 60_000,
       maxMs: e.SESSION_MAX_HOURS * 3_600_000,
@@ -189,6 +201,10 @@ export interface Config {
   defaultLang: 'bn' | 'en' | 'hi';
   bodySizeLimit: number;
   uploadSizeLimit: number;
+  /** How often the audit trail's head is signed and kept outside the database (api/audit/checkpoints.ts); 0: never. */
+  auditCheckpointIntervalMs: number;
+  /** Per user: uploads an hour, and files and bytes uploaded but not yet in an application; the janitor removes those after unattachedMs. */
+  uploads: { perHour: number; maxFiles: number; maxBytes: number; unattachedMs: number };
   session: { idleMs: number; maxMs: number; tempPasswordMs: number };
   /**
    * Login attempts in a window: per account from one address (then that address is refused for that account), per

@@ -10,6 +10,7 @@ import { getOffice } from '../offices/offices.ts';
 import type { User } from '../users/user.ts';
 import type { PDFDocument } from 'pdf-lib';
 import { officerKeySigner, signingModeOf } from '../signing/officer.ts';
+import { isDiskFull } from '../storage/storage.ts';
 import { renderCertificate, type CertificateContent } from './render.ts';
 import { districtSealKey, qrText, sealPayload, type PrintedFacts } from './seal.ts';
 import { signCertificatePdf, type SignatureMeta } from './sign.ts';
@@ -36,6 +37,8 @@ export async function issueCertificate(deps: Pick<Deps, 'config' | 'storage' | '
   // The credential comes first: the serial below locks the block's counter until the transaction ends, and a missing
   // credential must not hold it.
   const signer = await officerKeySigner(deps.config, mode, { id: officer.id, name: officer.name, officeName: block.nameEn }).catch((err: unknown) => {
+    // A development credential that cannot be written for a full disk is the disk's fault: 507, not "missing".
+    if (isDiskFull(err)) throw err;
     log.error('signing_credential_unavailable', { officer: officer.id, mode, error: err instanceof Error ? err.message : String(err) });
     throw new ApiError(409, 'signing_credential_missing');
   });

@@ -238,6 +238,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Too many attempts; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -821,6 +830,24 @@ export interface paths {
                 };
                 /** @description Body is not JSON */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many attempts; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The server is out of storage space; nothing was saved */
+                507: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3557,7 +3584,7 @@ export interface components {
             };
             lastChangeAt: string;
             nextDueAt: string | null;
-            /** @example R*** D** */
+            /** @example R*** D*** */
             applicantName: string;
         };
         Verification: {
