@@ -13,6 +13,7 @@ import type { ApiEnv } from './http/env.ts';
 import { ApiError, errorBody, toErrorResponse, validationError } from './http/errors.ts';
 import { crossSiteGuard, jsonBodies, language, loadSession, requestLog, securityHeaders } from './http/middleware.ts';
 import { notifyRoutes } from './notify/routes.ts';
+import { metricsRoutes } from './metrics/routes.ts';
 import { misRoutes } from './mis/routes.ts';
 import { officeRoutes } from './offices/routes.ts';
 import { slaRoutes } from './sla/routes.ts';
@@ -27,7 +28,7 @@ export function createApi(deps: Deps) {
   }).basePath('/api');
 
   app.use(language(deps));
-  app.use(requestLog(deps.log));
+  app.use(requestLog(deps.log, deps.metrics));
   app.use(securityHeaders(deps.config.secureCookies));
   app.use(crossSiteGuard(deps.config.origin));
   // Uploads are multipart and larger; their route sets its own limit.
@@ -77,6 +78,7 @@ export function createApi(deps: Deps) {
   app.route('/', notifyRoutes(deps));
   app.route('/', slaRoutes(deps));
   app.route('/', misRoutes(deps));
+  app.route('/', metricsRoutes(deps));
   if (!deps.config.production) app.route('/', devRoutes(deps));
 
   app.doc31('/openapi.json', {

@@ -51,7 +51,8 @@ const schema = z.object({
   SIGNING_P12_DIR: z.string().optional(),
   SIGNING_P12_PASSPHRASE: z.string().optional(),
   SIGNING_TRUSTED_CA_PEM: z.string().optional(),
-  DISTRICT_SEAL_KEY: z.string().optional()
+  DISTRICT_SEAL_KEY: z.string().optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional()
 });
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -117,7 +118,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       p12Passphrase: e.SIGNING_P12_PASSPHRASE,
       trustedCaPath: e.SIGNING_TRUSTED_CA_PEM && resolve(e.SIGNING_TRUSTED_CA_PEM),
       sealKeyPath: e.DISTRICT_SEAL_KEY && resolve(e.DISTRICT_SEAL_KEY)
-    }
+    },
+    metricsToken: e.METRICS_TOKEN
   };
 }
 
@@ -155,4 +157,6 @@ export interface Config {
   trackRequestsPerMinute: number;
   /** Paths resolved. Outside production, what is unset is replaced by a development CA, officer credentials and seal key under DATA_DIR/secrets. */
   signing: { p12Dir?: string; p12Passphrase?: string; trustedCaPath?: string; sealKeyPath?: string };
+  /** Bearer token for /metrics; required for it to exist in production, optional elsewhere. */
+  metricsToken: string | undefined;
 }

@@ -14,13 +14,16 @@ const common = { transform: postgres.camel, onnotice: () => {} } as const;
 export interface Database {
   sql: Sql;
   embedded: boolean;
+  /** The pool's size, for the metrics. */
+  poolMax: number;
   close(): Promise<void>;
 }
 
 export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; max?: number }): Promise<Database> {
   if (opts.databaseUrl) {
-    const sql = postgres(opts.databaseUrl, { ...common, max: opts.max ?? 10 });
-    return { sql, embedded: false, close: () => sql.end({ timeout: 5 }) };
+    const max = opts.max ?? 10;
+    const sql = postgres(opts.databaseUrl, { ...common, max });
+    return { sql, embedded: false, poolMax: max, close: () => sql.end({ timeout: 5 }) };
   }
   return openEmbedded(join(opts.dataDir, 'pg'));
 }
@@ -39,6 +42,7 @@ async function openEmbedded(dir: string): Promise<Database> {
   return {
     sql,
     embedded: true,
+    poolMax: 1,
     async close() {
       await sql.end({ timeout: 5 });
       await server.stop();

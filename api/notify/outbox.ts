@@ -11,6 +11,7 @@ import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import type { Channel } from './notify.ts';
 import type { SendOutcome } from './channels.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 
 type DispatchDeps = Pick<Deps, 'sql' | 'clock' | 'sms' | 'mail' | 'push' | 'log' | 'config'>;
 
@@ -211,13 +212,15 @@ export async function retryMessage(deps: Pick<Deps, 'sql' | 'clock'>, id: string
  * Polls the outbox every `intervalMs` until stopped, and drains a backlog batch after batch without waiting. Safe
  * to run in every process (see above).
  */
-export function startDispatcher(deps: DispatchDeps, intervalMs = 1000): { stop(): Promise<void> } {
+export function startDispatcher(deps: DispatchDeps, intervalMs = 1000, metrics?: Pick<Metrics, 'workerRuns'>): { stop(): Promise<void> } {
   let running: Promise<void> | null = null;
   let stopped = false;
   const drain = async () => {
     try {
       while (!stopped && (await dispatchBatch(deps)).claimed === BATCH);
+      metrics?.workerRuns.inc({ worker: 'dispatcher', outcome: 'ok' });
     } catch (err) {
+      metrics?.workerRuns.inc({ worker: 'dispatcher', outcome: 'failed' });
       deps.log.error('dispatcher_failed', { error: String(err) });
     } finally {
       running = null;
