@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { makeAin } from '../../forms/ain.ts';
+import { makeAin } from '../../shared/ain.ts';
 import { createTestDatabase } from '../support/server.ts';
 
 /** `npm run bench -- --smoke`: every benchmark at a tiny size, so `npm test` proves none of them is broken. */
