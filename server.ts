@@ -77,7 +77,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       sms: createSmsSender(config, db.sql, log),
       mail,
       push: createWebPush(db.sql, { keys: vapid, subject: config.vapid.subject, record, agent: overrides.pushAgent }, log),
-      storage: createLocalStorage(join(config.dataDir, 'files')),
+      // The AWS SDK is loaded only by a deployment that uses it.
+      storage: config.storage.kind === 's3' ? (await import('./api/storage/s3.ts')).createS3Storage(config.storage) : createLocalStorage(config.storage.dir),
       aadhaarKeys: deriveAadhaarKeys(config.aadhaarKey ?? (await developmentAadhaarKey(config))),
       metrics
     };

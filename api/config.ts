@@ -1,6 +1,8 @@
 // Every setting the process reads, in one place. Documented in .env.example; nothing else reads process.env.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { S3Settings } from './storage/s3.ts';
+import { parseStorageUrl } from './storage/storage.ts';
 
 const flag = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no'])
@@ -52,7 +54,12 @@ const schema = z.object({
   SIGNING_P12_PASSPHRASE: z.string().optional(),
   SIGNING_TRUSTED_CA_PEM: z.string().optional(),
   DISTRICT_SEAL_KEY: z.string().optional(),
-  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional()
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  STORAGE_URL: z.string().regex(/^s3:\/\//, 'must start with s3:// (unset: files under DATA_DIR/files)').optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().default('ap-south-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional()
 });
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -119,7 +126,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustedCaPath: e.SIGNING_TRUSTED_CA_PEM && resolve(e.SIGNING_TRUSTED_CA_PEM),
       sealKeyPath: e.DISTRICT_SEAL_KEY && resolve(e.DISTRICT_SEAL_KEY)
     },
-    metricsToken: e.METRICS_TOKEN
+    metricsToken: e.METRICS_TOKEN,
+    storage: e.STORAGE_URL
+      ? { kind: 's3', ...parseStorageUrl(e.STORAGE_URL), endpoint: e.S3_ENDPOINT, region: e.S3_REGION, accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+      : { kind: 'local', dir: resolve(e.DATA_DIR, 'files') }
   };
 }
 
@@ -159,4 +169,6 @@ export interface Config {
   signing: { p12Dir?: string; p12Passphrase?: string; trustedCaPath?: string; sealKeyPath?: string };
   /** Bearer token for /metrics; required for it to exist in production, optional elsewhere. */
   metricsToken: string | undefined;
+  /** Where files go: DATA_DIR/files by default, or an S3-compatible bucket (STORAGE_URL=s3://bucket/prefix). */
+  storage: { kind: 'local'; dir: string } | ({ kind: 's3' } & S3Settings);
 }
