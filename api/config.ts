@@ -14,6 +14,7 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   ORIGIN: z.string().url().optional(),
   DATABASE_URL: z.string().optional(),
+  DATABASE_POOLER: z.enum(['none', 'pgbouncer']).default('none'),
   DATA_DIR: z.string().default('./data'),
   DEFAULT_LANG: z.enum(['bn', 'en', 'hi']).default('bn'),
   BODY_SIZE_LIMIT: z.coerce.number().int().positive().default(512 * 1024),
@@ -89,6 +90,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     origin,
     secureCookies: origin.startsWith('https:'),
     databaseUrl: e.DATABASE_URL,
+    databasePooler: e.DATABASE_POOLER,
     dataDir: resolve(e.DATA_DIR),
     defaultLang: e.DEFAULT_LANG,
     bodySizeLimit: e.BODY_SIZE_LIMIT,
@@ -140,6 +142,8 @@ export interface Config {
   origin: string;
   secureCookies: boolean;
   databaseUrl: string | undefined;
+  /** `pgbouncer`: DATABASE_URL is a PgBouncer in transaction mode, so no prepared statements. */
+  databasePooler: 'none' | 'pgbouncer';
   dataDir: string;
   defaultLang: 'bn' | 'en' | 'hi';
   bodySizeLimit: number;

@@ -19,10 +19,16 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; max?: number }): Promise<Database> {
+/**
+ * `pooler: 'pgbouncer'`: the URL is a PgBouncer in transaction mode, which hands each transaction to whichever
+ * server connection is free, so a statement prepared on one is unknown on the next: postgres.js must not prepare
+ * (`prepare: false`, unnamed statements). Everything else already fits transaction pooling: no LISTEN/NOTIFY, no
+ * session settings, advisory locks only transaction-scoped (`pg_advisory_xact_lock`).
+ */
+export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; max?: number; pooler?: 'none' | 'pgbouncer' }): Promise<Database> {
   if (opts.databaseUrl) {
     const max = opts.max ?? 10;
-    const sql = postgres(opts.databaseUrl, { ...common, max });
+    const sql = postgres(opts.databaseUrl, { ...common, max, prepare: opts.pooler !== 'pgbouncer' });
     return { sql, embedded: false, poolMax: max, close: () => sql.end({ timeout: 5 }) };
   }
   return openEmbedded(join(opts.dataDir, 'pg'));
