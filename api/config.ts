@@ -45,6 +45,7 @@ const schema = z.object({
   VAPID_PRIVATE_KEY: z.string().optional(),
   VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// address').default('mailto:no-reply@localhost'),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).optional(),
   SLA_DAYS: z.enum(['working', 'calendar']).default('working'),
   SLA_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   SLA_REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(9),
@@ -118,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     vapid: { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT },
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    outboxLeaseMs: e.OUTBOX_LEASE_SECONDS && e.OUTBOX_LEASE_SECONDS * 1000,
     sla: { days: e.SLA_DAYS, sweepIntervalMs: e.SLA_SWEEP_INTERVAL_SECONDS * 1000, reminderHour: e.SLA_REMINDER_HOUR },
     logLevel: e.LOG_LEVEL,
     aadhaarKey: e.AADHAAR_KEY ? Buffer.from(e.AADHAAR_KEY, 'hex') : undefined,
@@ -163,6 +165,8 @@ export interface Config {
   mail: { smtpUrl?: string; from: string };
   vapid: { publicKey?: string; privateKey?: string; subject: string };
   outboxMaxAttempts: number;
+  /** How long a dispatcher holds the messages it claimed before another may take them (default: a slow batch, twice). */
+  outboxLeaseMs?: number;
   /** Working or calendar days; how often the sweeper runs (0: never, tests sweep by hand); the reminder's hour (Kolkata) on the due day. */
   sla: { days: 'working' | 'calendar'; sweepIntervalMs: number; reminderHour: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';

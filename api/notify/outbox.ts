@@ -19,7 +19,8 @@ type DispatchDeps = Pick<Deps, 'sql' | 'clock' | 'sms' | 'mail' | 'push' | 'log'
 export const SEND_TIMEOUT_MS = 15_000;
 const BATCH = 50;
 const PARALLEL = 10;
-const LEASE_MS = Math.ceil(BATCH / PARALLEL) * SEND_TIMEOUT_MS * 2;
+/** The default lease: a whole batch at its slowest, twice. OUTBOX_LEASE_SECONDS may shorten it (tests that kill a process). */
+export const LEASE_MS = Math.ceil(BATCH / PARALLEL) * SEND_TIMEOUT_MS * 2;
 
 const BASE_DELAY_MS = 30_000;
 const MAX_DELAY_MS = 3_600_000;
@@ -56,7 +57,7 @@ export async function dispatchDue(deps: DispatchDeps, limit = BATCH): Promise<nu
 async function dispatchBatch(deps: DispatchDeps, limit = BATCH): Promise<{ claimed: number; accepted: number }> {
   const now = deps.clock.now();
   const claimed = await deps.sql<Claimed[]>`
-    update outbox set leased_until = ${new Date(now.getTime() + LEASE_MS)}, attempts = attempts + 1
+    update outbox set leased_until = ${new Date(now.getTime() + (deps.config.outboxLeaseMs ?? LEASE_MS))}, attempts = attempts + 1
     where id in (
       select id from outbox
       where status = 'pending' and next_attempt_at <= ${now} and (leased_until is null or leased_until < ${now})
