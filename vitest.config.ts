@@ -35,7 +35,10 @@ export default defineConfig({
           env: { TEST_BACKEND: 'pgbouncer' },
           globalSetup: ['test/support/pgbouncer.ts']
         }
-      }
+      },
+      // The fault suite (`npm run test:faults`, issue 11): real server processes killed, databases restarted and
+      // disks filled. Two files at a time: most of a file's time is spent waiting for processes to start.
+      { test: { name: 'faults', include: ['test/faults/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 120_000, maxWorkers: 2 } }
     ]
   }
 });

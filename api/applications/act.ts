@@ -2,7 +2,7 @@
 // workflow whether the step is allowed for this person at this version, writes the new state, one audit event and
 // the citizen's notifications. A decision taken on a stale screen is refused with 409 and changes nothing.
 import type { RejectionReason } from '../../shared/decision.ts';
-import { issueCertificate } from '../certificates/issue.ts';
+import { issueCertificate, type IssuedCertificate } from '../certificates/issue.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
@@ -49,7 +49,16 @@ export function refusal(decision: Extract<Decision, { ok: false }>): ApiError {
   return new ApiError(403, 'forbidden');
 }
 
-export async function actOnApplication(deps: Deps, actor: User, ain: string, input: OfficerAction): Promise<{ ain: string; status: Status; version: number; certificateNo?: string }> {
+/** How an approval's certificate is issued: signed here (issueCertificate), or as an eSign answer embeds it (api/esign/flow.ts). */
+export type Issuer = (sql: Queryable, app: ApplicationRow, now: Date) => Promise<IssuedCertificate>;
+
+export async function actOnApplication(
+  deps: Deps,
+  actor: User,
+  ain: string,
+  input: OfficerAction,
+  issue: Issuer = (sql, app, now) => issueCertificate(deps, sql, app, actor, now)
+): Promise<{ ain: string; status: Status; version: number; certificateNo?: string }> {
   const now = deps.clock.now();
   return deps.sql.begin(async (sql) => {
     const app = await lockApplication(sql, ain);
@@ -68,7 +77,7 @@ export async function actOnApplication(deps: Deps, actor: User, ain: string, inp
     const version = app.version + 1;
     // Step 5: approval issues the signed certificate in the same transaction, so there is never an approved
     // application without one, nor a certificate for an application that was not approved.
-    const certificate = input.action === 'approve' ? await issueCertificate(deps, sql, app, actor, now) : null;
+    const certificate = input.action === 'approve' ? await issue(sql, app, now) : null;
     // The next step's due times count from T, the submission; a decision or a send-back stops the clock.
     const slaClock = await loadSlaClock(sql, app.slaStartedAt, deps.config.sla.days);
     const dues = input.action === 're_enquire' ? restartedDues(decision.to, now, slaClock) : duesFor(decision.to, app.slaStartedAt, slaClock);

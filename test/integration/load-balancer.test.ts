@@ -39,7 +39,7 @@ describe.skipIf(!sharedDatabase)('two instances behind HAProxy', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/instance-process.ts'], {
       env: {
         ...process.env,
-        NODE_ENV: 'test',
+        NODE_ENV: 'development',
         PORT: String(port),
         HOST: '127.0.0.1',
         ORIGIN: origin,
