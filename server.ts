@@ -21,7 +21,8 @@ import type { Agent } from 'node:https';
 import { createSmtpMailer } from './api/notify/mail.ts';
 import { startDispatcher } from './api/notify/outbox.ts';
 import { createWebPush, loadVapidKeys } from './api/notify/push.ts';
-import { createLocalStorage } from './api/storage/storage.ts';
+import { startRetention } from './api/retention/retention.ts';
+import { openStorage } from './api/storage/storage.ts';
 import { readOrCreate } from './api/secrets.ts';
 import { seedStateHolidays } from './api/sla/holidays.ts';
 import { fillMissingDues } from './api/sla/rules.ts';
@@ -87,8 +88,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       sms: createSmsSender(config, db.sql, log),
       mail,
       push: createWebPush(db.sql, { keys: vapid, subject: config.vapid.subject, record, agent: overrides.pushAgent }, log),
-      // The AWS SDK is loaded only by a deployment that uses it.
-      storage: config.storage.kind === 's3' ? (await import('./api/storage/s3.ts')).createS3Storage(config.storage) : createLocalStorage(config.storage.dir),
+      storage: await openStorage(config.storage),
       aadhaarKeys: deriveAadhaarKeys(config.aadhaarKey ?? (await developmentAadhaarKey(config))),
       metrics
     };
@@ -104,12 +104,13 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     if (filled) log.info('sla_dues_filled', { applications: filled });
     const dispatcher = overrides.dispatchIntervalMs === 0 ? null : startDispatcher(deps, overrides.dispatchIntervalMs, deps.metrics);
     const sweeper = config.sla.sweepIntervalMs > 0 ? startSweeper(deps, config.sla.sweepIntervalMs, deps.metrics) : null;
+    const retention = config.retention.intervalMs > 0 ? startRetention(deps, config.retention.intervalMs) : null;
     const maintenance = config.databaseUrl ? null : startEmbeddedMaintenance(deps);
     const lifecycle: Lifecycle = { stopping: false };
     const api: Listener = getRequestListener(createApi(deps, lifecycle).fetch);
     const sms: Listener = getRequestListener(createSmsApp(deps).fetch);
     let working: Promise<void> | null = null;
-    const stopWork = () => (working ??= Promise.all([dispatcher?.stop(), sweeper?.stop(), maintenance?.stop()]).then(() => undefined));
+    const stopWork = () => (working ??= Promise.all([dispatcher?.stop(), sweeper?.stop(), retention?.stop(), maintenance?.stop()]).then(() => undefined));
     return {
       deps,
       demoUsers,

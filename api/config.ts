@@ -50,6 +50,10 @@ const schema = z.object({
   VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// address').default('mailto:no-reply@localhost'),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).optional(),
+  RETENTION_GATEWAY_CALLBACK_DAYS: z.coerce.number().positive().default(30),
+  RETENTION_SMS_INBOUND_DAYS: z.coerce.number().positive().default(365),
+  RETENTION_EXPIRED_SESSION_DAYS: z.coerce.number().min(0).default(7),
+  RETENTION_INTERVAL_MINUTES: z.coerce.number().min(0).default(60),
   SLA_DAYS: z.enum(['working', 'calendar']).default('working'),
   SLA_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   SLA_REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(9),
@@ -155,6 +159,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     vapid: { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT },
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     outboxLeaseMs: e.OUTBOX_LEASE_SECONDS && e.OUTBOX_LEASE_SECONDS * 1000,
+    retention: {
+      gatewayCallbackDays: e.RETENTION_GATEWAY_CALLBACK_DAYS,
+      smsInboundDays: e.RETENTION_SMS_INBOUND_DAYS,
+      expiredSessionDays: e.RETENTION_EXPIRED_SESSION_DAYS,
+      intervalMs: e.RETENTION_INTERVAL_MINUTES * 60_000
+    },
     sla: { days: e.SLA_DAYS, sweepIntervalMs: e.SLA_SWEEP_INTERVAL_SECONDS * 1000, reminderHour: e.SLA_REMINDER_HOUR },
     logLevel: e.LOG_LEVEL,
     aadhaarKey: e.AADHAAR_KEY ? Buffer.from(e.AADHAAR_KEY, 'hex') : undefined,
@@ -229,6 +239,8 @@ export interface Config {
   outboxMaxAttempts: number;
   /** How long a dispatcher holds the messages it claimed before another may take them (default: a slow batch, twice). */
   outboxLeaseMs?: number;
+  /** How long gateway callback keys, inbound SMS questions and expired sessions are kept; how often they are purged (0: never). */
+  retention: { gatewayCallbackDays: number; smsInboundDays: number; expiredSessionDays: number; intervalMs: number };
   /** Working or calendar days; how often the sweeper runs (0: never, tests sweep by hand); the reminder's hour (Kolkata) on the due day. */
   sla: { days: 'working' | 'calendar'; sweepIntervalMs: number; reminderHour: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';

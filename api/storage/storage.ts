@@ -59,3 +59,8 @@ export function createLocalStorage(dir: string): Storage {
     }
   };
 }
+
+/** The storage the configuration names: the local directory, or S3 (the AWS SDK loaded only then). */
+export async function openStorage(settings: { kind: 'local'; dir: string } | ({ kind: 's3' } & import('./s3.ts').S3Settings)): Promise<Storage> {
+  return settings.kind === 's3' ? (await import('./s3.ts')).createS3Storage(settings) : createLocalStorage(settings.dir);
+}
