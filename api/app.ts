@@ -14,6 +14,7 @@ import type { ApiEnv } from './http/env.ts';
 import { ApiError, errorBody, toErrorResponse, validationError } from './http/errors.ts';
 import { crossSiteGuard, jsonBodies, language, loadSession, requestLog, securityHeaders } from './http/middleware.ts';
 import { notifyRoutes } from './notify/routes.ts';
+import { metricsRoutes } from './metrics/routes.ts';
 import { misRoutes } from './mis/routes.ts';
 import { esignRoutes } from './esign/routes.ts';
 import { digilockerRoutes } from './digilocker/routes.ts';
@@ -30,7 +31,7 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
   }).basePath('/api');
 
   app.use(language(deps));
-  app.use(requestLog(deps.log));
+  app.use(requestLog(deps.log, deps.metrics));
   app.use(securityHeaders(deps.config.secureCookies));
   // Outside services post here in their own protocols (issue 14): the ESP's answer arrives as a form post from the
   // ESP's page, DigiLocker's requests as XML authenticated by their HMAC; neither comes from our origin.
@@ -64,6 +65,7 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
   app.route('/', notifyRoutes(deps));
   app.route('/', slaRoutes(deps));
   app.route('/', misRoutes(deps));
+  app.route('/', metricsRoutes(deps));
   app.route('/', esignRoutes(deps));
   app.route('/', digilockerRoutes(deps));
   if (!deps.config.production) app.route('/', devRoutes(deps));

@@ -1,6 +1,7 @@
 // Where documents, photos and PDFs live (DESIGN §2): content-addressed by SHA-256, so the same scan uploaded twice
 // is stored once and a stored file cannot be swapped silently. Names are chosen here, never by the uploader.
-// The local directory is the default; S3-compatible storage would implement the same interface.
+// The local directory is the default; S3-compatible storage (./s3.ts, STORAGE_URL=s3://…) implements the same
+// interface, so instances behind a load balancer share the files.
 import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +15,16 @@ export interface Storage {
   putNamed(name: string, bytes: Uint8Array): Promise<void>;
   getNamed(name: string): Promise<Buffer | null>;
   listNamed(prefix: string): Promise<string[]>;
+  /** Every stored digest, in no particular order (backups). */
+  list(): AsyncIterable<string>;
+}
+
+/** `s3://bucket/some/prefix` → bucket and prefix ("some/prefix/"); anything else is a configuration error. */
+export function parseStorageUrl(url: string): { bucket: string; prefix: string } {
+  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
+  if (!m) throw new Error(`STORAGE_URL must look like s3://bucket or s3://bucket/prefix, not ${url}`);
+  const prefix = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
+  return { bucket: m[1]!, prefix: prefix ? prefix + '/' : '' };
 }
 
 /** The disk (or the quota) is full: the request is answered 507 and nothing of it is left behind. */
@@ -41,7 +52,8 @@ async function writeWhole(path: string, bytes: Uint8Array): Promise<void> {
   }
 }
 
-const NAME = /^[a-z0-9-]+(\/[a-z0-9.-]+)*$/;
+/** Names of named objects: lower-case path segments, never `..` first, so a name cannot leave its folder. */
+export const NAME = /^[a-z0-9-]+(\/[a-z0-9.-]+)*$/;
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -86,6 +98,19 @@ export function createLocalStorage(dir: string): Storage {
       if (!NAME.test(prefix)) return [];
       const names = await readdir(join(dir, 'named', prefix)).catch(() => [] as string[]);
       return names.filter((n) => !n.endsWith('.tmp')).sort().map((n) => `${prefix}/${n}`);
+    },
+    async *list() {
+      const shards = await readdir(dir).catch(() => [] as string[]);
+      for (const shard of shards) {
+        if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+        // Temp files of writes in flight (`<sha>.<uuid>.tmp`) are not stored files.
+        for (const name of await readdir(join(dir, shard))) if (/^[0-9a-f]{64}$/.test(name)) yield name;
+      }
     }
   };
+}
+
+/** The storage the configuration names: the local directory, or S3 (the AWS SDK loaded only then). */
+export async function openStorage(settings: { kind: 'local'; dir: string } | ({ kind: 's3' } & import('./s3.ts').S3Settings)): Promise<Storage> {
+  return settings.kind === 's3' ? (await import('./s3.ts')).createS3Storage(settings) : createLocalStorage(settings.dir);
 }
