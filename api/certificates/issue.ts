@@ -11,7 +11,8 @@ import type { User } from '../users/user.ts';
 import type { PDFDocument } from 'pdf-lib';
 import { officerKeySigner, signingModeOf } from '../signing/officer.ts';
 import { renderCertificate, type CertificateContent } from './render.ts';
-import { districtSealKey, qrText, sealPayload } from './seal.ts';
+import { qrText, sealPayload } from './seal.ts';
+import { districtSealSigner } from '../signing/seal-key.ts';
 import { signCertificatePdf, type SignatureMeta } from './sign.ts';
 
 export interface IssuedCertificate {
@@ -70,7 +71,7 @@ export async function composeCertificate(
   const certificateNo = reuseNo ?? (await nextCertificateNo(sql, block, district.code, at));
   const form = app.form as unknown as FormOnCertificate;
 
-  const seal = sealPayload(await districtSealKey(deps.config), {
+  const seal = sealPayload(await districtSealSigner(deps.config), {
     certificateNo,
     ain: app.ain,
     name: form.name,

@@ -14,7 +14,7 @@ import { errorResponses } from '../http/schemas.ts';
 import { getOffice } from '../offices/offices.ts';
 import { appendEvent } from '../applications/audit.ts';
 import { trustedCaPem } from './credentials.ts';
-import { districtPublicKeyPem } from './seal.ts';
+import { districtSealPublicKeyPem } from '../signing/seal-key.ts';
 import { verifyCertificatePdf } from './sign.ts';
 import { verifyOptions } from '../signing/trust.ts';
 
@@ -79,7 +79,7 @@ export function certificateRoutes(deps: Deps) {
       summary: "The district's public key, to check a QR code's seal offline (scripts/verify-qr.ts)",
       responses: { 200: { description: 'PEM', content: { 'application/x-pem-file': { schema: z.string() } } } }
     }),
-    async (c) => c.body(await districtPublicKeyPem(deps.config), 200, { 'Content-Type': 'application/x-pem-file', 'Cache-Control': 'public, max-age=3600' })
+    async (c) => c.body(await districtSealPublicKeyPem(deps.config), 200, { 'Content-Type': 'application/x-pem-file', 'Cache-Control': 'public, max-age=3600' })
   );
 
   app.openapi(

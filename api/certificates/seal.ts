@@ -19,6 +19,11 @@ export interface SealFields {
   officeCode: string;
 }
 
+/** An Ed25519 key kept elsewhere (an HSM: api/signing/seal-key.ts) that signs and never shows itself. */
+export interface SealSigner {
+  sign(data: Buffer): Buffer;
+}
+
 export type OpenedSeal = { ok: true; fields: SealFields } | { ok: false; reason: SealRefusal };
 export type SealRefusal = 'malformed' | 'unknown-version' | 'bad-signature' | 'bad-key' | 'certificate-mismatch';
 
@@ -31,14 +36,15 @@ const SIGNATURE = /^[A-Za-z0-9_-]{86}$/; // 64 bytes of Ed25519 signature, base6
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** `v1~ORC-2026-11002-000017~…~2026-11-27~n24pgs/barasat-1` + `.` + base64url signature. Deterministic. */
-export function sealPayload(key: KeyObject, fields: SealFields): string {
+export function sealPayload(key: KeyObject | SealSigner, fields: SealFields): string {
   const values = [fields.certificateNo, fields.ain, fields.name, fields.issuedOn, fields.officeCode];
   // A broken invariant, not a user's mistake: the issuer passes validated values.
   if (values.some((v) => !v || v.includes(SEPARATOR) || /[\u0000-\u001f\u007f]/.test(v)) || !DATE.test(fields.issuedOn)) {
     throw new Error(`A seal field is empty, not a date, or holds "${SEPARATOR}" or a control character.`);
   }
   const text = [VERSION, ...values].join(SEPARATOR);
-  return `${text}.${sign(null, Buffer.from(text, 'utf8'), key).toString('base64url')}`;
+  const data = Buffer.from(text, 'utf8');
+  return `${text}.${('sign' in key ? key.sign(data) : sign(null, data, key)).toString('base64url')}`;
 }
 
 /** Checks a sealed text (as read from the QR's fragment, decoded). Never throws. */
