@@ -19,9 +19,13 @@ const schema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
   SESSION_MAX_HOURS: z.coerce.number().positive().default(12),
   TEMP_PASSWORD_HOURS: z.coerce.number().positive().default(72),
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS: z.coerce.number().int().positive().default(5),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
   LOGIN_MAX_FAILURES_PER_CLIENT: z.coerce.number().int().positive().default(30),
   LOGIN_THROTTLE_MINUTES: z.coerce.number().positive().default(15),
+  LOGIN_MAX_DELAY_SECONDS: z.coerce.number().int().positive().default(60),
+  REGISTRATIONS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().positive().default(5),
+  REGISTRATIONS_PER_MOBILE_PER_DAY: z.coerce.number().int().positive().default(3),
   TRUST_PROXY: flag.default(false),
   DEMO_PASSWORD: z.string().min(8).default('demo-password'),
   SMS_PROVIDER: z.enum(['console', 'africastalking', 'msdg']).default('console'),
@@ -119,10 +123,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tempPasswordMs: e.TEMP_PASSWORD_HOURS * 3_600_000
     },
     throttle: {
+      perAccountAddress: e.LOGIN_MAX_FAILURES_PER_ACCOUNT_ADDRESS,
       perAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       perClient: e.LOGIN_MAX_FAILURES_PER_CLIENT,
-      windowMs: e.LOGIN_THROTTLE_MINUTES * 60_000
+      windowMs: e.LOGIN_THROTTLE_MINUTES * 60_000,
+      maxDelayMs: e.LOGIN_MAX_DELAY_SECONDS * 1000
     },
+    registration: { perAddressPerHour: e.REGISTRATIONS_PER_ADDRESS_PER_HOUR, perMobilePerDay: e.REGISTRATIONS_PER_MOBILE_PER_DAY },
     trustProxy: e.TRUST_PROXY,
     demoSeed: !production,
     demoPassword: e.DEMO_PASSWORD,
@@ -183,7 +190,12 @@ export interface Config {
   bodySizeLimit: number;
   uploadSizeLimit: number;
   session: { idleMs: number; maxMs: number; tempPasswordMs: number };
-  throttle: { perAccount: number; perClient: number; windowMs: number };
+  /**
+   * Login attempts in a window: per account from one address (then that address is refused for that account), per
+   * account from anywhere (then growing delays up to maxDelayMs, never a lock-out), per address across accounts.
+   */
+  throttle: { perAccountAddress: number; perAccount: number; perClient: number; windowMs: number; maxDelayMs: number };
+  registration: { perAddressPerHour: number; perMobilePerDay: number };
   trustProxy: boolean;
   demoSeed: boolean;
   demoPassword: string;

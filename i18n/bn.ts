@@ -391,7 +391,7 @@ export const bn: Record<MessageKey, string> = {
   'verify.signed_by': 'ডিজিটাল স্বাক্ষরকারী',
   'verify.revoked_on': 'প্রত্যাহারের তারিখ',
   'verify.reason': 'কারণ',
-  'verify.compare': 'আপনার সামনের কাগজের সঙ্গে নাম, তারিখ ও দপ্তর মিলিয়ে দেখুন।',
+  'verify.compare': 'সামনের কাগজের সঙ্গে প্রতিটি লাইন মিলিয়ে দেখুন: যে শংসাপত্রের ছাপা তথ্য এগুলির থেকে আলাদা, সেটি আসল নয়।',
   'apply.correcting': 'আবেদন {ain} সংশোধন করা হচ্ছে',
   'apply.bdo_remarks': 'বিডিও-র মন্তব্য',
   'error.signing_credential_missing': 'সার্ভারে আপনার ডিজিটাল স্বাক্ষর বসানো নেই, তাই কিছুই অনুমোদিত হয়নি। জেলা প্রশাসকের দপ্তরকে তা বসাতে বলুন।',
@@ -539,4 +539,8 @@ export const bn: Record<MessageKey, string> = {
   'verify.revocation_revoked': 'স্বাক্ষরকারীর শংসাপত্র প্রত্যাহৃত',
   'verify.revocation_not_checked': 'যাচাই হয়নি (কোনো CRL নেই)',
   'cert.digilocker': 'ডিজিলকারেও পাবেন: ডিজিলকার অ্যাপে Issued Documents খুলুন, {issuer} ও Residence Certificate বেছে নিন, শংসাপত্র নম্বর {no} লিখুন।',
+  // issue 11 h11b
+  'field.control_characters': 'এই লেখা থেকে অদৃশ্য নিয়ন্ত্রণ-অক্ষরগুলি মুছে দিন (শুধু নতুন লাইন ও ট্যাব চলবে)।',
+  'verify.address': 'শংসাপত্রে ঠিকানা',
+  'verify.years': 'বসবাসের বছর',
 };

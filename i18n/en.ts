@@ -391,7 +391,7 @@ export const en = {
   'verify.signed_by': 'Digitally signed by',
   'verify.revoked_on': 'Revoked on',
   'verify.reason': 'Reason',
-  'verify.compare': 'Compare the name, date and office with the paper in front of you.',
+  'verify.compare': 'Compare every line with the paper in front of you: a certificate whose printed details differ from these is not genuine.',
   'apply.correcting': 'Correcting application {ain}',
   'apply.bdo_remarks': 'The BDO asks',
   'error.signing_credential_missing': 'Your digital signature is not set up on the server, so nothing was approved. Ask the district administrator to install it.',
@@ -539,6 +539,10 @@ export const en = {
   'verify.revocation_revoked': 'The signer\'s certificate is revoked',
   'verify.revocation_not_checked': 'Not checked (no CRL configured)',
   'cert.digilocker': 'Also in DigiLocker: in the DigiLocker app open Issued Documents, choose {issuer}, Residence Certificate, and enter the certificate number {no}.',
+  // issue 11 h11b
+  'field.control_characters': 'Remove the invisible control characters from this text (only line breaks and tabs are allowed).',
+  'verify.address': 'Address on the certificate',
+  'verify.years': 'Years of residence',
 } as const;
 
 export type MessageKey = keyof typeof en;

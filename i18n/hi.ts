@@ -391,7 +391,7 @@ export const hi: Record<MessageKey, string> = {
   'verify.signed_by': 'डिजिटल हस्ताक्षरकर्ता',
   'verify.revoked_on': 'रद्द करने की तिथि',
   'verify.reason': 'कारण',
-  'verify.compare': 'अपने सामने के काग़ज़ से नाम, तिथि और कार्यालय मिलाएँ।',
+  'verify.compare': 'सामने के काग़ज़ से हर पंक्ति मिलाएँ: जिस प्रमाणपत्र का छपा विवरण इनसे अलग है, वह असली नहीं है।',
   'apply.correcting': 'आवेदन {ain} में सुधार',
   'apply.bdo_remarks': 'बीडीओ का निर्देश',
   'error.signing_credential_missing': 'सर्वर पर आपका डिजिटल हस्ताक्षर स्थापित नहीं है, इसलिए कुछ भी स्वीकृत नहीं हुआ। ज़िला प्रशासन से इसे स्थापित करने को कहें।',
@@ -539,4 +539,8 @@ export const hi: Record<MessageKey, string> = {
   'verify.revocation_revoked': 'हस्ताक्षरकर्ता का प्रमाणपत्र निरस्त है',
   'verify.revocation_not_checked': 'जाँच नहीं हुई (कोई CRL नहीं)',
   'cert.digilocker': 'डिजीलॉकर में भी: डिजीलॉकर ऐप में Issued Documents खोलें, {issuer} और Residence Certificate चुनें, प्रमाणपत्र संख्या {no} डालें।',
+  // issue 11 h11b
+  'field.control_characters': 'इस पाठ से अदृश्य नियंत्रण वर्ण हटाएँ (केवल नई पंक्ति और टैब की अनुमति है)।',
+  'verify.address': 'प्रमाणपत्र पर पता',
+  'verify.years': 'निवास के वर्ष',
 };

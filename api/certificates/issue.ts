@@ -11,7 +11,7 @@ import type { User } from '../users/user.ts';
 import type { PDFDocument } from 'pdf-lib';
 import { officerKeySigner, signingModeOf } from '../signing/officer.ts';
 import { renderCertificate, type CertificateContent } from './render.ts';
-import { qrText, sealPayload } from './seal.ts';
+import { qrText, sealPayload, type PrintedFacts } from './seal.ts';
 import { districtSealSigner } from '../signing/seal-key.ts';
 import { signCertificatePdf, type SignatureMeta } from './sign.ts';
 
@@ -71,29 +71,32 @@ export async function composeCertificate(
   const certificateNo = reuseNo ?? (await nextCertificateNo(sql, block, district.code, at));
   const form = app.form as unknown as FormOnCertificate;
 
+  // What the paper prints is what the QR seals: one value for each, so the two cannot differ.
+  const printed = printedFacts(form, block.nameEn, district.nameEn, officer.name);
   const seal = sealPayload(await districtSealSigner(deps.config), {
     certificateNo,
     ain: app.ain,
     name: form.name,
     issuedOn: kolkataDate(at),
     // The census codes (district + block) rather than the office's id: the QR stays small enough to scan easily.
-    officeCode: `${district.code}${block.code}`
+    officeCode: `${district.code}${block.code}`,
+    printed
   });
   const content: CertificateContent = {
     certificateNo,
     ain: app.ain,
     applicant: {
       name: form.name,
-      guardianRelation: form.guardianRelation,
-      guardianName: form.guardianName,
-      gender: form.gender,
+      guardianRelation: printed.guardianRelation,
+      guardianName: printed.guardianName,
+      gender: printed.gender,
       dateOfBirth: form.dateOfBirth,
-      yearsOfResidence: form.yearsOfResidence,
-      address: addressLine(form.presentAddress, block.nameEn, district.nameEn)
+      yearsOfResidence: printed.yearsOfResidence,
+      address: printed.address
     },
     office: { nameEn: block.nameEn, nameBn: block.nameBn },
     district: { nameEn: district.nameEn, nameBn: district.nameBn },
-    officer: { name: officer.name, designationEn: `Block Development Officer, ${block.nameEn}`, designationBn: `সমষ্টি উন্নয়ন আধিকারিক, ${block.nameBn}` },
+    officer: { name: printed.officer, designationEn: `Block Development Officer, ${block.nameEn}`, designationBn: `সমষ্টি উন্নয়ন আধিকারিক, ${block.nameBn}` },
     issuedAt: at,
     verifyUrl: `${deps.config.origin}/verify/${encodeURIComponent(certificateNo)}`,
     qrText: qrText(deps.config.origin, certificateNo, seal)
@@ -116,10 +119,22 @@ export async function recordCertificate(
 }
 
 /** What the certificate prints of the form (shared/application.ts), as stored in applications.form. */
-type FormOnCertificate = Pick<Applicant, 'name' | 'guardianRelation' | 'guardianName' | 'gender' | 'dateOfBirth' | 'yearsOfResidence' | 'presentAddress'>;
+export type FormOnCertificate = Pick<Applicant, 'name' | 'guardianRelation' | 'guardianName' | 'gender' | 'dateOfBirth' | 'yearsOfResidence' | 'presentAddress'>;
 
 function addressLine(a: FormOnCertificate['presentAddress'], block: string, district: string): string {
   return `${a.house}, P.O. ${a.postOffice}, P.S. ${a.policeStation}, ${block}, ${district} - ${a.pin}`;
+}
+
+/** The facts of a certificate besides its number, AIN, name, date and office: sealed in the QR, shown by /verify. */
+export function printedFacts(form: FormOnCertificate, blockNameEn: string, districtNameEn: string, officerName: string): PrintedFacts {
+  return {
+    gender: form.gender,
+    guardianRelation: form.guardianRelation,
+    guardianName: form.guardianName,
+    address: addressLine(form.presentAddress, blockNameEn, districtNameEn),
+    yearsOfResidence: form.yearsOfResidence,
+    officer: officerName
+  };
 }
 
 /** ORC-2026-11002-000017: the year (Kolkata), district and block codes, and the block's serial for the year. */

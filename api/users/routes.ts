@@ -1,5 +1,6 @@
 // Officers and operators are created by the administrator (DESIGN §1); each gets a one-time password like a citizen.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { identifier } from '../../shared/text.ts';
 import { generateOneTimePassword, hashPassword } from '../auth/password.ts';
 import { officeKindsFor, staffRoles } from '../authz.ts';
 import type { Deps } from '../deps.ts';
@@ -28,7 +29,7 @@ const create = createRoute({
             mobile: indianMobile,
             email: optionalEmail,
             role: z.enum(staffRoles, 'field.role'),
-            officeId: z.string('field.office').min(1, 'field.office').max(100, 'field.office')
+            officeId: identifier('field.office')
           })
         }
       }

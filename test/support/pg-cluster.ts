@@ -16,6 +16,7 @@ export interface PrivateCluster {
   start(): void;
   stop(mode?: 'fast' | 'immediate'): void;
   restart(mode?: 'fast' | 'immediate'): void;
+  running(): boolean;
   destroy(): void;
 }
 
@@ -32,15 +33,19 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function createPrivateCluster(): Promise<PrivateCluster> {
-  const root = mkdtempSync(join(tmpdir(), 'orc-pgcluster-'));
+/**
+ * `root`: a directory to make the cluster in (the full-disk test gives a small tmpfs); `initdb` and `settings`
+ * add to the defaults (smaller WAL segments and limits, there).
+ */
+export async function createPrivateCluster(opts: { root?: string; initdb?: string[]; settings?: string } = {}): Promise<PrivateCluster> {
+  const root = opts.root ? mkdtempSync(join(opts.root, 'pg-')) : mkdtempSync(join(tmpdir(), 'orc-pgcluster-'));
   const dataDir = join(root, 'data');
   if (process.getuid?.() === 0) chownSync(root, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()));
-  asPostgres(join(BIN, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
+  asPostgres(join(BIN, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8', ...(opts.initdb ?? [])]);
   const port = await freePort();
   // fsync off: the operating system never crashes in these tests, only the server is stopped or killed, and what
   // PostgreSQL has written survives that; it keeps restarts quick on a shared machine.
-  const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60 -c shared_buffers=16MB`;
+  const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60 -c shared_buffers=16MB ${opts.settings ?? ''}`;
   const ctl = (...args: string[]) => asPostgres(join(BIN, 'pg_ctl'), ['-D', dataDir, '-w', '-t', '60', ...args]);
   const cluster: PrivateCluster = {
     port,
@@ -51,6 +56,14 @@ export async function createPrivateCluster(): Promise<PrivateCluster> {
     restart(mode = 'fast') {
       cluster.stop(mode);
       cluster.start();
+    },
+    running() {
+      try {
+        ctl('status');
+        return true;
+      } catch {
+        return false; // pg_ctl status exits 3 when no server runs
+      }
     },
     destroy() {
       try {

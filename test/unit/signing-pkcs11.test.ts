@@ -103,7 +103,14 @@ describe('PKCS#11 (SoftHSM2)', () => {
     expect(tokenKeyExtractable(token, 'district-seal')).toEqual({ sensitive: true, extractable: false });
     const config = loadConfig({ DATA_DIR: dir, PKCS11_MODULE: MODULE, PKCS11_TOKEN_LABEL: token.tokenLabel, PKCS11_PIN: token.pin, PKCS11_SEAL_KEY_LABEL: 'district-seal' });
     expect(await districtSealPublicKeyPem(config)).toBe(publicPem);
-    const fields = { certificateNo: 'ORC-2026-11002-000021', ain: '26110020000013', name: 'Sima Paul', issuedOn: '2026-11-27', officeCode: '11002' };
+    const fields = {
+      certificateNo: 'ORC-2026-11002-000021',
+      ain: '26110020000013',
+      name: 'Sima Paul',
+      issuedOn: '2026-11-27',
+      officeCode: '11002',
+      printed: { gender: 'female' as const, guardianRelation: 'father' as const, guardianName: 'Haripada Paul', address: 'Vill. Kazipara, Barasat I', yearsOfResidence: 20, officer: 'Amit Roy' }
+    };
     const sealed = sealPayload(await districtSealSigner(config), fields);
     expect(openSeal(publicPem, sealed)).toEqual({ ok: true, fields });
     expect(openSeal(publicPem, sealed.replace('Sima', 'Rima'))).toEqual({ ok: false, reason: 'bad-signature' });
