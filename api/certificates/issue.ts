@@ -12,7 +12,8 @@ import type { PDFDocument } from 'pdf-lib';
 import { officerKeySigner, signingModeOf } from '../signing/officer.ts';
 import { isDiskFull } from '../storage/storage.ts';
 import { renderCertificate, type CertificateContent } from './render.ts';
-import { districtSealKey, qrText, sealPayload, type PrintedFacts } from './seal.ts';
+import { qrText, sealPayload, type PrintedFacts } from './seal.ts';
+import { districtSealSigner } from '../signing/seal-key.ts';
 import { signCertificatePdf, type SignatureMeta } from './sign.ts';
 
 export interface IssuedCertificate {
@@ -75,7 +76,7 @@ export async function composeCertificate(
 
   // What the paper prints is what the QR seals: one value for each, so the two cannot differ.
   const printed = printedFacts(form, block.nameEn, district.nameEn, officer.name);
-  const seal = sealPayload(await districtSealKey(deps.config), {
+  const seal = sealPayload(await districtSealSigner(deps.config), {
     certificateNo,
     ain: app.ain,
     name: form.name,
