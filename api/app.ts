@@ -2,6 +2,7 @@
 // every error is translated; the cross-site guard and body checks run before anything reads a body.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { actingRoutes } from './acting/routes.ts';
 import { applicationRoutes } from './applications/routes.ts';
 import { trackRoutes } from './applications/track.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -77,6 +78,7 @@ export function createApi(deps: Deps) {
   app.route('/', notifyRoutes(deps));
   app.route('/', slaRoutes(deps));
   app.route('/', misRoutes(deps));
+  app.route('/', actingRoutes(deps));
   if (!deps.config.production) app.route('/', devRoutes(deps));
 
   app.doc31('/openapi.json', {

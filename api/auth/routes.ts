@@ -108,6 +108,8 @@ export function authRoutes(deps: Deps) {
       throw new ApiError(401, 'invalid_credentials');
     }
     if (user.passwordExpiresAt && user.passwordExpiresAt <= deps.clock.now()) throw new ApiError(401, 'temp_password_expired');
+    // Told only after the right password, so the answer says nothing about an account to someone guessing.
+    if (user.deactivatedAt) throw new ApiError(401, 'account_deactivated');
     await clearFailures(deps, keys[0]!);
     const { token } = await createSession(deps, user.id);
     setSessionCookie(c, token);

@@ -25,7 +25,18 @@ interface Approved {
   form: Record<string, unknown>;
 }
 
-export async function issueCertificate(deps: Pick<Deps, 'config' | 'storage' | 'log'>, sql: Queryable, app: Approved, officer: User, at: Date): Promise<IssuedCertificate> {
+/**
+ * `designation` is what the signature line says: the officer's own post, or, acting for an absent officer,
+ * "for Block Development Officer, <block>" (issue 13). Without one, the block's BDO.
+ */
+export async function issueCertificate(
+  deps: Pick<Deps, 'config' | 'storage' | 'log'>,
+  sql: Queryable,
+  app: Approved,
+  officer: User,
+  at: Date,
+  designation: { en: string; bn: string } | null = null
+): Promise<IssuedCertificate> {
   const { log } = deps;
   const block = await getOffice(sql, app.officeId);
   const district = block ? await getOffice(sql, block.districtId) : null;
@@ -62,7 +73,11 @@ export async function issueCertificate(deps: Pick<Deps, 'config' | 'storage' | '
     },
     office: { nameEn: block.nameEn, nameBn: block.nameBn },
     district: { nameEn: district.nameEn, nameBn: district.nameBn },
-    officer: { name: officer.name, designationEn: `Block Development Officer, ${block.nameEn}`, designationBn: `সমষ্টি উন্নয়ন আধিকারিক, ${block.nameBn}` },
+    officer: {
+      name: officer.name,
+      designationEn: designation?.en ?? `Block Development Officer, ${block.nameEn}`,
+      designationBn: designation?.bn ?? `সমষ্টি উন্নয়ন আধিকারিক, ${block.nameBn}`
+    },
     issuedAt: at,
     verifyUrl: `${deps.config.origin}/verify/${encodeURIComponent(certificateNo)}`,
     qrText: qrText(deps.config.origin, certificateNo, seal)

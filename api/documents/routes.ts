@@ -124,7 +124,7 @@ export function documentRoutes(deps: Deps) {
         const [doc] = await deps.sql<{ uploadedBy: string; applicationId: string | null; sha256: string; previewSha256: string | null; mime: string; kind: string }[]>`
           select uploaded_by, application_id::text, sha256, preview_sha256, mime, kind from documents where id = ${id}`;
         if (!doc) throw new ApiError(404, 'not_found');
-        if (doc.applicationId) await applicationForReader(deps.sql, user, { id: doc.applicationId });
+        if (doc.applicationId) await applicationForReader(deps.sql, user, { id: doc.applicationId }, deps.clock.now());
         else if (doc.uploadedBy !== user.id) throw new ApiError(403, 'forbidden');
 
         const bytes = variant === 'file' ? await deps.storage.get(doc.sha256) : await previewOf(id, doc);
