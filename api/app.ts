@@ -7,6 +7,7 @@ import { applicationRoutes } from './applications/routes.ts';
 import { trackRoutes } from './applications/track.ts';
 import { authRoutes } from './auth/routes.ts';
 import { certificateRoutes } from './certificates/routes.ts';
+import { counterRoutes } from './counters/routes.ts';
 import { documentRoutes } from './documents/routes.ts';
 import type { Deps } from './deps.ts';
 import { devRoutes } from './dev/routes.ts';
@@ -79,6 +80,7 @@ export function createApi(deps: Deps) {
   app.route('/', slaRoutes(deps));
   app.route('/', misRoutes(deps));
   app.route('/', actingRoutes(deps));
+  app.route('/', counterRoutes(deps));
   if (!deps.config.production) app.route('/', devRoutes(deps));
 
   app.doc31('/openapi.json', {

@@ -19,7 +19,7 @@ const day = 86_400_000;
 
 /** Sessions end after hours idle: after moving the clock by days, everyone logs in again. */
 async function logInAll() {
-  [citizen, bdo, admin, dm, sdo] = await Promise.all(['demo-citizen', 'demo-bdo', 'demo-admin', 'demo-dm', 'demo-sdo'].map((id) => loginClient(server.url, id)));
+  [citizen, bdo, admin, dm, sdo] = (await Promise.all(['demo-citizen', 'demo-bdo', 'demo-admin', 'demo-dm', 'demo-sdo'].map((id) => loginClient(server.url, id)))) as [Client, Client, Client, Client, Client];
 }
 
 beforeAll(async () => {
