@@ -562,4 +562,7 @@ export const bn: Record<MessageKey, string> = {
   'error.code_expired': 'কোডের মেয়াদ শেষ বা বহুবার ভুল দেওয়া হয়েছে। নতুন কোড পাঠান।',
   'error.code_not_sent': 'কোড এখন পাঠানো গেল না। আবার চেষ্টা করুন, বা সচিত্র পরিচয়পত্র যাচাই করুন।',
   'error.identity_not_checked': 'ছাপার আগে নাগরিকের পরিচয় যাচাই করুন।',
+  'error.not_takeable': 'দেরি হওয়া তদন্ত বিডিও পুনর্বণ্টন বা পুনঃতদন্ত করবেন।',
+  'error.breach_settled': 'আবেদনটি এই ধাপ পেরিয়ে গেছে।',
+  'error.already_taken_over': 'এই আবেদনটি আগেই হাতে নেওয়া হয়েছে।',
 };

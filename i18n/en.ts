@@ -562,6 +562,9 @@ export const en = {
   'error.code_expired': 'The code has expired or was entered wrongly too often. Send a new one.',
   'error.code_not_sent': 'The code could not be sent just now. Try again, or check the photo ID instead.',
   'error.identity_not_checked': "Check the citizen's identity before printing.",
+  'error.not_takeable': 'A late enquiry is for the BDO to reassign or re-enquire.',
+  'error.breach_settled': 'The application has moved on from this step.',
+  'error.already_taken_over': 'This application has already been taken over.',
 } as const;
 
 export type MessageKey = keyof typeof en;

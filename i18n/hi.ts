@@ -562,4 +562,7 @@ export const hi: Record<MessageKey, string> = {
   'error.code_expired': 'कोड की अवधि समाप्त या कई बार गलत दर्ज। नया कोड भेजें।',
   'error.code_not_sent': 'कोड अभी नहीं भेजा जा सका। फिर कोशिश करें, या फोटो पहचान पत्र जाँचें।',
   'error.identity_not_checked': 'छापने से पहले नागरिक की पहचान जाँचें।',
+  'error.not_takeable': 'देर से हुई जाँच बीडीओ पुनः सौंपेंगे या फिर से जाँच कराएँगे।',
+  'error.breach_settled': 'आवेदन इस चरण से आगे बढ़ चुका है।',
+  'error.already_taken_over': 'यह आवेदन पहले ही अपने हाथ में लिया जा चुका है।',
 };
