@@ -2,8 +2,8 @@
 // without spaces or dashes, even in Bengali or Devanagari digits, and gets the status back by SMS. "HELP" explains;
 // anything else gets a short help. The reply goes through the outbox like every other message, in the sender's
 // language when the number belongs to an account.
-import { parseAin } from '../forms/ain.ts';
-import { toE164IndianMobile } from '../forms/mobile.ts';
+import { parseAin } from '../shared/ain.ts';
+import { toE164IndianMobile } from '../shared/mobile.ts';
 import { translate, type Lang, type MessageKey } from '../i18n/index.ts';
 import { smsDate } from '../api/applications/notify.ts';
 import { findPublicStatus } from '../api/applications/track.ts';

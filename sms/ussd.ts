@@ -8,7 +8,7 @@
 //   0 goes back one screen, 00 to the main menu.
 //
 // Screens stay within what handsets show: 160 characters in English, 70 in Bengali or Hindi (sent as UCS-2).
-import { parseAin } from '../forms/ain.ts';
+import { parseAin } from '../shared/ain.ts';
 import { languages, translate, type Lang, type MessageKey } from '../i18n/index.ts';
 import { languageNames } from '../i18n/index.ts';
 import type { PublicStatus } from '../api/applications/track.ts';

@@ -1,7 +1,7 @@
 // An officer's decision on an application (DESIGN §4, seed steps 3–7): one transaction that locks the row, asks the
 // workflow whether the step is allowed for this person at this version, writes the new state, one audit event and
 // the citizen's notifications. A decision taken on a stale screen is refused with 409 and changes nothing.
-import type { RejectionReason } from '../../forms/decision.ts';
+import type { RejectionReason } from '../../shared/decision.ts';
 import { issueCertificate } from '../certificates/issue.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';

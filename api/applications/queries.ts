@@ -1,5 +1,5 @@
 // Read models: the role-scoped list and the detail page of an application.
-import { formatAin } from '../../forms/ain.ts';
+import { formatAin } from '../../shared/ain.ts';
 import type { Sql } from '../db/connect.ts';
 import { kolkataDate } from '../sla/calendar.ts';
 import type { Office } from '../offices/offices.ts';

@@ -1,7 +1,7 @@
 // Issuing the certificate on approval (seed step 5; DESIGN §9): a number, the bilingual PDF with a QR code that
 // carries the verify URL and the district's seal, the approving officer's CMS signature, and one row that says
 // which application, who, when, and where the signed bytes are. Runs inside the approval's transaction.
-import type { Applicant } from '../../forms/application.ts';
+import type { Applicant } from '../../shared/application.ts';
 import { kolkataDate } from '../sla/calendar.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
@@ -95,7 +95,7 @@ export async function issueCertificate(
   return { certificateNo, pdfSha256 };
 }
 
-/** What the certificate prints of the form (forms/application.ts), as stored in applications.form. */
+/** What the certificate prints of the form (shared/application.ts), as stored in applications.form. */
 type FormOnCertificate = Pick<Applicant, 'name' | 'guardianRelation' | 'guardianName' | 'gender' | 'dateOfBirth' | 'yearsOfResidence' | 'presentAddress'>;
 
 function addressLine(a: FormOnCertificate['presentAddress'], block: string, district: string): string {

@@ -1,7 +1,7 @@
 // The counter network (issue 13 item 4): thin routes over counters.ts.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { parseAin } from '../../forms/ain.ts';
-import { idTypes } from '../../forms/decision.ts';
+import { parseAin } from '../../shared/ain.ts';
+import { idTypes } from '../../shared/decision.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
