@@ -565,4 +565,6 @@ export const bn: Record<MessageKey, string> = {
   'error.not_takeable': 'দেরি হওয়া তদন্ত বিডিও পুনর্বণ্টন বা পুনঃতদন্ত করবেন।',
   'error.breach_settled': 'আবেদনটি এই ধাপ পেরিয়ে গেছে।',
   'error.already_taken_over': 'এই আবেদনটি আগেই হাতে নেওয়া হয়েছে।',
+  'apply.blocks': 'ব্লক (গ্রামাঞ্চল)',
+  'apply.municipal_areas': 'পৌর এলাকা',
 };

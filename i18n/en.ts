@@ -565,6 +565,8 @@ export const en = {
   'error.not_takeable': 'A late enquiry is for the BDO to reassign or re-enquire.',
   'error.breach_settled': 'The application has moved on from this step.',
   'error.already_taken_over': 'This application has already been taken over.',
+  'apply.blocks': 'Blocks (rural areas)',
+  'apply.municipal_areas': 'Municipal areas',
 } as const;
 
 export type MessageKey = keyof typeof en;

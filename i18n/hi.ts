@@ -565,4 +565,6 @@ export const hi: Record<MessageKey, string> = {
   'error.not_takeable': 'देर से हुई जाँच बीडीओ पुनः सौंपेंगे या फिर से जाँच कराएँगे।',
   'error.breach_settled': 'आवेदन इस चरण से आगे बढ़ चुका है।',
   'error.already_taken_over': 'यह आवेदन पहले ही अपने हाथ में लिया जा चुका है।',
+  'apply.blocks': 'ब्लॉक (ग्रामीण क्षेत्र)',
+  'apply.municipal_areas': 'नगर क्षेत्र',
 };

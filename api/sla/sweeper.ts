@@ -121,7 +121,10 @@ async function notify(sql: Queryable, deps: SweepDeps, now: Date, event: 'escala
     if (role === 'eo') return e.assignedEoId ? [e.assignedEoId] : [];
     if (role === 'admin') return staff.filter((u) => u.role === 'admin').map((u) => u.id);
     const office = role === 'bdo' ? e.officeId : role === 'sdo' ? e.subdivisionId : e.districtId;
-    return staff.filter((u) => u.role === role && u.officeId === office).map((u) => u.id);
+    const found = staff.filter((u) => u.role === role && u.officeId === office).map((u) => u.id);
+    // A municipal area has no BDO: its SDO does the BDO's steps (issue 13, area_processing).
+    if (role === 'bdo' && found.length === 0) return staff.filter((u) => u.role === 'sdo' && u.officeId === e.subdivisionId).map((u) => u.id);
+    return found;
   };
   const list: Notification[] = fresh.map((e) => ({
     event,
