@@ -3,6 +3,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { actingRoutes } from './acting/routes.ts';
+import { appealRoutes } from './appeals/routes.ts';
 import { applicationRoutes } from './applications/routes.ts';
 import { trackRoutes } from './applications/track.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -81,6 +82,7 @@ export function createApi(deps: Deps) {
   app.route('/', misRoutes(deps));
   app.route('/', actingRoutes(deps));
   app.route('/', counterRoutes(deps));
+  app.route('/', appealRoutes(deps));
   if (!deps.config.production) app.route('/', devRoutes(deps));
 
   app.doc31('/openapi.json', openApiInfo);

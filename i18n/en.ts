@@ -567,6 +567,20 @@ export const en = {
   'error.already_taken_over': 'This application has already been taken over.',
   'apply.blocks': 'Blocks (rural areas)',
   'apply.municipal_areas': 'Municipal areas',
+  'field.grounds': 'Write the grounds of the appeal (10–2,000 characters).',
+  'field.order_reasons': 'Write the reasons for the order (10–2,000 characters).',
+  'field.level': 'Choose a first or a second appeal.',
+  'field.appeal_documents': 'Attach documents you uploaded for this appeal (up to 5).',
+  'field.outcome': 'Choose allow or dismiss.',
+  'field.direction_days': 'Give the days within which to issue (1–60).',
+  'field.penalty': 'A penalty is ₹250 to ₹1,000.',
+  'field.penalty_reasons': 'Write the reasons for the penalty.',
+  'field.penalty_second_appeal': 'Only the Reviewing Officer, on a second appeal, imposes a penalty.',
+  'error.appeal_exists': 'An appeal at this level has already been filed.',
+  'error.appeal_not_open': 'There is nothing to appeal against yet: no rejection, and the time limit has not passed.',
+  'error.appeal_out_of_time': 'The time to file this appeal has passed.',
+  'error.first_appeal_pending': 'The first appeal has not been decided yet, and its time has not passed.',
+  'error.appeal_decided': 'This appeal has already been decided.',
 } as const;
 
 export type MessageKey = keyof typeof en;

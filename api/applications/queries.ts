@@ -9,6 +9,8 @@ import { maskAadhaar } from './aadhaar.ts';
 import type { ApplicationRow } from './access.ts';
 import { standingOf } from './act.ts';
 import { processingOf } from './authority.ts';
+import { appealsOf } from '../appeals/appeals.ts';
+import { appealOut } from '../appeals/routes.ts';
 import { listEvents } from './audit.ts';
 import { availableActions, openStatuses } from './workflow.ts';
 
@@ -71,6 +73,7 @@ export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys' |
   // Who holds the BDO's powers here: the block's BDO, the SDO of a municipal area, an acting officer, a handler.
   const standing = await standingOf(sql, reader, app, deps.clock.now());
   const processing = await processingOf(sql, app.officeId);
+  const appeals = await appealsOf(sql, app.id);
   const [documents, events, aadhaar, reports, certificate, duplicateAadhaarIn, otherApplications, enquiryOfficers] = await Promise.all([
     sql<{ id: string; kind: string; proof: string; mime: string; size: number; reportId: string | null }[]>`
       select id, kind, proof, mime, size, report_id
@@ -133,7 +136,10 @@ export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys' |
     enquiryOfficers,
     otherApplications: otherApplications.map((o) => ({ ain: o.ain, status: o.status, submittedAt: o.submittedAt.toISOString() })),
     events: events.map((e) => ({ seq: e.seq, action: e.action, fromStatus: e.fromStatus, toStatus: e.toStatus, actorRole: e.actorRole, remarks: e.remarks, channel: e.channel, capacity: e.capacity ?? null, at: e.at.toISOString() })),
-    duplicateAadhaarIn: duplicateAadhaarIn.map((r) => r.ain)
+    duplicateAadhaarIn: duplicateAadhaarIn.map((r) => r.ain),
+    // Appeals under the RTPS Act (issue 13), and whether this reader is one who may file one now.
+    appeals: appeals.map(appealOut),
+    mayAppeal: standing.isOwner && (reader.role === 'citizen' || reader.role === 'operator')
   };
 }
 

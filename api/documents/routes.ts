@@ -12,9 +12,10 @@ import { errorResponses } from '../http/schemas.ts';
 import { inspectUpload, makePreview } from './inspect.ts';
 
 // Citizens and counters upload the application's documents; an Enquiry Officer only photos taken on the visit.
-const uploadKinds = [...documentKinds, 'field_photo'] as const;
+// 'appeal': a document filed with an appeal under the RTPS Act (issue 13), by the citizen or the counter.
+const uploadKinds = [...documentKinds, 'field_photo', 'appeal'] as const;
 type UploadKind = (typeof uploadKinds)[number];
-const proofsOf: Record<UploadKind, readonly string[]> = { ...acceptedProofs, field_photo: ['field_photo'] };
+const proofsOf: Record<UploadKind, readonly string[]> = { ...acceptedProofs, field_photo: ['field_photo'], appeal: ['appeal_document'] };
 
 const documentSchema = z
   .object({
@@ -74,7 +75,7 @@ export function documentRoutes(deps: Deps) {
         throw new ApiError(400, 'validation', { fields: { file: 'field.file' } });
       });
       const kind = form.kind;
-      const mayUpload: readonly string[] = user.role === 'eo' ? ['field_photo'] : documentKinds;
+      const mayUpload: readonly string[] = user.role === 'eo' ? ['field_photo'] : [...documentKinds, 'appeal'];
       if (typeof kind !== 'string' || !mayUpload.includes(kind)) {
         throw new ApiError(400, 'validation', { fields: { kind: 'field.kind' } });
       }

@@ -3,6 +3,7 @@
 // the DM and the administrator when L1's own due time passes. Each part is one set-based statement plus the
 // outbox rows for its messages, in one transaction: the unique keys of sla_breaches and sla_reminders make a
 // second sweeper (another process, the same instant) find nothing new, so nothing is recorded or sent twice.
+import { sweepAppeals } from '../appeals/appeals.ts';
 import type { Lang } from '../../i18n/index.ts';
 import { smsDate } from '../applications/notify.ts';
 import type { Queryable } from '../db/connect.ts';
@@ -78,7 +79,9 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
     return fresh.length;
   });
 
-  if (result.breaches || result.l1Breaches || result.reminders) deps.log.info('sla_swept', { ...result });
+  // Appeals under the RTPS Act have their own time limit and escalation (issue 13).
+  const appeals = await sweepAppeals(deps, now);
+  if (result.breaches || result.l1Breaches || result.reminders || appeals) deps.log.info('sla_swept', { ...result, appeals });
   return result;
 }
 

@@ -1088,7 +1088,7 @@ export interface paths {
                         /** Format: binary */
                         file?: string;
                         /** @enum {string} */
-                        kind: "photo" | "identity" | "age" | "residence" | "signed_form" | "field_photo";
+                        kind: "photo" | "identity" | "age" | "residence" | "signed_form" | "field_photo" | "appeal";
                         /** @description Which accepted proof this is; see shared/application.ts */
                         proof?: string;
                     };
@@ -4388,6 +4388,258 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/applications/{ain}/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The applicant (or the counter that filed it) appeals: level 1 against a rejection or a decision not made in time; level 2 after the first appeal */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ain: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default 1 */
+                        level?: 1 | 2;
+                        grounds: string;
+                        /** @default [] */
+                        documentIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Filed */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Appeal"];
+                    };
+                };
+                /** @description Bad input; `fields` names each field to correct */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not logged in, or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Appeals before the Appellate or Reviewing Officer (pending first, soonest due first); a citizen's or counter's own */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Appeals */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            appeals: components["schemas"]["Appeal"][];
+                        };
+                    };
+                };
+                /** @description Not logged in, or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/appeals/{id}/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The Appellate (or Reviewing) Officer orders: allow with a direction to issue within N days, or dismiss, with reasons; on a second appeal, optionally a penalty of ₹250–1,000 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "allow" | "dismiss";
+                        reasons: string;
+                        directionDays?: number;
+                        penaltyRupees?: number;
+                        penaltyReasons?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Ordered */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Appeal"];
+                    };
+                };
+                /** @description Bad input; `fields` names each field to correct */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not logged in, or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/dev/clock": {
         parameters: {
             query?: never;
@@ -4574,7 +4826,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "photo" | "identity" | "age" | "residence" | "signed_form" | "field_photo";
+            kind: "photo" | "identity" | "age" | "residence" | "signed_form" | "field_photo" | "appeal";
             proof: string;
             /** @example a3f1… */
             sha256: string;
@@ -4733,6 +4985,27 @@ export interface components {
             pin: string | null;
             hours: string | null;
             closedAt: string | null;
+        };
+        Appeal: {
+            id: string;
+            ain: string;
+            level: 1 | 2;
+            firstAppealId: string | null;
+            /** @enum {string} */
+            ground: "rejected" | "delayed" | "first_appeal";
+            grounds: string;
+            filedAt: string;
+            appellateRole: string;
+            appellateOfficeId: string;
+            decideBy: string;
+            /** @enum {string} */
+            status: "pending" | "allowed" | "dismissed";
+            orderReasons: string | null;
+            directionDays: number | null;
+            decidedAt: string | null;
+            penaltyRupees: number | null;
+            penaltyReasons: string | null;
+            escalatedAt: string | null;
         };
     };
     responses: never;
