@@ -3385,6 +3385,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mis/operations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** For the DM and the SDO (issue 13): disposal and on-time share per officer, appeals under the RTPS Act, and counter activity, over a period */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    office?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Operations */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MisOperations"];
+                    };
+                };
+                /** @description Bad input; `fields` names each field to correct */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not logged in, or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/acting-charges": {
         parameters: {
             query?: never;
@@ -4957,6 +5024,39 @@ export interface components {
                 pending: number;
                 beyondSla: number;
                 compliancePercent: number | null;
+            }[];
+        };
+        MisOperations: {
+            from: string;
+            to: string;
+            officers: {
+                officerId: string;
+                name: string;
+                role: string;
+                officeName: string;
+                decided: number;
+                approved: number;
+                rejected: number;
+                onTime: number;
+                onTimePercent: number | null;
+            }[];
+            appeals: {
+                filed: number;
+                decided: number;
+                pending: number;
+                allowed: number;
+                dismissed: number;
+                overdue: number;
+                penalties: number;
+                penaltyRupees: number;
+            };
+            counters: {
+                counterId: string;
+                nameEn: string;
+                kind: string;
+                filed: number;
+                prints: number;
+                copies: number;
             }[];
         };
         ActingCharge: {
