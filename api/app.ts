@@ -1,6 +1,6 @@
 // The HTTP API, mounted at /api by the composition root. Middleware order matters: the language comes first so
 // every error is translated; the cross-site guard and body checks run before anything reads a body.
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { actingRoutes } from './acting/routes.ts';
 import { appealRoutes } from './appeals/routes.ts';
@@ -11,17 +11,20 @@ import { certificateRoutes } from './certificates/routes.ts';
 import { counterRoutes } from './counters/routes.ts';
 import { documentRoutes } from './documents/routes.ts';
 import type { Deps } from './deps.ts';
+import { healthRoutes, type Lifecycle } from './health.ts';
 import { devRoutes } from './dev/routes.ts';
 import type { ApiEnv } from './http/env.ts';
 import { ApiError, errorBody, toErrorResponse, validationError } from './http/errors.ts';
 import { crossSiteGuard, jsonBodies, language, loadSession, requestLog, securityHeaders } from './http/middleware.ts';
 import { notifyRoutes } from './notify/routes.ts';
 import { misRoutes } from './mis/routes.ts';
+import { esignRoutes } from './esign/routes.ts';
+import { digilockerRoutes } from './digilocker/routes.ts';
 import { officeRoutes } from './offices/routes.ts';
 import { slaRoutes } from './sla/routes.ts';
 import { userRoutes } from './users/routes.ts';
 
-export function createApi(deps: Deps) {
+export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }) {
   const app = new OpenAPIHono<ApiEnv>({
     // Every request schema reports its failures the same way: 400 with a translated message per field.
     defaultHook: (result) => {
@@ -32,7 +35,11 @@ export function createApi(deps: Deps) {
   app.use(language(deps));
   app.use(requestLog(deps.log));
   app.use(securityHeaders(deps.config.secureCookies));
-  app.use(crossSiteGuard(deps.config.origin));
+  // Outside services post here in their own protocols (issue 14): the ESP's answer arrives as a form post from the
+  // ESP's page, DigiLocker's requests as XML authenticated by their HMAC; neither comes from our origin.
+  const isForeignProtocol = (path: string) => path === '/api/esign/response' || path.startsWith('/api/digilocker/');
+  const guard = crossSiteGuard(deps.config.origin);
+  app.use((c, next) => (isForeignProtocol(c.req.path) ? next() : guard(c, next)));
   // Uploads are multipart and larger; their route sets its own limit.
   const isUpload = (path: string) => path === '/api/documents';
   const jsonLimit = bodyLimit({
@@ -46,30 +53,10 @@ export function createApi(deps: Deps) {
   // which costs a public lookup a noticeable share of its time (test/bench/track.ts).
   const hasBody = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
   app.use((c, next) => (hasBody(c.req.method) && !isUpload(c.req.path) ? jsonLimit(c, next) : next()));
-  app.use(jsonBodies(isUpload));
+  app.use(jsonBodies((path) => isUpload(path) || isForeignProtocol(path)));
   app.use(loadSession(deps));
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/health',
-      tags: ['ops'],
-      summary: 'Liveness and database reachability',
-      responses: {
-        200: { description: 'Healthy', content: { 'application/json': { schema: z.object({ status: z.literal('ok'), db: z.literal('ok') }) } } },
-        503: { description: 'Database unreachable', content: { 'application/json': { schema: z.object({ status: z.literal('degraded'), db: z.literal('down') }) } } }
-      }
-    }),
-    async (c) => {
-      try {
-        await deps.sql`select 1`;
-        return c.json({ status: 'ok' as const, db: 'ok' as const }, 200);
-      } catch {
-        return c.json({ status: 'degraded' as const, db: 'down' as const }, 503);
-      }
-    }
-  );
-
+  app.route('/', healthRoutes(deps, lifecycle));
   app.route('/', authRoutes(deps));
   app.route('/', officeRoutes(deps));
   app.route('/', userRoutes(deps));
@@ -80,6 +67,8 @@ export function createApi(deps: Deps) {
   app.route('/', notifyRoutes(deps));
   app.route('/', slaRoutes(deps));
   app.route('/', misRoutes(deps));
+  app.route('/', esignRoutes(deps));
+  app.route('/', digilockerRoutes(deps));
   app.route('/', actingRoutes(deps));
   app.route('/', counterRoutes(deps));
   app.route('/', appealRoutes(deps));

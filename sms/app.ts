@@ -9,9 +9,11 @@ import { recentApplicationsOfMobile, findPublicStatus } from '../api/application
 import type { Deps } from '../api/deps.ts';
 import { applyDeliveryReport } from '../api/notify/outbox.ts';
 import { languageOfPhone, setPhoneLanguage } from '../api/users/phone-language.ts';
+import { hasControlCharacters } from '../shared/text.ts';
 import { translate } from '../i18n/index.ts';
 import { answerInboundSms } from './inbound.ts';
 import { ussdBody, ussdScreen } from './ussd.ts';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../api/http/unavailable.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
@@ -35,9 +37,21 @@ type Form = Record<string, string>;
 
 class UnknownMessage extends Error {}
 
+/** A gateway's callback that cannot be read: answered 400 with the reason, so the gateway's logs say what is wrong. */
+class BadCallback extends Error {}
+
+/**
+ * The callback's form fields (urlencoded or multipart). A body that is not a form, or a field holding a control
+ * character (the shared rule of shared/text.ts; an SMS may hold newlines), is refused here, before any lookup.
+ */
 async function readForm(c: { req: { parseBody(): Promise<Record<string, unknown>> } }): Promise<Form> {
-  const body = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const body = await c.req.parseBody().catch(() => {
+    throw new BadCallback('the body is not a form');
+  });
+  const form = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const bad = Object.keys(form).filter((name) => hasControlCharacters(form[name]!, { multiline: true }));
+  if (bad.length) throw new BadCallback(`control characters in: ${bad.join(', ')}`);
+  return form;
 }
 
 function missing(form: Form, names: string[]): string[] {
@@ -114,6 +128,12 @@ export function createSmsApp(deps: Deps) {
 
   app.notFound((c) => c.text('Not found', 404));
   app.onError((err, c) => {
+    if (err instanceof BadCallback) return c.text(`Bad request: ${err.message}`, 400);
+    // The gateway retries a callback that did not get a 2xx: during a database outage that is what we want.
+    if (isDatabaseUnavailable(err)) {
+      c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+      return c.text('Service unavailable; try again', 503);
+    }
     deps.log.error('sms_unhandled', { route: c.req.routePath, error: err.message });
     return c.text('Error', 500);
   });

@@ -1,6 +1,7 @@
 // Acting charge (issue 13 item 2): the superior assigns, lists and ends; the rules live in charges.ts.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Deps } from '../deps.ts';
+import { multilineText } from '../../shared/text.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses, isoDay, jsonBody } from '../http/schemas.ts';
@@ -43,7 +44,7 @@ export function actingRoutes(deps: Deps) {
             actingUserId: z.string('field.acting_officer').min(1, 'field.acting_officer').max(100, 'field.acting_officer'),
             startsOn: isoDay,
             endsOn: isoDay,
-            reason: z.string('field.remarks').trim().min(5, 'field.remarks').max(500, 'field.remarks')
+            reason: multilineText(5, 500, 'field.remarks')
           })
         )
       },

@@ -2,6 +2,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { ainFromPath } from '../applications/routes.ts';
 import type { Deps } from '../deps.ts';
+import { multilineText } from '../../shared/text.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses, jsonBody } from '../http/schemas.ts';
@@ -37,7 +38,7 @@ export const appealOut = (p: Appeal) => ({
   escalatedAt: p.escalatedAt?.toISOString() ?? null
 });
 
-const reasons = (key: 'field.grounds' | 'field.order_reasons') => z.string(key).trim().min(10, key).max(2000, key);
+const reasons = (key: 'field.grounds' | 'field.order_reasons') => multilineText(10, 2000, key);
 
 export function appealRoutes(deps: Deps) {
   const app = new OpenAPIHono<ApiEnv>();
@@ -97,7 +98,7 @@ export function appealRoutes(deps: Deps) {
             reasons: reasons('field.order_reasons'),
             directionDays: z.number('field.direction_days').int('field.direction_days').min(1, 'field.direction_days').max(60, 'field.direction_days').optional(),
             penaltyRupees: z.number('field.penalty').int('field.penalty').min(250, 'field.penalty').max(1000, 'field.penalty').optional(),
-            penaltyReasons: z.string('field.penalty_reasons').trim().min(10, 'field.penalty_reasons').max(2000, 'field.penalty_reasons').optional()
+            penaltyReasons: multilineText(10, 2000, 'field.penalty_reasons').optional()
           })
         )
       },

@@ -2,7 +2,7 @@
 // workflow whether the step is allowed for this person at this version, writes the new state, one audit event and
 // the citizen's notifications. A decision taken on a stale screen is refused with 409 and changes nothing.
 import type { RejectionReason } from '../../shared/decision.ts';
-import { issueCertificate } from '../certificates/issue.ts';
+import { issueCertificate, type IssuedCertificate } from '../certificates/issue.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
@@ -14,7 +14,7 @@ import { recordLateStep } from '../sla/sweeper.ts';
 import { appendEvent } from './audit.ts';
 import { notifyStep } from './notify.ts';
 import { decide, type Decision, type Standing, type Status } from './workflow.ts';
-import { authorityOver, processingOf, type Authority } from './authority.ts';
+import { authorityOver, processingOf, type Authority, type Designation } from './authority.ts';
 
 
 export type OfficerAction =
@@ -55,7 +55,17 @@ export function refusal(decision: Extract<Decision, { ok: false }>): ApiError {
   return new ApiError(403, 'forbidden');
 }
 
-export async function actOnApplication(deps: Deps, actor: User, ain: string, input: OfficerAction): Promise<{ ain: string; status: Status; version: number; certificateNo?: string }> {
+/** How an approval's certificate is issued: signed here (issueCertificate), or as an eSign answer embeds it (api/esign/flow.ts). */
+/** `designation`: the capacity printed under the signature (issue 13), from api/applications/authority.ts. */
+export type Issuer = (sql: Queryable, app: ApplicationRow, now: Date, designation: Designation | null) => Promise<IssuedCertificate>;
+
+export async function actOnApplication(
+  deps: Deps,
+  actor: User,
+  ain: string,
+  input: OfficerAction,
+  issue: Issuer = (sql, app, now, designation) => issueCertificate(deps, sql, app, actor, now, designation)
+): Promise<{ ain: string; status: Status; version: number; certificateNo?: string }> {
   const now = deps.clock.now();
   return deps.sql.begin(async (sql) => {
     const app = await lockApplication(sql, ain);
@@ -78,7 +88,7 @@ export async function actOnApplication(deps: Deps, actor: User, ain: string, inp
     const version = app.version + 1;
     // Step 5: approval issues the signed certificate in the same transaction, so there is never an approved
     // application without one, nor a certificate for an application that was not approved.
-    const certificate = input.action === 'approve' ? await issueCertificate(deps, sql, app, actor, now, authority.designation) : null;
+    const certificate = input.action === 'approve' ? await issue(sql, app, now, authority.designation) : null;
     if (input.action === 'mark_delivered') await recordCollection(sql, app.id, actor, input.collector, now);
     // The next step's due times count from T, the submission; a decision or a send-back stops the clock.
     const slaClock = await loadSlaClock(sql, app.slaStartedAt, deps.config.sla.days);

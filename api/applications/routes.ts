@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { identifier, multilineText } from '../../shared/text.ts';
 import { parseAin } from '../../shared/ain.ts';
 import { applicationSchema } from '../../shared/application.ts';
 import { reportSchema } from '../../shared/report.ts';
@@ -90,8 +91,8 @@ export function applicationRoutes(deps: Deps) {
   );
 
   const version = z.number('field.invalid').int().min(1);
-  const remarks = z.string().trim().min(5, 'field.remarks').max(1000, 'field.remarks');
-  const eoId = z.string('field.eo').min(1, 'field.eo').max(100, 'field.eo');
+  const remarks = multilineText(5, 1000, 'field.remarks');
+  const eoId = identifier('field.eo');
   app.openapi(
     createRoute({
       method: 'post',

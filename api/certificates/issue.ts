@@ -8,17 +8,18 @@ import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
 import { getOffice } from '../offices/offices.ts';
 import type { User } from '../users/user.ts';
-import { officerCredential } from './credentials.ts';
+import type { PDFDocument } from 'pdf-lib';
+import { officerKeySigner, signingModeOf } from '../signing/officer.ts';
 import { renderCertificate, type CertificateContent } from './render.ts';
-import { districtSealKey, qrText, sealPayload } from './seal.ts';
-import { signCertificatePdf } from './sign.ts';
+import { districtSealKey, qrText, sealPayload, type PrintedFacts } from './seal.ts';
+import { signCertificatePdf, type SignatureMeta } from './sign.ts';
 
 export interface IssuedCertificate {
   certificateNo: string;
   pdfSha256: string;
 }
 
-interface Approved {
+export interface Approved {
   id: string;
   ain: string;
   officeId: string;
@@ -38,68 +39,117 @@ export async function issueCertificate(
   designation: { en: string; bn: string } | null = null
 ): Promise<IssuedCertificate> {
   const { log } = deps;
+  const { block, district } = await placeOf(sql, app);
+  // eSign is two steps (api/esign/): the officer must pass the ESP's page, so a one-step approval is refused.
+  const mode = await signingModeOf(deps.config, sql, officer.id, district.code);
+  if (mode === 'esign') throw new ApiError(409, 'esign_required');
+  // A missing or unreadable credential is the server's set-up, not the officer's mistake: say so, and change nothing.
+  // The credential comes first: the serial below locks the block's counter until the transaction ends, and a missing
+  // credential must not hold it.
+  const signer = await officerKeySigner(deps.config, mode, { id: officer.id, name: officer.name, officeName: block.nameEn }).catch((err: unknown) => {
+    log.error('signing_credential_unavailable', { officer: officer.id, mode, error: err instanceof Error ? err.message : String(err) });
+    throw new ApiError(409, 'signing_credential_missing');
+  });
+  const composed = await composeCertificate(deps, sql, app, { name: officer.name, designation }, at, { block, district });
+  const pdf = await signCertificatePdf(composed.doc, signer, composed.meta, deps.config.signing.tsaUrl);
+  return recordCertificate(deps, sql, { applicationId: app.id, certificateNo: composed.certificateNo, at, officerId: officer.id, pdf, seal: composed.seal });
+}
+
+type Office = NonNullable<Awaited<ReturnType<typeof getOffice>>>;
+
+export async function placeOf(sql: Queryable, app: Pick<Approved, 'id' | 'officeId'>): Promise<{ block: Office; district: Office }> {
   const block = await getOffice(sql, app.officeId);
   const district = block ? await getOffice(sql, block.districtId) : null;
   if (!block || !district) throw new Error(`application ${app.id} has no block or district`);
-  // A missing or unreadable PKCS#12 is the server's set-up, not the officer's mistake: say so, and change nothing.
-  // The credential comes first: the serial below locks the block's counter until the transaction ends, and a missing
-  // credential must not hold it.
-  const credential = await officerCredential(deps.config, { id: officer.id, name: officer.name, officeName: block.nameEn }).catch((err: unknown) => {
-    log.error('signing_credential_unavailable', { officer: officer.id, error: err instanceof Error ? err.message : String(err) });
-    throw new ApiError(409, 'signing_credential_missing');
-  });
-  const certificateNo = await nextCertificateNo(sql, block, district.code, at);
+  return { block, district };
+}
+
+/**
+ * The certificate's number (a new one, or `reuseNo` kept from an earlier eSign attempt for the same application),
+ * its seal, and the rendered, unsigned document with what its signature dictionary says.
+ */
+export async function composeCertificate(
+  deps: Pick<Deps, 'config'>,
+  sql: Queryable,
+  app: Approved,
+  officer: Pick<User, 'name'> & { designation?: { en: string; bn: string } | null },
+  at: Date,
+  place: { block: Office; district: Office },
+  reuseNo?: string
+): Promise<{ certificateNo: string; seal: string; doc: PDFDocument; meta: SignatureMeta }> {
+  const { block, district } = place;
+  const certificateNo = reuseNo ?? (await nextCertificateNo(sql, block, district.code, at));
   const form = app.form as unknown as FormOnCertificate;
 
+  // What the paper prints is what the QR seals: one value for each, so the two cannot differ.
+  const printed = printedFacts(form, block.nameEn, district.nameEn, officer.name);
   const seal = sealPayload(await districtSealKey(deps.config), {
     certificateNo,
     ain: app.ain,
     name: form.name,
     issuedOn: kolkataDate(at),
     // The census codes (district + block) rather than the office's id: the QR stays small enough to scan easily.
-    officeCode: `${district.code}${block.code}`
+    officeCode: `${district.code}${block.code}`,
+    printed
   });
   const content: CertificateContent = {
     certificateNo,
     ain: app.ain,
     applicant: {
       name: form.name,
-      guardianRelation: form.guardianRelation,
-      guardianName: form.guardianName,
-      gender: form.gender,
+      guardianRelation: printed.guardianRelation,
+      guardianName: printed.guardianName,
+      gender: printed.gender,
       dateOfBirth: form.dateOfBirth,
-      yearsOfResidence: form.yearsOfResidence,
-      address: addressLine(form.presentAddress, block.nameEn, district.nameEn)
+      yearsOfResidence: printed.yearsOfResidence,
+      address: printed.address
     },
     office: { nameEn: block.nameEn, nameBn: block.nameBn },
     district: { nameEn: district.nameEn, nameBn: district.nameBn },
     officer: {
-      name: officer.name,
-      designationEn: designation?.en ?? `Block Development Officer, ${block.nameEn}`,
-      designationBn: designation?.bn ?? `সমষ্টি উন্নয়ন আধিকারিক, ${block.nameBn}`
+      name: printed.officer,
+      // Issue 13: "for Block Development Officer, <block>" when acting, the SDO for a municipal area, the DM on a take-over.
+      designationEn: officer.designation?.en ?? `Block Development Officer, ${block.nameEn}`,
+      designationBn: officer.designation?.bn ?? `সমষ্টি উন্নয়ন আধিকারিক, ${block.nameBn}`
     },
     issuedAt: at,
     verifyUrl: `${deps.config.origin}/verify/${encodeURIComponent(certificateNo)}`,
     qrText: qrText(deps.config.origin, certificateNo, seal)
   };
-  const pdf = await signCertificatePdf(await renderCertificate(content), credential, {
-    reason: `Ordinary Residential Certificate ${certificateNo}`,
-    location: `${block.nameEn}, ${district.nameEn}`,
-    name: officer.name,
-    signedAt: at
-  });
-  const pdfSha256 = await deps.storage.put(pdf);
+  const meta = { reason: `Ordinary Residential Certificate ${certificateNo}`, location: `${block.nameEn}, ${district.nameEn}`, name: officer.name, signedAt: at };
+  return { certificateNo, seal, doc: await renderCertificate(content), meta };
+}
+
+/** Stores the signed PDF and writes the certificate's row. */
+export async function recordCertificate(
+  deps: Pick<Deps, 'storage'>,
+  sql: Queryable,
+  c: { applicationId: string; certificateNo: string; at: Date; officerId: string; pdf: Buffer; seal: string }
+): Promise<IssuedCertificate> {
+  const pdfSha256 = await deps.storage.put(c.pdf);
   await sql`
     insert into certificates (certificate_no, application_id, issued_at, issued_by, pdf_sha256, seal)
-    values (${certificateNo}, ${app.id}, ${at}, ${officer.id}, ${pdfSha256}, ${seal})`;
-  return { certificateNo, pdfSha256 };
+    values (${c.certificateNo}, ${c.applicationId}, ${c.at}, ${c.officerId}, ${pdfSha256}, ${c.seal})`;
+  return { certificateNo: c.certificateNo, pdfSha256 };
 }
 
 /** What the certificate prints of the form (shared/application.ts), as stored in applications.form. */
-type FormOnCertificate = Pick<Applicant, 'name' | 'guardianRelation' | 'guardianName' | 'gender' | 'dateOfBirth' | 'yearsOfResidence' | 'presentAddress'>;
+export type FormOnCertificate = Pick<Applicant, 'name' | 'guardianRelation' | 'guardianName' | 'gender' | 'dateOfBirth' | 'yearsOfResidence' | 'presentAddress'>;
 
 function addressLine(a: FormOnCertificate['presentAddress'], block: string, district: string): string {
   return `${a.house}, P.O. ${a.postOffice}, P.S. ${a.policeStation}, ${block}, ${district} - ${a.pin}`;
+}
+
+/** The facts of a certificate besides its number, AIN, name, date and office: sealed in the QR, shown by /verify. */
+export function printedFacts(form: FormOnCertificate, blockNameEn: string, districtNameEn: string, officerName: string): PrintedFacts {
+  return {
+    gender: form.gender,
+    guardianRelation: form.guardianRelation,
+    guardianName: form.guardianName,
+    address: addressLine(form.presentAddress, blockNameEn, districtNameEn),
+    yearsOfResidence: form.yearsOfResidence,
+    officer: officerName
+  };
 }
 
 /** ORC-2026-11002-000017: the year (Kolkata), district and block codes, and the block's serial for the year. */

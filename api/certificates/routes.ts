@@ -3,6 +3,7 @@
 // issued, and whether the stored PDF still carries an intact signature from a trusted officer credential.
 import { createHash } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { multilineText } from '../../shared/text.ts';
 import { covers } from '../authz.ts';
 import { enqueueNotification } from '../notify/notify.ts';
 import type { Deps } from '../deps.ts';
@@ -14,8 +15,11 @@ import { errorResponses } from '../http/schemas.ts';
 import { getOffice } from '../offices/offices.ts';
 import { appendEvent } from '../applications/audit.ts';
 import { trustedCaPem } from './credentials.ts';
-import { districtPublicKeyPem } from './seal.ts';
+import { printedFacts, type FormOnCertificate } from './issue.ts';
+import { districtPublicKeyPem, openSeal } from './seal.ts';
+import { formatAin } from '../../shared/ain.ts';
 import { verifyCertificatePdf } from './sign.ts';
+import { verifyOptions } from '../signing/trust.ts';
 
 const certificateNo = z.string().regex(/^ORC-\d{4}-\d{5}-\d{6}$/, 'field.certificate_no').openapi({ example: 'ORC-2026-11002-000017' });
 
@@ -24,11 +28,30 @@ const verification = z
     certificateNo: z.string(),
     status: z.enum(['valid', 'revoked']),
     name: z.string(),
+    ain: z.string().openapi({ example: '26 11 002 000017 3' }),
     issuedAt: z.string(),
+    printed: z
+      .object({
+        gender: z.enum(['female', 'male', 'transgender']),
+        guardianRelation: z.enum(['father', 'mother', 'spouse']),
+        guardianName: z.string(),
+        address: z.string(),
+        yearsOfResidence: z.number().int(),
+        officer: z.string()
+      })
+      .openapi({ description: 'Every other fact printed on the certificate, as sealed in its QR code, to compare with the paper' }),
     office: z.object({ nameEn: z.string(), nameBn: z.string() }),
     revokedAt: z.string().nullable(),
     revokeReason: z.string().nullable(),
-    signature: z.object({ valid: z.boolean(), signer: z.string().nullable() })
+    signature: z.object({
+      valid: z.boolean(),
+      signer: z.string().nullable(),
+      // issue 14: what the check looked at — the claimed time, the RFC 3161 timestamp, the chain, revocation.
+      signedAt: z.string().nullable(),
+      timestamp: z.object({ at: z.string(), tsa: z.string(), valid: z.boolean() }).nullable(),
+      chain: z.array(z.string()),
+      revocation: z.enum(['good', 'revoked', 'not-checked'])
+    })
   })
   .openapi('Verification');
 
@@ -39,14 +62,22 @@ export function certificateRoutes(deps: Deps) {
   // A stored PDF never changes (storage names it by its hash), so its signature is checked once per process: ~20 ms
   // of CMS work a public endpoint should not repeat. The bytes are re-hashed on every read, so a file changed on
   // disk is never vouched for by an earlier check.
-  const checked = new Map<string, { valid: boolean; signer: string | null }>();
-  async function storedSignature(sha256: string): Promise<{ valid: boolean; signer: string | null }> {
+  type Checked = z.infer<typeof verification>['signature'];
+  const checked = new Map<string, Checked>();
+  async function storedSignature(sha256: string): Promise<Checked> {
     const pdf = await deps.storage.get(sha256);
-    if (!pdf || createHash('sha256').update(pdf).digest('hex') !== sha256) return { valid: false, signer: null };
+    if (!pdf || createHash('sha256').update(pdf).digest('hex') !== sha256) return { valid: false, signer: null, signedAt: null, timestamp: null, chain: [], revocation: 'not-checked' };
     let result = checked.get(sha256);
     if (!result) {
-      const verified = await verifyCertificatePdf(pdf, await trustedCaPem(deps.config));
-      result = { valid: verified.valid, signer: verified.valid ? verified.signer.commonName : null };
+      const verified = await verifyCertificatePdf(pdf, await trustedCaPem(deps.config), await verifyOptions(deps.config));
+      result = {
+        valid: verified.valid,
+        signer: verified.valid ? verified.signer.commonName : null,
+        signedAt: verified.signedAt?.toISOString() ?? null,
+        timestamp: verified.timestamp && { ...verified.timestamp, at: verified.timestamp.at.toISOString() },
+        chain: verified.valid ? verified.chain : [],
+        revocation: verified.revocation
+      };
       if (checked.size >= 10_000) checked.clear();
       checked.set(sha256, result);
     }
@@ -77,19 +108,27 @@ export function certificateRoutes(deps: Deps) {
     }),
     async (c) => {
       const no = c.req.valid('param').certificateNo;
-      const [row] = await deps.sql<{ name: string; issuedAt: Date; nameEn: string; nameBn: string; pdfSha256: string; revokedAt: Date | null; revokeReason: string | null }[]>`
-        select a.applicant_name as name, c.issued_at, o.name_en, o.name_bn, c.pdf_sha256, c.revoked_at, c.revoke_reason
+      const [row] = await deps.sql<{ name: string; ain: string; issuedAt: Date; nameEn: string; nameBn: string; districtNameEn: string; pdfSha256: string; revokedAt: Date | null; revokeReason: string | null; seal: string; form: FormOnCertificate; officer: string }[]>`
+        select a.applicant_name as name, a.ain, c.issued_at, o.name_en, o.name_bn, d.name_en as district_name_en, c.pdf_sha256,
+               c.revoked_at, c.revoke_reason, c.seal, a.form, u.name as officer
         from certificates c join applications a on a.id = c.application_id join offices o on o.id = a.office_id
+          join offices d on d.id = o.district_id join users u on u.id = c.issued_by
         where c.certificate_no = ${no}`;
       if (!row) throw new ApiError(404, 'certificate_unknown');
       const signature = await storedSignature(row.pdfSha256);
+      // The facts as sealed at issue, which are what the paper prints; a v1 seal (five fields) predates them, and
+      // the same facts are then worked out from the form as the certificate was rendered.
+      const opened = openSeal(await districtPublicKeyPem(deps.config), row.seal);
+      const printed = (opened.ok && opened.fields.printed) || printedFacts(row.form, row.nameEn, row.districtNameEn, row.officer);
       c.header('Cache-Control', 'no-store');
       return c.json(
         {
           certificateNo: no,
           status: row.revokedAt ? ('revoked' as const) : ('valid' as const),
           name: row.name,
+          ain: formatAin(row.ain),
           issuedAt: row.issuedAt.toISOString(),
+          printed,
           office: { nameEn: row.nameEn, nameBn: row.nameBn },
           revokedAt: row.revokedAt?.toISOString() ?? null,
           revokeReason: row.revokeReason,
@@ -109,7 +148,7 @@ export function certificateRoutes(deps: Deps) {
       middleware: [requirePermission('certificates:revoke')] as const,
       request: {
         params: z.object({ certificateNo }),
-        body: { required: true, content: { 'application/json': { schema: z.object({ reason: z.string('field.remarks').trim().min(5, 'field.remarks').max(1000, 'field.remarks') }) } } }
+        body: { required: true, content: { 'application/json': { schema: z.object({ reason: multilineText(5, 1000, 'field.remarks') }) } } }
       },
       responses: { 200: { description: 'Revoked', content: { 'application/json': { schema: verification.pick({ certificateNo: true, status: true, revokedAt: true, revokeReason: true }) } } }, ...errorResponses(400, 401, 403, 404, 409) }
     }),

@@ -6,7 +6,8 @@ import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
-import { errorResponses, isoDay, jsonBody, noControlCharacters } from '../http/schemas.ts';
+import { errorResponses, isoDay, jsonBody } from '../http/schemas.ts';
+import { freeText } from '../../shared/text.ts';
 import { attachOperator, closeCounter, confirmCode, counterDetail, createCounter, findCounters, printCertificate, startIdentityCheck, updateCounter, type Counter } from './counters.ts';
 
 const counter = z
@@ -24,8 +25,7 @@ const counter = z
   })
   .openapi('Counter');
 
-const text = (key: 'field.counter_name' | 'field.counter_address' | 'field.counter_hours', max: number) =>
-  z.string(key).trim().min(2, key).max(max, key).refine(noControlCharacters, key);
+const text = (key: 'field.counter_name' | 'field.counter_address' | 'field.counter_hours', max: number) => freeText(2, max, key);
 const pin = z.string('field.counter_pin').regex(/^[1-9][0-9]{5}$/, 'field.counter_pin');
 const fields = {
   nameEn: text('field.counter_name', 120),

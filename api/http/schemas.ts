@@ -2,18 +2,11 @@
 // the caller's language when the error is answered (see errors.ts); the same schemas generate the OpenAPI document.
 import { z } from '@hono/zod-openapi';
 import { toE164IndianMobile } from '../../shared/mobile.ts';
+import { freeText } from '../../shared/text.ts';
 import '../../shared/zod.ts'; // the shared error wording: a missing field is "required", anything else "not valid"
 
-/** No control characters: PostgreSQL refuses NUL in text, and no name or login needs the others. */
-export const noControlCharacters = (v: string) => !/[\u0000-\u001f\u007f]/.test(v);
-
-export const personName = z
-  .string()
-  .trim()
-  .min(2, 'field.name')
-  .max(100, 'field.name')
-  .refine(noControlCharacters, 'field.name')
-  .openapi({ example: 'Anjali Mondal' });
+/** A person's name: one line of text (shared/text.ts holds the rule for control characters). */
+export const personName = freeText(2, 100, 'field.name').openapi({ example: 'Anjali Mondal' });
 
 export const indianMobile = z
   .string()

@@ -1,6 +1,7 @@
 // MIS reports for the BDO, the SDO and the DM (seed §D, feature 5), scoped to their jurisdiction: JSON for the
 // page, CSV for spreadsheets, PDF for the file.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { identifier } from '../../shared/text.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
@@ -12,7 +13,7 @@ import { renderMisPdf } from './pdf.ts';
 import { misSummary, type MisSummary } from './summary.ts';
 import { misOperations } from './operations.ts';
 
-const query = z.object({ from: isoDay.optional(), to: isoDay.optional(), office: z.string().max(100).optional() });
+const query = z.object({ from: isoDay.optional(), to: isoDay.optional(), office: identifier('field.office').optional() });
 const count = z.number().int();
 const summarySchema = z
   .object({

@@ -1,6 +1,7 @@
 // Holidays (the administrator's page), the SLA rules, and the higher offices' view of breaches and escalations
 // (seed feature 7: "alert for Higher Office to monitor online").
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { freeText, identifier, multilineText } from '../../shared/text.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
@@ -58,7 +59,7 @@ export function slaRoutes(deps: Deps) {
       tags: ['sla'],
       summary: 'The administrator adds a holiday (the state notified list: Durga Puja, Kali Puja, Eid …)',
       middleware: [requirePermission('holidays:manage')] as const,
-      request: { body: jsonBody(z.object({ day: isoDay, name: z.string('field.holiday_name').trim().min(2, 'field.holiday_name').max(100, 'field.holiday_name') })) },
+      request: { body: jsonBody(z.object({ day: isoDay, name: freeText(2, 100, 'field.holiday_name') })) },
       responses: { 201: { description: 'Added', content: { 'application/json': { schema: holiday } } }, ...errorResponses(400, 401, 403, 409, 415) }
     }),
     async (c) => {
@@ -120,7 +121,7 @@ export function slaRoutes(deps: Deps) {
       description:
         'The DM sees the district, the SDO the subdivision; a BDO sees the enquiries of the block that missed their time (the BDO is their L1). A breach is live while its application is still in that step.',
       middleware: [requirePermission('escalations:read')] as const,
-      request: { query: z.object({ office: z.string().max(100).optional(), all: z.enum(['0', '1']).optional() }) },
+      request: { query: z.object({ office: identifier('field.office').optional(), all: z.enum(['0', '1']).optional() }) },
       responses: {
         200: {
           description: 'Escalations',
@@ -193,7 +194,7 @@ export function slaRoutes(deps: Deps) {
       middleware: [requirePermission('escalations:read')] as const,
       request: {
         params: z.object({ id: z.string().regex(/^\d{1,18}$/, 'field.id') }),
-        body: jsonBody(z.object({ comment: z.string('field.remarks').trim().min(5, 'field.remarks').max(1000, 'field.remarks') }))
+        body: jsonBody(z.object({ comment: multilineText(5, 1000, 'field.remarks') }))
       },
       responses: { 200: { description: 'Acknowledged', content: { 'application/json': { schema: z.object({ id: z.string(), acknowledgedAt: z.string() }) } } }, ...errorResponses(400, 401, 403, 404, 409, 415) }
     }),
@@ -228,7 +229,7 @@ export function slaRoutes(deps: Deps) {
       middleware: [requirePermission('escalations:read')] as const,
       request: {
         params: z.object({ id: z.string().regex(/^\d{1,18}$/, 'field.id') }),
-        body: jsonBody(z.object({ handTo: z.string().max(100).optional(), remarks: z.string('field.remarks').trim().min(5, 'field.remarks').max(1000, 'field.remarks') }))
+        body: jsonBody(z.object({ handTo: z.string().max(100).optional(), remarks: multilineText(5, 1000, 'field.remarks') }))
       },
       responses: {
         200: { description: 'Taken over', content: { 'application/json': { schema: z.object({ ain: z.string(), version: z.number(), handlerId: z.string() }) } } },

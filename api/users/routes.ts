@@ -1,8 +1,10 @@
 // Officers and operators are created by the administrator (DESIGN §1); each gets a one-time password like a citizen.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { identifier } from '../../shared/text.ts';
 import { generateOneTimePassword, hashPassword } from '../auth/password.ts';
 import { officeKindsFor, staffRoles } from '../authz.ts';
 import type { Deps } from '../deps.ts';
+import { multilineText } from '../../shared/text.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
@@ -30,7 +32,7 @@ const create = createRoute({
             mobile: indianMobile,
             email: optionalEmail,
             role: z.enum(staffRoles, 'field.role'),
-            officeId: z.string('field.office').min(1, 'field.office').max(100, 'field.office')
+            officeId: identifier('field.office')
           })
         }
       }
@@ -92,7 +94,7 @@ export function userRoutes(deps: Deps) {
   });
 
   const userParam = z.object({ id: z.string().min(1).max(100) });
-  const reason = z.string('field.remarks').trim().min(5, 'field.remarks').max(1000, 'field.remarks');
+  const reason = multilineText(5, 1000, 'field.remarks');
   const openWork = z.array(z.object({ ain: z.string(), status: z.string(), officeId: z.string(), kind: z.enum(['enquiry', 'office_queue', 'to_resubmit', 'handled']) }));
 
   app.openapi(

@@ -4,7 +4,9 @@ import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { listEvents, verifyChain } from '../../api/applications/audit.ts';
 import { trustedCaPem } from '../../api/certificates/credentials.ts';
+import { districtPublicKeyPem, openQrText } from '../../api/certificates/seal.ts';
 import { verifyCertificatePdf } from '../../api/certificates/sign.ts';
+import { actualText, qrTextOf } from '../support/pdf.ts';
 import { idempotencyKey, insertUser, loginClient, testJpeg, upload, uploadDocumentSet, validApplicant } from '../support/applications.ts';
 import { Client } from '../support/client.ts';
 import { expectRateLimited } from '../support/rate-limit.ts';
@@ -188,7 +190,7 @@ describe('approval with a signed certificate, verification and revocation (seed 
 
     const verify = await new Client(server.url).get(`/api/verify/${certificateNo}`);
     expect(verify.status).toBe(200);
-    expect(verify.body).toMatchObject({ certificateNo, status: 'valid', name: 'Rina Das', office: { nameEn: expect.stringContaining('Barasat') }, signature: { valid: true } });
+    expect(verify.body).toMatchObject({ certificateNo, status: 'valid', name: 'Rina Das', office: { nameEn: expect.stringContaining('Barasat') }, signature: { valid: true, timestamp: null, chain: [expect.any(String), 'e-District North 24 Parganas Development CA'], revocation: 'not-checked' } });
     expect(verify.headers.get('cache-control')).toBe('no-store');
 
     const detail = (await citizen.get(`/api/applications/${ain}`)).body;
@@ -223,7 +225,31 @@ describe('approval with a signed certificate, verification and revocation (seed 
     tampered[200] = tampered[200]! ^ 1;
     const forged = await server.runtime.deps.storage.put(tampered);
     await sql`update certificates set pdf_sha256 = ${forged} where certificate_no = ${certificateNo}`;
-    expect((await new Client(server.url).get(`/api/verify/${certificateNo}`)).body.signature).toEqual({ valid: false, signer: null });
+    expect((await new Client(server.url).get(`/api/verify/${certificateNo}`)).body.signature).toMatchObject({ valid: false, signer: null, chain: [] });
+  });
+
+  test('the QR seals every fact printed on the certificate, and verify shows them all: an edited address, guardian or years breaks it', async () => {
+    const { ain, certificateNo } = await approved();
+    const pdf = await download(citizen, `/api/applications/${ain}/certificate.pdf`);
+    const qr = qrTextOf(pdf.bytes);
+    expect(qr).not.toBeNull();
+    const key = await districtPublicKeyPem(server.runtime.deps.config);
+    const opened = openQrText(key, qr!);
+    const address = 'Vill. Kazipara, P.O. Barasat, P.S. Barasat, Barasat I, North 24 Parganas - 700124';
+    const printed = { gender: 'female', guardianRelation: 'father', guardianName: 'Haripada Das', address, yearsOfResidence: 20, officer: 'Demo BDO Barasat I' };
+    expect(opened).toEqual({ ok: true, fields: { certificateNo, ain, name: 'Rina Das', issuedOn: expect.any(String), officeCode: ain.slice(2, 7), printed } });
+    // What the QR seals is what the page prints.
+    const text = actualText(pdf.bytes);
+    for (const fact of [address, 'Haripada Das', 'Demo BDO Barasat I', 'last 20 years']) expect(text).toContain(fact);
+
+    for (const [from, to] of [['Kazipara', 'Kazipura'], ['Haripada', 'Hiralal'], ['~20~', '~35~'], ['~father~', '~spouse~']]) {
+      const edited = qr!.replace(from!.replaceAll(' ', '%20'), to!);
+      expect(edited).not.toBe(qr);
+      expect(openQrText(key, edited), from).toEqual({ ok: false, reason: 'bad-signature' });
+    }
+
+    const verify = (await new Client(server.url).get(`/api/verify/${certificateNo}`)).body;
+    expect(verify).toMatchObject({ certificateNo, name: 'Rina Das', ain: expect.stringMatching(/^\d{2} \d{2} \d{3} \d{6} \d$/), printed });
   });
 
   test('the DM revokes with a reason; verify then says revoked, and the download is gone', async () => {

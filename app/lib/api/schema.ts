@@ -2,14 +2,14 @@
 // changing a route's schema; test/unit/openapi-client.test.ts fails while this file is stale.
 /* eslint-disable */
 export interface paths {
-    "/api/health": {
+    "/api/health/live": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Liveness and database reachability */
+        /** Liveness: the process answers (the database is not consulted) */
         get: {
             parameters: {
                 query?: never;
@@ -19,7 +19,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Healthy */
+                /** @description Alive */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -28,12 +28,52 @@ export interface paths {
                         "application/json": {
                             /** @enum {string} */
                             status: "ok";
-                            /** @enum {string} */
-                            db: "ok";
                         };
                     };
                 };
-                /** @description Database unreachable */
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: the database answers and the process is not shutting down */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Ready: the database answers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "ok" | "unavailable";
+                            /** @enum {string} */
+                            db: "ok" | "down";
+                            stopping: boolean;
+                        };
+                    };
+                };
+                /** @description Not ready: the database does not answer, or the process is shutting down */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -41,9 +81,67 @@ export interface paths {
                     content: {
                         "application/json": {
                             /** @enum {string} */
-                            status: "degraded";
+                            status: "ok" | "unavailable";
                             /** @enum {string} */
-                            db: "down";
+                            db: "ok" | "down";
+                            stopping: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness (the same as /health/ready) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Ready: the database answers */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "ok" | "unavailable";
+                            /** @enum {string} */
+                            db: "ok" | "down";
+                            stopping: boolean;
+                        };
+                    };
+                };
+                /** @description Not ready: the database does not answer, or the process is shutting down */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "ok" | "unavailable";
+                            /** @enum {string} */
+                            db: "ok" | "down";
+                            stopping: boolean;
                         };
                     };
                 };
@@ -3452,6 +3550,412 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/esign/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The officer confirms an approval that is signed with eSign (CCA eSign API 2.1): answers the signed request to post to the ESP */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ain: string;
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Post `fields` to `espUrl` from the browser */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EsignStart"];
+                    };
+                };
+                /** @description Bad input; `fields` names each field to correct */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not logged in, or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/esign/response": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The ESP's answer (EsignResp), form-posted by the officer's browser to the request's responseUrl; redirects to the application */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/x-www-form-urlencoded": {
+                        eSignResponse: string;
+                        espTxnId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description To the application page, with the outcome in the query */
+                303: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad input; `fields` names each field to correct */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/esign/status/{ain}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the application awaits an eSign, and how the last attempt ended */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ain: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The status */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EsignStatus"];
+                    };
+                };
+                /** @description Not logged in, or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/digilocker/pulluri": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** DigiLocker Issuer API 1.12 Pull URI Request: a citizen searches by certificate number (UDF1) or AIN (UDF2) with their Aadhaar name and date of birth */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Base64 of HMAC-SHA256(request body, DIGILOCKER_API_KEY) */
+                    "x-digilocker-hmac"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/xml": string;
+                };
+            };
+            responses: {
+                /** @description PullURIResponse: Status 1 with the URI and the document, or Status 0 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/xml": string;
+                    };
+                };
+                /** @description Bad input; `fields` names each field to correct */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not logged in, or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/digilocker/pulldoc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** DigiLocker Issuer API 1.12 Pull Doc Request: the PDF (DocContent) and the certificate XML (DataContent) a saved URI names */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Base64 of HMAC-SHA256(request body, DIGILOCKER_API_KEY) */
+                    "x-digilocker-hmac"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/xml": string;
+                };
+            };
+            responses: {
+                /** @description PullDocResponse: Status 1 with the document, or Status 0 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/xml": string;
+                    };
+                };
+                /** @description Bad input; `fields` names each field to correct */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not logged in, or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/digilocker/about": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether certificates can be pulled into DigiLocker, and under which issuer and document type */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description DigiLocker availability */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DigiLockerAbout"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/acting-charges": {
         parameters: {
             query?: never;
@@ -4927,7 +5431,20 @@ export interface components {
             /** @enum {string} */
             status: "valid" | "revoked";
             name: string;
+            /** @example 26 11 002 000017 3 */
+            ain: string;
             issuedAt: string;
+            /** @description Every other fact printed on the certificate, as sealed in its QR code, to compare with the paper */
+            printed: {
+                /** @enum {string} */
+                gender: "female" | "male" | "transgender";
+                /** @enum {string} */
+                guardianRelation: "father" | "mother" | "spouse";
+                guardianName: string;
+                address: string;
+                yearsOfResidence: number;
+                officer: string;
+            };
             office: {
                 nameEn: string;
                 nameBn: string;
@@ -4937,6 +5454,15 @@ export interface components {
             signature: {
                 valid: boolean;
                 signer: string | null;
+                signedAt: string | null;
+                timestamp: {
+                    at: string;
+                    tsa: string;
+                    valid: boolean;
+                } | null;
+                chain: string[];
+                /** @enum {string} */
+                revocation: "good" | "revoked" | "not-checked";
             };
         };
         TroubledMessage: {
@@ -5058,6 +5584,31 @@ export interface components {
                 prints: number;
                 copies: number;
             }[];
+        };
+        EsignStart: {
+            espUrl: string;
+            fields: {
+                eSignRequest: string;
+                aspTxnId: string;
+                /** @enum {string} */
+                "Content-Type": "application/xml";
+            };
+            expiresAt: string;
+        };
+        EsignStatus: {
+            pending: {
+                expiresAt: string;
+            } | null;
+            last: {
+                status: string;
+                error: string | null;
+                at: string;
+            } | null;
+        };
+        DigiLockerAbout: {
+            available: boolean;
+            issuer: string | null;
+            docType: string | null;
         };
         ActingCharge: {
             id: string;

@@ -1,0 +1,74 @@
+// Login throttling that parallel requests cannot race (issue 11 item 2): attempts are counted and decided in the
+// database before the password is checked; per account and address, with a higher per-account ceiling that only
+// slows guessing by growing delays, so a stranger cannot lock an officer out.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Client } from '../support/client.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  // Behind a proxy the address comes from X-Forwarded-For, which is how these tests speak from many addresses.
+  server = await startTestServer({ TRUST_PROXY: '1' });
+});
+afterAll(() => server.close());
+
+function login(login: string, password: string, address: string) {
+  return new Client(server.url).post('/api/auth/login', { login, password }, { 'x-forwarded-for': address });
+}
+
+/** How many of the answers show the password was looked at (right or wrong), and how many were refused unchecked. */
+function tally(answers: { status: number }[]) {
+  const checked = answers.filter((a) => a.status === 200 || a.status === 401).length;
+  const refused = answers.filter((a) => a.status === 429).length;
+  return { checked, refused, other: answers.length - checked - refused };
+}
+
+describe('login throttling under parallel requests', () => {
+  test('40 wrong passwords at once from 40 addresses: only the per-account allowance (10) is checked, and the right one sent last does not get in', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => login('demo-bdo', i === 39 ? 'demo-password' : `guess-${i}`, `203.0.113.${i + 1}`))
+    );
+    const t = tally(answers);
+    expect(t).toEqual({ checked: 10, refused: 30, other: 0 });
+    // The one that got through the allowance is whichever came first; the 40th, with the right password, came last.
+    expect(answers.filter((a) => a.status === 200).length).toBeLessThanOrEqual(1);
+    for (const a of answers.filter((x) => x.status === 429)) expect(Number(a.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  test('200 wrong passwords at once from one address: exactly 5 are checked', async () => {
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => login('demo-eo', `guess-${i}`, '198.51.100.20')));
+    expect(tally(answers)).toEqual({ checked: 5, refused: 195, other: 0 });
+  });
+
+  test('a stranger with five wrong passwords closes only their own address: the officer logs in from theirs', async () => {
+    for (let i = 0; i < 5; i++) expect((await login('demo-sdo', `guess-${i}`, '192.0.2.66')).status).toBe(401);
+    const stranger = await login('demo-sdo', 'demo-password', '192.0.2.66');
+    expect(stranger.status).toBe(429); // even the right password, from the address that guessed
+    expect((await login('demo-sdo', 'demo-password', '192.0.2.10')).status).toBe(200);
+  });
+
+  test('past the account ceiling, attempts from anywhere wait a growing delay, never a 15-minute lock-out', async () => {
+    for (let i = 0; i < 10; i++) expect((await login('demo-dm', `guess-${i}`, `100.64.0.${i + 1}`)).status).toBe(401);
+    const waits: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const refused = await login('demo-dm', 'guess-more', `100.64.1.${i + 1}`);
+      expect(refused.status).toBe(429);
+      const wait = Number(refused.headers.get('retry-after'));
+      waits.push(wait);
+      server.clock.advance(wait * 1000);
+      expect((await login('demo-dm', 'guess-again', `100.64.2.${i + 1}`)).status).toBe(401);
+    }
+    expect(waits).toEqual([1, 2, 4, 8]);
+    // However many guesses, the owner waits at most LOGIN_MAX_DELAY_SECONDS (60), then gets in.
+    for (let i = 0; i < 6; i++) {
+      server.clock.advance(60_000);
+      await login('demo-dm', 'guess-later', `100.64.3.${i + 1}`);
+    }
+    const owner = await login('demo-dm', 'demo-password', '100.64.9.9');
+    expect(owner.status).toBe(429);
+    expect(Number(owner.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    server.clock.advance(60_000);
+    expect((await login('demo-dm', 'demo-password', '100.64.9.9')).status).toBe(200);
+  });
+});
