@@ -2,10 +2,13 @@
 // every error is translated; the cross-site guard and body checks run before anything reads a body.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { actingRoutes } from './acting/routes.ts';
+import { appealRoutes } from './appeals/routes.ts';
 import { applicationRoutes } from './applications/routes.ts';
 import { trackRoutes } from './applications/track.ts';
 import { authRoutes } from './auth/routes.ts';
 import { certificateRoutes } from './certificates/routes.ts';
+import { counterRoutes } from './counters/routes.ts';
 import { documentRoutes } from './documents/routes.ts';
 import type { Deps } from './deps.ts';
 import { healthRoutes, type Lifecycle } from './health.ts';
@@ -68,6 +71,9 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
   app.route('/', metricsRoutes(deps));
   app.route('/', esignRoutes(deps));
   app.route('/', digilockerRoutes(deps));
+  app.route('/', actingRoutes(deps));
+  app.route('/', counterRoutes(deps));
+  app.route('/', appealRoutes(deps));
   if (!deps.config.production) app.route('/', devRoutes(deps));
 
   app.doc31('/openapi.json', openApiInfo);

@@ -176,7 +176,7 @@ export async function verifyAudit(deps: Pick<Deps, 'sql' | 'config' | 'storage'>
   let after = '0';
   for (;;) {
     const batch = await deps.sql<(StoredEvent & { id: string })[]>`
-      select id::text, application_id::text, seq, actor_id, actor_role, action, from_status, to_status, remarks, channel, at, prev_hash, hash
+      select id::text, application_id::text, seq, actor_id, actor_role, action, from_status, to_status, remarks, channel, at, prev_hash, hash, capacity
       from application_events where id > ${after} order by id limit 10000`;
     for (const e of batch) {
       checkUpTo(BigInt(e.id));

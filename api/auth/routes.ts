@@ -116,6 +116,8 @@ export function authRoutes(deps: Deps) {
     const ok = user ? await verifyPassword(user.passwordHash, body.password) : await verifyAgainstDummy(body.password);
     if (!user || !ok) throw new ApiError(401, 'invalid_credentials');
     if (user.passwordExpiresAt && user.passwordExpiresAt <= deps.clock.now()) throw new ApiError(401, 'temp_password_expired');
+    // Told only after the right password, so the answer says nothing about an account to someone guessing.
+    if (user.deactivatedAt) throw new ApiError(401, 'account_deactivated');
     // The owner is in: this address starts afresh for the account, and the login does not use up anyone's allowance.
     await returnAttempt(deps, { forget: [counters[0]!], refund: counters.slice(1) });
     const { token } = await createSession(deps, user.id);

@@ -28,7 +28,18 @@ export interface Approved {
   form: Record<string, unknown>;
 }
 
-export async function issueCertificate(deps: Pick<Deps, 'config' | 'storage' | 'log'>, sql: Queryable, app: Approved, officer: User, at: Date): Promise<IssuedCertificate> {
+/**
+ * `designation` is what the signature line says: the officer's own post, or, acting for an absent officer,
+ * "for Block Development Officer, <block>" (issue 13). Without one, the block's BDO.
+ */
+export async function issueCertificate(
+  deps: Pick<Deps, 'config' | 'storage' | 'log'>,
+  sql: Queryable,
+  app: Approved,
+  officer: User,
+  at: Date,
+  designation: { en: string; bn: string } | null = null
+): Promise<IssuedCertificate> {
   const { log } = deps;
   const { block, district } = await placeOf(sql, app);
   // eSign is two steps (api/esign/): the officer must pass the ESP's page, so a one-step approval is refused.
@@ -43,7 +54,7 @@ export async function issueCertificate(deps: Pick<Deps, 'config' | 'storage' | '
     log.error('signing_credential_unavailable', { officer: officer.id, mode, error: err instanceof Error ? err.message : String(err) });
     throw new ApiError(409, 'signing_credential_missing');
   });
-  const composed = await composeCertificate(deps, sql, app, officer, at, { block, district });
+  const composed = await composeCertificate(deps, sql, app, { name: officer.name, designation }, at, { block, district });
   const pdf = await signCertificatePdf(composed.doc, signer, composed.meta, deps.config.signing.tsaUrl);
   return recordCertificate(deps, sql, { applicationId: app.id, certificateNo: composed.certificateNo, at, officerId: officer.id, pdf, seal: composed.seal });
 }
@@ -65,7 +76,7 @@ export async function composeCertificate(
   deps: Pick<Deps, 'config'>,
   sql: Queryable,
   app: Approved,
-  officer: Pick<User, 'name'>,
+  officer: Pick<User, 'name'> & { designation?: { en: string; bn: string } | null },
   at: Date,
   place: { block: Office; district: Office },
   reuseNo?: string
@@ -99,7 +110,12 @@ export async function composeCertificate(
     },
     office: { nameEn: block.nameEn, nameBn: block.nameBn },
     district: { nameEn: district.nameEn, nameBn: district.nameBn },
-    officer: { name: printed.officer, designationEn: `Block Development Officer, ${block.nameEn}`, designationBn: `সমষ্টি উন্নয়ন আধিকারিক, ${block.nameBn}` },
+    officer: {
+      name: printed.officer,
+      // Issue 13: "for Block Development Officer, <block>" when acting, the SDO for a municipal area, the DM on a take-over.
+      designationEn: officer.designation?.en ?? `Block Development Officer, ${block.nameEn}`,
+      designationBn: officer.designation?.bn ?? `সমষ্টি উন্নয়ন আধিকারিক, ${block.nameBn}`
+    },
     issuedAt: at,
     verifyUrl: `${deps.config.origin}/verify/${encodeURIComponent(certificateNo)}`,
     qrText: qrText(deps.config.origin, certificateNo, seal)

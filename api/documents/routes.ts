@@ -14,9 +14,10 @@ import { sha256Hex } from '../storage/storage.ts';
 import { inspectUpload, makePreview } from './inspect.ts';
 
 // Citizens and counters upload the application's documents; an Enquiry Officer only photos taken on the visit.
-const uploadKinds = [...documentKinds, 'field_photo'] as const;
+// 'appeal': a document filed with an appeal under the RTPS Act (issue 13), by the citizen or the counter.
+const uploadKinds = [...documentKinds, 'field_photo', 'appeal'] as const;
 type UploadKind = (typeof uploadKinds)[number];
-const proofsOf: Record<UploadKind, readonly string[]> = { ...acceptedProofs, field_photo: ['field_photo'] };
+const proofsOf: Record<UploadKind, readonly string[]> = { ...acceptedProofs, field_photo: ['field_photo'], appeal: ['appeal_document'] };
 
 const documentSchema = z
   .object({
@@ -76,7 +77,7 @@ export function documentRoutes(deps: Deps) {
         throw new ApiError(400, 'validation', { fields: { file: 'field.file' } });
       });
       const kind = form.kind;
-      const mayUpload: readonly string[] = user.role === 'eo' ? ['field_photo'] : documentKinds;
+      const mayUpload: readonly string[] = user.role === 'eo' ? ['field_photo'] : [...documentKinds, 'appeal'];
       if (typeof kind !== 'string' || !mayUpload.includes(kind)) {
         throw new ApiError(400, 'validation', { fields: { kind: 'field.kind' } });
       }
@@ -149,7 +150,7 @@ export function documentRoutes(deps: Deps) {
         const [doc] = await deps.sql<{ uploadedBy: string; applicationId: string | null; sha256: string; previewSha256: string | null; mime: string; kind: string }[]>`
           select uploaded_by, application_id::text, sha256, preview_sha256, mime, kind from documents where id = ${id}`;
         if (!doc) throw new ApiError(404, 'not_found');
-        if (doc.applicationId) await applicationForReader(deps.sql, user, { id: doc.applicationId });
+        if (doc.applicationId) await applicationForReader(deps.sql, user, { id: doc.applicationId }, deps.clock.now());
         else if (doc.uploadedBy !== user.id) throw new ApiError(403, 'forbidden');
 
         const bytes = variant === 'file' ? await deps.storage.get(doc.sha256) : await previewOf(id, doc);

@@ -9,7 +9,7 @@
 // was and says why.
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { actOnApplication, refusal, standingOf } from '../applications/act.ts';
+import { actOnApplication, authorityOf, refusal } from '../applications/act.ts';
 import { lockApplication } from '../applications/access.ts';
 import { decide } from '../applications/workflow.ts';
 import { composeCertificate, placeOf, recordCertificate } from '../certificates/issue.ts';
@@ -60,7 +60,8 @@ export async function startEsign(deps: Deps, actor: User, ain: string, version: 
   const expiresAt = new Date(now.getTime() + deps.config.esign.timeoutMs);
   const digest = await deps.sql.begin(async (sql) => {
     const app = await lockApplication(sql, ain);
-    const decision = decide(app, 'approve', version, await standingOf(sql, actor, app));
+    const authority = await authorityOf(sql, actor, app, now);
+    const decision = decide(app, 'approve', version, authority.standing);
     if (!decision.ok) throw refusal(decision);
     const place = await placeOf(sql, app);
     if ((await signingModeOf(deps.config, sql, actor.id, place.district.code)) !== 'esign') throw new ApiError(409, 'wrong_state');
@@ -70,7 +71,8 @@ export async function startEsign(deps: Deps, actor: User, ain: string, version: 
     if (pending) throw new ApiError(409, 'esign_pending');
     // A retry keeps the number an earlier attempt took, so a cancelled OTP leaves no gap in the block's series.
     const [earlier] = await sql<{ certificateNo: string }[]>`select certificate_no from esign_requests where application_id = ${app.id} order by created_at desc limit 1`;
-    const composed = await composeCertificate(deps, sql, app, actor, now, place, earlier?.certificateNo);
+    // The designation as the officer acts (issue 13): "for Block Development Officer, <block>" on acting charge.
+    const composed = await composeCertificate(deps, sql, app, { name: actor.name, designation: authority.designation }, now, place, earlier?.certificateNo);
     const prepared = await preparePdf(composed.doc, composed.meta, ESIGN_SIGNATURE_BYTES);
     const preparedSha256 = await deps.storage.put(prepared.pdf);
     await sql`

@@ -11,6 +11,7 @@ import { blocksCovered, getOffice } from '../offices/offices.ts';
 import { kolkataDate } from '../sla/calendar.ts';
 import { renderMisPdf } from './pdf.ts';
 import { misSummary, type MisSummary } from './summary.ts';
+import { misOperations } from './operations.ts';
 
 const query = z.object({ from: isoDay.optional(), to: isoDay.optional(), office: identifier('field.office').optional() });
 const count = z.number().int();
@@ -128,6 +129,47 @@ export function misRoutes(deps: Deps) {
       c.header('Content-Disposition', `attachment; filename="mis-${scope.code}-${summary.from}-${summary.to}.pdf"`);
       c.header('Cache-Control', 'no-store');
       return c.body(bytes as unknown as ArrayBuffer, 200);
+    }
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/mis/operations',
+      tags: ['mis'],
+      summary: 'For the DM and the SDO (issue 13): disposal and on-time share per officer, appeals under the RTPS Act, and counter activity, over a period',
+      middleware: [requirePermission('mis:read')] as const,
+      request: { query },
+      responses: {
+        200: {
+          description: 'Operations',
+          content: {
+            'application/json': {
+              schema: z
+                .object({
+                  from: z.string(),
+                  to: z.string(),
+                  officers: z.array(z.object({ officerId: z.string(), name: z.string(), role: z.string(), officeName: z.string(), decided: count, approved: count, rejected: count, onTime: count, onTimePercent: z.number().nullable() })),
+                  appeals: z.object({ filed: count, decided: count, pending: count, allowed: count, dismissed: count, overdue: count, penalties: count, penaltyRupees: count }),
+                  counters: z.array(z.object({ counterId: z.string(), nameEn: z.string(), kind: z.string(), filed: count, prints: count, copies: count }))
+                })
+                .openapi('MisOperations')
+            }
+          }
+        },
+        ...errorResponses(400, 401, 403)
+      }
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const { user } = currentUser(c);
+      // The people who run a subdivision or the district; a BDO's own block is in the summary.
+      if (user.role !== 'dm' && user.role !== 'sdo') throw new ApiError(403, 'forbidden');
+      const { now, summary, blocks } = await load(c, q);
+      const office = (await getOffice(deps.sql, user.officeId!))!;
+      const ops = await misOperations(deps.sql, blocks.map((b) => b.id), office.districtId, user.role === 'sdo' ? office.id : null, summary.from, summary.to, now);
+      c.header('Cache-Control', 'no-store');
+      return c.json({ from: summary.from, to: summary.to, ...ops }, 200);
     }
   );
 

@@ -29,7 +29,13 @@ const channelsFor: Record<NotificationEvent, readonly Channel[]> = {
   invalid_ain: ['sms'],
   not_found: ['sms'],
   // Sent straight away by sendLoginDetails, never through the outbox: it carries a one-time password.
-  welcome: []
+  welcome: [],
+  // The same for the code a counter asks for before printing a certificate (issue 13).
+  counter_code: [],
+  appeal_filed: ['sms', 'email', 'push'],
+  appeal_decided: ['sms', 'email', 'push'],
+  // The Appellate or Reviewing Officer with an appeal to decide, and again when its time has passed.
+  appeal_to_decide: ['sms', 'email', 'push']
 };
 
 export interface Notification {

@@ -30,7 +30,12 @@ export const events = [
   'short_help',
   'invalid_ain',
   'not_found',
-  'welcome'
+  'welcome',
+  // Issue 13: the code a counter asks for before printing, and the appeals under the RTPS Act.
+  'counter_code',
+  'appeal_filed',
+  'appeal_decided',
+  'appeal_to_decide'
 ] as const;
 export type NotificationEvent = (typeof events)[number];
 
@@ -225,6 +230,42 @@ export const templates: Record<NotificationEvent, EventTemplates> = {
       en: { id: '1107170000000000251', text: 'Your e-District user ID is {#var#} and one-time password {#var#}. Log in and set your own password within {#var#} hours.' },
       bn: { id: '1107170000000000252', text: 'ই-ডিস্ট্রিক্ট আইডি {#var#}, এককালীন পাসওয়ার্ড {#var#}। {#var#} ঘণ্টার মধ্যে লগ ইন করে পাসওয়ার্ড বদলান।' },
       hi: { id: '1107170000000000253', text: 'ई-डिस्ट्रिक्ट यूज़र आईडी {#var#}, एक बार का पासवर्ड {#var#}। {#var#} घंटे में लॉग इन कर अपना पासवर्ड बनाएँ।' }
+    }
+  },
+  counter_code: {
+    vars: ['password', 'ain'],
+    subject: { en: 'Code to print your certificate', bn: 'শংসাপত্র ছাপার কোড', hi: 'प्रमाणपत्र छापने का कोड' },
+    sms: {
+      en: { id: '1107170000000000271', text: 'Code {#var#} lets the counter print the certificate of application {#var#}. Give it only at the counter you are at.' },
+      bn: { id: '1107170000000000272', text: 'কোড {#var#}: আবেদন {#var#} এর শংসাপত্র কাউন্টারে ছাপার জন্য। শুধু যে কাউন্টারে আছেন সেখানেই দিন।' },
+      hi: { id: '1107170000000000273', text: 'कोड {#var#}: आवेदन {#var#} का प्रमाणपत्र काउंटर पर छापने के लिए। केवल उसी काउंटर पर दें जहाँ आप हैं।' }
+    }
+  },
+  appeal_filed: {
+    vars: ['ain', 'office', 'due'],
+    subject: { en: 'Appeal filed', bn: 'আপিল দাখিল', hi: 'अपील दायर' },
+    sms: {
+      en: { id: '1107170000000000281', text: 'Appeal on application {#var#} filed before {#var#}. The order is due by {#var#}.' },
+      bn: { id: '1107170000000000282', text: 'আবেদন {#var#} এর আপিল {#var#} এর কাছে দাখিল হয়েছে। আদেশ {#var#} এর মধ্যে।' },
+      hi: { id: '1107170000000000283', text: 'आवेदन {#var#} की अपील {#var#} के समक्ष दायर। आदेश {#var#} तक।' }
+    }
+  },
+  appeal_decided: {
+    vars: ['ain', 'status', 'date'],
+    subject: { en: 'Appeal decided', bn: 'আপিলের আদেশ', hi: 'अपील पर आदेश' },
+    sms: {
+      en: { id: '1107170000000000291', text: 'The appeal on application {#var#} was {#var#} on {#var#}. See the order online.' },
+      bn: { id: '1107170000000000292', text: 'আবেদন {#var#} এর আপিল {#var#}, {#var#}। আদেশ অনলাইনে।' },
+      hi: { id: '1107170000000000293', text: 'आवेदन {#var#} की अपील {#var#}, {#var#}। आदेश ऑनलाइन।' }
+    }
+  },
+  appeal_to_decide: {
+    vars: ['ain', 'due'],
+    subject: { en: 'Appeal to decide', bn: 'আপিলের সিদ্ধান্ত বাকি', hi: 'अपील पर निर्णय बाकी' },
+    sms: {
+      en: { id: '1107170000000000301', text: 'An appeal on application {#var#} awaits your order, due by {#var#}.' },
+      bn: { id: '1107170000000000302', text: 'আবেদন {#var#} এর আপিলে আপনার আদেশ বাকি, {#var#} এর মধ্যে।' },
+      hi: { id: '1107170000000000303', text: 'आवेदन {#var#} की अपील पर आपका आदेश बाकी, {#var#} तक।' }
     }
   }
 };

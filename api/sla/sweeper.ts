@@ -3,6 +3,7 @@
 // the DM and the administrator when L1's own due time passes. Each part is one set-based statement plus the
 // outbox rows for its messages, in one transaction: the unique keys of sla_breaches and sla_reminders make a
 // second sweeper (another process, the same instant) find nothing new, so nothing is recorded or sent twice.
+import { sweepAppeals } from '../appeals/appeals.ts';
 import type { Lang } from '../../i18n/index.ts';
 import { smsDate } from '../applications/notify.ts';
 import type { Queryable } from '../db/connect.ts';
@@ -79,7 +80,9 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
     return fresh.length;
   });
 
-  if (result.breaches || result.l1Breaches || result.reminders) deps.log.info('sla_swept', { ...result });
+  // Appeals under the RTPS Act have their own time limit and escalation (issue 13).
+  const appeals = await sweepAppeals(deps, now);
+  if (result.breaches || result.l1Breaches || result.reminders || appeals) deps.log.info('sla_swept', { ...result, appeals });
   return result;
 }
 
@@ -122,7 +125,10 @@ async function notify(sql: Queryable, deps: SweepDeps, now: Date, event: 'escala
     if (role === 'eo') return e.assignedEoId ? [e.assignedEoId] : [];
     if (role === 'admin') return staff.filter((u) => u.role === 'admin').map((u) => u.id);
     const office = role === 'bdo' ? e.officeId : role === 'sdo' ? e.subdivisionId : e.districtId;
-    return staff.filter((u) => u.role === role && u.officeId === office).map((u) => u.id);
+    const found = staff.filter((u) => u.role === role && u.officeId === office).map((u) => u.id);
+    // A municipal area has no BDO: its SDO does the BDO's steps (issue 13, area_processing).
+    if (role === 'bdo' && found.length === 0) return staff.filter((u) => u.role === 'sdo' && u.officeId === e.subdivisionId).map((u) => u.id);
+    return found;
   };
   const list: Notification[] = fresh.map((e) => ({
     event,

@@ -3,7 +3,7 @@ import type { Lang } from '../../i18n/index.ts';
 
 export interface Office {
   id: string;
-  kind: 'district' | 'subdivision' | 'block' | 'kiosk' | 'csc';
+  kind: 'district' | 'subdivision' | 'block' | 'kiosk' | 'csc' | 'urban';
   code: string;
   nameEn: string;
   nameBn: string;

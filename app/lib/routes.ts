@@ -12,5 +12,6 @@ export const routes = {
   adminMessages: '/admin/messages',
   adminHolidays: '/admin/holidays',
   monitoring: '/monitoring',
-  reports: '/reports'
+  reports: '/reports',
+  counter: '/counter'
 } as const;

@@ -314,12 +314,15 @@ describe('approval with a signed certificate, verification and revocation (seed 
   });
 });
 
+// Who took the certificate away, recorded with the hand-over (issue 13).
+const collector = { name: 'Rina Das', relation: 'self', idType: 'epic', idLast4: '4821' };
+
 describe('delivery at the counter (seed step 7)', () => {
   test("a counter of the application's block marks it collected; a counter of another block cannot", async () => {
     const { ain } = await approved();
-    const elsewhere = await act(await loginClient(server.url, 'csc-deganga'), ain, { action: 'mark_delivered', version: 4 });
+    const elsewhere = await act(await loginClient(server.url, 'csc-deganga'), ain, { action: 'mark_delivered', version: 4, collector });
     expect(elsewhere.status).toBe(403);
-    const res = await act(await loginClient(server.url, 'csc-barasat'), ain, { action: 'mark_delivered', version: 4 });
+    const res = await act(await loginClient(server.url, 'csc-barasat'), ain, { action: 'mark_delivered', version: 4, collector });
     expect(res.body).toEqual({ ain, status: 'delivered', version: 5 });
     // The citizen can still download what was handed over.
     expect((await download(citizen, `/api/applications/${ain}/certificate.pdf`)).status).toBe(200);
@@ -327,15 +330,15 @@ describe('delivery at the counter (seed step 7)', () => {
 
   test("the SDO's kiosk of the block's subdivision hands it over; another subdivision's kiosk cannot", async () => {
     const { ain } = await approved();
-    expect((await act(await loginClient(server.url, 'kiosk-barrackpore'), ain, { action: 'mark_delivered', version: 4 })).status).toBe(403);
-    const res = await act(await loginClient(server.url, 'kiosk-barasat-sadar'), ain, { action: 'mark_delivered', version: 4 });
+    expect((await act(await loginClient(server.url, 'kiosk-barrackpore'), ain, { action: 'mark_delivered', version: 4, collector })).status).toBe(403);
+    const res = await act(await loginClient(server.url, 'kiosk-barasat-sadar'), ain, { action: 'mark_delivered', version: 4, collector });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('delivered');
   });
 
   test('the BDO marks it collected at the block office', async () => {
     const { ain } = await approved();
-    const res = await act(bdo, ain, { action: 'mark_delivered', version: 4 });
+    const res = await act(bdo, ain, { action: 'mark_delivered', version: 4, collector });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ain, status: 'delivered', version: 5 });
   });
