@@ -20,7 +20,7 @@ const schema = z.object({
   BODY_SIZE_LIMIT: z.coerce.number().int().positive().default(512 * 1024),
   UPLOAD_SIZE_LIMIT: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
-  UPLOADS_PER_HOUR: z.coerce.number().int().positive().default(60),
+  UPLOADS_PER_HOUR: z.coerce.number().int().positive().default(200),
   UPLOAD_UNATTACHED_MAX_FILES: z.coerce.number().int().positive().default(40),
   UPLOAD_UNATTACHED_MAX_MB: z.coerce.number().positive().default(60),
   UPLOAD_UNATTACHED_HOURS: z.coerce.number().positive().default(24),

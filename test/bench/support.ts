@@ -40,6 +40,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ben
       DATABASE_URL: db.url,
       DATA_DIR: mkdtempSync(join(tmpdir(), 'orc-bench-')),
       LOG_LEVEL: 'info', // request logs are part of the real cost; they go to /dev/null here
+      // The load comes from one account, at a rate no person uploads: the per-user upload limits are not measured here.
+      UPLOADS_PER_HOUR: '10000000',
+      UPLOAD_UNATTACHED_MAX_FILES: '10000000',
+      UPLOAD_UNATTACHED_MAX_MB: '10000000',
       ...env
     },
     stdio: ['ignore', process.env.BENCH_LOGS ? 'inherit' : 'ignore', 'inherit']

@@ -98,12 +98,16 @@ describe('the janitor', () => {
 describe('a full disk', () => {
   let mounted = false;
   afterAll(() => {
-    if (mounted) execFileSync('umount', [filesDir]);
+    if (mounted) asRoot('umount', [filesDir]);
   });
 
-  /** The files directory on a tmpfs of 256 KB, filled to all but a few KB. */
+  // Mounting needs root; as another user, passwordless sudo (as CI has), like the fault suite's full disk.
+  const asRoot = (cmd: string, args: string[]) =>
+    process.getuid?.() === 0 ? execFileSync(cmd, args, { stdio: 'pipe' }) : execFileSync('sudo', ['-n', cmd, ...args], { stdio: 'pipe' });
+
+  /** The files directory on a tmpfs of 256 KB owned by this user, filled to all but a few KB. */
   function fillDisk() {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', filesDir]);
+    asRoot('mount', ['-t', 'tmpfs', '-o', `size=256k,mode=0700,uid=${process.getuid!()},gid=${process.getgid!()}`, 'tmpfs', filesDir]);
     mounted = true;
     writeFileSync(join(filesDir, 'filler'), Buffer.alloc(250 * 1024));
   }

@@ -62,10 +62,11 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   };
 }
 
-/** Every test registers its citizens from 127.0.0.1, far more than a person would in an hour; the limit's own test sets it low. */
-// One test file files dozens of applications for the same demo citizen within a minute of the test clock: limits
-// meant for one person's hour would refuse them. The tests of those limits set their own (uploads.test.ts).
-const testLimits = { REGISTRATIONS_PER_ADDRESS_PER_HOUR: '10000', UPLOADS_PER_HOUR: '100000', UPLOAD_UNATTACHED_MAX_FILES: '10000', UPLOAD_UNATTACHED_MAX_MB: '10000' };
+/**
+ * Tests register citizens from 127.0.0.1 and upload as one demo user far more than a person would in an hour; the
+ * limits' own tests (throttle.test.ts, uploads.test.ts) set them low.
+ */
+const testLimits = { REGISTRATIONS_PER_ADDRESS_PER_HOUR: '10000', UPLOADS_PER_HOUR: '100000', UPLOAD_UNATTACHED_MAX_FILES: '100000', UPLOAD_UNATTACHED_MAX_MB: '100000' };
 
 export async function startTestServer(env: Record<string, string> = {}, opts: Omit<RuntimeOverrides, 'clock'> = {}): Promise<TestServer> {
   let runtime: Runtime | undefined;
