@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { applicationRoutes } from './applications/routes.ts';
 import { trackRoutes } from './applications/track.ts';
 import { authRoutes } from './auth/routes.ts';
+import { recoveryRoutes } from './auth/recovery-routes.ts';
 import { certificateRoutes } from './certificates/routes.ts';
 import { documentRoutes } from './documents/routes.ts';
 import type { Deps } from './deps.ts';
@@ -68,6 +69,7 @@ export function createApi(deps: Deps) {
   );
 
   app.route('/', authRoutes(deps));
+  app.route('/', recoveryRoutes(deps));
   app.route('/', officeRoutes(deps));
   app.route('/', userRoutes(deps));
   app.route('/', documentRoutes(deps));

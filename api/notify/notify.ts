@@ -29,7 +29,8 @@ const channelsFor: Record<NotificationEvent, readonly Channel[]> = {
   invalid_ain: ['sms'],
   not_found: ['sms'],
   // Sent straight away by sendLoginDetails, never through the outbox: it carries a one-time password.
-  welcome: []
+  welcome: [],
+  recovery_code: []
 };
 
 export interface Notification {

@@ -30,7 +30,8 @@ export const events = [
   'short_help',
   'invalid_ain',
   'not_found',
-  'welcome'
+  'welcome',
+  'recovery_code'
 ] as const;
 export type NotificationEvent = (typeof events)[number];
 
@@ -47,7 +48,9 @@ export const slots = {
   office: 30,
   userId: 10,
   password: 16,
-  hours: 3
+  hours: 3,
+  code: 6,
+  minutes: 3
 } as const;
 export type Slot = keyof typeof slots;
 export type SlotValues = Partial<Record<Slot, string>>;
@@ -225,6 +228,16 @@ export const templates: Record<NotificationEvent, EventTemplates> = {
       en: { id: '1107170000000000251', text: 'Your e-District user ID is {#var#} and one-time password {#var#}. Log in and set your own password within {#var#} hours.' },
       bn: { id: '1107170000000000252', text: 'ই-ডিস্ট্রিক্ট আইডি {#var#}, এককালীন পাসওয়ার্ড {#var#}। {#var#} ঘণ্টার মধ্যে লগ ইন করে পাসওয়ার্ড বদলান।' },
       hi: { id: '1107170000000000253', text: 'ई-डिस्ट्रिक्ट यूज़र आईडी {#var#}, एक बार का पासवर्ड {#var#}। {#var#} घंटे में लॉग इन कर अपना पासवर्ड बनाएँ।' }
+    }
+  },
+  // Account recovery (DESIGN §12). Sent at once, never through the outbox: it carries a secret.
+  recovery_code: {
+    vars: ['code', 'minutes'],
+    subject: { en: 'Recover your account', bn: 'অ্যাকাউন্ট পুনরুদ্ধার', hi: 'खाता पुनः प्राप्त करें' },
+    sms: {
+      en: { id: '1107170000000000271', text: 'Your e-District recovery code is {#var#}. It works once, for {#var#} minutes. Do not share it with anyone.' },
+      bn: { id: '1107170000000000272', text: 'ই-ডিস্ট্রিক্ট পুনরুদ্ধার কোড {#var#}। একবারই, {#var#} মিনিট চলবে। কাউকে বলবেন না।' },
+      hi: { id: '1107170000000000273', text: 'ई-डिस्ट्रिक्ट पुनर्प्राप्ति कोड {#var#}। एक बार, {#var#} मिनट तक मान्य। किसी को न बताएँ।' }
     }
   }
 };

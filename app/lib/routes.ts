@@ -12,5 +12,7 @@ export const routes = {
   adminMessages: '/admin/messages',
   adminHolidays: '/admin/holidays',
   monitoring: '/monitoring',
-  reports: '/reports'
+  reports: '/reports',
+  recover: '/recover',
+  counterRecover: '/counter/recover'
 } as const;
