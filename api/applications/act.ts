@@ -66,9 +66,15 @@ export async function actOnApplication(deps: Deps, actor: User, ain: string, inp
     const code = input.action === 'reject' ? input.reason : null;
     const remarks = ('remarks' in input && input.remarks?.trim()) || null;
     const version = app.version + 1;
+    // The seed lets the BDO approve without an enquiry when none is needed, and decide against the EO's advice; both
+    // must be explained on the record (DESIGN §12), and the certificate then says what actually happened.
+    const enquiry = input.action === 'approve' ? await enquiryBehind(sql, app.id, app.status) : null;
+    if (enquiry && (!enquiry.held || enquiry.recommendation === 'do_not_recommend') && !remarks) {
+      throw new ApiError(400, 'validation', { fields: { remarks: enquiry.held ? 'field.approve_against_report' : 'field.approve_without_enquiry' } });
+    }
     // Step 5: approval issues the signed certificate in the same transaction, so there is never an approved
     // application without one, nor a certificate for an application that was not approved.
-    const certificate = input.action === 'approve' ? await issueCertificate(deps, sql, app, actor, now) : null;
+    const certificate = input.action === 'approve' ? await issueCertificate(deps, sql, app, actor, now, { enquiryHeld: enquiry!.held }) : null;
     // The next step's due times count from T, the submission; a decision or a send-back stops the clock.
     const slaClock = await loadSlaClock(sql, app.slaStartedAt, deps.config.sla.days);
     const dues = input.action === 're_enquire' ? restartedDues(decision.to, now, slaClock) : duesFor(decision.to, app.slaStartedAt, slaClock);
@@ -80,7 +86,7 @@ export async function actOnApplication(deps: Deps, actor: User, ain: string, inp
       update applications
       set status = ${decision.to}, version = ${version}, updated_at = ${now}, assigned_eo_id = ${assignedEoId},
           step_due_at = ${dues.stepDueAt}, l1_due_at = ${dues.l1DueAt}, decided_at = case when ${decided}::boolean then ${now}::timestamptz else decided_at end,
-          decision_code = ${code}, decision_remarks = ${input.action === 'reject' || input.action === 'send_back' ? remarks : null}
+          decision_code = ${code}, decision_remarks = ${input.action === 'reject' || input.action === 'send_back' || input.action === 'approve' ? remarks : null}
       where id = ${app.id}`;
     await appendEvent(sql, {
       applicationId: app.id,
@@ -98,4 +104,15 @@ export async function actOnApplication(deps: Deps, actor: User, ain: string, inp
     deps.log.info('application_action', { action: input.action, by: actor.id, to: decision.to });
     return { ain, status: decision.to, version, ...(certificate ? { certificateNo: certificate.certificateNo } : {}) };
   });
+}
+
+/**
+ * Whether the approval rests on a field enquiry: the application comes from "enquiry reported" (an approval from
+ * "received" skipped it), and what the latest report recommended.
+ */
+async function enquiryBehind(sql: Queryable, applicationId: string, status: Status): Promise<{ held: boolean; recommendation: string | null }> {
+  if (status !== 'enquiry_reported') return { held: false, recommendation: null };
+  const [report] = await sql<{ recommendation: string }[]>`
+    select recommendation from enquiry_reports where application_id = ${applicationId} order by submitted_at desc limit 1`;
+  return { held: true, recommendation: report?.recommendation ?? null };
 }

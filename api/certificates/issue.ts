@@ -25,7 +25,14 @@ interface Approved {
   form: Record<string, unknown>;
 }
 
-export async function issueCertificate(deps: Pick<Deps, 'config' | 'storage' | 'log'>, sql: Queryable, app: Approved, officer: User, at: Date): Promise<IssuedCertificate> {
+export async function issueCertificate(
+  deps: Pick<Deps, 'config' | 'storage' | 'log'>,
+  sql: Queryable,
+  app: Approved,
+  officer: User,
+  at: Date,
+  basis: { enquiryHeld: boolean }
+): Promise<IssuedCertificate> {
   const { log } = deps;
   const block = await getOffice(sql, app.officeId);
   const district = block ? await getOffice(sql, block.districtId) : null;
@@ -64,6 +71,7 @@ export async function issueCertificate(deps: Pick<Deps, 'config' | 'storage' | '
     district: { nameEn: district.nameEn, nameBn: district.nameBn },
     officer: { name: officer.name, designationEn: `Block Development Officer, ${block.nameEn}`, designationBn: `সমষ্টি উন্নয়ন আধিকারিক, ${block.nameBn}` },
     issuedAt: at,
+    enquiryHeld: basis.enquiryHeld,
     verifyUrl: `${deps.config.origin}/verify/${encodeURIComponent(certificateNo)}`,
     qrText: qrText(deps.config.origin, certificateNo, seal)
   };

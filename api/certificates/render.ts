@@ -60,6 +60,8 @@ export interface CertificateContent {
   /** The approving Block Development Officer; the designations are printed as given (with the block, if wanted). */
   officer: { name: string; designationEn: string; designationBn: string };
   issuedAt: Date;
+  /** Whether a field enquiry was held: the certificate says it rests on one only when it does (DESIGN §12). */
+  enquiryHeld: boolean;
   /** Printed under the QR code. */
   verifyUrl: string;
   /** Exactly what the QR code encodes. */
@@ -125,7 +127,9 @@ export async function renderCertificate(c: CertificateContent): Promise<PDFDocum
   const bodyBn =
     `এই মর্মে প্রত্যয়ন করা হচ্ছে যে ${honorificBn}${a.name}, ${guardianBn} ${a.guardianName}, ঠিকানা ${a.address}, ` +
     `গত ${yearsBn} বছর ধরে ${c.office.nameBn}, ${c.district.nameBn} জেলা, পশ্চিমবঙ্গের একজন সাধারণ বাসিন্দা। ` +
-    'এই শংসাপত্রটি আবেদনকারী কর্তৃক প্রদত্ত তথ্য ও নথিপত্র এবং স্থানীয় তদন্তের ভিত্তিতে প্রদান করা হল।';
+    (c.enquiryHeld
+      ? 'এই শংসাপত্রটি আবেদনকারী কর্তৃক প্রদত্ত তথ্য ও নথিপত্র এবং স্থানীয় তদন্তের ভিত্তিতে প্রদান করা হল।'
+      : 'এই শংসাপত্রটি আবেদনকারী কর্তৃক প্রদত্ত তথ্য ও নথিপত্রের ভিত্তিতে, সমষ্টি উন্নয়ন আধিকারিকের যাচাইয়ের পর, প্রদান করা হল।');
   const honorificEn = { male: 'Shri ', female: 'Smt. ', transgender: '' }[a.gender];
   const guardianEn = {
     father: { female: 'daughter of', male: 'son of', transgender: 'child of' }[a.gender],
@@ -137,7 +141,7 @@ export async function renderCertificate(c: CertificateContent): Promise<PDFDocum
     `This is to certify that ${honorificEn}${a.name}, ${guardianEn} ${a.guardianName}, of ${a.address}, ` +
     `is an ordinary resident of ${c.office.nameEn}, District ${c.district.nameEn}, West Bengal, and has been residing ` +
     `there for the last ${years}. This certificate is issued on the basis of the information and documents furnished ` +
-    'by the applicant and a local enquiry.';
+    (c.enquiryHeld ? 'by the applicant and a local enquiry.' : 'by the applicant, as scrutinised by the Block Development Officer.');
 
   // The form allows long names and addresses (100 + 100 + some 300 characters); rather than run into the QR code
   // and the signature, the body text shrinks, down to 80 %.

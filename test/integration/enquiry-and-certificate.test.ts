@@ -373,7 +373,7 @@ describe('an officer whose signing credential is not installed', () => {
       const documents = await uploadDocumentSet(filer, other.origin);
       const ain = (await filer.post('/api/applications', { applicant: validApplicant(), documents }, { 'idempotency-key': idempotencyKey() })).body.ain;
       const officer = await loginClient(other.url, 'demo-bdo');
-      const res = await officer.post(`/api/applications/${ain}/actions`, { action: 'approve', version: 1 });
+      const res = await officer.post(`/api/applications/${ain}/actions`, { action: 'approve', version: 1, remarks: 'No enquiry needed: known resident.' });
       expect(res.status).toBe(409);
       expect(res.body.error).toMatchObject({ code: 'signing_credential_missing', message: expect.stringContaining('digital signature') });
       expect((await officer.get(`/api/applications/${ain}`)).body).toMatchObject({ status: 'submitted', version: 1, certificate: null });
