@@ -16,9 +16,10 @@ create table password_recoveries (
 );
 create index password_recoveries_user on password_recoveries (user_id, started_at desc);
 
--- Messages to one recipient go out in the order they were written ("revoked" never before "collected"): the
--- dispatcher skips a row while an earlier one to the same address is still pending, and this index answers that.
-create index outbox_pending_recipient on outbox (channel, recipient, id) where status = 'pending';
+-- Messages to one recipient about one application go out in the order they were written ("revoked" never before
+-- "collected"): the dispatcher skips a row while an earlier one to the same address is still pending, and this
+-- index answers that.
+create index outbox_pending_recipient on outbox (channel, recipient, application_id, id) where status = 'pending';
 
 -- A delivery report for a message id the dispatcher has not recorded yet is answered 503 (the gateway retries), but
 -- only for a bounded time after the first such report: an id that never becomes known is then acknowledged.

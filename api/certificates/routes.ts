@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { covers } from '../authz.ts';
+import { smsDate } from '../applications/notify.ts';
 import { enqueueNotification } from '../notify/notify.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
@@ -145,7 +146,7 @@ export function certificateRoutes(deps: Deps) {
           userIds: [cert.applicantId],
           applicationId: cert.applicationId,
           link: `${deps.config.origin}/verify/${no}`,
-          values: { certificateNo: no, ain: cert.ain }
+          values: { certificateNo: no, ain: cert.ain, date: smsDate(now) }
         });
         return now;
       });

@@ -30,7 +30,11 @@ const channelsFor: Record<NotificationEvent, readonly Channel[]> = {
   not_found: ['sms'],
   // Sent straight away by sendLoginDetails, never through the outbox: it carries a one-time password.
   welcome: [],
-  recovery_code: []
+  recovery_code: [],
+  status_reply_open: ['sms'],
+  status_reply_rejected: ['sms'],
+  status_reply_sent_back: ['sms'],
+  status_reply_revoked: ['sms']
 };
 
 export interface Notification {

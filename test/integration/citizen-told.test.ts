@@ -17,6 +17,10 @@ beforeAll(async () => {
   citizen = await loginClient(server.url, 'demo-citizen');
   bdo = await loginClient(server.url, 'demo-bdo');
   eo = await loginClient(server.url, 'demo-eo');
+  // The feature phones of these tests chose English on the USSD menu (an unknown number hears Bengali).
+  for (const mobile of ['+919830077001', '+919830077002']) {
+    await server.runtime.deps.sql`insert into phone_languages (mobile, lang, updated_at) values (${mobile}, 'en', now())`;
+  }
 }, 120_000);
 afterAll(() => server?.close());
 
@@ -84,5 +88,100 @@ describe('an honest certificate (item 2)', () => {
     expect(bare.status).toBe(400);
     expect(bare.body.error.fields.remarks).toMatch(/not to recommend/);
     expect((await act(bdo, ain, { action: 'approve', version: 3, remarks: 'Ration card and voter roll confirm the address.' })).status).toBe(200);
+  });
+});
+
+async function smsReplyTo(text: string, from = '+919830077001'): Promise<string> {
+  const id = `ATXid_${Math.random().toString(36).slice(2)}`;
+  const res = await fetch(`${server.url}/sms/inbound`, { method: 'POST', body: new URLSearchParams({ from, to: '12345', text, date: '2026-11-27', id }) });
+  expect(res.status).toBe(200);
+  const [row] = await server.runtime.deps.sql<{ body: string }[]>`select body from outbox where recipient = ${from} order by id desc limit 1`;
+  return row!.body;
+}
+
+async function ussdStatus(ain: string, phoneNumber = '+919830077002'): Promise<string> {
+  const pages: string[] = [];
+  for (let text = `1*${ain}`; ; text += '*98') {
+    const res = await fetch(`${server.url}/sms/ussd`, { method: 'POST', body: new URLSearchParams({ sessionId: 'S' + text, serviceCode: '*384*1#', phoneNumber, networkCode: '40401', text }) });
+    const body = await res.text();
+    pages.push(body.slice(4));
+    if (body.startsWith('END') || pages.length > 10) return pages.join('\n');
+  }
+}
+
+describe('reasons and the expected date on every channel (item 4)', () => {
+  test('a rejection: the coded reason in the reader\'s language and the remarks, on the tracking page, the SMS reply and USSD', async () => {
+    const ain = await newApplication();
+    expect((await act(bdo, ain, { action: 'reject', version: 1, reason: 'not_resident', remarks: 'Neighbours say the family moved to Howrah in 2019.' })).status).toBe(200);
+    const bn = (await new Client(server.url, 'bn').get(`/api/track/${ain}`)).body;
+    expect(bn).toMatchObject({ status: 'rejected', reason: { code: 'not_resident', text: 'ঠিকানায় বাসিন্দা হিসেবে পাওয়া যায়নি' }, remarks: 'Neighbours say the family moved to Howrah in 2019.', nextDueAt: null });
+    expect(bn.decidedAt).toBe(server.clock.now().toISOString());
+    expect((await new Client(server.url, 'hi').get(`/api/track/${ain}`)).body.reason.text).toBe('पते पर निवासी नहीं पाया गया');
+    expect(await smsReplyTo(`STATUS ${ain}`)).toMatch(/^Application \d{14} was rejected on \d\d-\d\d-2026\. Reason: Not resident at the address\. Full reasons on the tracking page\./);
+    const ussd = await ussdStatus(ain);
+    expect(ussd).toContain('Reason: Not resident at the address');
+    expect(ussd).toContain('Remarks: Neighbours say the family moved to Howrah in 2019.');
+  });
+
+  test('a send-back: the remarks whole on the tracking page; in the SMS cut at a word with where to read the rest', async () => {
+    const ain = await newApplication();
+    const remarks = 'Residence certificate photo is blurred; upload a clear scan of the Pradhan\'s certificate with its seal.';
+    expect((await act(bdo, ain, { action: 'send_back', version: 1, remarks })).status).toBe(200);
+    expect((await new Client(server.url).get(`/api/track/${ain}`)).body).toMatchObject({ status: 'sent_back', remarks, reason: null, nextDueAt: null });
+    const reply = await smsReplyTo(ain);
+    expect(reply).toContain(': Residence certificate photo.... Full remarks: tracking page.');
+    expect((await ussdStatus(ain)).replace(/\n98 More\n/g, ' ')).toContain('Remarks: Residence certificate photo is blurred;');
+  });
+
+  test('while open: the expected decision date on the tracking page, in the SMS reply and on USSD', async () => {
+    const ain = await newApplication();
+    const track = (await new Client(server.url).get(`/api/track/${ain}`)).body;
+    expect(track.nextDueAt).not.toBeNull();
+    const due = new Date(track.nextDueAt).toLocaleDateString('en-GB', { timeZone: 'Asia/Kolkata' }).replace(/\//g, '-');
+    expect(await smsReplyTo(ain)).toContain(`Decision expected by ${due}.`);
+    expect(await ussdStatus(ain)).toContain(`Decision expected by ${due}`);
+  });
+});
+
+describe('revocation shows everywhere (item 3)', () => {
+  test('after the DM revokes a collected certificate: tracking, USSD and the SMS reply say revoked, with the date, and the citizen is told', async () => {
+    const ain = await reported('recommend');
+    const approved = await act(bdo, ain, { action: 'approve', version: 3 });
+    expect(approved.status).toBe(200);
+    expect((await act(bdo, ain, { action: 'mark_delivered', version: 4 })).status).toBe(200);
+    server.clock.advance(2 * 86_400_000);
+    const dm = await loginClient(server.url, 'demo-dm');
+    expect((await dm.post(`/api/certificates/${approved.body.certificateNo}/revoke`, { reason: 'Issued on a forged ration card.' })).status).toBe(200);
+    const date = server.clock.now().toLocaleDateString('en-GB', { timeZone: 'Asia/Kolkata' }).replace(/\//g, '-');
+
+    const track = (await new Client(server.url).get(`/api/track/${ain}`)).body;
+    expect(track).toMatchObject({ status: 'revoked', revokedAt: server.clock.now().toISOString() });
+    expect(await ussdStatus(ain)).toContain(`Revoked on ${date}`);
+    expect(await smsReplyTo(`status ${ain}`)).toContain(`was revoked on ${date}. It is no longer valid.`);
+    const [told] = await server.runtime.deps.sql<{ body: string }[]>`
+      select body from outbox where template = 'certificate_revoked' and channel = 'sms' and body like ${'%' + ain + '%'}`;
+    expect(told!.body).toContain(date);
+    // The citizen's own view says so too.
+    expect((await citizen.get(`/api/track/${ain}`)).body.status).toBe('revoked');
+  });
+});
+
+describe('messages reach each recipient in order (item 4)', () => {
+  test('a later message to a number waits while an earlier one to it is still pending, even waiting for a retry', async () => {
+    const sql = server.runtime.deps.sql;
+    const to = '+919830077003';
+    const now = server.clock.now();
+    const [app] = await sql<{ id: string }[]>`select id::text from applications order by id limit 1`;
+    const row = (body: string, at: Date) => ({ channel: 'sms', recipient: to, lang: 'en', template: 'status_reply', template_id: '1107170000000000201', body, application_id: app!.id, next_attempt_at: at, created_at: now });
+    // "collected" failed once and waits for its retry; "revoked" and a third were written after it, due now.
+    await sql`insert into outbox ${sql([row('1 collected', new Date(now.getTime() + 60_000)), row('2 revoked', now), row('3 later', now)])}`;
+    // A message about another matter to the same number is not held back.
+    await sql`insert into outbox ${sql({ ...row('other matter', now), application_id: null })}`;
+    await dispatchDue(server.runtime.deps);
+    const sentTo = async () => (await sql<{ body: string }[]>`select body from dev_messages where recipient = ${to} order by id`).map((m) => m.body);
+    expect(await sentTo()).toEqual(['other matter']);
+    server.clock.advance(61_000);
+    for (let i = 0; i < 4; i++) await dispatchDue(server.runtime.deps);
+    expect(await sentTo()).toEqual(['other matter', '1 collected', '2 revoked', '3 later']);
   });
 });
