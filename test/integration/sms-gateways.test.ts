@@ -7,6 +7,7 @@ import { dispatchDue } from '../../api/notify/outbox.ts';
 import { statuses } from '../../api/applications/workflow.ts';
 import type { PublicStatus } from '../../api/applications/track.ts';
 import { ussdScreen } from '../../sms/ussd.ts';
+import { UNKNOWN_REPORT_WAIT_MS } from '../../sms/app.ts';
 import { idempotencyKey, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
 import { Client } from '../support/client.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -174,7 +175,8 @@ describe('USSD (POST /sms/ussd)', () => {
 });
 
 async function repliesTo(number: string): Promise<string[]> {
-  await dispatchDue(server.runtime.deps);
+  // Replies to one number go out one at a time, in the order asked.
+  while ((await dispatchDue(server.runtime.deps)) > 0);
   const messages = (await new Client(server.url).get('/api/dev/outbox')).body.messages as { channel: string; recipient: string; body: string }[];
   return messages.filter((m) => m.channel === 'sms' && m.recipient === number).map((m) => m.body).reverse();
 }
@@ -287,6 +289,17 @@ describe('delivery reports (POST /sms/delivery)', () => {
     await server.runtime.deps.sql`update outbox set provider_id = ${realId} where id = ${m.id}`;
     expect((await report(realId, 'Success')).status).toBe(200);
     expect(await stateOf(m.id)).toMatchObject({ status: 'delivered' });
+  });
+
+  test('a report for an id that never becomes known is asked again only for a bounded time, then acknowledged', async () => {
+    const id = 'ATXid_never_recorded_' + Date.now();
+    expect((await report(id, 'Success')).status).toBe(503);
+    server.clock.advance(UNKNOWN_REPORT_WAIT_MS - 60_000);
+    expect((await report(id, 'Success')).status).toBe(503);
+    server.clock.advance(60_000);
+    const last = await report(id, 'Success');
+    expect(last.status).toBe(200);
+    expect(await last.text()).toBe('OK (unknown message id, dropped)');
   });
 });
 
