@@ -185,3 +185,38 @@ describe('messages reach each recipient in order (item 4)', () => {
     expect(await sentTo()).toEqual(['other matter', '1 collected', '2 revoked', '3 later']);
   });
 });
+
+describe('the right contacts (item 5)', () => {
+  // Earlier tests moved the clock past the sessions' idle time.
+  beforeAll(async () => {
+    citizen = await loginClient(server.url, 'demo-citizen');
+    bdo = await loginClient(server.url, 'demo-bdo');
+  });
+  type Sent = { channel: string; recipient: string; body: string; template: string };
+  const about = async (ain: string) =>
+    server.runtime.deps.sql<Sent[]>`
+      select o.channel, o.recipient, o.body, o.template from outbox o join applications a on a.id = o.application_id
+      where a.ain = ${ain} and o.channel in ('sms', 'email') order by o.id`;
+
+  test("filed for a relative: the form's mobile and email hear of every change, the account holder too, each once, greeted by the applicant's name", async () => {
+    const ain = await newApplication({ name: 'Sita Mondal', mobile: '98300 77010', email: 'Sita.Mondal@example.com' });
+    expect((await act(bdo, ain, { action: 'forward_to_eo', version: 1, eoId: 'demo-eo' })).status).toBe(200);
+    const rows = await about(ain);
+    for (const template of ['received', 'sent_for_enquiry']) {
+      const step = rows.filter((r) => r.template === template);
+      expect(step.filter((r) => r.channel === 'sms').map((r) => r.recipient).sort(), template).toEqual(['+919000000001', '+919830077010']);
+      const emails = step.filter((r) => r.channel === 'email');
+      expect(emails.map((r) => r.recipient), template).toContain('sita.mondal@example.com');
+      expect(emails.find((r) => r.recipient === 'sita.mondal@example.com')!.body, template).toMatch(/^(Dear|প্রিয়|प्रिय) Sita Mondal,/);
+      expect(new Set(step.map((r) => r.channel + r.recipient)).size).toBe(step.length);
+    }
+  });
+
+  test('the same mobile on the form and the account gets one SMS per change; email goes out on every change, not only the first', async () => {
+    const ain = await newApplication({ name: 'Rina Das', mobile: '+91 90000 00001', email: 'rina.form@example.com' });
+    expect((await act(bdo, ain, { action: 'send_back', version: 1, remarks: 'Upload the whole page of the ration card.' })).status).toBe(200);
+    const rows = await about(ain);
+    expect(rows.filter((r) => r.channel === 'sms').map((r) => r.template)).toEqual(['received', 'sent_back']);
+    expect(rows.filter((r) => r.channel === 'email' && r.recipient === 'rina.form@example.com').map((r) => r.template)).toEqual(['received', 'sent_back']);
+  });
+});
