@@ -552,4 +552,6 @@ export const bn: Record<MessageKey, string> = {
   'track.revoked_on': "প্রত্যাহারের তারিখ",
   'track.decided_on': "সিদ্ধান্তের তারিখ",
   'track.revoked_note': "এই শংসাপত্র আর বৈধ নয়। আরও জানতে জেলাশাসকের দপ্তরে যোগাযোগ করুন।",
+  'history.changes': "{count}টি উত্তর বা নথি বদলানো হয়েছে",
+  'history.no_changes': "কোনো বদল ছাড়াই আবার পাঠানো হয়েছে",
 };

@@ -552,6 +552,8 @@ export const en = {
   'track.revoked_on': "Revoked on",
   'track.decided_on': "Decided on",
   'track.revoked_note': "This certificate is no longer valid. Contact the District Magistrate's office to know more.",
+  'history.changes': "{count} answers or documents changed",
+  'history.no_changes': "Sent again without changes",
 } as const;
 
 export type MessageKey = keyof typeof en;

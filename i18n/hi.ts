@@ -552,4 +552,6 @@ export const hi: Record<MessageKey, string> = {
   'track.revoked_on': "रद्द करने की तिथि",
   'track.decided_on': "निर्णय की तिथि",
   'track.revoked_note': "यह प्रमाणपत्र अब मान्य नहीं है। अधिक जानकारी के लिए ज़िलाधिकारी कार्यालय से संपर्क करें।",
+  'history.changes': "{count} उत्तर या दस्तावेज़ बदले गए",
+  'history.no_changes': "बिना बदलाव के फिर भेजा गया",
 };

@@ -2,7 +2,7 @@
 // revocation and reasons on every channel, the right contacts, and what the citizen sees of the enquiry.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { dispatchDue } from '../../api/notify/outbox.ts';
-import { idempotencyKey, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
+import { idempotencyKey, loginClient, testJpeg, upload, uploadDocumentSet, validApplicant } from '../support/applications.ts';
 import { Client } from '../support/client.ts';
 import { actualText } from '../support/pdf.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -218,5 +218,58 @@ describe('the right contacts (item 5)', () => {
     const rows = await about(ain);
     expect(rows.filter((r) => r.channel === 'sms').map((r) => r.template)).toEqual(['received', 'sent_back']);
     expect(rows.filter((r) => r.channel === 'email' && r.recipient === 'rina.form@example.com').map((r) => r.template)).toEqual(['received', 'sent_back']);
+  });
+});
+
+describe('what the citizen sees of the enquiry (item 6)', () => {
+  beforeAll(async () => {
+    citizen = await loginClient(server.url, 'demo-citizen');
+    bdo = await loginClient(server.url, 'demo-bdo');
+    eo = await loginClient(server.url, 'demo-eo');
+  });
+
+  test("before and after the decision the citizen sees no report, photo, position or recommendation; the history is in parts the page puts into words", async () => {
+    const ain = await newApplication();
+    expect((await act(bdo, ain, { action: 'forward_to_eo', version: 1, eoId: 'demo-eo' })).status).toBe(200);
+    const photo = await upload(eo, server.origin, { bytes: await testJpeg(3), name: 'visit.jpg', type: 'image/jpeg' }, 'field_photo');
+    const report = await eo.post(
+      `/api/applications/${ain}/report`,
+      {
+        version: 2,
+        visitedAt: new Date(server.clock.now().getTime() - 3_600_000).toISOString(),
+        findings: 'Neighbours Abdul Karim and Mita Sen did not know the applicant at this address.',
+        recommendation: 'do_not_recommend',
+        position: { latitude: 22.7232, longitude: 88.4809, accuracy: 12 },
+        photos: [photo.body.id]
+      },
+      { 'idempotency-key': idempotencyKey() }
+    );
+    expect(report.status).toBe(201);
+
+    const before = (await citizen.get(`/api/applications/${ain}`)).body;
+    expect(before.status).toBe('enquiry_reported');
+    expect(before.reports).toEqual([]);
+    expect(JSON.stringify(before)).not.toMatch(/Abdul Karim|do_not_recommend|22\.7232/);
+    expect((await fetch(`${server.url}/api/documents/${photo.body.id}`, { headers: { cookie: citizen.cookie } })).status).toBe(403);
+    expect((await bdo.get(`/api/applications/${ain}`)).body.reports[0].findings).toContain('Abdul Karim');
+
+    expect((await act(bdo, ain, { action: 'reject', version: 3, reason: 'not_resident', remarks: 'Not found living at the address.' })).status).toBe(200);
+    const after = (await citizen.get(`/api/applications/${ain}`)).body;
+    expect(after.reports).toEqual([]);
+    expect(after.decision).toEqual({ code: 'not_resident', remarks: 'Not found living at the address.' });
+    const byAction = Object.fromEntries(after.events.map((e: { action: string }) => [e.action, e]));
+    expect(byAction.submit_report).toMatchObject({ recommendation: null, remarks: null });
+    expect(byAction.reject).toMatchObject({ reason: 'not_resident', remarks: 'Not found living at the address.' });
+    const officer = Object.fromEntries((await bdo.get(`/api/applications/${ain}`)).body.events.map((e: { action: string }) => [e.action, e]));
+    expect(officer.submit_report).toMatchObject({ recommendation: 'do_not_recommend', remarks: null });
+  });
+
+  test("an approval's recorded reason stays with the officers", async () => {
+    const ain = await newApplication();
+    expect((await act(bdo, ain, { action: 'approve', version: 1, remarks: 'Known to the office; no enquiry needed.' })).status).toBe(200);
+    const seen = (await citizen.get(`/api/applications/${ain}`)).body;
+    expect(seen.decision).toBeNull();
+    expect(JSON.stringify(seen)).not.toContain('no enquiry needed');
+    expect(seen.events.find((e: { action: string }) => e.action === 'approve')).toMatchObject({ certificateNo: expect.stringMatching(/^ORC-/), remarks: null });
   });
 });
