@@ -554,6 +554,8 @@ export const en = {
   'track.revoked_note': "This certificate is no longer valid. Contact the District Magistrate's office to know more.",
   'history.changes': "{count} answers or documents changed",
   'history.no_changes': "Sent again without changes",
+  'apps.offline_as_of': "You are offline. This is your list as of {time}; it may have changed since.",
+  'apps.offline_none': "You are offline, and this phone has no copy of your list yet. It will show when the network returns.",
 } as const;
 
 export type MessageKey = keyof typeof en;
