@@ -8,9 +8,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApi } from './api/app.ts';
+import type { Lifecycle } from './api/health.ts';
 import { deriveAadhaarKeys } from './api/applications/aadhaar.ts';
 import { loadConfig, type Config } from './api/config.ts';
-import { openDatabase } from './api/db/connect.ts';
+import { ensurePrivateDir, openDatabase } from './api/db/connect.ts';
 import { migrate } from './api/db/migrate.ts';
 import { type Clock, type Deps, developmentClock, systemClock } from './api/deps.ts';
 import { createConsoleMailer } from './api/dev/messages.ts';
@@ -24,7 +25,7 @@ import { readOrCreate } from './api/secrets.ts';
 import { seedStateHolidays } from './api/sla/holidays.ts';
 import { fillMissingDues } from './api/sla/rules.ts';
 import { startSweeper } from './api/sla/sweeper.ts';
-import { seedDemoUsers } from './api/users/demo.ts';
+import { existingDemoUsers, seedDemoUsers } from './api/users/demo.ts';
 import { createSmsApp } from './sms/app.ts';
 import { createSmsSender } from './sms/providers/index.ts';
 
@@ -43,9 +44,17 @@ async function developmentAadhaarKey(config: Config): Promise<Buffer> {
 export interface Runtime {
   deps: Deps;
   demoUsers: string[];
+  /** `stopping` turns readiness to 503 (api/health.ts). */
+  lifecycle: Lifecycle;
   /** Routes /api and /sms; calls `next` for everything else. */
   route(req: IncomingMessage, res: ServerResponse, next: () => void): void;
-  close(): Promise<void>;
+  /**
+   * Stops the background workers: the dispatcher hands back the messages it has claimed but not started at once;
+   * the promise settles when the messages already with a provider and a running sweep are done.
+   */
+  stopWork(): Promise<void>;
+  /** Stops the workers (waiting for them at most `graceMs`), then closes the database. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export interface RuntimeOverrides {
@@ -59,6 +68,7 @@ export interface RuntimeOverrides {
 
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const log = overrides.log ?? createLogger(config.logLevel);
+  ensurePrivateDir(config.dataDir);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     const applied = await migrate(db.sql);
@@ -80,6 +90,10 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     };
     // Gateways cannot reach a production server without the secret: say so at start, not at the first refused call.
     if (config.production && !config.smsCallbackSecret) log.warn('sms_callbacks_refused', { reason: 'SMS_CALLBACK_SECRET is not set' });
+    if (config.production) {
+      const demo = await existingDemoUsers(db.sql);
+      if (demo.length) throw new Error(`Demo accounts exist in this database (${demo.join(', ')}): production will not start with them. Delete them, or use a fresh database and create the first administrator with \`npm run admin:create\`.`);
+    }
     const demoUsers = config.demoSeed ? await seedDemoUsers(deps) : [];
     await seedStateHolidays(db.sql, clock.now());
     const filled = await fillMissingDues(db.sql, config.sla.days);
@@ -87,19 +101,27 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     const dispatcher = overrides.dispatchIntervalMs === 0 ? null : startDispatcher(deps, overrides.dispatchIntervalMs);
     const sweeper = config.sla.sweepIntervalMs > 0 ? startSweeper(deps, config.sla.sweepIntervalMs) : null;
     const maintenance = config.databaseUrl ? null : startEmbeddedMaintenance(deps);
-    const api: Listener = getRequestListener(createApi(deps).fetch);
+    const lifecycle: Lifecycle = { stopping: false };
+    const api: Listener = getRequestListener(createApi(deps, lifecycle).fetch);
     const sms: Listener = getRequestListener(createSmsApp(deps).fetch);
+    let working: Promise<void> | null = null;
+    const stopWork = () => (working ??= Promise.all([dispatcher?.stop(), sweeper?.stop(), maintenance?.stop()]).then(() => undefined));
     return {
       deps,
       demoUsers,
+      lifecycle,
+      stopWork,
       route(req, res, next) {
         const url = req.url ?? '/';
         if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) return api(req, res);
         if (url === '/sms' || url.startsWith('/sms/') || url.startsWith('/sms?')) return sms(req, res);
         next();
       },
-      async close() {
-        await Promise.all([dispatcher?.stop(), sweeper?.stop(), maintenance?.stop()]);
+      async close(graceMs = Infinity) {
+        let timer: NodeJS.Timeout | undefined;
+        const grace = Number.isFinite(graceMs) ? new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))) : new Promise<void>(() => {});
+        await Promise.race([stopWork(), grace]);
+        clearTimeout(timer);
         if ('close' in mail && typeof mail.close === 'function') mail.close();
         await db.close();
       }
@@ -141,6 +163,9 @@ const pageHeaders = {
 };
 
 async function main() {
+  // Everything this process creates (database files, uploads, secrets, the database socket) is for its own user
+  // only: 0600 files, 0700 directories.
+  process.umask(0o077);
   const config = loadConfig();
   // adapter-node reads these when its handler is imported; without ORIGIN it assumes https and refuses form posts.
   process.env.ORIGIN ??= config.origin;
@@ -149,9 +174,29 @@ async function main() {
   if (!existsSync(handlerPath)) throw new Error('No build found: run `npm run build` (npm start does it for you).');
   const { handler } = (await import(pathToFileURL(handlerPath).href)) as { handler: (req: IncomingMessage, res: ServerResponse, next: () => void) => void };
 
-  const runtime = await createRuntime(config);
-  const { log } = runtime.deps;
-  const server = createServer((req, res) =>
+  const log = createLogger(config.logLevel);
+  // An error nothing caught leaves the process in an unknown state: log it as one JSON line and exit non-zero, so
+  // the supervisor (deploy/edistrict-orc.service, Restart=always) starts a clean one.
+  const crash = (kind: string) => (err: unknown) => {
+    const e = err instanceof Error ? err : new Error(String(err));
+    log.error(kind, { error: e.message, stack: e.stack?.split('\n').slice(0, 8).join(' | ') });
+    process.exit(70); // EX_SOFTWARE
+  };
+  process.on('uncaughtException', crash('uncaught_exception'));
+  process.on('unhandledRejection', crash('unhandled_rejection'));
+
+  const runtime = await createRuntime(config, { log });
+  const { lifecycle } = runtime;
+  const inFlight = new Set<ServerResponse>();
+  let idle: (() => void) | null = null;
+  const server = createServer((req, res) => {
+    inFlight.add(res);
+    res.once('close', () => {
+      inFlight.delete(res);
+      if (inFlight.size === 0) idle?.();
+    });
+    // While stopping, a request on a connection opened earlier is still served, but the connection is not kept.
+    if (lifecycle.stopping) res.setHeader('Connection', 'close');
     runtime.route(req, res, () => {
       // Prerendered pages are served as static files, which SvelteKit's hooks never see; their CSP is in a meta tag.
       for (const [name, value] of Object.entries(pageHeaders)) res.setHeader(name, value);
@@ -159,28 +204,45 @@ async function main() {
         res.statusCode = 404;
         res.end('Not found');
       });
-    })
-  );
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject); // a port in use ends the start with a clear message, not a hang
     server.listen(config.port, config.host, resolve);
   });
-  log.info('listening', { url: config.origin, database: config.databaseUrl ? 'postgresql' : 'embedded', production: config.production });
+  log.info('listening', { url: config.origin, host: config.host, database: config.databaseUrl ? 'postgresql' : 'embedded', production: config.production });
   if (runtime.demoUsers.length) {
     console.log(`\nDemo accounts (password "${config.demoPassword}"):\n  ${runtime.demoUsers.join('\n  ')}\nOpen ${config.origin}\n`);
   }
 
+  /**
+   * Graceful shutdown (issue 15 item 4), as systemd or Kubernetes stop a process: readiness turns 503 and no new
+   * connection is accepted; the outbox messages claimed but not started are handed back at once; requests in
+   * flight get up to DRAIN_MS to finish, then their connections are cut; then the database closes.
+   */
+  const DRAIN_MS = 10_000;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info('stopping', { signal });
-    // Whatever happens below, the process is gone within 5 s; runtime.close() stops the workers, then the pool.
-    setTimeout(() => process.exit(1), 4_500).unref();
-    server.close();
-    server.closeIdleConnections();
-    setTimeout(() => server.closeAllConnections(), 2_000).unref();
-    await runtime.close();
+    lifecycle.stopping = true;
+    log.info('stopping', { signal, inFlight: inFlight.size });
+    // Requests already running finish, and tell their clients not to send another on the same connection.
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+    // Whatever happens below, the process is gone shortly after the drain.
+    setTimeout(() => {
+      log.error('shutdown_timeout', {});
+      process.exit(1);
+    }, DRAIN_MS + 5_000).unref();
+    server.close(); // no new connections; idle keep-alive connections are closed now
+    const deadline = Date.now() + DRAIN_MS;
+    void runtime.stopWork(); // hands back unsent outbox leases now; awaited (within the deadline) by close()
+    const requests = inFlight.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve));
+    await Promise.race([requests, new Promise((r) => setTimeout(r, DRAIN_MS))]);
+    const cut = inFlight.size;
+    server.closeAllConnections();
+    await runtime.close(Math.max(0, deadline - Date.now()));
+    log.info('stopped', { signal, requestsCut: cut });
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

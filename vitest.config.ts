@@ -19,7 +19,10 @@ export default defineConfig({
       // Generous: the certificate tests make RSA keys and run openssl, and CI machines are shared and noisy.
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
       integration('pglite'),
-      integration('postgres')
+      integration('postgres'),
+      // The fault suite (`npm run test:faults`, issue 11): real server processes killed, databases restarted and
+      // disks filled; one file at a time, each process needs the two cores.
+      { test: { name: 'faults', include: ['test/faults/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 120_000, fileParallelism: false } }
     ]
   }
 });

@@ -1,6 +1,6 @@
 // The HTTP API, mounted at /api by the composition root. Middleware order matters: the language comes first so
 // every error is translated; the cross-site guard and body checks run before anything reads a body.
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { applicationRoutes } from './applications/routes.ts';
 import { trackRoutes } from './applications/track.ts';
@@ -9,6 +9,7 @@ import { recoveryRoutes } from './auth/recovery-routes.ts';
 import { certificateRoutes } from './certificates/routes.ts';
 import { documentRoutes } from './documents/routes.ts';
 import type { Deps } from './deps.ts';
+import { healthRoutes, type Lifecycle } from './health.ts';
 import { devRoutes } from './dev/routes.ts';
 import type { ApiEnv } from './http/env.ts';
 import { ApiError, errorBody, toErrorResponse, validationError } from './http/errors.ts';
@@ -19,7 +20,7 @@ import { officeRoutes } from './offices/routes.ts';
 import { slaRoutes } from './sla/routes.ts';
 import { userRoutes } from './users/routes.ts';
 
-export function createApi(deps: Deps) {
+export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }) {
   const app = new OpenAPIHono<ApiEnv>({
     // Every request schema reports its failures the same way: 400 with a translated message per field.
     defaultHook: (result) => {
@@ -47,27 +48,7 @@ export function createApi(deps: Deps) {
   app.use(jsonBodies(isUpload));
   app.use(loadSession(deps));
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/health',
-      tags: ['ops'],
-      summary: 'Liveness and database reachability',
-      responses: {
-        200: { description: 'Healthy', content: { 'application/json': { schema: z.object({ status: z.literal('ok'), db: z.literal('ok') }) } } },
-        503: { description: 'Database unreachable', content: { 'application/json': { schema: z.object({ status: z.literal('degraded'), db: z.literal('down') }) } } }
-      }
-    }),
-    async (c) => {
-      try {
-        await deps.sql`select 1`;
-        return c.json({ status: 'ok' as const, db: 'ok' as const }, 200);
-      } catch {
-        return c.json({ status: 'degraded' as const, db: 'down' as const }, 503);
-      }
-    }
-  );
-
+  app.route('/', healthRoutes(deps, lifecycle));
   app.route('/', authRoutes(deps));
   app.route('/', recoveryRoutes(deps));
   app.route('/', officeRoutes(deps));
@@ -81,14 +62,7 @@ export function createApi(deps: Deps) {
   app.route('/', misRoutes(deps));
   if (!deps.config.production) app.route('/', devRoutes(deps));
 
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'e-District Ordinary Residential Certificate API',
-      version: '1',
-      description: 'Errors are {"error":{"code","message","fields"?}} with messages in the Accept-Language language (bn, en, hi).'
-    }
-  });
+  app.doc31('/openapi.json', openApiInfo);
 
   app.notFound((c) => c.json(errorBody(c.var.lang ?? deps.config.defaultLang, 'not_found'), 404));
   app.onError((err, c) =>
@@ -100,3 +74,13 @@ export function createApi(deps: Deps) {
 }
 
 export type Api = ReturnType<typeof createApi>;
+
+/** The document's header; the paths come from the routes' own schemas. The PWA's client is generated from it. */
+export const openApiInfo = {
+  openapi: '3.1.0',
+  info: {
+    title: 'e-District Ordinary Residential Certificate API',
+    version: '1',
+    description: 'Errors are {"error":{"code","message","fields"?}} with messages in the Accept-Language language (bn, en, hi).'
+  }
+};

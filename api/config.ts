@@ -7,9 +7,9 @@ const flag = z
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 
 const schema = z.object({
-  NODE_ENV: z.string().default('development'),
+  NODE_ENV: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  HOST: z.string().optional(),
   ORIGIN: z.string().url().optional(),
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
@@ -51,7 +51,31 @@ const schema = z.object({
   SIGNING_P12_DIR: z.string().optional(),
   SIGNING_P12_PASSPHRASE: z.string().optional(),
   SIGNING_TRUSTED_CA_PEM: z.string().optional(),
-  DISTRICT_SEAL_KEY: z.string().optional()
+  DISTRICT_SEAL_KEY: z.string().optional(),
+  // issue 14 h14: signing modes, timestamps, eSign, PKCS#11, DigiLocker
+  SIGNING_MODE: z.enum(['dev', 'p12', 'esign', 'pkcs11']).optional(),
+  SIGNING_MODE_BY_DISTRICT: z
+    .string()
+    .regex(/^\s*\d{1,4}\s*=\s*(dev|p12|esign|pkcs11)\s*(,\s*\d{1,4}\s*=\s*(dev|p12|esign|pkcs11)\s*)*$/, 'must be a list like 11=esign,12=pkcs11 (district code = mode)')
+    .optional(),
+  TSA_URL: z.string().url().optional(),
+  TSA_TRUSTED_CA_PEM: z.string().optional(),
+  SIGNING_CRL_PEM: z.string().optional(),
+  PKCS11_MODULE: z.string().optional(),
+  PKCS11_TOKEN_LABEL: z.string().optional(),
+  PKCS11_PIN: z.string().optional(),
+  PKCS11_SEAL_KEY_LABEL: z.string().optional(),
+  ESIGN_ESP_URL: z.string().url().optional(),
+  ESIGN_ASP_ID: z.string().optional(),
+  ESIGN_ASP_KEY_PEM: z.string().optional(),
+  ESIGN_ASP_CERT_PEM: z.string().optional(),
+  ESIGN_ESP_CERT_PEM: z.string().optional(),
+  ESIGN_TRUSTED_CA_PEM: z.string().optional(),
+  ESIGN_TIMEOUT_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  DIGILOCKER_ISSUER_ID: z.string().regex(/^[a-z0-9.]+$/, 'must be the issuer id DigiLocker assigned, e.g. in.gov.wb.edistrict').optional(),
+  DIGILOCKER_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  DIGILOCKER_ORG_ID: z.string().optional(),
+  DIGILOCKER_DOC_TYPE: z.string().regex(/^[A-Z]{5}$/, 'must be the 5-letter DigiLocker document type code').default('RSCER')
 });
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -71,13 +95,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? missing(['MSDG_USERNAME', 'MSDG_PASSWORD', 'MSDG_SENDER_ID', 'MSDG_SECURE_KEY', 'MSDG_ENTITY_ID'])
         : [];
   if (needed.length) throw new Error(`Invalid configuration:\n${needed.map((n) => `  ${n}: required when SMS_PROVIDER=${e.SMS_PROVIDER}`).join('\n')}`);
-  const production = e.NODE_ENV === 'production';
+  // Development (demo accounts, the dev inbox, a movable clock) only when asked for in exactly these words: a typo
+  // such as "Production" or "prod", or any other value ("test", "staging"), is production with all its checks.
+  const production = e.NODE_ENV !== undefined && e.NODE_ENV !== 'development';
   // adapter-node assumes https when ORIGIN is missing, which breaks cookies on plain http in development.
   const origin = e.ORIGIN ?? `http://localhost:${e.PORT}`;
   return {
     production,
     port: e.PORT,
-    host: e.HOST,
+    // Development is reachable from this machine only unless HOST says otherwise; production from anywhere.
+    host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     origin,
     secureCookies: origin.startsWith('https:'),
     databaseUrl: e.DATABASE_URL,
@@ -116,8 +143,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       p12Dir: e.SIGNING_P12_DIR && resolve(e.SIGNING_P12_DIR),
       p12Passphrase: e.SIGNING_P12_PASSPHRASE,
       trustedCaPath: e.SIGNING_TRUSTED_CA_PEM && resolve(e.SIGNING_TRUSTED_CA_PEM),
-      sealKeyPath: e.DISTRICT_SEAL_KEY && resolve(e.DISTRICT_SEAL_KEY)
-    }
+      sealKeyPath: e.DISTRICT_SEAL_KEY && resolve(e.DISTRICT_SEAL_KEY),
+      // Unset: a PKCS#12 folder means p12 (as before modes existed); otherwise the development CA.
+      mode: e.SIGNING_MODE ?? (e.SIGNING_P12_DIR || production ? 'p12' : 'dev'),
+      modeByDistrict: Object.fromEntries(
+        (e.SIGNING_MODE_BY_DISTRICT ?? '')
+          .split(',')
+          .filter((x) => x.trim())
+          .map((x) => x.split('=').map((y) => y.trim()) as [string, SigningMode])
+      ),
+      tsaUrl: e.TSA_URL,
+      trustedTsaCaPath: e.TSA_TRUSTED_CA_PEM && resolve(e.TSA_TRUSTED_CA_PEM),
+      crlPath: e.SIGNING_CRL_PEM && resolve(e.SIGNING_CRL_PEM)
+    },
+    pkcs11: e.PKCS11_MODULE ? { module: e.PKCS11_MODULE, tokenLabel: e.PKCS11_TOKEN_LABEL, pin: e.PKCS11_PIN, sealKeyLabel: e.PKCS11_SEAL_KEY_LABEL } : undefined,
+    esign: {
+      espUrl: e.ESIGN_ESP_URL,
+      aspId: e.ESIGN_ASP_ID,
+      aspKeyPath: e.ESIGN_ASP_KEY_PEM && resolve(e.ESIGN_ASP_KEY_PEM),
+      aspCertPath: e.ESIGN_ASP_CERT_PEM && resolve(e.ESIGN_ASP_CERT_PEM),
+      espCertPath: e.ESIGN_ESP_CERT_PEM && resolve(e.ESIGN_ESP_CERT_PEM),
+      trustedCaPath: e.ESIGN_TRUSTED_CA_PEM && resolve(e.ESIGN_TRUSTED_CA_PEM),
+      timeoutMs: e.ESIGN_TIMEOUT_MINUTES * 60_000
+    },
+    digilocker: e.DIGILOCKER_ISSUER_ID && e.DIGILOCKER_API_KEY ? { issuerId: e.DIGILOCKER_ISSUER_ID, apiKey: e.DIGILOCKER_API_KEY, orgId: e.DIGILOCKER_ORG_ID, docType: e.DIGILOCKER_DOC_TYPE } : undefined
   };
 }
 
@@ -154,5 +203,26 @@ export interface Config {
   aadhaarKey: Buffer | undefined;
   trackRequestsPerMinute: number;
   /** Paths resolved. Outside production, what is unset is replaced by a development CA, officer credentials and seal key under DATA_DIR/secrets. */
-  signing: { p12Dir?: string; p12Passphrase?: string; trustedCaPath?: string; sealKeyPath?: string };
+  signing: {
+    p12Dir?: string;
+    p12Passphrase?: string;
+    trustedCaPath?: string;
+    sealKeyPath?: string;
+    /** The district-wide mode; a district code in modeByDistrict, or an officer's users.signing_mode, overrides it. */
+    mode: SigningMode;
+    modeByDistrict: Record<string, SigningMode>;
+    /** RFC 3161 timestamp authority for every signature (PAdES-B-T), and the roots its tokens must chain to. */
+    tsaUrl?: string;
+    trustedTsaCaPath?: string;
+    /** PEM CRLs of the officers' CAs, checked by verification. */
+    crlPath?: string;
+  };
+  /** The token holding officers' keys (SIGNING_MODE=pkcs11) and, when sealKeyLabel is set, the district seal key. */
+  pkcs11?: { module: string; tokenLabel?: string; pin?: string; sealKeyLabel?: string };
+  /** CCA eSign API 2.1: the ESP's URL, the district's ASP id, key and certificate, the ESP's certificate and CAs. */
+  esign: { espUrl?: string; aspId?: string; aspKeyPath?: string; aspCertPath?: string; espCertPath?: string; trustedCaPath?: string; timeoutMs: number };
+  /** DigiLocker Issuer API 1.12: set when both the issuer id and the API key are. */
+  digilocker?: { issuerId: string; apiKey: string; orgId?: string; docType: string };
 }
+
+export type SigningMode = 'dev' | 'p12' | 'esign' | 'pkcs11';

@@ -12,6 +12,7 @@ import { languageOfPhone, setPhoneLanguage } from '../api/users/phone-language.t
 import { translate } from '../i18n/index.ts';
 import { answerInboundSms } from './inbound.ts';
 import { ussdBody, ussdScreen } from './ussd.ts';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../api/http/unavailable.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
@@ -129,6 +130,11 @@ export function createSmsApp(deps: Deps) {
 
   app.notFound((c) => c.text('Not found', 404));
   app.onError((err, c) => {
+    // The gateway retries a callback that did not get a 2xx: during a database outage that is what we want.
+    if (isDatabaseUnavailable(err)) {
+      c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+      return c.text('Service unavailable; try again', 503);
+    }
     deps.log.error('sms_unhandled', { route: c.req.routePath, error: err.message });
     return c.text('Error', 500);
   });

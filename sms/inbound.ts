@@ -2,8 +2,8 @@
 // without spaces or dashes, even in Bengali or Devanagari digits, and gets the status back by SMS. "HELP" explains;
 // anything else gets a short help. The reply goes through the outbox like every other message, in the sender's
 // language when the number belongs to an account.
-import { parseAin } from '../forms/ain.ts';
-import { toE164IndianMobile } from '../forms/mobile.ts';
+import { parseAin } from '../shared/ain.ts';
+import { toE164IndianMobile } from '../shared/mobile.ts';
 import { translate, type Lang, type MessageKey } from '../i18n/index.ts';
 import { smsDate } from '../api/applications/notify.ts';
 import { findPublicStatus, publicState, stateDate, type PublicStatus } from '../api/applications/track.ts';
@@ -11,7 +11,7 @@ import { smsReasons, type NotificationEvent, type SlotValues } from '../api/noti
 import type { Deps } from '../api/deps.ts';
 import { enqueueSms } from '../api/notify/notify.ts';
 import { languageOfPhone } from '../api/users/phone-language.ts';
-import { openStatuses } from '../api/applications/workflow.ts';
+import { isOpen } from '../shared/workflow.ts';
 
 export type Intent = { kind: 'status'; ain: string } | { kind: 'help' } | { kind: 'invalid_ain' } | { kind: 'unknown' };
 
@@ -105,6 +105,6 @@ export function statusReply(app: PublicStatus, lang: Lang): { event: Notificatio
   if (state === 'sent_back') return { event: 'status_reply_sent_back', values: { ain: app.ain, date, remarks: app.decisionRemarks ?? '' } };
   const office = lang === 'bn' ? app.nameBn : app.nameEn;
   const status = translate(lang, `status.${state}` as MessageKey);
-  if (openStatuses.includes(app.status)) return { event: 'status_reply_open', values: { ain: app.ain, status, office, due: smsDate(app.dueAt) } };
+  if (isOpen(app.status)) return { event: 'status_reply_open', values: { ain: app.ain, status, office, due: smsDate(app.dueAt) } };
   return { event: 'status_reply', values: { ain: app.ain, status, office, date } };
 }

@@ -10,11 +10,11 @@
 // Screens stay within what handsets show: 160 characters in English, 60 in Bengali or Hindi (sent as UCS-2; NIC's
 // guidance for local scripts on USSD is 45–60 characters a screen, DESIGN §12). A screen with more to say — a
 // status with its reason, remarks and expected date — is split into pages at line and word boundaries.
-import { parseAin } from '../forms/ain.ts';
+import { parseAin } from '../shared/ain.ts';
 import { languages, translate, type Lang, type MessageKey } from '../i18n/index.ts';
 import { languageNames } from '../i18n/index.ts';
 import { publicState, stateDate, type PublicStatus } from '../api/applications/track.ts';
-import { openStatuses } from '../api/applications/workflow.ts';
+import { isOpen } from '../shared/workflow.ts';
 import { smsDate } from '../api/applications/notify.ts';
 import { clip, smsReasons } from '../api/notify/templates.ts';
 
@@ -145,7 +145,7 @@ function layout(state: State, note: Note, lang: Lang): Layout {
       const lines = [`AIN ${a.ain}`, t('ussd.state_on', { status: t(`ussd.status.${s}` as MessageKey), date: smsDate(stateDate(a)) })];
       if (s === 'rejected') lines.push(t('ussd.reason', { reason: smsReasons[a.decisionCode ?? 'other']?.[lang] ?? smsReasons.other![lang] }));
       if (a.decisionRemarks && (s === 'rejected' || s === 'sent_back')) lines.push(t('ussd.remarks', { remarks: clip(a.decisionRemarks, REMARKS_MAX) }));
-      if (openStatuses.includes(a.status)) lines.push(t('ussd.expected', { date: smsDate(a.dueAt) }));
+      if (isOpen(a.status)) lines.push(t('ussd.expected', { date: smsDate(a.dueAt) }));
       lines.push(lang === 'bn' ? a.nameBn : a.nameEn);
       return { head: lines[0]!, body: lines.slice(1), footer: null, end: true };
     }

@@ -1,7 +1,7 @@
 // An officer's decision on an application (DESIGN §4, seed steps 3–7): one transaction that locks the row, asks the
 // workflow whether the step is allowed for this person at this version, writes the new state, one audit event and
 // the citizen's notifications. A decision taken on a stale screen is refused with 409 and changes nothing.
-import type { RejectionReason } from '../../forms/decision.ts';
+import type { RejectionReason } from '../../shared/decision.ts';
 import { issueCertificate } from '../certificates/issue.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
@@ -74,7 +74,7 @@ export async function actOnApplication(deps: Deps, actor: User, ain: string, inp
     }
     // Step 5: approval issues the signed certificate in the same transaction, so there is never an approved
     // application without one, nor a certificate for an application that was not approved.
-    const certificate = input.action === 'approve' ? await issueCertificate(deps, sql, app, actor, now, { enquiryHeld: enquiry!.held }) : null;
+    const certificate = input.action === 'approve' ? await issueCertificate(deps, sql, app, actor, now) : null;
     // The next step's due times count from T, the submission; a decision or a send-back stops the clock.
     const slaClock = await loadSlaClock(sql, app.slaStartedAt, deps.config.sla.days);
     const dues = input.action === 're_enquire' ? restartedDues(decision.to, now, slaClock) : duesFor(decision.to, app.slaStartedAt, slaClock);

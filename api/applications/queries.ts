@@ -1,6 +1,6 @@
 // Read models: the role-scoped list and the detail page of an application.
-import { rejectionReasons } from '../../forms/decision.ts';
-import { formatAin } from '../../forms/ain.ts';
+import { rejectionReasons } from '../../shared/decision.ts';
+import { formatAin } from '../../shared/ain.ts';
 import type { Sql } from '../db/connect.ts';
 import type { Office } from '../offices/offices.ts';
 import type { Deps } from '../deps.ts';

@@ -1,9 +1,9 @@
 // The acknowledgement receipt (seed A.b step 5, A.c step 7): printed at the counter or saved on the phone. English
-// only, with the standard Helvetica font: the form is written in English letters (forms/application.ts), so
+// only, with the standard Helvetica font: the form is written in English letters (shared/application.ts), so
 // nothing on it needs a script the built-in fonts lack. The QR code leads to the public tracking page.
 import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
 import QRCode from 'qrcode';
-import { formatAin } from '../../forms/ain.ts';
+import { formatAin } from '../../shared/ain.ts';
 import { translate } from '../../i18n/index.ts';
 import type { ApplicationRow } from './access.ts';
 

@@ -2,7 +2,7 @@
 // sent when the network returns. The Idempotency-Key makes a resend answer like the first send; an enquiry that the
 // BDO reassigned meanwhile answers 409 so the phone keeps the report and says why.
 import { createHash } from 'node:crypto';
-import type { ReportInput } from '../../forms/report.ts';
+import type { ReportInput } from '../../shared/report.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';

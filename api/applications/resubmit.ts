@@ -1,7 +1,7 @@
 // Resubmission after a send-back (seed step 8): the applicant, or the counter that filed it, corrects the form and
 // replaces documents; the application returns to `submitted` under the same AIN. Nothing is overwritten without a
 // trace: replaced documents stay attached, marked replaced, and the audit event names every changed field.
-import { documentSetErrors, type ApplicationInput, type DocumentKind } from '../../forms/application.ts';
+import { documentSetErrors, type ApplicationInput, type DocumentKind } from '../../shared/application.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
 import { duesFor, loadSlaClock } from '../sla/rules.ts';

@@ -1,14 +1,14 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { parseAin } from '../../forms/ain.ts';
-import { applicationSchema } from '../../forms/application.ts';
-import { reportSchema } from '../../forms/report.ts';
+import { parseAin } from '../../shared/ain.ts';
+import { applicationSchema } from '../../shared/application.ts';
+import { reportSchema } from '../../shared/report.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { applicationForReader } from './access.ts';
-import { rejectionReasons } from '../../forms/decision.ts';
+import { rejectionReasons } from '../../shared/decision.ts';
 import { actOnApplication } from './act.ts';
 import { applicationDetail, listApplications } from './queries.ts';
 import { renderReceipt } from './receipt.ts';

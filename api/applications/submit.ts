@@ -2,9 +2,9 @@
 // the documents, seals the Aadhaar number, appends the first audit event and queues the "received" SMS and email.
 // The Idempotency-Key makes a retried submission (an offline phone resending) return the first result.
 import { createHash } from 'node:crypto';
-import { makeAin } from '../../forms/ain.ts';
-import { documentSetErrors, type ApplicationInput, type DocumentKind } from '../../forms/application.ts';
-import { toE164IndianMobile } from '../../forms/mobile.ts';
+import { makeAin } from '../../shared/ain.ts';
+import { documentSetErrors, type ApplicationInput, type DocumentKind } from '../../shared/application.ts';
+import { toE164IndianMobile } from '../../shared/mobile.ts';
 import { generateOneTimePassword, hashPassword } from '../auth/password.ts';
 import type { Deps } from '../deps.ts';
 import type { Queryable } from '../db/connect.ts';

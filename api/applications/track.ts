@@ -1,7 +1,7 @@
 // Public tracking (seed section B; DESIGN §6): status, office, last change, next due date and a masked name, for
 // anyone holding the AIN. Nothing else: the AIN is printed on paper and sent by SMS, so it is not a secret.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { formatAin } from '../../forms/ain.ts';
+import { formatAin } from '../../shared/ain.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
@@ -9,7 +9,8 @@ import { perClientLimit } from '../http/rate-limit.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { ainFromPath } from './routes.ts';
 import type { Queryable } from '../db/connect.ts';
-import { openStatuses, statuses, type Status } from './workflow.ts';
+import { isOpen } from '../../shared/workflow.ts';
+import { statuses, type Status } from './workflow.ts';
 import { isMessageKey, translate, type MessageKey } from '../../i18n/index.ts';
 
 const trackSchema = z
@@ -126,7 +127,7 @@ export function trackRoutes(deps: Deps) {
           status: publicState(row),
           office: { nameEn: row.nameEn, nameBn: row.nameBn },
           lastChangeAt: row.updatedAt.toISOString(),
-          nextDueAt: openStatuses.includes(row.status) ? row.dueAt.toISOString() : null,
+          nextDueAt: isOpen(row.status) ? row.dueAt.toISOString() : null,
           applicantName: maskName(row.applicantName),
           reason: row.decisionCode ? { code: row.decisionCode, text: isMessageKey(`reason.${row.decisionCode}`) ? translate(lang, `reason.${row.decisionCode}` as MessageKey) : row.decisionCode } : null,
           remarks: row.decisionRemarks,

@@ -2,11 +2,10 @@
 // function: given an application, an action and who is acting, it says what the application becomes, or why not.
 // No I/O: routes load the facts, call decide(), and write the result, the audit event and the outbox rows in one
 // transaction (api/applications/act.ts, report.ts, resubmit.ts).
-export const statuses = ['submitted', 'under_enquiry', 'enquiry_reported', 'approved', 'rejected', 'sent_back', 'delivered'] as const;
-export type Status = (typeof statuses)[number];
+import { actions, type Action, type Status } from '../../shared/workflow.ts';
 
-export const actions = ['forward_to_eo', 'submit_report', 'approve', 'reject', 'send_back', 'resubmit', 'reassign_eo', 're_enquire', 'mark_delivered'] as const;
-export type Action = (typeof actions)[number];
+// The words live in shared/workflow.ts, which the PWA reads too; re-exported so the API's modules name one place.
+export { actions, openStatuses, statuses, type Action, type Status } from '../../shared/workflow.ts';
 
 /** Who the actor is to this application, worked out by the caller from the database and api/authz.ts. */
 export interface Standing {
@@ -67,6 +66,3 @@ export function decide(app: { status: Status; version: number }, action: Action,
 export function availableActions(app: { status: Status; version: number }, standing: Standing): Action[] {
   return actions.filter((a) => decide(app, a, app.version, standing).ok);
 }
-
-/** Where the application waits on an officer: the SLA clock runs and a due date is shown. */
-export const openStatuses: readonly Status[] = ['submitted', 'under_enquiry', 'enquiry_reported'];

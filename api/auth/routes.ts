@@ -7,7 +7,7 @@ import { ApiError } from '../http/errors.ts';
 import { clientAddress, currentUser } from '../http/middleware.ts';
 import { errorResponses, indianMobile, jsonBody, newPassword, noControlCharacters, optionalEmail, personName, userSchema } from '../http/schemas.ts';
 import { sendLoginDetails } from '../users/login-details.ts';
-import { toE164IndianMobile } from '../../forms/mobile.ts';
+import { toE164IndianMobile } from '../../shared/mobile.ts';
 import { createUser, findUserForLogin, getUser, type User } from '../users/user.ts';
 import { generateOneTimePassword, hashPassword, verifyAgainstDummy, verifyPassword } from './password.ts';
 import { createSession, invalidateSession, invalidateUserSessions, SESSION_COOKIE } from './session.ts';

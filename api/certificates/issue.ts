@@ -1,24 +1,25 @@
 // Issuing the certificate on approval (seed step 5; DESIGN §9): a number, the bilingual PDF with a QR code that
 // carries the verify URL and the district's seal, the approving officer's CMS signature, and one row that says
 // which application, who, when, and where the signed bytes are. Runs inside the approval's transaction.
-import type { Applicant } from '../../forms/application.ts';
+import type { Applicant } from '../../shared/application.ts';
 import { kolkataDate } from '../sla/calendar.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
 import { getOffice } from '../offices/offices.ts';
 import type { User } from '../users/user.ts';
-import { officerCredential } from './credentials.ts';
+import type { PDFDocument } from 'pdf-lib';
+import { officerKeySigner, signingModeOf } from '../signing/officer.ts';
 import { renderCertificate, type CertificateContent } from './render.ts';
 import { districtSealKey, qrText, sealPayload } from './seal.ts';
-import { signCertificatePdf } from './sign.ts';
+import { signCertificatePdf, type SignatureMeta } from './sign.ts';
 
 export interface IssuedCertificate {
   certificateNo: string;
   pdfSha256: string;
 }
 
-interface Approved {
+export interface Approved {
   id: string;
   ain: string;
   officeId: string;
@@ -30,21 +31,52 @@ export async function issueCertificate(
   sql: Queryable,
   app: Approved,
   officer: User,
-  at: Date,
-  basis: { enquiryHeld: boolean }
+  at: Date
 ): Promise<IssuedCertificate> {
   const { log } = deps;
+  const { block, district } = await placeOf(sql, app);
+  // eSign is two steps (api/esign/): the officer must pass the ESP's page, so a one-step approval is refused.
+  const mode = await signingModeOf(deps.config, sql, officer.id, district.code);
+  if (mode === 'esign') throw new ApiError(409, 'esign_required');
+  // A missing or unreadable credential is the server's set-up, not the officer's mistake: say so, and change nothing.
+  // The credential comes first: the serial below locks the block's counter until the transaction ends, and a missing
+  // credential must not hold it.
+  const signer = await officerKeySigner(deps.config, mode, { id: officer.id, name: officer.name, officeName: block.nameEn }).catch((err: unknown) => {
+    log.error('signing_credential_unavailable', { officer: officer.id, mode, error: err instanceof Error ? err.message : String(err) });
+    throw new ApiError(409, 'signing_credential_missing');
+  });
+  const composed = await composeCertificate(deps, sql, app, officer, at, { block, district });
+  const pdf = await signCertificatePdf(composed.doc, signer, composed.meta, deps.config.signing.tsaUrl);
+  return recordCertificate(deps, sql, { applicationId: app.id, certificateNo: composed.certificateNo, at, officerId: officer.id, pdf, seal: composed.seal });
+}
+
+type Office = NonNullable<Awaited<ReturnType<typeof getOffice>>>;
+
+export async function placeOf(sql: Queryable, app: Pick<Approved, 'id' | 'officeId'>): Promise<{ block: Office; district: Office }> {
   const block = await getOffice(sql, app.officeId);
   const district = block ? await getOffice(sql, block.districtId) : null;
   if (!block || !district) throw new Error(`application ${app.id} has no block or district`);
-  // A missing or unreadable PKCS#12 is the server's set-up, not the officer's mistake: say so, and change nothing.
-  // The credential comes first: the serial below locks the block's counter until the transaction ends, and a missing
-  // credential must not hold it.
-  const credential = await officerCredential(deps.config, { id: officer.id, name: officer.name, officeName: block.nameEn }).catch((err: unknown) => {
-    log.error('signing_credential_unavailable', { officer: officer.id, error: err instanceof Error ? err.message : String(err) });
-    throw new ApiError(409, 'signing_credential_missing');
-  });
-  const certificateNo = await nextCertificateNo(sql, block, district.code, at);
+  return { block, district };
+}
+
+/**
+ * The certificate's number (a new one, or `reuseNo` kept from an earlier eSign attempt for the same application),
+ * its seal, and the rendered, unsigned document with what its signature dictionary says.
+ */
+export async function composeCertificate(
+  deps: Pick<Deps, 'config'>,
+  sql: Queryable,
+  app: Approved,
+  officer: Pick<User, 'name'>,
+  at: Date,
+  place: { block: Office; district: Office },
+  reuseNo?: string
+): Promise<{ certificateNo: string; seal: string; doc: PDFDocument; meta: SignatureMeta }> {
+  const { block, district } = place;
+  // The wording follows what happened (DESIGN §12): an approval from "enquiry reported" rests on the field enquiry;
+  // one straight from "received" does not. Read before the approval's update changes the status.
+  const [basis] = await sql<{ enquiryHeld: boolean }[]>`select status = 'enquiry_reported' as enquiry_held from applications where id = ${app.id}`;
+  const certificateNo = reuseNo ?? (await nextCertificateNo(sql, block, district.code, at));
   const form = app.form as unknown as FormOnCertificate;
 
   const seal = sealPayload(await districtSealKey(deps.config), {
@@ -71,24 +103,28 @@ export async function issueCertificate(
     district: { nameEn: district.nameEn, nameBn: district.nameBn },
     officer: { name: officer.name, designationEn: `Block Development Officer, ${block.nameEn}`, designationBn: `সমষ্টি উন্নয়ন আধিকারিক, ${block.nameBn}` },
     issuedAt: at,
-    enquiryHeld: basis.enquiryHeld,
+    enquiryHeld: basis?.enquiryHeld ?? false,
     verifyUrl: `${deps.config.origin}/verify/${encodeURIComponent(certificateNo)}`,
     qrText: qrText(deps.config.origin, certificateNo, seal)
   };
-  const pdf = await signCertificatePdf(await renderCertificate(content), credential, {
-    reason: `Ordinary Residential Certificate ${certificateNo}`,
-    location: `${block.nameEn}, ${district.nameEn}`,
-    name: officer.name,
-    signedAt: at
-  });
-  const pdfSha256 = await deps.storage.put(pdf);
-  await sql`
-    insert into certificates (certificate_no, application_id, issued_at, issued_by, pdf_sha256, seal)
-    values (${certificateNo}, ${app.id}, ${at}, ${officer.id}, ${pdfSha256}, ${seal})`;
-  return { certificateNo, pdfSha256 };
+  const meta = { reason: `Ordinary Residential Certificate ${certificateNo}`, location: `${block.nameEn}, ${district.nameEn}`, name: officer.name, signedAt: at };
+  return { certificateNo, seal, doc: await renderCertificate(content), meta };
 }
 
-/** What the certificate prints of the form (forms/application.ts), as stored in applications.form. */
+/** Stores the signed PDF and writes the certificate's row. */
+export async function recordCertificate(
+  deps: Pick<Deps, 'storage'>,
+  sql: Queryable,
+  c: { applicationId: string; certificateNo: string; at: Date; officerId: string; pdf: Buffer; seal: string }
+): Promise<IssuedCertificate> {
+  const pdfSha256 = await deps.storage.put(c.pdf);
+  await sql`
+    insert into certificates (certificate_no, application_id, issued_at, issued_by, pdf_sha256, seal)
+    values (${c.certificateNo}, ${c.applicationId}, ${c.at}, ${c.officerId}, ${pdfSha256}, ${c.seal})`;
+  return { certificateNo: c.certificateNo, pdfSha256 };
+}
+
+/** What the certificate prints of the form (shared/application.ts), as stored in applications.form. */
 type FormOnCertificate = Pick<Applicant, 'name' | 'guardianRelation' | 'guardianName' | 'gender' | 'dateOfBirth' | 'yearsOfResidence' | 'presentAddress'>;
 
 function addressLine(a: FormOnCertificate['presentAddress'], block: string, district: string): string {

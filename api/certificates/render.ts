@@ -37,7 +37,7 @@ import {
   type RGB
 } from 'pdf-lib';
 import QRCode from 'qrcode';
-import { formatAin } from '../../forms/ain.ts';
+import { formatAin } from '../../shared/ain.ts';
 
 export interface CertificateContent {
   certificateNo: string;

@@ -17,6 +17,7 @@ import { appendEvent } from '../applications/audit.ts';
 import { trustedCaPem } from './credentials.ts';
 import { districtPublicKeyPem } from './seal.ts';
 import { verifyCertificatePdf } from './sign.ts';
+import { verifyOptions } from '../signing/trust.ts';
 
 const certificateNo = z.string().regex(/^ORC-\d{4}-\d{5}-\d{6}$/, 'field.certificate_no').openapi({ example: 'ORC-2026-11002-000017' });
 
@@ -29,7 +30,15 @@ const verification = z
     office: z.object({ nameEn: z.string(), nameBn: z.string() }),
     revokedAt: z.string().nullable(),
     revokeReason: z.string().nullable(),
-    signature: z.object({ valid: z.boolean(), signer: z.string().nullable() })
+    signature: z.object({
+      valid: z.boolean(),
+      signer: z.string().nullable(),
+      // issue 14: what the check looked at — the claimed time, the RFC 3161 timestamp, the chain, revocation.
+      signedAt: z.string().nullable(),
+      timestamp: z.object({ at: z.string(), tsa: z.string(), valid: z.boolean() }).nullable(),
+      chain: z.array(z.string()),
+      revocation: z.enum(['good', 'revoked', 'not-checked'])
+    })
   })
   .openapi('Verification');
 
@@ -40,14 +49,22 @@ export function certificateRoutes(deps: Deps) {
   // A stored PDF never changes (storage names it by its hash), so its signature is checked once per process: ~20 ms
   // of CMS work a public endpoint should not repeat. The bytes are re-hashed on every read, so a file changed on
   // disk is never vouched for by an earlier check.
-  const checked = new Map<string, { valid: boolean; signer: string | null }>();
-  async function storedSignature(sha256: string): Promise<{ valid: boolean; signer: string | null }> {
+  type Checked = z.infer<typeof verification>['signature'];
+  const checked = new Map<string, Checked>();
+  async function storedSignature(sha256: string): Promise<Checked> {
     const pdf = await deps.storage.get(sha256);
-    if (!pdf || createHash('sha256').update(pdf).digest('hex') !== sha256) return { valid: false, signer: null };
+    if (!pdf || createHash('sha256').update(pdf).digest('hex') !== sha256) return { valid: false, signer: null, signedAt: null, timestamp: null, chain: [], revocation: 'not-checked' };
     let result = checked.get(sha256);
     if (!result) {
-      const verified = await verifyCertificatePdf(pdf, await trustedCaPem(deps.config));
-      result = { valid: verified.valid, signer: verified.valid ? verified.signer.commonName : null };
+      const verified = await verifyCertificatePdf(pdf, await trustedCaPem(deps.config), await verifyOptions(deps.config));
+      result = {
+        valid: verified.valid,
+        signer: verified.valid ? verified.signer.commonName : null,
+        signedAt: verified.signedAt?.toISOString() ?? null,
+        timestamp: verified.timestamp && { ...verified.timestamp, at: verified.timestamp.at.toISOString() },
+        chain: verified.valid ? verified.chain : [],
+        revocation: verified.revocation
+      };
       if (checked.size >= 10_000) checked.clear();
       checked.set(sha256, result);
     }

@@ -1,6 +1,7 @@
 // One postgres.js client for the whole process: a real PostgreSQL when DATABASE_URL is set, otherwise the embedded
-// PGlite served on a loopback port by pglite-socket. Both are reached with the same driver and the same SQL.
-import { mkdirSync } from 'node:fs';
+// PGlite served by pglite-socket on a Unix socket inside DATA_DIR. Both are reached with the same driver and SQL.
+import { chmodSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import postgres from 'postgres';
 
@@ -11,6 +12,17 @@ export type Queryable = postgres.Sql | postgres.TransactionSql;
 // Columns come back camelCased (office_id → officeId), so rows map straight onto the interfaces at the boundary.
 const common = { transform: postgres.camel, onnotice: () => {} } as const;
 
+/**
+ * Through a database restart (issue 11 item 1): a connection attempt that gets no answer gives up after 5 s, so a
+ * request never hangs on it (it is answered 503, api/http/unavailable.ts); and reconnecting waits at most one second
+ * between attempts. postgres.js's default backoff grows with every failed attempt of the whole pool (3^n / 100 s, up
+ * to 20 s), so after a long outage the service stayed down for many seconds after the database came back.
+ */
+const resilient = {
+  connect_timeout: 5,
+  backoff: (attempts: number) => Math.min(0.05 * 2 ** attempts, 1)
+} as const;
+
 export interface Database {
   sql: Sql;
   embedded: boolean;
@@ -19,23 +31,47 @@ export interface Database {
 
 export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; max?: number }): Promise<Database> {
   if (opts.databaseUrl) {
-    const sql = postgres(opts.databaseUrl, { ...common, max: opts.max ?? 10 });
+    const sql = postgres(opts.databaseUrl, { ...common, ...resilient, max: opts.max ?? 10 });
     return { sql, embedded: false, close: () => sql.end({ timeout: 5 }) };
   }
-  return openEmbedded(join(opts.dataDir, 'pg'));
+  return openEmbedded(opts.dataDir);
 }
 
-async function openEmbedded(dir: string): Promise<Database> {
+/**
+ * DATA_DIR holds the database, uploaded documents and development secrets: nobody but the service's own user may
+ * list or read it, whatever the umask (server.ts also sets umask 077, so files made later are 0600).
+ */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700); // an existing directory made with a looser mode is tightened
+}
+
+/** Where the embedded database listens; exported for the test that checks nobody else can reach it. */
+export function embeddedSocketPath(dataDir: string): string {
+  return join(dataDir, 'run', '.s.PGSQL.5432');
+}
+
+async function openEmbedded(dataDir: string): Promise<Database> {
   // Loaded lazily so a deployment on real PostgreSQL never loads the WebAssembly build.
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
-  mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir);
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
+  // pglite-socket accepts any user as superuser without a password, so it must not listen where anyone else can
+  // connect: a loopback port is open to every local user. A Unix socket in a 0700 directory is reachable only by
+  // this account (and root); the socket itself is 0600 under our umask.
+  ensurePrivateDir(dataDir);
+  ensurePrivateDir(join(dataDir, 'pg'));
+  ensurePrivateDir(join(dataDir, 'run'));
+  const path = embeddedSocketPath(dataDir);
+  // sun_path holds 108 bytes on Linux (104 on macOS); a longer path would fail with an obscure EINVAL.
+  if (Buffer.byteLength(path) > 100) throw new Error(`DATA_DIR is too long a path for the embedded database's socket (${path}); use a shorter DATA_DIR.`);
+  await removeStaleSocket(path);
+  const db = await PGlite.create(join(dataDir, 'pg'));
+  // PGlite unpacks its initial cluster with the archive's modes (0666), past the umask: tighten them.
+  tighten(join(dataDir, 'pg'));
+  const server = new PGLiteSocketServer({ db, path, maxConnections: 4 });
   await server.start();
-  const [host, port] = splitHostPort(server.getServerConn());
   // PGlite has one backend session: queries are serialised, so one connection is all there is to use.
-  const sql = postgres({ ...common, host, port, user: 'postgres', database: 'postgres', max: 1 });
+  const sql = postgres({ ...common, path, user: 'postgres', database: 'postgres', max: 1 });
   return {
     sql,
     embedded: true,
@@ -47,7 +83,30 @@ async function openEmbedded(dir: string): Promise<Database> {
   };
 }
 
-function splitHostPort(conn: string): [string, number] {
-  const i = conn.lastIndexOf(':');
-  return [conn.slice(0, i), Number(conn.slice(i + 1))];
+function tighten(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      chmodSync(path, 0o700);
+      tighten(path);
+    } else if (entry.isFile()) chmodSync(path, 0o600);
+  }
+}
+
+/**
+ * A process killed without closing leaves its socket file behind, and listening on it would fail. A socket that
+ * still answers belongs to a live server on the same DATA_DIR: two PGlite instances on one directory would corrupt
+ * it, so that start is refused instead.
+ */
+async function removeStaleSocket(path: string): Promise<void> {
+  const alive = await new Promise<boolean | 'absent'>((resolve) => {
+    const s = connect(path);
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ENOENT' ? 'absent' : false));
+  });
+  if (alive === true) throw new Error(`Another server is using the embedded database in this DATA_DIR (${path} answers). Stop it first.`);
+  if (alive === false) unlinkSync(path);
 }

@@ -2,7 +2,7 @@
 // server chooses; served back only to someone with a right to its application, as an attachment, never cached.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { acceptedProofs, documentKinds } from '../../forms/application.ts';
+import { acceptedProofs, documentKinds } from '../../shared/application.ts';
 import { applicationForReader } from '../applications/access.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
@@ -55,7 +55,7 @@ export function documentRoutes(deps: Deps) {
               schema: z.object({
                 file: z.any().openapi({ type: 'string', format: 'binary' }),
                 kind: z.enum(uploadKinds),
-                proof: z.string().optional().openapi({ description: 'Which accepted proof this is; see forms/application.ts' })
+                proof: z.string().optional().openapi({ description: 'Which accepted proof this is; see shared/application.ts' })
               })
             }
           }

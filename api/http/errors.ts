@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import { isMessageKey, translate, type Lang, type MessageKey } from '../../i18n/index.ts';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './unavailable.ts';
 
 type ErrorKey = Extract<MessageKey, `error.${string}`>;
 export type ErrorCode = ErrorKey extends `error.${infer C}` ? C : never;
@@ -62,6 +63,10 @@ export function toErrorResponse(c: Context, err: Error, lang: Lang, onBug: (err:
     // Raised inside Hono itself, e.g. by its JSON parser (400) or body limit (413).
     const code = byStatus[err.status] ?? 'validation';
     return c.json(errorBody(lang, code), err.status);
+  }
+  if (isDatabaseUnavailable(err)) {
+    c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+    return c.json(errorBody(lang, 'service_unavailable'), 503);
   }
   onBug(err);
   return c.json(errorBody(lang, 'internal'), 500);

@@ -1,8 +1,8 @@
 // Field schemas shared by the request schemas. Their messages are catalogue keys ("field.mobile"), translated into
 // the caller's language when the error is answered (see errors.ts); the same schemas generate the OpenAPI document.
 import { z } from '@hono/zod-openapi';
-import { toE164IndianMobile } from '../../forms/mobile.ts';
-import '../../forms/zod.ts'; // the shared error wording: a missing field is "required", anything else "not valid"
+import { toE164IndianMobile } from '../../shared/mobile.ts';
+import '../../shared/zod.ts'; // the shared error wording: a missing field is "required", anything else "not valid"
 
 /** No control characters: PostgreSQL refuses NUL in text, and no name or login needs the others. */
 export const noControlCharacters = (v: string) => !/[\u0000-\u001f\u007f]/.test(v);

@@ -35,8 +35,6 @@ const summarySchema = z
     blocks: z.array(z.object({ officeId: z.string(), nameEn: z.string(), nameBn: z.string(), received: count, approved: count, rejected: count, pending: count, beyondSla: count, compliancePercent: z.number().nullable() }))
   })
   .openapi('MisSummary');
-/** What GET /api/mis/summary answers (the PWA's report page reads it). */
-export type MisReport = z.infer<typeof summarySchema>;
 
 const DAY = 86_400_000;
 

@@ -2,7 +2,7 @@
 // in the same transaction as the change (DESIGN §8). Nothing here sends anything.
 import type { Lang } from '../../i18n/index.ts';
 import type { Queryable } from '../db/connect.ts';
-import { toE164IndianMobile } from '../../forms/mobile.ts';
+import { toE164IndianMobile } from '../../shared/mobile.ts';
 import { emailFrame, render, type NotificationEvent, type RenderedMessage, type SlotValues } from './templates.ts';
 
 export type Channel = 'sms' | 'email' | 'push';

@@ -52,7 +52,13 @@ export async function dispatchDue(deps: DispatchDeps, limit = BATCH): Promise<nu
   return (await dispatchBatch(deps, limit)).accepted;
 }
 
-async function dispatchBatch(deps: DispatchDeps, limit = BATCH): Promise<{ claimed: number; accepted: number }> {
+/** The batch a dispatcher is working through: `next` is the first message not yet handed to a sender. */
+interface Batch {
+  claimed: Claimed[];
+  next: number;
+}
+
+async function dispatchBatch(deps: DispatchDeps, limit = BATCH, onClaimed?: (batch: Batch) => void): Promise<{ claimed: number; accepted: number }> {
   const now = deps.clock.now();
   const claimed = await deps.sql<Claimed[]>`
     update outbox set leased_until = ${new Date(now.getTime() + LEASE_MS)}, attempts = attempts + 1
@@ -72,10 +78,11 @@ async function dispatchBatch(deps: DispatchDeps, limit = BATCH): Promise<{ claim
       for update skip locked)
     returning id::text, channel, recipient, lang, subject, body, html, link, template_id, application_id::text, user_id, attempts`;
   let accepted = 0;
-  let next = 0;
+  const batch: Batch = { claimed, next: 0 };
+  onClaimed?.(batch);
   const worker = async () => {
-    while (next < claimed.length) {
-      const m = claimed[next++]!;
+    while (batch.next < claimed.length) {
+      const m = claimed[batch.next++]!;
       if (await sendOne(deps, m)) accepted += 1;
     }
   };
@@ -219,12 +226,13 @@ export async function retryMessage(deps: Pick<Deps, 'sql' | 'clock'>, id: string
  * Polls the outbox every `intervalMs` until stopped, and drains a backlog batch after batch without waiting. Safe
  * to run in every process (see above).
  */
-export function startDispatcher(deps: DispatchDeps, intervalMs = 1000): { stop(): Promise<void> } {
+export function startDispatcher(deps: DispatchDeps, intervalMs = 1000): { stop(): Promise<void>; release(): Promise<number> } {
   let running: Promise<void> | null = null;
   let stopped = false;
+  let current: Batch | null = null;
   const drain = async () => {
     try {
-      while (!stopped && (await dispatchBatch(deps)).claimed === BATCH);
+      while (!stopped && (await dispatchBatch(deps, BATCH, (b) => (current = b))).claimed === BATCH);
     } catch (err) {
       deps.log.error('dispatcher_failed', { error: String(err) });
     } finally {
@@ -234,10 +242,26 @@ export function startDispatcher(deps: DispatchDeps, intervalMs = 1000): { stop()
   const timer = setInterval(() => {
     if (!running && !stopped) running = drain();
   }, intervalMs);
+  /**
+   * Stops taking messages and hands back at once those claimed but not yet being sent, so another process sends
+   * them now instead of after the lease (issue 15 item 4). Messages already with a provider keep their lease: if
+   * the send outlives the shutdown, the provider may have accepted it, and sending it again would be a duplicate.
+   */
+  const release = async (): Promise<number> => {
+    stopped = true;
+    clearInterval(timer);
+    const batch = current as Batch | null;
+    if (!batch || batch.next >= batch.claimed.length) return 0;
+    const ids = batch.claimed.slice(batch.next).map((m) => m.id);
+    batch.next = batch.claimed.length;
+    await deps.sql`update outbox set leased_until = null, attempts = attempts - 1 where id in ${deps.sql(ids)} and status = 'pending'`;
+    deps.log.info('outbox_leases_released', { count: ids.length });
+    return ids.length;
+  };
   return {
+    release,
     async stop() {
-      stopped = true;
-      clearInterval(timer);
+      await release().catch((err: unknown) => deps.log.error('outbox_release_failed', { error: String(err) }));
       await running;
     }
   };

@@ -1,6 +1,6 @@
 // Push subscriptions of the logged-in user's devices, and the administrator's view of messages in trouble.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { maskMobile } from '../../forms/mobile.ts';
+import { maskMobile } from '../../shared/mobile.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';

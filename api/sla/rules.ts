@@ -1,11 +1,11 @@
 // The SLA of an application (seed §C, DESIGN §5): which step it is in, who must act, by when, and who is alerted
 // when that passes. The rules live in the sla_rules table; this module turns them into due times.
 import type { Queryable } from '../db/connect.ts';
-import type { Status } from '../applications/workflow.ts';
+import { stepOf, type SlaStep, type Status } from '../../shared/workflow.ts';
 import { addWorkingDays, holidaysFrom, type DayCount } from './calendar.ts';
 
-export const slaSteps = ['scrutiny', 'enquiry', 'approval'] as const;
-export type SlaStep = (typeof slaSteps)[number];
+// The steps and which status waits in which are words the PWA shares (shared/workflow.ts).
+export { slaSteps, stepOf, type SlaStep } from '../../shared/workflow.ts';
 
 export interface SlaRule {
   step: SlaStep;
@@ -13,14 +13,6 @@ export interface SlaRule {
   dueDays: number;
   l1Role: 'bdo' | 'sdo' | 'dm';
   l1DueDays: number;
-}
-
-/** The step an application in this status waits in; null when no officer owes anything (sent back, decided). */
-export function stepOf(status: Status): SlaStep | null {
-  if (status === 'submitted') return 'scrutiny';
-  if (status === 'under_enquiry') return 'enquiry';
-  if (status === 'enquiry_reported') return 'approval';
-  return null;
 }
 
 /** The same, in SQL, for an open application aliased `a`. */

@@ -28,3 +28,14 @@ export async function seedDemoUsers(deps: Pick<Deps, 'sql' | 'config'>): Promise
   });
   return demoAccounts.map((a) => 'demo-' + a.role);
 }
+
+/**
+ * Demo accounts that exist in this database. A production start refuses while any does: their password is public
+ * (README), so a database copied from a demo, or a production server once started as development by a mistyped
+ * NODE_ENV, would otherwise let anyone in as administrator.
+ */
+export async function existingDemoUsers(sql: Deps['sql']): Promise<string[]> {
+  const ids = demoAccounts.map((a) => 'demo-' + a.role);
+  const rows = await sql<{ id: string }[]>`select id from users where id in ${sql(ids)} order by id`;
+  return rows.map((r) => r.id);
+}

@@ -9,7 +9,7 @@ import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses, indianMobile, optionalEmail, personName, userSchema } from '../http/schemas.ts';
 import { getOffice } from '../offices/offices.ts';
 import { sendLoginDetails } from './login-details.ts';
-import { toE164IndianMobile } from '../../forms/mobile.ts';
+import { toE164IndianMobile } from '../../shared/mobile.ts';
 import { createUser, listStaff } from './user.ts';
 
 const create = createRoute({

@@ -3,7 +3,7 @@ import type { Lang } from '../../i18n/index.ts';
 import type { Role } from '../authz.ts';
 import type { Queryable, Sql } from '../db/connect.ts';
 import { ApiError } from '../http/errors.ts';
-import { toE164IndianMobile } from '../../forms/mobile.ts';
+import { toE164IndianMobile } from '../../shared/mobile.ts';
 
 export async function getUser(sql: Sql, id: string): Promise<User | null> {
   const [row] = await sql<User[]>`select ${sql(columns)} from users where id = ${id}`;

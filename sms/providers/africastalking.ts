@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import type { Logger } from '../../api/log.ts';
 import type { SendOutcome, SmsSender } from '../../api/notify/channels.ts';
-import { maskMobile } from '../../forms/mobile.ts';
+import { maskMobile } from '../../shared/mobile.ts';
 
 // CommonJS without types; only the parts used here are described.
 const require = createRequire(import.meta.url);

@@ -3,7 +3,7 @@ import type { Sql } from '../../api/db/connect.ts';
 import { recordDevMessage } from '../../api/dev/messages.ts';
 import type { Logger } from '../../api/log.ts';
 import type { SmsSender } from '../../api/notify/channels.ts';
-import { maskMobile } from '../../forms/mobile.ts';
+import { maskMobile } from '../../shared/mobile.ts';
 
 export function createConsoleSms(sql: Sql, log: Logger, record: boolean): SmsSender {
   return {

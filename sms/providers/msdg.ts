@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../api/log.ts';
 import type { SendOutcome, SmsSender } from '../../api/notify/channels.ts';
-import { maskMobile } from '../../forms/mobile.ts';
+import { maskMobile } from '../../shared/mobile.ts';
 
 export const MSDG_URL = 'https://msdgweb.mgov.gov.in/esms/sendsmsrequestDLT';
 

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { makeAin } from '../../forms/ain.ts';
+import { makeAin } from '../../shared/ain.ts';
 import { createTestDatabase } from '../support/server.ts';
 
 export interface BenchServer {

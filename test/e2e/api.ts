@@ -1,6 +1,6 @@
 // Steps done over the API in specs that are about what happens next.
 import { expect, request } from '@playwright/test';
-import { documentKinds } from '../../forms/application.ts';
+import { documentKinds } from '../../shared/application.ts';
 import { idempotencyKey, proofs, testJpeg, validApplicant } from '../support/applications.ts';
 
 /** A citizen's application, filed over the API by the demo citizen. */

@@ -12,10 +12,12 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('health and the OpenAPI document', () => {
-  test('health reports the database', async () => {
+  test('health reports readiness (the database), and liveness apart from it', async () => {
     const res = await new Client(server.url).get('/api/health');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok', db: 'ok' });
+    expect(res.body).toEqual({ status: 'ok', db: 'ok', stopping: false });
+    expect((await new Client(server.url).get('/api/health/ready')).body).toEqual({ status: 'ok', db: 'ok', stopping: false });
+    expect((await new Client(server.url).get('/api/health/live')).body).toEqual({ status: 'ok' });
   });
 
   test('the OpenAPI document is generated from the request schemas', async () => {

@@ -1,6 +1,6 @@
 import { createLogger } from '../../api/log.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { parseAin } from '../../forms/ain.ts';
+import { parseAin } from '../../shared/ain.ts';
 import { listEvents, verifyChain } from '../../api/applications/audit.ts';
 import { dispatchDue } from '../../api/notify/outbox.ts';
 import { idempotencyKey, insertUser, loginClient, testJpeg, upload, uploadDocumentSet, validApplicant } from '../support/applications.ts';
@@ -260,7 +260,7 @@ describe('who sees what (DESIGN §3)', () => {
 
 describe('Aadhaar (DESIGN §7)', () => {
   test('is optional, validated, stored encrypted with its last 4 digits, and a duplicate warns the officer without blocking', async () => {
-    const { verhoeffDigit } = await import('../../forms/verhoeff.ts');
+    const { verhoeffDigit } = await import('../../shared/verhoeff.ts');
     const check = Number(verhoeffDigit('23456789012'));
     const wrong = await submit(citizen, { applicant: validApplicant({ aadhaar: `2345 6789 012${(check + 1) % 10}` }), documents: await uploadDocumentSet(citizen, server.origin) });
     expect(wrong.status).toBe(400);
@@ -317,7 +317,7 @@ describe('public tracking (seed section B)', () => {
     expect((await anyone.get(`/api/track/${typo}`)).body.error.code).toBe(typo === ain ? undefined : 'ain_typo');
     expect((await anyone.get('/api/track/12345')).body.error.code).toBe('ain_format');
     const unknown = '2611022' + '999999';
-    const { verhoeffDigit } = await import('../../forms/verhoeff.ts');
+    const { verhoeffDigit } = await import('../../shared/verhoeff.ts');
     const missing = await anyone.get(`/api/track/${unknown}${verhoeffDigit(unknown)}`);
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('ain_unknown');

@@ -188,7 +188,7 @@ describe('approval with a signed certificate, verification and revocation (seed 
 
     const verify = await new Client(server.url).get(`/api/verify/${certificateNo}`);
     expect(verify.status).toBe(200);
-    expect(verify.body).toMatchObject({ certificateNo, status: 'valid', name: 'Rina Das', office: { nameEn: expect.stringContaining('Barasat') }, signature: { valid: true } });
+    expect(verify.body).toMatchObject({ certificateNo, status: 'valid', name: 'Rina Das', office: { nameEn: expect.stringContaining('Barasat') }, signature: { valid: true, timestamp: null, chain: [expect.any(String), 'e-District North 24 Parganas Development CA'], revocation: 'not-checked' } });
     expect(verify.headers.get('cache-control')).toBe('no-store');
 
     const detail = (await citizen.get(`/api/applications/${ain}`)).body;
@@ -223,7 +223,7 @@ describe('approval with a signed certificate, verification and revocation (seed 
     tampered[200] = tampered[200]! ^ 1;
     const forged = await server.runtime.deps.storage.put(tampered);
     await sql`update certificates set pdf_sha256 = ${forged} where certificate_no = ${certificateNo}`;
-    expect((await new Client(server.url).get(`/api/verify/${certificateNo}`)).body.signature).toEqual({ valid: false, signer: null });
+    expect((await new Client(server.url).get(`/api/verify/${certificateNo}`)).body.signature).toMatchObject({ valid: false, signer: null, chain: [] });
   });
 
   test('the DM revokes with a reason; verify then says revoked, and the download is gone', async () => {

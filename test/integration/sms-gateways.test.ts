@@ -1,7 +1,7 @@
 // What feature phones get (seed feature 3; DESIGN §6): USSD sessions driven by Africa's Talking-shaped payloads,
 // status by SMS through Africa's Talking and MSDG, delivery reports, and the callback secret.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { makeAin } from '../../forms/ain.ts';
+import { makeAin } from '../../shared/ain.ts';
 import { languages, translate, type Lang } from '../../i18n/index.ts';
 import { dispatchDue } from '../../api/notify/outbox.ts';
 import { statuses } from '../../api/applications/workflow.ts';

@@ -1,6 +1,6 @@
 // Building blocks for tests that file applications: test images made with sharp, uploads, a valid form.
 import sharp from 'sharp';
-import { documentKinds, type DocumentKind } from '../../forms/application.ts';
+import { documentKinds, type DocumentKind } from '../../shared/application.ts';
 import { hashPassword } from '../../api/auth/password.ts';
 import type { Sql } from '../../api/db/connect.ts';
 import { Client } from './client.ts';

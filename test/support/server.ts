@@ -66,7 +66,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: Om
   const db = backend === 'postgres' ? await createTestDatabase() : null;
   const clock = new TestClock();
   runtime = await createRuntime(
-    loadConfig({ NODE_ENV: 'test', PORT: String(port), ORIGIN: origin, DATA_DIR: dataDir, DATABASE_URL: db?.url, LOG_LEVEL: 'silent', SLA_SWEEP_INTERVAL_SECONDS: '0', ...env }),
+    loadConfig({ NODE_ENV: 'development', PORT: String(port), ORIGIN: origin, DATA_DIR: dataDir, DATABASE_URL: db?.url, LOG_LEVEL: 'silent', SLA_SWEEP_INTERVAL_SECONDS: '0', ...env }),
     { ...opts, clock, log: opts.log ?? createLogger('silent') }
   );
   return {

@@ -3,7 +3,7 @@ import { deriveAadhaarKeys, maskAadhaar, openAadhaar, sealAadhaar } from '../../
 import { sealEvent, verifyChain, type StoredEvent } from '../../api/applications/audit.ts';
 import { maskName } from '../../api/applications/track.ts';
 import { addWorkingDays, kolkataDate } from '../../api/sla/calendar.ts';
-import { applicantSchema } from '../../forms/application.ts';
+import { applicantSchema } from '../../shared/application.ts';
 import { validApplicant } from '../support/applications.ts';
 
 describe('the application schema shared by the PWA and the API', () => {

@@ -134,7 +134,15 @@ describe('signed certificate PDF', () => {
 
   test('verifies, naming the officer and the signing time', async () => {
     const result = await verifyCertificatePdf(signed, trusted);
-    expect(result).toEqual({ valid: true, signer: { commonName: 'Amit Roy', serial: new X509Certificate(credential.certificatePem).serialNumber.toLowerCase() }, signedAt });
+    expect(result).toEqual({
+      valid: true,
+      signer: { commonName: 'Amit Roy', serial: new X509Certificate(credential.certificatePem).serialNumber.toLowerCase(), issuer: 'e-District North 24 Parganas Development CA' },
+      signedAt,
+      // Untimestamped, no CRL configured: the report says so rather than leaving it out.
+      timestamp: null,
+      chain: ['Amit Roy', 'e-District North 24 Parganas Development CA'],
+      revocation: 'not-checked'
+    });
     const text = signed.toString('latin1');
     expect(text).toContain('/SubFilter /adbe.pkcs7.detached');
     expect(text).toContain('/M (D:20261127053000Z)');

@@ -13,6 +13,20 @@ describe('configuration', () => {
     expect(c).toMatchObject({ production: true, demoSeed: false, secureCookies: true, port: 8080 });
   });
 
+  test('only an unset or exactly "development" NODE_ENV is development; any other spelling is production', () => {
+    expect(loadConfig({ NODE_ENV: 'development' })).toMatchObject({ production: false, demoSeed: true });
+    for (const value of ['Production', 'PRODUCTION', 'prod', 'production ', 'Development', 'dev', 'test', 'staging']) {
+      expect(loadConfig({ NODE_ENV: value }), value).toMatchObject({ production: true, demoSeed: false });
+    }
+  });
+
+  test('development listens on 127.0.0.1 unless HOST says otherwise; production on every address', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'development', HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ NODE_ENV: 'production' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ NODE_ENV: 'production', HOST: '10.0.0.5' }).host).toBe('10.0.0.5');
+  });
+
   test('empty values mean unset, and a bad value names the setting', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).databaseUrl).toBeUndefined();
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);

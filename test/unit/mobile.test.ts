@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatIndianMobile, maskMobile, toE164IndianMobile } from '../../forms/mobile.ts';
+import { formatIndianMobile, maskMobile, toE164IndianMobile } from '../../shared/mobile.ts';
 
 describe('Indian mobile numbers', () => {
   test('the ways people write a mobile number all become E.164', () => {

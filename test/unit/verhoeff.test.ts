@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { formatAin, makeAin, parseAin } from '../../forms/ain.ts';
-import { verhoeffDigit, verhoeffValid } from '../../forms/verhoeff.ts';
+import { formatAin, makeAin, parseAin } from '../../shared/ain.ts';
+import { verhoeffDigit, verhoeffValid } from '../../shared/verhoeff.ts';
 
 // A deterministic spread of numbers, so a failure names a number that can be re-run.
 function* samples(length: number, count: number, first = ''): Generator<string> {

@@ -1,6 +1,6 @@
 // The wizard keeps what the user typed as strings (that is what inputs give); this turns it into the shape the shared
 // schema checks and the API takes, and lists which fields each step of the wizard owns.
-import { applicantSchema, documentSetErrors, type DocumentKind } from '../../../forms/application.ts';
+import { applicantSchema, documentSetErrors, type DocumentKind } from '../../../shared/application.ts';
 import type { MessageKey } from '../../../i18n/index.ts';
 
 export type Step = 'about' | 'address' | 'residence' | 'documents' | 'check';
@@ -59,7 +59,7 @@ export function errorsFor(fields: Record<string, unknown>, step: Step | 'all'): 
   return errors;
 }
 
-/** The shared document rule (forms/application.ts), applied to the files held on the device. */
+/** The shared document rule (shared/application.ts), applied to the files held on the device. */
 export function documentErrors(files: { kind: DocumentKind; type: string }[]): Record<string, MessageKey> {
   return documentSetErrors(files.map((f) => ({ kind: f.kind, mime: f.type })));
 }

@@ -3,8 +3,8 @@
 // visit with their document previews and the field reports waiting for a network. Everything here is personal
 // data, so logout deletes the whole database (DESIGN §7).
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Status } from '../../../api/applications/workflow.ts';
-import type { DocumentKind } from '../../../forms/application.ts';
+import type { Status } from '../../../shared/workflow.ts';
+import type { DocumentKind } from '../../../shared/application.ts';
 
 export interface DraftFile {
   localId: string;

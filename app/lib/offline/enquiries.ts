@@ -3,7 +3,7 @@
 // returns — photos first, then the report under one Idempotency-Key, so a resend never files it twice. A report on
 // an enquiry the BDO reassigned meanwhile stays on the phone, marked as a conflict, for the officer to see.
 import { api } from '$lib/api.ts';
-import type { Status } from '../../../api/applications/workflow.ts';
+import type { Status } from '../../../shared/workflow.ts';
 import { deleteEnquiry, enquiriesOf, getEnquiry, getPreview, getReport, putEnquiry, putPreview, putReport, reportsOf, type CachedEnquiry, type FieldReport } from './db.ts';
 import { oneAtATime, Offline, postOnce, Refused, uploadDocument } from './queue.ts';
 

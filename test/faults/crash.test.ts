@@ -1,0 +1,37 @@
+// An error nothing catches is logged as one JSON line and ends the process with a non-zero code (issue 11 item 1),
+// and the systemd unit in deploy/ restarts any exit (Restart=always).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { expect, test } from 'vitest';
+import { createTestDatabase } from '../support/server.ts';
+import { startServerProcess } from './support.ts';
+
+test('an uncaught error is logged and exits non-zero', async () => {
+  const db = await createTestDatabase();
+  const server = await startServerProcess({ LOG_LEVEL: 'error', DATABASE_URL: db.url }, { preload: './test/faults/throw-on-signal.ts' });
+  try {
+    server.child.kill('SIGUSR2');
+    const { code } = await server.exited;
+    expect(code).toBe(70);
+    const line = server.output().split('\n').find((l) => l.includes('"uncaught_exception"'));
+    expect(JSON.parse(line!)).toMatchObject({ level: 'error', event: 'uncaught_exception', error: 'deliberate uncaught error for the crash test' });
+  } finally {
+    server.child.kill('SIGKILL');
+    await db.drop();
+  }
+});
+
+test('deploy/ ships a systemd unit that always restarts the service and stops it with SIGTERM', () => {
+  const unit = readFileSync('deploy/edistrict-orc.service', 'utf8');
+  const settings = new Map(unit.split('\n').filter((l) => /^\w+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const));
+  expect(settings.get('Restart')).toBe('always');
+  expect(settings.get('ExecStart')).toMatch(/server\.ts$/);
+  expect(settings.get('KillSignal')).toBe('SIGTERM');
+  expect(Number(settings.get('TimeoutStopSec'))).toBeGreaterThan(10); // longer than the 10 s drain
+  expect(settings.get('UMask')).toBe('0077');
+  // systemd's own parser, where installed: it reports every setting it cannot read.
+  if (existsSync('/usr/bin/systemd-analyze')) {
+    const verify = spawnSync('systemd-analyze', ['verify', 'deploy/edistrict-orc.service'], { encoding: 'utf8' });
+    expect(verify.stderr + verify.stdout).toBe('');
+  }
+});

@@ -1,0 +1,59 @@
+// The embedded database is private (issue 11 item 3): pglite-socket accepts anyone as superuser without a
+// password, so it listens on no TCP port, only on a Unix socket inside DATA_DIR; DATA_DIR is 0700 and everything
+// the server writes under it is for its own user only (umask 077), the uploaded documents included.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { embeddedSocketPath } from '../../api/db/connect.ts';
+import { testJpeg, upload } from '../support/applications.ts';
+import { Client } from '../support/client.ts';
+import { startServerProcess, type ServerProcess } from './support.ts';
+
+let server: ServerProcess;
+beforeAll(async () => {
+  server = await startServerProcess({});
+});
+afterAll(() => {
+  server?.child.kill('SIGKILL');
+});
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    return e.isDirectory() ? [path, ...walk(path)] : [path];
+  });
+}
+
+test('the process listens on its HTTP port and on no other TCP port', () => {
+  const ss = spawnSync('ss', ['-ltnpH'], { encoding: 'utf8' }).stdout;
+  const ours = ss.split('\n').filter((l) => l.includes(`pid=${server.child.pid},`));
+  expect(ours.map((l) => l.split(/\s+/)[3])).toEqual([`127.0.0.1:${server.port}`]);
+});
+
+test('the database socket is inside DATA_DIR; DATA_DIR, its directories and its files are private', async () => {
+  const client = new Client(server.url);
+  expect((await client.post('/api/auth/login', { login: 'demo-citizen', password: 'demo-password' })).status).toBe(200);
+  const res = await upload(client, server.url.replace('127.0.0.1', 'localhost'), { bytes: await testJpeg(7), name: 'p.jpg', type: 'image/jpeg' }, 'photo', 'photograph');
+  expect(res.status).toBe(201);
+
+  const socket = embeddedSocketPath(server.dataDir);
+  expect(statSync(socket).isSocket()).toBe(true);
+  expect(statSync(server.dataDir).mode & 0o777).toBe(0o700);
+  const paths = walk(server.dataDir);
+  expect(paths.some((p) => p.includes(join('files', res.body.sha256.slice(0, 2))))).toBe(true);
+  expect(paths.filter((p) => p.includes(join('pg', 'base'))).length).toBeGreaterThan(10);
+  const open = paths.filter((p) => (statSync(p).mode & 0o077) !== 0).map((p) => `${p} ${(statSync(p).mode & 0o777).toString(8)}`);
+  expect(open).toEqual([]);
+});
+
+test('another local account cannot reach the database socket', () => {
+  // As root the test can be someone else; a non-root run has checked the modes that stop them above.
+  if (process.getuid?.() !== 0) return;
+  const attempt = spawnSync(
+    'runuser',
+    ['-u', 'nobody', '--', process.execPath, '-e', `require('net').connect(${JSON.stringify(embeddedSocketPath(server.dataDir))}).on('connect',()=>{console.log('CONNECTED');process.exit(0)}).on('error',e=>{console.log(e.code);process.exit(1)})`],
+    { encoding: 'utf8' }
+  );
+  expect(attempt.stdout.trim()).toBe('EACCES');
+});

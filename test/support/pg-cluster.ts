@@ -1,0 +1,66 @@
+// A private PostgreSQL cluster for tests that stop, restart or starve the database: initdb into a temporary
+// directory, its own port and socket directory, so the shared server on 5432 is never touched. initdb and the
+// server refuse to run as root, so as root they run as the `postgres` account.
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BIN = process.env.PG_BIN_DIR ?? '/usr/lib/postgresql/15/bin';
+
+export interface PrivateCluster {
+  port: number;
+  url: string;
+  dataDir: string;
+  start(): void;
+  stop(mode?: 'fast' | 'immediate'): void;
+  restart(mode?: 'fast' | 'immediate'): void;
+  destroy(): void;
+}
+
+function asPostgres(cmd: string, args: string[]): string {
+  const root = process.getuid?.() === 0;
+  return execFileSync(root ? 'runuser' : cmd, root ? ['-u', 'postgres', '--', cmd, ...args] : args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export async function createPrivateCluster(): Promise<PrivateCluster> {
+  const root = mkdtempSync(join(tmpdir(), 'orc-pgcluster-'));
+  const dataDir = join(root, 'data');
+  if (process.getuid?.() === 0) chownSync(root, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()));
+  asPostgres(join(BIN, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
+  const port = await freePort();
+  // fsync off: the operating system never crashes in these tests, only the server is stopped or killed, and what
+  // PostgreSQL has written survives that; it keeps restarts quick on a shared machine.
+  const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60 -c shared_buffers=16MB`;
+  const ctl = (...args: string[]) => asPostgres(join(BIN, 'pg_ctl'), ['-D', dataDir, '-w', '-t', '60', ...args]);
+  const cluster: PrivateCluster = {
+    port,
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    dataDir,
+    start: () => void ctl('-o', options, '-l', join(root, 'server.log'), 'start'),
+    stop: (mode = 'fast') => void ctl('-m', mode, 'stop'),
+    restart(mode = 'fast') {
+      cluster.stop(mode);
+      cluster.start();
+    },
+    destroy() {
+      try {
+        ctl('-m', 'immediate', 'stop');
+      } catch {
+        // not running
+      }
+      rmSync(root, { recursive: true, force: true });
+    }
+  };
+  cluster.start();
+  return cluster;
+}
