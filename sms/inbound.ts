@@ -5,6 +5,7 @@
 import { parseAin } from '../shared/ain.ts';
 import { toE164IndianMobile } from '../shared/mobile.ts';
 import { translate, type Lang, type MessageKey } from '../i18n/index.ts';
+import { placeName } from '../i18n/glossary.ts';
 import { smsDate } from '../api/applications/notify.ts';
 import { findPublicStatus, publicState, stateDate, type PublicStatus } from '../api/applications/track.ts';
 import { smsReasons, type NotificationEvent, type SlotValues } from '../api/notify/templates.ts';
@@ -103,7 +104,7 @@ export function statusReply(app: PublicStatus, lang: Lang): { event: Notificatio
     return { event: 'status_reply_rejected', values: { ain: app.ain, date, reason: smsReasons[code]?.[lang] ?? smsReasons.other![lang] } };
   }
   if (state === 'sent_back') return { event: 'status_reply_sent_back', values: { ain: app.ain, date, remarks: app.decisionRemarks ?? '' } };
-  const office = lang === 'bn' ? app.nameBn : app.nameEn;
+  const office = placeName(app, lang);
   const status = translate(lang, `status.${state}` as MessageKey);
   if (isOpen(app.status)) return { event: 'status_reply_open', values: { ain: app.ain, status, office, due: smsDate(app.dueAt) } };
   return { event: 'status_reply', values: { ain: app.ain, status, office, date } };

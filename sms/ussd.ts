@@ -13,6 +13,7 @@
 import { parseAin } from '../shared/ain.ts';
 import { languages, translate, type Lang, type MessageKey } from '../i18n/index.ts';
 import { languageNames } from '../i18n/index.ts';
+import { placeName } from '../i18n/glossary.ts';
 import { publicState, stateDate, type PublicStatus } from '../api/applications/track.ts';
 import { isOpen } from '../shared/workflow.ts';
 import { smsDate } from '../api/applications/notify.ts';
@@ -146,7 +147,7 @@ function layout(state: State, note: Note, lang: Lang): Layout {
       if (s === 'rejected') lines.push(t('ussd.reason', { reason: smsReasons[a.decisionCode ?? 'other']?.[lang] ?? smsReasons.other![lang] }));
       if (a.decisionRemarks && (s === 'rejected' || s === 'sent_back')) lines.push(t('ussd.remarks', { remarks: clip(a.decisionRemarks, REMARKS_MAX) }));
       if (isOpen(a.status)) lines.push(t('ussd.expected', { date: smsDate(a.dueAt) }));
-      lines.push(lang === 'bn' ? a.nameBn : a.nameEn);
+      lines.push(placeName(a, lang));
       return { head: lines[0]!, body: lines.slice(1), footer: null, end: true };
     }
   }

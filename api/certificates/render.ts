@@ -37,6 +37,7 @@ import {
   type RGB
 } from 'pdf-lib';
 import QRCode from 'qrcode';
+import { glossary } from '../../i18n/glossary.ts';
 import { formatAin } from '../../shared/ain.ts';
 
 export interface CertificateContent {
@@ -100,9 +101,9 @@ export async function renderCertificate(c: CertificateContent): Promise<PDFDocum
   page.drawLine({ start: { x: left, y }, end: { x: width - MARGIN, y }, thickness: 0.8, color: GREEN });
 
   y -= 38;
-  writer.line('সাধারণ বসবাসের শংসাপত্র', width / 2, y, { size: 20, weight: 'bold', color: GREEN }, 'center');
+  writer.line(glossary.service.bn, width / 2, y, { size: 20, weight: 'bold', color: GREEN }, 'center');
   y -= 24;
-  writer.line('Ordinary Residential Certificate', width / 2, y, { size: 15, weight: 'bold', color: GREEN }, 'center');
+  writer.line(glossary.service.en, width / 2, y, { size: 15, weight: 'bold', color: GREEN }, 'center');
 
   y -= 40;
   const valueX = left + 215;
@@ -217,7 +218,7 @@ function scriptRuns(text: string): Run[] {
   const runs: Run[] = [];
   let pending = ''; // neutral characters before the first letter
   for (const ch of text) {
-    const script = BENGALI.test(ch) ? 'bn' : LETTER.test(ch) ? 'latin' : null;
+    const script = BENGALI.test(ch) ? 'bn' : DEVANAGARI.test(ch) ? 'hi' : LETTER.test(ch) ? 'latin' : null;
     const last = runs[runs.length - 1];
     if (script === null) {
       if (last) last.text += ch;
@@ -235,15 +236,17 @@ function scriptRuns(text: string): Run[] {
 
 // --- layout ----------------------------------------------------------------------------------------------------------
 
-const A4 = { width: 595.28, height: 841.89 };
+export const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = 50;
-const INK = rgb(0.1, 0.1, 0.1);
-const GREY = rgb(0.36, 0.36, 0.36);
-const GREEN = rgb(0.04, 0.36, 0.23);
+export const INK = rgb(0.1, 0.1, 0.1);
+export const GREY = rgb(0.36, 0.36, 0.36);
+export const GREEN = rgb(0.04, 0.36, 0.23);
 // The Bengali block, the danda and double danda (U+0964/5, shared with Devanagari) and the zero-width (non-)joiners
 // that select half forms.
 const BENGALI = /[\u0980-\u09FF\u0964\u0965\u200C\u200D]/u;
 const LETTER = /[\p{L}\p{N}]/u;
+// Devanagari (Hindi), checked after Bengali so that the shared dandas stay with a Bengali run.
+const DEVANAGARI = /[\u0900-\u097F\uA8E0-\uA8FF]/u;
 
 const dateEn = new Intl.DateTimeFormat('en-IN', { timeZone: 'Asia/Kolkata', day: 'numeric', month: 'long', year: 'numeric' });
 const dateBn = new Intl.DateTimeFormat('bn-IN', { timeZone: 'Asia/Kolkata', day: 'numeric', month: 'long', year: 'numeric' });
@@ -252,7 +255,7 @@ const dateBn = new Intl.DateTimeFormat('bn-IN', { timeZone: 'Asia/Kolkata', day:
  * Lays out mixed Bengali and English text on one page. Text is shaped and placed first and written at `finish`,
  * because the fonts are embedded as subsets of exactly the glyphs placed, which are known only at the end.
  */
-class Writer {
+export class Writer {
   private readonly placed: Placed[] = [];
 
   constructor(private readonly page: PDFPage) {}
@@ -416,6 +419,11 @@ const FONT_FILES = {
     regular: '@expo-google-fonts/noto-sans-bengali/400Regular/NotoSansBengali_400Regular.ttf',
     bold: '@expo-google-fonts/noto-sans-bengali/700Bold/NotoSansBengali_700Bold.ttf'
   },
+  // Hindi on the receipt (issue 12): the same Noto family, Devanagari.
+  hi: {
+    regular: '@expo-google-fonts/noto-sans-devanagari/400Regular/NotoSansDevanagari_400Regular.ttf',
+    bold: '@expo-google-fonts/noto-sans-devanagari/700Bold/NotoSansDevanagari_700Bold.ttf'
+  },
   latin: {
     regular: '@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf',
     bold: '@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf'
@@ -435,8 +443,8 @@ function face(script: Run['script'], weight: Weight): FontFace {
       bytes,
       hb: new hb.Font(hbFace),
       upem: hbFace.upem,
-      script: script === 'bn' ? 'Beng' : 'Latn',
-      language: script === 'bn' ? 'bn' : 'en'
+      script: script === 'bn' ? 'Beng' : script === 'hi' ? 'Deva' : 'Latn',
+      language: script === 'bn' ? 'bn' : script === 'hi' ? 'hi' : 'en'
     };
     faces.set(file, f);
   }
@@ -534,7 +542,7 @@ export interface ShapedGlyph {
 }
 
 interface Run {
-  script: 'bn' | 'latin';
+  script: 'bn' | 'hi' | 'latin';
   text: string;
 }
 
@@ -542,8 +550,8 @@ interface FontFace {
   bytes: Uint8Array;
   hb: hb.Font;
   upem: number;
-  script: 'Beng' | 'Latn';
-  language: 'bn' | 'en';
+  script: 'Beng' | 'Deva' | 'Latn';
+  language: 'bn' | 'hi' | 'en';
 }
 
 interface Piece {
@@ -565,7 +573,7 @@ interface Placed extends Piece {
   color: RGB;
 }
 
-interface Style {
+export interface Style {
   size: number;
   weight?: Weight;
   color?: RGB;

@@ -85,9 +85,9 @@ export const templates: Record<NotificationEvent, EventTemplates> = {
     vars: ['ain', 'date', 'due'],
     subject: { en: 'Application received', bn: 'আবেদন গৃহীত', hi: 'आवेदन प्राप्त' },
     sms: {
-      en: { id: '1107170000000000101', text: 'Your application {#var#} for the Residential Certificate was received on {#var#}. Decision expected by {#var#}.' },
-      bn: { id: '1107170000000000102', text: 'বাসিন্দা শংসাপত্রের আবেদন {#var#} {#var#} তারিখে জমা হয়েছে। সিদ্ধান্ত {#var#} এর মধ্যে।' },
-      hi: { id: '1107170000000000103', text: 'निवास प्रमाणपत्र का आवेदन {#var#} {#var#} को प्राप्त हुआ। निर्णय {#var#} तक अपेक्षित।' }
+      en: { id: '1107170000000000104', text: 'Your application {#var#} for the Ordinary Residential Certificate was received on {#var#}. Decision expected by {#var#}.' },
+      bn: { id: '1107170000000000105', text: 'সাধারণ বাসিন্দা শংসাপত্রের আবেদন {#var#} {#var#} তারিখে জমা হয়েছে। সিদ্ধান্ত {#var#} এর মধ্যে।' },
+      hi: { id: '1107170000000000106', text: 'सामान्य निवासी प्रमाणपत्र का आवेदन {#var#} {#var#} को प्राप्त हुआ। निर्णय {#var#} तक अपेक्षित।' }
     }
   },
   sent_for_enquiry: {

@@ -4,7 +4,7 @@
 // (SCREENS_DIR, default test-results/screens), to be looked at.
 import { expect, request, test, type Page } from '@playwright/test';
 import { fileApplication } from './api.ts';
-import { logIn } from './login.ts';
+import { keepBengaliAccount, logIn } from './login.ts';
 
 const languages = [
   ['en', 'English'],
@@ -20,6 +20,7 @@ async function photograph(page: Page, name: string, project: string) {
     await page.screenshot({ path: `${process.env.SCREENS_DIR ?? 'test-results/screens'}/${project}/${name}-${code}.png`, fullPage: true });
   }
   await page.getByRole('button', { name: 'English', exact: true }).click();
+  await keepBengaliAccount(page);
 }
 
 function uniqueMobile(project: string) {
@@ -125,6 +126,13 @@ test('the BDO approving straight from "received" must give a reason, and the pag
   const ain = await fileApplication(baseURL!);
   await logIn(page, 'demo-bdo');
   await page.goto(`/applications/${ain}`);
+  // The document viewer's Close is a real, thumb-sized button.
+  await page.getByRole('button', { name: /^Open / }).first().click();
+  const close = page.getByRole('button', { name: 'Close' });
+  await expect(close).toBeVisible();
+  expect((await close.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+  await expect(close).toHaveCSS('background-color', 'rgb(11, 93, 59)');
+  await close.click();
   await page.getByRole('button', { name: 'Approve and sign' }).click();
   await expect(page.getByLabel('Reason for approving (kept on the record)')).toBeVisible();
   await photograph(page, 'approve-without-enquiry', info.project.name);
@@ -147,4 +155,52 @@ test('with no network, "My applications" shows the last synced list and when it 
   await expect(page.getByText('No applications yet')).toHaveCount(0);
   await photograph(page, 'offline-list', info.project.name);
   await context.setOffline(false);
+});
+
+test('what a new user stumbled on: the AIN on one line, Hindi place names, Bengali digits, the account\'s language at login with the switch at the top, MIS controls a thumb can hit', async ({ page, baseURL }, info) => {
+  const ain = await fileApplication(baseURL!);
+  await page.goto(`/track/${ain}`);
+  for (const [code, label] of languages) {
+    await page.getByRole('button', { name: label, exact: true }).click();
+    // The AIN never breaks: the check digit is not left alone on a line at 360 px.
+    const lines = await page.locator('.big-id').evaluate((el) => el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).fontSize));
+    expect(lines, code).toBeLessThan(2);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, code).toBeLessThanOrEqual(360);
+  }
+  await page.getByRole('button', { name: 'हिन्दी', exact: true }).click();
+  await expect(page.locator('.summary')).toContainText('बारासात 1');
+  await page.getByRole('button', { name: 'বাংলা', exact: true }).click();
+  await expect(page.getByTestId('expected')).not.toHaveText(/[0-9]/);
+  await expect(page.getByTestId('expected')).toHaveText(/[০-৯]/);
+  // The language switch is at the top of the page, not 1,400 px down.
+  const top = (await page.getByRole('navigation', { name: 'ভাষা' }).boundingBox())!;
+  expect(top.y).toBeLessThan(250);
+  await photograph(page, 'track-open', info.project.name);
+
+  // A Hindi-speaking citizen logging in on an English page gets Hindi back.
+  const mobile = uniqueMobile(info.project.name);
+  const api = await request.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL!, 'accept-language': 'hi' } });
+  expect((await api.post('/api/auth/register', { data: { name: 'Sunita Devi', mobile } })).status()).toBe(201);
+  await api.dispose();
+  const inbox = await page.context().newPage();
+  await inbox.goto('/dev/inbox');
+  const otp = /एक बार का पासवर्ड ([a-z0-9]{10})/.exec((await inbox.locator('li[data-channel="sms"]', { hasText: '+91' + mobile }).first().locator('pre').textContent()) ?? '')![1]!;
+  await inbox.close();
+  await page.goto('/login');
+  await page.getByRole('button', { name: 'English', exact: true }).click();
+  await page.getByLabel('User ID, mobile number or email').fill(mobile);
+  await page.getByLabel('Password').fill(otp);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/password$/);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'hi');
+  await page.getByRole('button', { name: 'लॉग आउट' }).click();
+
+  // The MIS filters are at least 44 px tall.
+  await logIn(page, 'demo-dm');
+  await page.goto('/reports');
+  for (const control of [page.getByLabel('From', { exact: true }), page.getByLabel('To', { exact: true }), page.getByRole('button', { name: 'Show the report' })]) {
+    expect((await control.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+  }
+  await photograph(page, 'mis', info.project.name);
 });

@@ -152,7 +152,7 @@ describe('USSD (POST /sms/ussd)', () => {
     expect((await screen(rejected, 'en')).text).toBe(`AIN ${base.ain}\nRejected on 02-12-2026\nReason: Not resident at the address\nRemarks: Neighbours say the family moved to Howrah in 2019.\nBarasat I`);
     const bn = await screen(rejected, 'bn');
     expect(bn).toMatchObject({ end: false });
-    expect(bn.text).toBe(`AIN ${base.ain}\nবাতিল, 02-12-2026\n98 আরও`);
+    expect(bn.text).toBe(`AIN ${base.ain}\nবাতিল, তারিখ 02-12-2026\n98 আরও`);
     const pages = [bn.text];
     for (let text = `1*${base.ain}*98`; ; text += '*98') {
       const next = await screen(rejected, 'bn', text);
@@ -164,7 +164,7 @@ describe('USSD (POST /sms/ussd)', () => {
     expect(all.replace(/\n98 আরও\n/g, ' ')).toContain('মন্তব্য: Neighbours say the family moved to Howrah in 2019.');
     const revoked = { ...base, status: 'delivered' as const, decisionCode: null, decisionRemarks: null, certificateNo: 'ORC-2026-11002-000017', revokedAt: new Date('2026-12-05T06:00:00Z') };
     expect((await screen(revoked, 'en')).text).toBe(`AIN ${base.ain}\nRevoked on 05-12-2026\nBarasat I`);
-    expect((await screen(revoked, 'hi')).text).toBe(`AIN ${base.ain}\nरद्द, 05-12-2026\nBarasat I`);
+    expect((await screen(revoked, 'hi')).text).toBe(`AIN ${base.ain}\nरद्द, तिथि 05-12-2026\nबारासात 1`);
   });
 
   test('a request without the fields of the contract gets 400', async () => {
