@@ -273,3 +273,29 @@ describe('what the citizen sees of the enquiry (item 6)', () => {
     expect(seen.events.find((e: { action: string }) => e.action === 'approve')).toMatchObject({ certificateNo: expect.stringMatching(/^ORC-/), remarks: null });
   });
 });
+
+describe('documents in the reader\'s language (item 7)', () => {
+  beforeAll(async () => {
+    citizen = await loginClient(server.url, 'demo-citizen');
+  });
+
+  test("the receipt is in the applicant's language above English; in English alone for an English reader", async () => {
+    const ain = await newApplication();
+    const receipt = async () => {
+      const res = await fetch(`${server.url}/api/applications/${ain}/receipt.pdf`, { headers: { cookie: citizen.cookie } });
+      expect(res.status).toBe(200);
+      return actualText(new Uint8Array(await res.arrayBuffer())).replace(/\s+/g, ' ');
+    };
+    await server.runtime.deps.sql`update users set lang = 'bn' where id = 'demo-citizen'`;
+    const bn = await receipt();
+    for (const text of ['প্রাপ্তিস্বীকার রসিদ', 'Acknowledgement receipt', 'সাধারণ বাসিন্দা শংসাপত্র', 'Ordinary Residential Certificate', 'সমষ্টি উন্নয়ন আধিকারিক, বারাসত ১', 'Block Development Officer, Barasat I']) expect(bn).toContain(text);
+    await server.runtime.deps.sql`update users set lang = 'hi' where id = 'demo-citizen'`;
+    const hi = await receipt();
+    for (const text of ['पावती रसीद', 'Acknowledgement receipt', 'खंड विकास अधिकारी, बारासात 1']) expect(hi).toContain(text);
+    await server.runtime.deps.sql`update users set lang = 'en' where id = 'demo-citizen'`;
+    const en = await receipt();
+    expect(en).toContain('Acknowledgement receipt');
+    expect(en).not.toMatch(/[\u0980-\u09FF\u0900-\u097F]/);
+    await server.runtime.deps.sql`update users set lang = 'bn' where id = 'demo-citizen'`;
+  });
+});
