@@ -2,11 +2,14 @@
 // every error is translated; the cross-site guard and body checks run before anything reads a body.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import { actingRoutes } from './acting/routes.ts';
+import { appealRoutes } from './appeals/routes.ts';
 import { applicationRoutes } from './applications/routes.ts';
 import { trackRoutes } from './applications/track.ts';
 import { authRoutes } from './auth/routes.ts';
 import { recoveryRoutes } from './auth/recovery-routes.ts';
 import { certificateRoutes } from './certificates/routes.ts';
+import { counterRoutes } from './counters/routes.ts';
 import { documentRoutes } from './documents/routes.ts';
 import type { Deps } from './deps.ts';
 import { healthRoutes, type Lifecycle } from './health.ts';
@@ -15,7 +18,10 @@ import type { ApiEnv } from './http/env.ts';
 import { ApiError, errorBody, toErrorResponse, validationError } from './http/errors.ts';
 import { crossSiteGuard, jsonBodies, language, loadSession, requestLog, securityHeaders } from './http/middleware.ts';
 import { notifyRoutes } from './notify/routes.ts';
+import { metricsRoutes } from './metrics/routes.ts';
 import { misRoutes } from './mis/routes.ts';
+import { esignRoutes } from './esign/routes.ts';
+import { digilockerRoutes } from './digilocker/routes.ts';
 import { officeRoutes } from './offices/routes.ts';
 import { slaRoutes } from './sla/routes.ts';
 import { userRoutes } from './users/routes.ts';
@@ -29,9 +35,13 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
   }).basePath('/api');
 
   app.use(language(deps));
-  app.use(requestLog(deps.log));
+  app.use(requestLog(deps.log, deps.metrics));
   app.use(securityHeaders(deps.config.secureCookies));
-  app.use(crossSiteGuard(deps.config.origin));
+  // Outside services post here in their own protocols (issue 14): the ESP's answer arrives as a form post from the
+  // ESP's page, DigiLocker's requests as XML authenticated by their HMAC; neither comes from our origin.
+  const isForeignProtocol = (path: string) => path === '/api/esign/response' || path.startsWith('/api/digilocker/');
+  const guard = crossSiteGuard(deps.config.origin);
+  app.use((c, next) => (isForeignProtocol(c.req.path) ? next() : guard(c, next)));
   // Uploads are multipart and larger; their route sets its own limit.
   const isUpload = (path: string) => path === '/api/documents';
   const jsonLimit = bodyLimit({
@@ -45,7 +55,7 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
   // which costs a public lookup a noticeable share of its time (test/bench/track.ts).
   const hasBody = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
   app.use((c, next) => (hasBody(c.req.method) && !isUpload(c.req.path) ? jsonLimit(c, next) : next()));
-  app.use(jsonBodies(isUpload));
+  app.use(jsonBodies((path) => isUpload(path) || isForeignProtocol(path)));
   app.use(loadSession(deps));
 
   app.route('/', healthRoutes(deps, lifecycle));
@@ -60,6 +70,12 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
   app.route('/', notifyRoutes(deps));
   app.route('/', slaRoutes(deps));
   app.route('/', misRoutes(deps));
+  app.route('/', metricsRoutes(deps));
+  app.route('/', esignRoutes(deps));
+  app.route('/', digilockerRoutes(deps));
+  app.route('/', actingRoutes(deps));
+  app.route('/', counterRoutes(deps));
+  app.route('/', appealRoutes(deps));
   if (!deps.config.production) app.route('/', devRoutes(deps));
 
   app.doc31('/openapi.json', openApiInfo);
@@ -81,6 +97,8 @@ export const openApiInfo = {
   info: {
     title: 'e-District Ordinary Residential Certificate API',
     version: '1',
-    description: 'Errors are {"error":{"code","message","fields"?}} with messages in the Accept-Language language (bn, en, hi).'
+    description:
+      'Errors are {"error":{"code","message","fields"?}} with messages in the Accept-Language language (bn, en, hi). ' +
+      'Any route that needs the database answers 503 service_unavailable with Retry-After while the database is unreachable; retry then, with the same Idempotency-Key where the route takes one.'
   }
 };

@@ -6,13 +6,14 @@ export type Role = (typeof roles)[number];
 export const staffRoles = ['operator', 'eo', 'bdo', 'sdo', 'dm'] as const satisfies readonly Role[];
 export type StaffRole = (typeof staffRoles)[number];
 
-export type OfficeKind = 'district' | 'subdivision' | 'block' | 'kiosk' | 'csc';
+export type OfficeKind = 'district' | 'subdivision' | 'block' | 'kiosk' | 'csc' | 'urban';
 
 /** The kinds of office each role is posted to; citizens and the administrator have none. */
 export const officeKindsFor: Record<Role, readonly OfficeKind[]> = {
   citizen: [],
   operator: ['kiosk', 'csc'],
-  eo: ['block'],
+  // An EO of a subdivision enquires in its municipal areas (issue 13 item 5).
+  eo: ['block', 'subdivision'],
   bdo: ['block'],
   sdo: ['subdivision'],
   dm: ['district'],
@@ -22,6 +23,12 @@ export const officeKindsFor: Record<Role, readonly OfficeKind[]> = {
 const grants = {
   'staff:create': ['admin'],
   'staff:list': ['admin'],
+  // Issue 13: the DM manages the staff and the counters of the district; the administrator everyone's.
+  'staff:manage': ['admin', 'dm'],
+  'counters:manage': ['admin', 'dm'],
+  'acting:assign': ['admin', 'dm', 'sdo'],
+  'counters:print': ['operator'],
+  'appeals:decide': ['sdo', 'dm'],
   'documents:upload': ['citizen', 'operator', 'eo'],
   'applications:submit': ['citizen', 'operator'],
   'reports:submit': ['eo'],
@@ -71,7 +78,9 @@ export function canReadApplication(actor: Actor, actorOffice: OfficePlace | null
     case 'operator':
       return app.filedBy === actor.id;
     case 'eo':
-      return app.assignedEoId === actor.id;
+      // Assigned, and still posted there: a transferred EO leaves the enquiry with the office (issue 13). An EO of
+      // a subdivision enquires in its municipal areas.
+      return app.assignedEoId === actor.id && actorOffice !== null && (place.id === actorOffice.id || place.subdivisionId === actorOffice.id);
     default:
       return covers(actor, actorOffice, place);
   }

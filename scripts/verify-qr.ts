@@ -27,4 +27,22 @@ if (!opened.ok) {
   process.exit(1);
 }
 const f = opened.fields;
-console.log(`Certificate no.  ${f.certificateNo}\nAIN              ${f.ain}\nName             ${f.name}\nIssued on        ${f.issuedOn}\nOffice (census)  ${f.officeCode}\nVALID`);
+const lines = [
+  ['Certificate no.', f.certificateNo],
+  ['AIN', f.ain],
+  ['Name', f.name],
+  ...(f.printed
+    ? [
+        ['Gender', f.printed.gender],
+        [`Guardian (${f.printed.guardianRelation})`, f.printed.guardianName],
+        ['Address', f.printed.address],
+        ['Years of residence', String(f.printed.yearsOfResidence)]
+      ]
+    : []),
+  ['Issued on', f.issuedOn],
+  ['Office (census)', f.officeCode],
+  ...(f.printed ? [['Signed by', f.printed.officer]] : [])
+];
+for (const [label, value] of lines) console.log(`${label!.padEnd(22)} ${value}`);
+// Compare every line with the paper: the seal vouches for these values, not for what is printed beside them.
+console.log(f.printed ? 'VALID' : 'VALID (a v1 seal: it covers only the number, AIN, name, date and office)');

@@ -9,6 +9,7 @@ import { recentApplicationsOfMobile, findPublicStatus } from '../api/application
 import type { Deps } from '../api/deps.ts';
 import { applyDeliveryReport } from '../api/notify/outbox.ts';
 import { languageOfPhone, setPhoneLanguage } from '../api/users/phone-language.ts';
+import { hasControlCharacters } from '../shared/text.ts';
 import { translate } from '../i18n/index.ts';
 import { answerInboundSms } from './inbound.ts';
 import { ussdBody, ussdScreen } from './ussd.ts';
@@ -39,9 +40,21 @@ class UnknownMessage extends Error {}
 /** How long a delivery report for an id nobody recorded is asked to come again (503) before it is let go. */
 export const UNKNOWN_REPORT_WAIT_MS = 15 * 60_000;
 
+/** A gateway's callback that cannot be read: answered 400 with the reason, so the gateway's logs say what is wrong. */
+class BadCallback extends Error {}
+
+/**
+ * The callback's form fields (urlencoded or multipart). A body that is not a form, or a field holding a control
+ * character (the shared rule of shared/text.ts; an SMS may hold newlines), is refused here, before any lookup.
+ */
 async function readForm(c: { req: { parseBody(): Promise<Record<string, unknown>> } }): Promise<Form> {
-  const body = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const body = await c.req.parseBody().catch(() => {
+    throw new BadCallback('the body is not a form');
+  });
+  const form = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const bad = Object.keys(form).filter((name) => hasControlCharacters(form[name]!, { multiline: true }));
+  if (bad.length) throw new BadCallback(`control characters in: ${bad.join(', ')}`);
+  return form;
 }
 
 function missing(form: Form, names: string[]): string[] {
@@ -50,6 +63,12 @@ function missing(form: Form, names: string[]): string[] {
 
 export function createSmsApp(deps: Deps) {
   const app = new Hono().basePath('/sms');
+  // Gateways give up after a few seconds (USSD: 15 s): their latency by route is what an operator watches.
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    deps.metrics.httpDuration.observe({ method: c.req.method, route: c.req.routePath, status: c.res.status }, (performance.now() - started) / 1000);
+  });
   app.use('*', callbackSecret(deps), bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('Payload too large', 413) }));
 
   app.post('/ussd', async (c) => {
@@ -130,6 +149,7 @@ export function createSmsApp(deps: Deps) {
 
   app.notFound((c) => c.text('Not found', 404));
   app.onError((err, c) => {
+    if (err instanceof BadCallback) return c.text(`Bad request: ${err.message}`, 400);
     // The gateway retries a callback that did not get a 2xx: during a database outage that is what we want.
     if (isDatabaseUnavailable(err)) {
       c.header('Retry-After', String(RETRY_AFTER_SECONDS));

@@ -6,6 +6,7 @@ import { ApiError } from '../http/errors.ts';
 import { getOffice, type Office } from '../offices/offices.ts';
 import type { User } from '../users/user.ts';
 import type { Status } from './workflow.ts';
+import { authorityOver } from './authority.ts';
 
 export interface ApplicationRow {
   id: string;
@@ -26,12 +27,14 @@ export interface ApplicationRow {
   /** Why it was rejected or sent back, while it is. */
   decisionCode: string | null;
   decisionRemarks: string | null;
+  /** Who holds the BDO's powers on it after the DM took it over on escalation (issue 13), until it is decided. */
+  handlerId: string | null;
 }
 
 async function findApplication(sql: Queryable, where: { ain: string } | { id: string }, forUpdate = false): Promise<ApplicationRow | null> {
   const [row] = await sql<ApplicationRow[]>`
     select id::text, ain, status, version, applicant_id, filed_by, assigned_eo_id, channel, office_id, applicant_name, form,
-           submitted_at, due_at, sla_started_at, updated_at, decision_code, decision_remarks
+           submitted_at, due_at, sla_started_at, updated_at, decision_code, decision_remarks, handler_id
     from applications
     where ${'ain' in where ? sql`ain = ${where.ain}` : sql`id = ${where.id}`}
     ${forUpdate ? sql`for update` : sql``}`;
@@ -49,10 +52,16 @@ export async function lockApplication(sql: Queryable, ain: string): Promise<Appl
  * The application and its block office if the user may read it; 404 when there is none, 403 when it is not theirs
  * to see.
  */
-export async function applicationForReader(sql: Queryable, user: User, where: { ain: string } | { id: string }): Promise<ApplicationRow & { office: Office }> {
+export async function applicationForReader(sql: Queryable, user: User, where: { ain: string } | { id: string }, at?: Date): Promise<ApplicationRow & { office: Office }> {
   const app = await findApplication(sql, where);
   if (!app) throw new ApiError(404, 'not_found');
   const [office, actorOffice] = await Promise.all([getOffice(sql, app.officeId), user.officeId ? getOffice(sql, user.officeId) : null]);
-  if (!office || !canReadApplication(user, actorOffice, app, office)) throw new ApiError(403, 'forbidden');
-  return { ...app, office };
+  if (!office) throw new ApiError(403, 'forbidden');
+  if (canReadApplication(user, actorOffice, app, office)) return { ...app, office };
+  // Issue 13: an officer on acting charge of the office, or to whom the DM handed it on escalation, reads it too.
+  if (!['citizen', 'operator', 'admin'].includes(user.role) && at) {
+    const { standing } = await authorityOver(sql, user, app, at);
+    if (standing.isBlockBdo || standing.isAssignedEo) return { ...app, office };
+  }
+  throw new ApiError(403, 'forbidden');
 }

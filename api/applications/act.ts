@@ -2,7 +2,7 @@
 // workflow whether the step is allowed for this person at this version, writes the new state, one audit event and
 // the citizen's notifications. A decision taken on a stale screen is refused with 409 and changes nothing.
 import type { RejectionReason } from '../../shared/decision.ts';
-import { issueCertificate } from '../certificates/issue.ts';
+import { issueCertificate, type IssuedCertificate } from '../certificates/issue.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
@@ -13,7 +13,8 @@ import { duesFor, loadSlaClock, restartedDues } from '../sla/rules.ts';
 import { recordLateStep } from '../sla/sweeper.ts';
 import { appendEvent } from './audit.ts';
 import { notifyStep } from './notify.ts';
-import { decide, type Action, type Decision, type Standing, type Status } from './workflow.ts';
+import { decide, type Decision, type Standing, type Status } from './workflow.ts';
+import { authorityOver, processingOf, type Authority, type Designation } from './authority.ts';
 
 
 export type OfficerAction =
@@ -22,24 +23,29 @@ export type OfficerAction =
   | { action: 'reject'; version: number; reason: RejectionReason; remarks: string }
   | { action: 'send_back'; version: number; remarks: string }
   | { action: 'approve'; version: number; remarks?: string }
-  | { action: 'mark_delivered'; version: number };
+  | { action: 'mark_delivered'; version: number; collector: Collector };
 
-/** Who the actor is to this application (the facts workflow.ts decides on). */
-export async function standingOf(sql: Queryable, actor: User, app: Pick<ApplicationRow, 'applicantId' | 'filedBy' | 'officeId' | 'assignedEoId'>): Promise<Standing> {
-  let atCounterOfBlock = false;
-  if (actor.role === 'operator' && actor.officeId) {
-    // A counter hands over certificates of the area it serves (seed step 7): a CSC its block, a kiosk at the SDO's
-    // or the DM's office the subdivision or the district.
-    const [counter, place] = await Promise.all([getOffice(sql, actor.officeId), getOffice(sql, app.officeId)]);
-    atCounterOfBlock = !!counter && !!place && [place.id, place.subdivisionId, place.districtId].includes(counter.parentId);
-  }
-  return {
-    role: actor.role,
-    isOwner: app.applicantId === actor.id || app.filedBy === actor.id,
-    isBlockBdo: actor.role === 'bdo' && actor.officeId === app.officeId,
-    isAssignedEo: actor.role === 'eo' && app.assignedEoId === actor.id,
-    isBlockCounter: atCounterOfBlock
-  };
+/** Who took the certificate away (issue 13 item 4): recorded with the hand-over. */
+export interface Collector {
+  name: string;
+  relation: 'self' | 'father' | 'mother' | 'spouse' | 'son' | 'daughter' | 'sibling' | 'other';
+  idType: string;
+  idLast4: string;
+}
+
+/** Who the actor is to this application (the facts workflow.ts decides on), and in what capacity they act. */
+export async function authorityOf(sql: Queryable, actor: User, app: Pick<ApplicationRow, 'id' | 'applicantId' | 'filedBy' | 'officeId' | 'assignedEoId' | 'handlerId'>, at: Date): Promise<Authority> {
+  const printedAt =
+    actor.role === 'operator'
+      ? (await sql<{ counterId: string }[]>`
+          select distinct p.counter_id from certificate_prints p join certificates c on c.certificate_no = p.certificate_no
+          where c.application_id = ${app.id}`).map((r) => r.counterId)
+      : [];
+  return authorityOver(sql, actor, { ...app, certificatePrintedAt: printedAt }, at);
+}
+
+export async function standingOf(sql: Queryable, actor: User, app: Pick<ApplicationRow, 'id' | 'applicantId' | 'filedBy' | 'officeId' | 'assignedEoId' | 'handlerId'>, at: Date): Promise<Standing> {
+  return (await authorityOf(sql, actor, app, at)).standing;
 }
 
 /** A refusal from the workflow as the HTTP answer a person can act on. */
@@ -49,17 +55,31 @@ export function refusal(decision: Extract<Decision, { ok: false }>): ApiError {
   return new ApiError(403, 'forbidden');
 }
 
-export async function actOnApplication(deps: Deps, actor: User, ain: string, input: OfficerAction): Promise<{ ain: string; status: Status; version: number; certificateNo?: string }> {
+/** How an approval's certificate is issued: signed here (issueCertificate), or as an eSign answer embeds it (api/esign/flow.ts). */
+/** `designation`: the capacity printed under the signature (issue 13), from api/applications/authority.ts. */
+export type Issuer = (sql: Queryable, app: ApplicationRow, now: Date, designation: Designation | null) => Promise<IssuedCertificate>;
+
+export async function actOnApplication(
+  deps: Deps,
+  actor: User,
+  ain: string,
+  input: OfficerAction,
+  issue: Issuer = (sql, app, now, designation) => issueCertificate(deps, sql, app, actor, now, designation)
+): Promise<{ ain: string; status: Status; version: number; certificateNo?: string }> {
   const now = deps.clock.now();
   return deps.sql.begin(async (sql) => {
     const app = await lockApplication(sql, ain);
-    const decision = decide(app, input.action, input.version, await standingOf(sql, actor, app));
+    const authority = await authorityOf(sql, actor, app, now);
+    const decision = decide(app, input.action, input.version, authority.standing);
     if (!decision.ok) throw refusal(decision);
 
     let assignedEoId = app.assignedEoId;
     if ('eoId' in input && input.eoId) {
-      // The enquiry goes to an Enquiry Officer of the application's own block (seed step 3).
-      const [eo] = await sql<{ id: string }[]>`select id from users where id = ${input.eoId} and role = 'eo' and office_id = ${app.officeId}`;
+      // The enquiry goes to an Enquiry Officer of the application's own block (seed step 3), or of the subdivision
+      // for a municipal area; never to a deactivated account.
+      const processing = await processingOf(sql, app.officeId);
+      const [eo] = await sql<{ id: string }[]>`
+        select id from users where id = ${input.eoId} and role = 'eo' and office_id = ${processing.officeId} and deactivated_at is null`;
       if (!eo) throw new ApiError(400, 'validation', { fields: { eoId: 'field.eo' } });
       assignedEoId = eo.id;
     }
@@ -74,7 +94,8 @@ export async function actOnApplication(deps: Deps, actor: User, ain: string, inp
     }
     // Step 5: approval issues the signed certificate in the same transaction, so there is never an approved
     // application without one, nor a certificate for an application that was not approved.
-    const certificate = input.action === 'approve' ? await issueCertificate(deps, sql, app, actor, now) : null;
+    const certificate = input.action === 'approve' ? await issue(sql, app, now, authority.designation) : null;
+    if (input.action === 'mark_delivered') await recordCollection(sql, app.id, actor, input.collector, now);
     // The next step's due times count from T, the submission; a decision or a send-back stops the clock.
     const slaClock = await loadSlaClock(sql, app.slaStartedAt, deps.config.sla.days);
     const dues = input.action === 're_enquire' ? restartedDues(decision.to, now, slaClock) : duesFor(decision.to, app.slaStartedAt, slaClock);
@@ -82,11 +103,13 @@ export async function actOnApplication(deps: Deps, actor: User, ain: string, inp
     if (input.action === 'reassign_eo') await sql`delete from sla_reminders where application_id = ${app.id} and step = 'enquiry'`;
     else await recordLateStep(sql, app.id, now);
     const decided = input.action === 'approve' || input.action === 'reject';
+    // A take-over on escalation lasts until the application leaves the officers' desks.
+    const handlerId = decided || input.action === 'send_back' ? null : app.handlerId;
     await sql`
       update applications
       set status = ${decision.to}, version = ${version}, updated_at = ${now}, assigned_eo_id = ${assignedEoId},
           step_due_at = ${dues.stepDueAt}, l1_due_at = ${dues.l1DueAt}, decided_at = case when ${decided}::boolean then ${now}::timestamptz else decided_at end,
-          decision_code = ${code}, decision_remarks = ${input.action === 'reject' || input.action === 'send_back' || input.action === 'approve' ? remarks : null}
+          handler_id = ${handlerId}, decision_code = ${code}, decision_remarks = ${input.action === 'reject' || input.action === 'send_back' || input.action === 'approve' ? remarks : null}
       where id = ${app.id}`;
     await appendEvent(sql, {
       applicationId: app.id,
@@ -98,7 +121,8 @@ export async function actOnApplication(deps: Deps, actor: User, ain: string, inp
       // "not_resident: Not found at the address", "ORC-2026-11002-000017", or the remarks alone.
       remarks: [code ?? certificate?.certificateNo, remarks].filter(Boolean).join(': ') || null,
       channel: null,
-      at: now
+      at: now,
+      capacity: authority.capacity
     });
     await notifyStep(deps, sql, { ...app, assignedEoId, stepDueAt: dues.stepDueAt }, input.action, now, { reason: code, remarks, certificateNo: certificate?.certificateNo });
     deps.log.info('application_action', { action: input.action, by: actor.id, to: decision.to });
@@ -115,4 +139,19 @@ async function enquiryBehind(sql: Queryable, applicationId: string, status: Stat
   const [report] = await sql<{ recommendation: string }[]>`
     select recommendation from enquiry_reports where application_id = ${applicationId} order by submitted_at desc limit 1`;
   return { held: true, recommendation: report?.recommendation ?? null };
+}
+
+/**
+ * The hand-over (seed step 7) is allowed only for an issued certificate that still stands, and records who collected
+ * it: a revoked certificate must never be handed to anyone.
+ */
+async function recordCollection(sql: Queryable, applicationId: string, actor: User, collector: Collector, at: Date): Promise<void> {
+  const [certificate] = await sql<{ certificateNo: string; revokedAt: Date | null }[]>`
+    select certificate_no, revoked_at from certificates where application_id = ${applicationId} for update`;
+  if (!certificate) throw new ApiError(409, 'certificate_not_issued');
+  if (certificate.revokedAt) throw new ApiError(409, 'certificate_revoked');
+  await sql`
+    insert into certificate_collections (certificate_no, collector_name, relation, id_type, id_last4, counter_id, recorded_by, collected_at)
+    values (${certificate.certificateNo}, ${collector.name}, ${collector.relation}, ${collector.idType}, ${collector.idLast4.toUpperCase()},
+            ${actor.role === 'operator' ? actor.officeId : null}, ${actor.id}, ${at})`;
 }

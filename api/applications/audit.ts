@@ -14,6 +14,8 @@ export interface NewEvent {
   remarks: string | null;
   channel: string | null;
   at: Date;
+  /** In what capacity, when not the officer's own post: "for Block Development Officer, Barasat I" (issue 13). */
+  capacity?: string | null;
 }
 
 export interface StoredEvent extends NewEvent {
@@ -22,10 +24,12 @@ export interface StoredEvent extends NewEvent {
   hash: string;
 }
 
-const GENESIS = '0'.repeat(64);
+export const GENESIS = '0'.repeat(64);
 
-function hashEvent(e: NewEvent & { seq: number; prevHash: string }): string {
-  const content = [e.applicationId, e.seq, e.actorId, e.actorRole, e.action, e.fromStatus, e.toStatus, e.remarks, e.channel, e.at.toISOString(), e.prevHash];
+export function hashEvent(e: NewEvent & { seq: number; prevHash: string }): string {
+  const content: unknown[] = [e.applicationId, e.seq, e.actorId, e.actorRole, e.action, e.fromStatus, e.toStatus, e.remarks, e.channel, e.at.toISOString(), e.prevHash];
+  // Only when present, so that every event written before the column existed keeps its hash.
+  if (e.capacity) content.push(e.capacity);
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 
@@ -35,8 +39,8 @@ export async function appendEvent(sql: Queryable, e: NewEvent): Promise<StoredEv
     select seq, hash from application_events where application_id = ${e.applicationId} order by seq desc limit 1`;
   const { seq, prevHash, hash } = sealEvent(e, last ?? null);
   await sql`
-    insert into application_events (application_id, seq, actor_id, actor_role, action, from_status, to_status, remarks, channel, at, prev_hash, hash)
-    values (${e.applicationId}, ${seq}, ${e.actorId}, ${e.actorRole}, ${e.action}, ${e.fromStatus}, ${e.toStatus}, ${e.remarks}, ${e.channel}, ${e.at}, ${prevHash}, ${hash})`;
+    insert into application_events (application_id, seq, actor_id, actor_role, action, from_status, to_status, remarks, channel, at, prev_hash, hash, capacity)
+    values (${e.applicationId}, ${seq}, ${e.actorId}, ${e.actorRole}, ${e.action}, ${e.fromStatus}, ${e.toStatus}, ${e.remarks}, ${e.channel}, ${e.at}, ${prevHash}, ${hash}, ${e.capacity ?? null})`;
   return { ...e, seq, prevHash, hash };
 }
 
@@ -49,7 +53,7 @@ export function sealEvent(e: NewEvent, previous: { seq: number; hash: string } |
 
 export async function listEvents(sql: Queryable, applicationId: string): Promise<StoredEvent[]> {
   return sql<StoredEvent[]>`
-    select application_id::text, seq, actor_id, actor_role, action, from_status, to_status, remarks, channel, at, prev_hash, hash
+    select application_id::text, seq, actor_id, actor_role, action, from_status, to_status, remarks, channel, at, prev_hash, hash, capacity
     from application_events where application_id = ${applicationId} order by seq`;
 }
 

@@ -83,7 +83,12 @@ export async function notifyStep(deps: Pick<Deps, 'config'>, sql: Queryable, app
         ? app.assignedEoId
           ? [app.assignedEoId]
           : []
-        : (await sql<{ id: string }[]>`select id from users where role = 'bdo' and office_id = ${app.officeId}`).map((u) => u.id);
+        : // The processing officer: the block's BDO, or the SDO for a municipal area (issue 13).
+          (await sql<{ id: string }[]>`
+            select u.id from users u
+            left join area_processing p on p.area_office_id = ${app.officeId}
+            where u.role = coalesce(p.processing_role, 'bdo') and u.office_id = coalesce(p.processing_office_id, ${app.officeId})
+              and u.deactivated_at is null`).map((u) => u.id);
     await enqueueNotification(sql, at, {
       event: 'new_work',
       userIds: officers,

@@ -2,12 +2,16 @@
 import { rejectionReasons } from '../../shared/decision.ts';
 import { formatAin } from '../../shared/ain.ts';
 import type { Sql } from '../db/connect.ts';
+import { kolkataDate } from '../sla/calendar.ts';
 import type { Office } from '../offices/offices.ts';
 import type { Deps } from '../deps.ts';
 import type { User } from '../users/user.ts';
 import { maskAadhaar } from './aadhaar.ts';
 import type { ApplicationRow } from './access.ts';
 import { standingOf } from './act.ts';
+import { processingOf } from './authority.ts';
+import { appealsOf } from '../appeals/appeals.ts';
+import { appealOut } from '../appeals/routes.ts';
 import { listEvents } from './audit.ts';
 import { availableActions, openStatuses } from './workflow.ts';
 
@@ -26,7 +30,7 @@ export interface ListedApplication {
  * What this user may list (DESIGN §3): their own, what they filed, or their jurisdiction. Citizens and counters see
  * the newest first; officers see a work queue: open applications first, the one due soonest at the top.
  */
-export async function listApplications(sql: Sql, user: User, filter: { status?: string } = {}, limit = 200): Promise<ListedApplication[]> {
+export async function listApplications(sql: Sql, user: User, at: Date, filter: { status?: string } = {}, limit = 200): Promise<ListedApplication[]> {
   const scope =
     user.role === 'citizen'
       ? sql`(a.applicant_id = ${user.id} or a.filed_by = ${user.id})`
@@ -41,21 +45,37 @@ export async function listApplications(sql: Sql, user: User, filter: { status?: 
               : user.role === 'admin'
                 ? sql`true`
                 : sql`a.assigned_eo_id = ${user.id}`; // an Enquiry Officer: the enquiries assigned to them
+  // Issue 13: an officer on acting charge sees that office's queue (or the absent EO's enquiries) while the charge
+  // lasts, and one to whom the DM handed an application sees it.
+  const today = kolkataDate(at);
+  const acting = ['citizen', 'operator', 'admin'].includes(user.role)
+    ? sql``
+    : sql`or a.handler_id = ${user.id} or exists (
+        select 1 from acting_charges ch
+        where ch.acting_user_id = ${user.id} and ch.ended_at is null and ch.starts_on <= ${today}::date and ch.ends_on >= ${today}::date
+          and case ch.role
+                when 'eo' then a.assigned_eo_id = ch.absent_user_id
+                when 'sdo' then o.subdivision_id = ch.office_id
+                else a.office_id = ch.office_id
+              end)`;
   const queue = !['citizen', 'operator'].includes(user.role);
   const due = queue ? sql`coalesce(a.step_due_at, a.due_at)` : sql`a.due_at`;
   return sql<ListedApplication[]>`
     select a.ain, a.status, a.applicant_name, a.channel, a.office_id, a.submitted_at, ${due} as due_at
     from applications a join offices o on o.id = a.office_id
-    where ${scope} ${filter.status ? sql`and a.status = ${filter.status}` : sql``}
+    where (${scope} ${acting}) ${filter.status ? sql`and a.status = ${filter.status}` : sql``}
     order by ${queue ? sql`a.status not in ${sql([...openStatuses])}, ${due}` : sql`a.submitted_at desc`}
     limit ${limit}`;
 }
 
-export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys'>, app: ApplicationRow & { office: Office }, reader: User) {
+export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys' | 'clock'>, app: ApplicationRow & { office: Office }, reader: User) {
   const { sql } = deps;
   const isOfficer = !['citizen', 'operator'].includes(reader.role);
-  const isBlockBdo = reader.role === 'bdo' && reader.officeId === app.officeId;
-  const [documents, events, aadhaar, reports, certificate, standing, duplicateAadhaarIn, otherApplications, enquiryOfficers] = await Promise.all([
+  // Who holds the BDO's powers here: the block's BDO, the SDO of a municipal area, an acting officer, a handler.
+  const standing = await standingOf(sql, reader, app, deps.clock.now());
+  const processing = await processingOf(sql, app.officeId);
+  const appeals = await appealsOf(sql, app.id);
+  const [documents, events, aadhaar, reports, certificate, duplicateAadhaarIn, otherApplications, enquiryOfficers] = await Promise.all([
     sql<{ id: string; kind: string; proof: string; mime: string; size: number; reportId: string | null }[]>`
       select id, kind, proof, mime, size, report_id
       from documents where application_id = ${app.id} and replaced_at is null order by kind, created_at`,
@@ -67,7 +87,6 @@ export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys'>,
       where r.application_id = ${app.id} order by r.submitted_at desc`,
     sql<{ certificateNo: string; issuedAt: Date; revokedAt: Date | null; revokeReason: string | null }[]>`
       select certificate_no, issued_at, revoked_at, revoke_reason from certificates where application_id = ${app.id}`,
-    standingOf(sql, reader, app),
     // DESIGN §7: the same Aadhaar in another application still in progress warns the officer; it never blocks.
     isOfficer
       ? sql<{ ain: string }[]>`
@@ -81,12 +100,16 @@ export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys'>,
       ? sql<{ ain: string; status: string; submittedAt: Date }[]>`
           select ain, status, submitted_at from applications where applicant_id = ${app.applicantId} and id <> ${app.id} order by submitted_at desc limit 10`
       : [],
-    isBlockBdo ? sql<{ id: string; name: string }[]>`select id, name from users where role = 'eo' and office_id = ${app.officeId} order by name` : []
+    standing.isBlockBdo
+      ? sql<{ id: string; name: string }[]>`
+          select id, name from users where role = 'eo' and office_id = ${processing.officeId} and deactivated_at is null order by name`
+      : []
   ]);
   const photos = documents.filter((d) => d.kind === 'field_photo');
   return {
     ain: app.ain,
-    assignedEoId: app.assignedEoId,
+    // Officers' user IDs are for officers (the BDO reassigns by them); a citizen or a counter learns no one's login.
+    assignedEoId: isOfficer ? app.assignedEoId : null,
     ainFormatted: formatAin(app.ain),
     status: app.status,
     version: app.version,
@@ -121,8 +144,11 @@ export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys'>,
     actions: availableActions(app, standing),
     enquiryOfficers,
     otherApplications: otherApplications.map((o) => ({ ain: o.ain, status: o.status, submittedAt: o.submittedAt.toISOString() })),
-    events: events.map((e) => historyEntry(e, isOfficer)),
-    duplicateAadhaarIn: duplicateAadhaarIn.map((r) => r.ain)
+    events: events.map((e) => ({ ...historyEntry(e, isOfficer), capacity: e.capacity ?? null })),
+    duplicateAadhaarIn: duplicateAadhaarIn.map((r) => r.ain),
+    // Appeals under the RTPS Act (issue 13), and whether this reader is one who may file one now.
+    appeals: appeals.map(appealOut),
+    mayAppeal: standing.isOwner && (reader.role === 'citizen' || reader.role === 'operator')
   };
 }
 

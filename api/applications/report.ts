@@ -8,7 +8,7 @@ import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
 import type { User } from '../users/user.ts';
 import { lockApplication } from './access.ts';
-import { refusal, standingOf } from './act.ts';
+import { authorityOf, refusal } from './act.ts';
 import { duesFor, loadSlaClock } from '../sla/rules.ts';
 import { recordLateStep } from '../sla/sweeper.ts';
 import { appendEvent } from './audit.ts';
@@ -39,13 +39,15 @@ export async function submitReport(deps: Pick<Deps, 'sql' | 'clock' | 'log' | 'c
     if (raced) return raced;
 
     const app = await lockApplication(sql, ain);
-    if (app.assignedEoId !== actor.id) {
+    // The assigned EO, or the officer holding the acting charge for them (issue 13).
+    const authority = await authorityOf(sql, actor, app, now);
+    if (app.assignedEoId !== actor.id && !authority.standing.isAssignedEo) {
       // An EO of the block who is not (or no longer) assigned: on a phone that synced late, that means the BDO
       // reassigned the enquiry. Anyone else has no business here.
       if (actor.officeId === app.officeId) throw new ApiError(409, 'enquiry_reassigned');
       throw new ApiError(403, 'forbidden');
     }
-    const decision = decide(app, 'submit_report', input.version, await standingOf(sql, actor, app));
+    const decision = decide(app, 'submit_report', input.version, authority.standing);
     if (!decision.ok) throw refusal(decision);
 
     const [report] = await sql<{ id: string }[]>`
@@ -75,6 +77,7 @@ export async function submitReport(deps: Pick<Deps, 'sql' | 'clock' | 'log' | 'c
       fromStatus: app.status,
       toStatus: decision.to,
       remarks: input.recommendation,
+      capacity: authority.capacity,
       channel: null,
       at: now
     });

@@ -23,7 +23,7 @@ export async function resubmitApplication(deps: Deps, actor: User, ain: string, 
   const dueAt = dues.expectedBy;
   return deps.sql.begin(async (sql) => {
     const app = await lockApplication(sql, ain);
-    const decision = decide(app, 'resubmit', input.version, await standingOf(sql, actor, app));
+    const decision = decide(app, 'resubmit', input.version, await standingOf(sql, actor, app, now));
     if (!decision.ok) throw refusal(decision);
     const { aadhaar, ...form } = input.applicant;
     // The block decides the AIN, the BDO and the jurisdiction: moving block is a new application, not a correction.

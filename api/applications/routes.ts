@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { identifier, multilineText } from '../../shared/text.ts';
 import { parseAin } from '../../shared/ain.ts';
 import { applicationSchema } from '../../shared/application.ts';
 import { reportSchema } from '../../shared/report.ts';
@@ -9,7 +10,7 @@ import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { applicationForReader } from './access.ts';
-import { rejectionReasons } from '../../shared/decision.ts';
+import { idTypes, rejectionReasons } from '../../shared/decision.ts';
 import { actOnApplication } from './act.ts';
 import { applicationDetail, listApplications } from './queries.ts';
 import { renderReceipt } from './receipt.ts';
@@ -68,7 +69,7 @@ export function applicationRoutes(deps: Deps) {
     async (c) => {
       const { user } = currentUser(c);
       c.header('Cache-Control', 'no-store');
-      const rows = await listApplications(deps.sql, user, c.req.valid('query'));
+      const rows = await listApplications(deps.sql, user, deps.clock.now(), c.req.valid('query'));
       return c.json({ applications: rows.map((r) => ({ ...r, submittedAt: r.submittedAt.toISOString(), dueAt: r.dueAt.toISOString() })) }, 200);
     }
   );
@@ -84,15 +85,15 @@ export function applicationRoutes(deps: Deps) {
     }),
     async (c) => {
       const { user } = currentUser(c);
-      const record = await applicationForReader(deps.sql, user, { ain: ainFromPath(c.req.valid('param').ain) });
+      const record = await applicationForReader(deps.sql, user, { ain: ainFromPath(c.req.valid('param').ain) }, deps.clock.now());
       c.header('Cache-Control', 'no-store');
       return c.json(await applicationDetail(deps, record, user), 200);
     }
   );
 
   const version = z.number('field.invalid').int().min(1);
-  const remarks = z.string().trim().min(5, 'field.remarks').max(1000, 'field.remarks');
-  const eoId = z.string('field.eo').min(1, 'field.eo').max(100, 'field.eo');
+  const remarks = multilineText(5, 1000, 'field.remarks');
+  const eoId = identifier('field.eo');
   app.openapi(
     createRoute({
       method: 'post',
@@ -112,7 +113,17 @@ export function applicationRoutes(deps: Deps) {
                 z.object({ action: z.literal('reject'), version, reason: z.enum(rejectionReasons, 'field.reason'), remarks }),
                 z.object({ action: z.literal('send_back'), version, remarks }),
                 z.object({ action: z.literal('approve'), version, remarks: remarks.optional() }),
-                z.object({ action: z.literal('mark_delivered'), version })
+                z.object({
+                  action: z.literal('mark_delivered'),
+                  version,
+                  // Issue 13: who collected it, with the ID they showed (its last 4 characters only).
+                  collector: z.object({
+                    name: z.string('field.name').trim().min(2, 'field.name').max(100, 'field.name'),
+                    relation: z.enum(['self', 'father', 'mother', 'spouse', 'son', 'daughter', 'sibling', 'other'], 'field.relation'),
+                    idType: z.enum(idTypes, 'field.id_type'),
+                    idLast4: z.string('field.id_last4').regex(/^[A-Za-z0-9]{4}$/, 'field.id_last4')
+                  })
+                })
               ])
             }
           }
@@ -189,7 +200,7 @@ export function applicationRoutes(deps: Deps) {
     }),
     async (c) => {
       const { user } = currentUser(c);
-      const record = await applicationForReader(deps.sql, user, { ain: ainFromPath(c.req.valid('param').ain) });
+      const record = await applicationForReader(deps.sql, user, { ain: ainFromPath(c.req.valid('param').ain) }, deps.clock.now());
       const [certificate] = await deps.sql<{ certificateNo: string; pdfSha256: string; revokedAt: Date | null }[]>`
         select certificate_no, pdf_sha256, revoked_at from certificates where application_id = ${record.id}`;
       if (!certificate) throw new ApiError(404, 'certificate_not_issued');
@@ -215,7 +226,7 @@ export function applicationRoutes(deps: Deps) {
     }),
     async (c) => {
       const { user } = currentUser(c);
-      const record = await applicationForReader(deps.sql, user, { ain: ainFromPath(c.req.valid('param').ain) });
+      const record = await applicationForReader(deps.sql, user, { ain: ainFromPath(c.req.valid('param').ain) }, deps.clock.now());
       const documents = await deps.sql<{ kind: string; proof: string }[]>`
         select kind, proof from documents where application_id = ${record.id} and replaced_at is null and kind <> 'field_photo' order by kind, created_at`;
       // In the applicant's language beside English, whoever prints it (a counter prints it for the citizen).

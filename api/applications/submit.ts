@@ -44,7 +44,8 @@ export async function submitApplication(deps: Deps, actor: User, input: Applicat
   ]);
   const dues = duesFor('submitted', now, slaClock);
   const dueAt = dues.expectedBy;
-  if (!block || block.kind !== 'block') throw new ApiError(400, 'validation', { fields: { 'applicant.presentAddress.blockId': 'field.block' } });
+  // A block, or a municipal area (issue 13), whose processing office the area_processing data names.
+  if (!block || (block.kind !== 'block' && block.kind !== 'urban')) throw new ApiError(400, 'validation', { fields: { 'applicant.presentAddress.blockId': 'field.block' } });
   const newPassword = citizenMobile && !existingCitizen ? generateOneTimePassword() : null;
   const newPasswordHash = newPassword ? await hashPassword(newPassword) : null;
 

@@ -22,7 +22,7 @@ const trackSchema = z
     lastChangeAt: z.string(),
     /** The decision expected by, while the application waits on an officer. */
     nextDueAt: z.string().nullable(),
-    applicantName: z.string().openapi({ example: 'R*** D**' }),
+    applicantName: z.string().openapi({ example: 'R*** D***' }),
     /** A rejection's coded reason, its words in the reader's language, and the officer's remarks. */
     reason: z.object({ code: z.string(), text: z.string() }).nullable(),
     /** What the BDO wrote to the citizen: the send-back's remarks, or the rejection's. */
@@ -32,12 +32,15 @@ const trackSchema = z
   })
   .openapi('Tracking');
 
-/** "Rina Das" → "R*** D**": enough to recognise one's own application, not enough to learn a stranger's name. */
+/**
+ * "Rina Das" → "R*** D***": enough to recognise one's own application, not enough to learn a stranger's name. Every
+ * word gets the same three stars whatever its length: "R*** D**" told a guesser that the surname has three letters.
+ */
 export function maskName(name: string): string {
   return name
     .split(/\s+/)
     .filter(Boolean)
-    .map((w) => w[0] + '*'.repeat(Math.max(2, w.length - 1)))
+    .map((w) => `${[...w][0]}***`)
     .join(' ');
 }
 

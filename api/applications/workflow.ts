@@ -12,11 +12,14 @@ export interface Standing {
   role: 'citizen' | 'operator' | 'eo' | 'bdo' | 'sdo' | 'dm' | 'admin';
   /** The citizen it was filed for, or the citizen or operator who filed it. */
   isOwner: boolean;
-  /** The BDO of the application's block. */
+  /**
+   * Holds the BDO's powers on this application: the BDO of its block, the SDO for a municipal area, an officer on
+   * acting charge of that office, or the officer who took it over on escalation (issue 13; api/applications/authority.ts).
+   */
   isBlockBdo: boolean;
   /** The Enquiry Officer the enquiry is assigned to now. */
   isAssignedEo: boolean;
-  /** An operator at a kiosk or CSC that serves the application's block. */
+  /** An operator at a kiosk or CSC that serves the application's block, or that printed its certificate (issue 13). */
   isBlockCounter: boolean;
 }
 
@@ -31,7 +34,7 @@ interface Rule {
   by: (s: Standing) => boolean;
 }
 
-const bdo = (s: Standing) => s.role === 'bdo' && s.isBlockBdo;
+const bdo = (s: Standing) => s.isBlockBdo && s.role !== 'citizen' && s.role !== 'operator';
 
 export const rules: Record<Action, Rule> = {
   // Step 3: the BDO verifies the application and forwards it to an Enquiry Officer for the field visit.

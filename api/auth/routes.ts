@@ -5,13 +5,14 @@ import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { clientAddress, currentUser } from '../http/middleware.ts';
-import { errorResponses, indianMobile, jsonBody, newPassword, noControlCharacters, optionalEmail, personName, userSchema } from '../http/schemas.ts';
+import { errorResponses, indianMobile, jsonBody, newPassword, optionalEmail, personName, userSchema } from '../http/schemas.ts';
 import { sendLoginDetails } from '../users/login-details.ts';
 import { toE164IndianMobile } from '../../shared/mobile.ts';
+import { freeText } from '../../shared/text.ts';
 import { createUser, findUserForLogin, getUser, type User } from '../users/user.ts';
 import { generateOneTimePassword, hashPassword, verifyAgainstDummy, verifyPassword } from './password.ts';
 import { createSession, invalidateSession, invalidateUserSessions, SESSION_COOKIE } from './session.ts';
-import { blockedFor, clearFailures, recordFailure, type ThrottleKey } from './throttle.ts';
+import { returnAttempt, takeAttempt, type Counter } from './throttle.ts';
 
 const userResponse = z.object({ user: userSchema });
 
@@ -23,7 +24,7 @@ const register = createRoute({
   request: { body: jsonBody(z.object({ name: personName, mobile: indianMobile, email: optionalEmail })) },
   responses: {
     201: { description: 'Registered', content: { 'application/json': { schema: z.object({ userId: z.string() }) } } },
-    ...errorResponses(400, 409, 413, 415)
+    ...errorResponses(400, 409, 413, 415, 429)
   }
 });
 
@@ -32,7 +33,7 @@ const login = createRoute({
   path: '/auth/login',
   tags: ['auth'],
   summary: 'Log in with a user ID, mobile number or email; sets the session cookie',
-  request: { body: jsonBody(z.object({ login: z.string().trim().min(1, 'field.required').max(254).refine(noControlCharacters, 'field.invalid'), password: z.string().min(1, 'field.required').max(128) })) },
+  request: { body: jsonBody(z.object({ login: freeText(1, 254, 'field.required'), password: z.string().min(1, 'field.required').max(128) })) },
   responses: { 200: { description: 'Logged in', content: { 'application/json': { schema: userResponse } } }, ...errorResponses(400, 401, 415, 429) }
 });
 
@@ -75,10 +76,20 @@ export function authRoutes(deps: Deps) {
 
   app.openapi(register, async (c) => {
     const body = c.req.valid('json');
+    const mobile = toE164IndianMobile(body.mobile)!;
+    // Each registration sends an SMS and an email: counted per address and per mobile before anything is created.
+    const { perAddressPerHour, perMobilePerDay } = deps.config.registration;
+    const wait = await takeAttempt(deps, [
+      { kind: 'register-address', value: clientAddress(c, deps.config.trustProxy), rule: { limit: perAddressPerHour, windowMs: 3_600_000 } },
+      { kind: 'register-mobile', value: mobile, rule: { limit: perMobilePerDay, windowMs: 86_400_000 } }
+    ]);
+    if (wait > 0) {
+      throw new ApiError(429, 'registration_limited', { vars: { minutes: Math.ceil(wait / 60_000) }, headers: { 'Retry-After': String(Math.ceil(wait / 1000)) } });
+    }
     const password = generateOneTimePassword();
     const user = await createUser(deps.sql, {
       name: body.name,
-      mobile: toE164IndianMobile(body.mobile)!,
+      mobile,
       email: body.email?.toLowerCase() ?? null,
       role: 'citizen',
       officeId: null,
@@ -97,18 +108,18 @@ export function authRoutes(deps: Deps) {
     const user = await findUserForLogin(deps.sql, body.login);
     // Keyed on the account when there is one, so mobile, email and user ID share a count; on the text otherwise,
     // so that unknown logins are throttled, and answered, exactly like known ones.
-    const keys: ThrottleKey[] = [
-      { kind: 'account', value: user ? user.id : body.login.trim().toLowerCase() },
-      { kind: 'client', value: clientAddress(c, deps.config.trustProxy) }
-    ];
-    await refuseIfThrottled(keys);
+    const account = user ? user.id : body.login.trim().toLowerCase();
+    const address = clientAddress(c, deps.config.trustProxy);
+    const counters = loginCounters(account, address);
+    // Counted before the password is looked at: a burst of parallel guesses gets exactly the allowance checked.
+    await refuseIfThrottled(counters);
     const ok = user ? await verifyPassword(user.passwordHash, body.password) : await verifyAgainstDummy(body.password);
-    if (!user || !ok) {
-      await recordFailure(deps, keys);
-      throw new ApiError(401, 'invalid_credentials');
-    }
+    if (!user || !ok) throw new ApiError(401, 'invalid_credentials');
     if (user.passwordExpiresAt && user.passwordExpiresAt <= deps.clock.now()) throw new ApiError(401, 'temp_password_expired');
-    await clearFailures(deps, keys[0]!);
+    // Told only after the right password, so the answer says nothing about an account to someone guessing.
+    if (user.deactivatedAt) throw new ApiError(401, 'account_deactivated');
+    // The owner is in: this address starts afresh for the account, and the login does not use up anyone's allowance.
+    await returnAttempt(deps, { forget: [counters[0]!], refund: counters.slice(1) });
     const { token } = await createSession(deps, user.id);
     setSessionCookie(c, token);
     return c.json({ user: publicUser(user) }, 200);
@@ -137,11 +148,11 @@ export function authRoutes(deps: Deps) {
   app.openapi(changePassword, async (c) => {
     const { user, session } = currentUser(c, { allowPendingPasswordChange: true });
     const body = c.req.valid('json');
-    const keys: ThrottleKey[] = [{ kind: 'account', value: user.id }];
-    await refuseIfThrottled(keys);
+    // Someone at an unlocked screen must not be able to try passwords at leisure.
+    const counters: Counter[] = [{ kind: 'password-change', value: user.id, rule: { limit: deps.config.throttle.perAccountAddress, windowMs: deps.config.throttle.windowMs } }];
+    await refuseIfThrottled(counters);
     const stored = await findUserForLogin(deps.sql, user.id);
     if (!stored || !(await verifyPassword(stored.passwordHash, body.currentPassword))) {
-      await recordFailure(deps, keys);
       throw new ApiError(400, 'wrong_password', { fields: { currentPassword: 'field.invalid' } });
     }
     if (body.newPassword === body.currentPassword) throw new ApiError(400, 'validation', { fields: { newPassword: 'field.password_same' } });
@@ -152,12 +163,26 @@ export function authRoutes(deps: Deps) {
         where id = ${user.id}`;
       await invalidateUserSessions(sql, user.id, session.id);
     });
-    await clearFailures(deps, keys[0]!);
+    await returnAttempt(deps, { forget: counters });
     return c.json({ user: (await getUser(deps.sql, user.id))! }, 200);
   });
 
-  async function refuseIfThrottled(keys: ThrottleKey[]) {
-    const waitMs = await blockedFor(deps, keys);
+  /**
+   * A stranger's wrong passwords close only their own address to the account (the first counter); the account's
+   * higher ceiling across addresses only slows further attempts by growing delays, so no one can lock an officer
+   * out; the address's ceiling across accounts stops one client spraying many accounts.
+   */
+  function loginCounters(account: string, address: string): Counter[] {
+    const t = deps.config.throttle;
+    return [
+      { kind: 'login-account-address', value: `${account}\n${address}`, rule: { limit: t.perAccountAddress, windowMs: t.windowMs } },
+      { kind: 'login-account', value: account, rule: { limit: t.perAccount, windowMs: t.windowMs, delay: { baseMs: 1000, maxMs: t.maxDelayMs } } },
+      { kind: 'login-address', value: address, rule: { limit: t.perClient, windowMs: t.windowMs } }
+    ];
+  }
+
+  async function refuseIfThrottled(counters: Counter[]) {
+    const waitMs = await takeAttempt(deps, counters);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
       throw new ApiError(429, 'too_many_attempts', { vars: { minutes: Math.ceil(seconds / 60) }, headers: { 'Retry-After': String(seconds) } });

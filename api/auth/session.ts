@@ -45,7 +45,7 @@ export async function validateSessionToken(
     select s.id as session_id, s.secret_hash, s.created_at as session_created_at, s.last_active_at,
            u.id, u.name, u.mobile, u.email, u.role, u.office_id, u.lang, u.must_change_password
     from sessions s join users u on u.id = s.user_id
-    where s.id = ${id}`;
+    where s.id = ${id} and u.deactivated_at is null`;
   if (!row) return null;
   const given = hashSecret(secret);
   if (given.length !== row.secretHash.length || !timingSafeEqual(given, row.secretHash)) return null;

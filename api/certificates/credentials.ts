@@ -43,6 +43,12 @@ export function trustedCaPem(config: Config): Promise<string[]> {
 }
 
 async function loadTrustedCaPem(config: Config): Promise<string[]> {
+  // Certificates signed with eSign chain to the ESP's CA (issue 14), trusted alongside the officers' own.
+  const esign = config.esign.trustedCaPath ? splitPem(await readFile(config.esign.trustedCaPath, 'utf8')) : [];
+  return [...(await loadOfficerCas(config)), ...esign];
+}
+
+async function loadOfficerCas(config: Config): Promise<string[]> {
   const path = config.signing.trustedCaPath;
   if (path) return splitPem(await readFile(path, 'utf8'));
   // Production without SIGNING_TRUSTED_CA_PEM trusts nobody: every signature then reports "untrusted".

@@ -10,8 +10,10 @@ import { getOffice } from '../offices/offices.ts';
 import type { User } from '../users/user.ts';
 import type { PDFDocument } from 'pdf-lib';
 import { officerKeySigner, signingModeOf } from '../signing/officer.ts';
+import { isDiskFull } from '../storage/storage.ts';
 import { renderCertificate, type CertificateContent } from './render.ts';
-import { districtSealKey, qrText, sealPayload } from './seal.ts';
+import { qrText, sealPayload, type PrintedFacts } from './seal.ts';
+import { districtSealSigner } from '../signing/seal-key.ts';
 import { signCertificatePdf, type SignatureMeta } from './sign.ts';
 
 export interface IssuedCertificate {
@@ -26,12 +28,17 @@ export interface Approved {
   form: Record<string, unknown>;
 }
 
+/**
+ * `designation` is what the signature line says: the officer's own post, or, acting for an absent officer,
+ * "for Block Development Officer, <block>" (issue 13). Without one, the block's BDO.
+ */
 export async function issueCertificate(
   deps: Pick<Deps, 'config' | 'storage' | 'log'>,
   sql: Queryable,
   app: Approved,
   officer: User,
-  at: Date
+  at: Date,
+  designation: { en: string; bn: string } | null = null
 ): Promise<IssuedCertificate> {
   const { log } = deps;
   const { block, district } = await placeOf(sql, app);
@@ -42,10 +49,12 @@ export async function issueCertificate(
   // The credential comes first: the serial below locks the block's counter until the transaction ends, and a missing
   // credential must not hold it.
   const signer = await officerKeySigner(deps.config, mode, { id: officer.id, name: officer.name, officeName: block.nameEn }).catch((err: unknown) => {
+    // A development credential that cannot be written for a full disk is the disk's fault: 507, not "missing".
+    if (isDiskFull(err)) throw err;
     log.error('signing_credential_unavailable', { officer: officer.id, mode, error: err instanceof Error ? err.message : String(err) });
     throw new ApiError(409, 'signing_credential_missing');
   });
-  const composed = await composeCertificate(deps, sql, app, officer, at, { block, district });
+  const composed = await composeCertificate(deps, sql, app, { name: officer.name, designation }, at, { block, district });
   const pdf = await signCertificatePdf(composed.doc, signer, composed.meta, deps.config.signing.tsaUrl);
   return recordCertificate(deps, sql, { applicationId: app.id, certificateNo: composed.certificateNo, at, officerId: officer.id, pdf, seal: composed.seal });
 }
@@ -67,7 +76,7 @@ export async function composeCertificate(
   deps: Pick<Deps, 'config'>,
   sql: Queryable,
   app: Approved,
-  officer: Pick<User, 'name'>,
+  officer: Pick<User, 'name'> & { designation?: { en: string; bn: string } | null },
   at: Date,
   place: { block: Office; district: Office },
   reuseNo?: string
@@ -79,29 +88,37 @@ export async function composeCertificate(
   const certificateNo = reuseNo ?? (await nextCertificateNo(sql, block, district.code, at));
   const form = app.form as unknown as FormOnCertificate;
 
-  const seal = sealPayload(await districtSealKey(deps.config), {
+  // What the paper prints is what the QR seals: one value for each, so the two cannot differ.
+  const printed = printedFacts(form, block.nameEn, district.nameEn, officer.name);
+  const seal = sealPayload(await districtSealSigner(deps.config), {
     certificateNo,
     ain: app.ain,
     name: form.name,
     issuedOn: kolkataDate(at),
     // The census codes (district + block) rather than the office's id: the QR stays small enough to scan easily.
-    officeCode: `${district.code}${block.code}`
+    officeCode: `${district.code}${block.code}`,
+    printed
   });
   const content: CertificateContent = {
     certificateNo,
     ain: app.ain,
     applicant: {
       name: form.name,
-      guardianRelation: form.guardianRelation,
-      guardianName: form.guardianName,
-      gender: form.gender,
+      guardianRelation: printed.guardianRelation,
+      guardianName: printed.guardianName,
+      gender: printed.gender,
       dateOfBirth: form.dateOfBirth,
-      yearsOfResidence: form.yearsOfResidence,
-      address: addressLine(form.presentAddress, block.nameEn, district.nameEn)
+      yearsOfResidence: printed.yearsOfResidence,
+      address: printed.address
     },
     office: { nameEn: block.nameEn, nameBn: block.nameBn },
     district: { nameEn: district.nameEn, nameBn: district.nameBn },
-    officer: { name: officer.name, designationEn: `Block Development Officer, ${block.nameEn}`, designationBn: `সমষ্টি উন্নয়ন আধিকারিক, ${block.nameBn}` },
+    officer: {
+      name: printed.officer,
+      // Issue 13: "for Block Development Officer, <block>" when acting, the SDO for a municipal area, the DM on a take-over.
+      designationEn: officer.designation?.en ?? `Block Development Officer, ${block.nameEn}`,
+      designationBn: officer.designation?.bn ?? `সমষ্টি উন্নয়ন আধিকারিক, ${block.nameBn}`
+    },
     issuedAt: at,
     enquiryHeld: basis?.enquiryHeld ?? false,
     verifyUrl: `${deps.config.origin}/verify/${encodeURIComponent(certificateNo)}`,
@@ -125,10 +142,22 @@ export async function recordCertificate(
 }
 
 /** What the certificate prints of the form (shared/application.ts), as stored in applications.form. */
-type FormOnCertificate = Pick<Applicant, 'name' | 'guardianRelation' | 'guardianName' | 'gender' | 'dateOfBirth' | 'yearsOfResidence' | 'presentAddress'>;
+export type FormOnCertificate = Pick<Applicant, 'name' | 'guardianRelation' | 'guardianName' | 'gender' | 'dateOfBirth' | 'yearsOfResidence' | 'presentAddress'>;
 
 function addressLine(a: FormOnCertificate['presentAddress'], block: string, district: string): string {
   return `${a.house}, P.O. ${a.postOffice}, P.S. ${a.policeStation}, ${block}, ${district} - ${a.pin}`;
+}
+
+/** The facts of a certificate besides its number, AIN, name, date and office: sealed in the QR, shown by /verify. */
+export function printedFacts(form: FormOnCertificate, blockNameEn: string, districtNameEn: string, officerName: string): PrintedFacts {
+  return {
+    gender: form.gender,
+    guardianRelation: form.guardianRelation,
+    guardianName: form.guardianName,
+    address: addressLine(form.presentAddress, blockNameEn, districtNameEn),
+    yearsOfResidence: form.yearsOfResidence,
+    officer: officerName
+  };
 }
 
 /** ORC-2026-11002-000017: the year (Kolkata), district and block codes, and the block's serial for the year. */

@@ -146,7 +146,12 @@ export async function renderCertificate(c: CertificateContent): Promise<PDFDocum
 
   // The form allows long names and addresses (100 + 100 + some 300 characters); rather than run into the QR code
   // and the signature, the body text shrinks, down to 80 %.
-  const bodyBottom = 290;
+  // The QR seals every printed fact (issue 11), so a long address makes a denser code: it is drawn larger, keeping
+  // each module near half a millimetre or more for a phone's camera, and the body text makes room above it.
+  const qrY = 150;
+  const qrModules = QRCode.create(c.qrText, { errorCorrectionLevel: 'M' }).modules.size;
+  const qrSize = Math.min(165, Math.max(118, qrModules * 1.75));
+  const bodyBottom = Math.max(290, qrY + qrSize + 12);
   const bn = (f: number) => ({ style: { size: 12.5 * f }, leading: 23 * f });
   const en = (f: number) => ({ style: { size: 11 * f }, leading: 17 * f });
   const bodyHeight = (f: number) =>
@@ -158,8 +163,6 @@ export async function renderCertificate(c: CertificateContent): Promise<PDFDocum
 
   // The QR code and the signature share the band above the footnote; the signature block starts lower than the
   // QR code so that the stamp of the visible signature, if a later step adds one, has room above it.
-  const qrSize = 118;
-  const qrY = 150;
   const qrPng = await QRCode.toBuffer(c.qrText, { errorCorrectionLevel: 'M', margin: 1, width: 480 });
   page.drawImage(await pdf.embedPng(qrPng), { x: left - 4, y: qrY, width: qrSize, height: qrSize });
   let urlY = qrY - 11;

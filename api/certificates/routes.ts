@@ -3,6 +3,7 @@
 // issued, and whether the stored PDF still carries an intact signature from a trusted officer credential.
 import { createHash } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { multilineText } from '../../shared/text.ts';
 import { covers } from '../authz.ts';
 import { smsDate } from '../applications/notify.ts';
 import { enqueueNotification } from '../notify/notify.ts';
@@ -15,7 +16,10 @@ import { errorResponses } from '../http/schemas.ts';
 import { getOffice } from '../offices/offices.ts';
 import { appendEvent } from '../applications/audit.ts';
 import { trustedCaPem } from './credentials.ts';
-import { districtPublicKeyPem } from './seal.ts';
+import { districtSealPublicKeyPem } from '../signing/seal-key.ts';
+import { printedFacts, type FormOnCertificate } from './issue.ts';
+import { openSeal } from './seal.ts';
+import { formatAin } from '../../shared/ain.ts';
 import { verifyCertificatePdf } from './sign.ts';
 import { verifyOptions } from '../signing/trust.ts';
 
@@ -26,7 +30,18 @@ const verification = z
     certificateNo: z.string(),
     status: z.enum(['valid', 'revoked']),
     name: z.string(),
+    ain: z.string().openapi({ example: '26 11 002 000017 3' }),
     issuedAt: z.string(),
+    printed: z
+      .object({
+        gender: z.enum(['female', 'male', 'transgender']),
+        guardianRelation: z.enum(['father', 'mother', 'spouse']),
+        guardianName: z.string(),
+        address: z.string(),
+        yearsOfResidence: z.number().int(),
+        officer: z.string()
+      })
+      .openapi({ description: 'Every other fact printed on the certificate, as sealed in its QR code, to compare with the paper' }),
     office: z.object({ nameEn: z.string(), nameBn: z.string() }),
     revokedAt: z.string().nullable(),
     revokeReason: z.string().nullable(),
@@ -80,7 +95,7 @@ export function certificateRoutes(deps: Deps) {
       summary: "The district's public key, to check a QR code's seal offline (scripts/verify-qr.ts)",
       responses: { 200: { description: 'PEM', content: { 'application/x-pem-file': { schema: z.string() } } } }
     }),
-    async (c) => c.body(await districtPublicKeyPem(deps.config), 200, { 'Content-Type': 'application/x-pem-file', 'Cache-Control': 'public, max-age=3600' })
+    async (c) => c.body(await districtSealPublicKeyPem(deps.config), 200, { 'Content-Type': 'application/x-pem-file', 'Cache-Control': 'public, max-age=3600' })
   );
 
   app.openapi(
@@ -95,19 +110,27 @@ export function certificateRoutes(deps: Deps) {
     }),
     async (c) => {
       const no = c.req.valid('param').certificateNo;
-      const [row] = await deps.sql<{ name: string; issuedAt: Date; nameEn: string; nameBn: string; pdfSha256: string; revokedAt: Date | null; revokeReason: string | null }[]>`
-        select a.applicant_name as name, c.issued_at, o.name_en, o.name_bn, c.pdf_sha256, c.revoked_at, c.revoke_reason
+      const [row] = await deps.sql<{ name: string; ain: string; issuedAt: Date; nameEn: string; nameBn: string; districtNameEn: string; pdfSha256: string; revokedAt: Date | null; revokeReason: string | null; seal: string; form: FormOnCertificate; officer: string }[]>`
+        select a.applicant_name as name, a.ain, c.issued_at, o.name_en, o.name_bn, d.name_en as district_name_en, c.pdf_sha256,
+               c.revoked_at, c.revoke_reason, c.seal, a.form, u.name as officer
         from certificates c join applications a on a.id = c.application_id join offices o on o.id = a.office_id
+          join offices d on d.id = o.district_id join users u on u.id = c.issued_by
         where c.certificate_no = ${no}`;
       if (!row) throw new ApiError(404, 'certificate_unknown');
       const signature = await storedSignature(row.pdfSha256);
+      // The facts as sealed at issue, which are what the paper prints; a v1 seal (five fields) predates them, and
+      // the same facts are then worked out from the form as the certificate was rendered.
+      const opened = openSeal(await districtSealPublicKeyPem(deps.config), row.seal);
+      const printed = (opened.ok && opened.fields.printed) || printedFacts(row.form, row.nameEn, row.districtNameEn, row.officer);
       c.header('Cache-Control', 'no-store');
       return c.json(
         {
           certificateNo: no,
           status: row.revokedAt ? ('revoked' as const) : ('valid' as const),
           name: row.name,
+          ain: formatAin(row.ain),
           issuedAt: row.issuedAt.toISOString(),
+          printed,
           office: { nameEn: row.nameEn, nameBn: row.nameBn },
           revokedAt: row.revokedAt?.toISOString() ?? null,
           revokeReason: row.revokeReason,
@@ -127,7 +150,7 @@ export function certificateRoutes(deps: Deps) {
       middleware: [requirePermission('certificates:revoke')] as const,
       request: {
         params: z.object({ certificateNo }),
-        body: { required: true, content: { 'application/json': { schema: z.object({ reason: z.string('field.remarks').trim().min(5, 'field.remarks').max(1000, 'field.remarks') }) } } }
+        body: { required: true, content: { 'application/json': { schema: z.object({ reason: multilineText(5, 1000, 'field.remarks') }) } } }
       },
       responses: { 200: { description: 'Revoked', content: { 'application/json': { schema: verification.pick({ certificateNo: true, status: true, revokedAt: true, revokeReason: true }) } } }, ...errorResponses(400, 401, 403, 404, 409) }
     }),

@@ -17,28 +17,58 @@ export interface SealFields {
   issuedOn: string;
   /** The issuing block's census codes, district then block ("11002"). */
   officeCode: string;
+  /**
+   * Every other fact the certificate prints (v2), so that none of them can be edited on paper unnoticed: the
+   * honorific and "son/daughter/wife of" follow the gender and the relation. Absent only from v1 seals, which
+   * covered the five fields above.
+   */
+  printed?: PrintedFacts;
+}
+
+export interface PrintedFacts {
+  gender: 'female' | 'male' | 'transgender';
+  guardianRelation: 'father' | 'mother' | 'spouse';
+  guardianName: string;
+  /** The address line exactly as printed. */
+  address: string;
+  yearsOfResidence: number;
+  /** The approving officer, as printed under "Digitally signed by". */
+  officer: string;
+}
+
+/** An Ed25519 key kept elsewhere (an HSM: api/signing/seal-key.ts) that signs and never shows itself. */
+export interface SealSigner {
+  sign(data: Buffer): Buffer;
 }
 
 export type OpenedSeal = { ok: true; fields: SealFields } | { ok: false; reason: SealRefusal };
 export type SealRefusal = 'malformed' | 'unknown-version' | 'bad-signature' | 'bad-key' | 'certificate-mismatch';
 
-// A version first, so a later layout can be told apart from this one by old and new verifiers alike.
-const VERSION = 'v1';
+// A version first, so a later layout can be told apart from this one by old and new verifiers alike. v1 sealed five
+// fields; v2 seals every fact printed (issue 11: an edited address, guardian or years still scanned VALID).
+const VERSION = 'v2';
 // "~" is unreserved in URLs (RFC 3986), so it survives in the QR's URL unencoded; "|" would need %7C or could cut
-// the link short in some scanner apps. No field can hold it (sealPayload refuses).
+// the link short in some scanner apps. A field holding "~" or "%" has them percent-escaped (fieldOut).
 const SEPARATOR = '~';
 const SIGNATURE = /^[A-Za-z0-9_-]{86}$/; // 64 bytes of Ed25519 signature, base64url without padding
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const GENDERS = ['female', 'male', 'transgender'] as const;
+const RELATIONS = ['father', 'mother', 'spouse'] as const;
 
-/** `v1~ORC-2026-11002-000017~…~2026-11-27~n24pgs/barasat-1` + `.` + base64url signature. Deterministic. */
-export function sealPayload(key: KeyObject, fields: SealFields): string {
-  const values = [fields.certificateNo, fields.ain, fields.name, fields.issuedOn, fields.officeCode];
+const fieldOut = (v: string) => v.replace(/%/g, '%25').replace(/~/g, '%7E');
+const fieldIn = (v: string) => v.replace(/%7E/g, '~').replace(/%25/g, '%');
+
+/** `v2~ORC-2026-11002-000017~<AIN>~<name>~<gender>~<relation>~<guardian>~<years>~<address>~<date>~<office>~<officer>` + `.` + base64url signature. Deterministic. */
+export function sealPayload(key: KeyObject | SealSigner, fields: SealFields & { printed: PrintedFacts }): string {
+  const p = fields.printed;
+  const values = [fields.certificateNo, fields.ain, fields.name, p.gender, p.guardianRelation, p.guardianName, String(p.yearsOfResidence), p.address, fields.issuedOn, fields.officeCode, p.officer];
   // A broken invariant, not a user's mistake: the issuer passes validated values.
-  if (values.some((v) => !v || v.includes(SEPARATOR) || /[\u0000-\u001f\u007f]/.test(v)) || !DATE.test(fields.issuedOn)) {
-    throw new Error(`A seal field is empty, not a date, or holds "${SEPARATOR}" or a control character.`);
+  if (values.some((v) => !v || /[\u0000-\u001f\u007f]/.test(v)) || !DATE.test(fields.issuedOn) || !Number.isInteger(p.yearsOfResidence)) {
+    throw new Error('A seal field is empty, not a date, or holds a control character.');
   }
-  const text = [VERSION, ...values].join(SEPARATOR);
-  return `${text}.${sign(null, Buffer.from(text, 'utf8'), key).toString('base64url')}`;
+  const text = [VERSION, ...values.map(fieldOut)].join(SEPARATOR);
+  const data = Buffer.from(text, 'utf8');
+  return `${text}.${('sign' in key ? key.sign(data) : sign(null, data, key)).toString('base64url')}`;
 }
 
 /** Checks a sealed text (as read from the QR's fragment, decoded). Never throws. */
@@ -56,11 +86,37 @@ export function openSeal(publicKey: string | KeyObject, sealed: string): OpenedS
   const signature = sealed.slice(dot + 1);
   if (dot === -1 || !SIGNATURE.test(signature)) return { ok: false, reason: 'malformed' };
   const parts = text.split(SEPARATOR);
-  if (parts[0] !== VERSION) return { ok: false, reason: 'unknown-version' };
+  if (parts[0] !== 'v1' && parts[0] !== 'v2') return { ok: false, reason: 'unknown-version' };
   if (!verify(null, Buffer.from(text, 'utf8'), key, Buffer.from(signature, 'base64url'))) return { ok: false, reason: 'bad-signature' };
-  const [, certificateNo, ain, name, issuedOn, officeCode] = parts;
-  if (parts.length !== 6 || !certificateNo || !ain || !name || !issuedOn || !officeCode) return { ok: false, reason: 'malformed' };
-  return { ok: true, fields: { certificateNo, ain, name, issuedOn, officeCode } };
+  if (parts.some((p) => !p)) return { ok: false, reason: 'malformed' };
+  if (parts[0] === 'v1') {
+    const [, certificateNo, ain, name, issuedOn, officeCode] = parts;
+    if (parts.length !== 6) return { ok: false, reason: 'malformed' };
+    return { ok: true, fields: { certificateNo: certificateNo!, ain: ain!, name: name!, issuedOn: issuedOn!, officeCode: officeCode! } };
+  }
+  if (parts.length !== 12) return { ok: false, reason: 'malformed' };
+  const [, certificateNo, ain, name, gender, guardianRelation, guardianName, years, address, issuedOn, officeCode, officer] = parts.map(fieldIn) as [string, ...string[]];
+  const genderOk = (GENDERS as readonly string[]).includes(gender!);
+  const relationOk = (RELATIONS as readonly string[]).includes(guardianRelation!);
+  if (!genderOk || !relationOk || !/^\d{1,3}$/.test(years!)) return { ok: false, reason: 'malformed' };
+  return {
+    ok: true,
+    fields: {
+      certificateNo: certificateNo!,
+      ain: ain!,
+      name: name!,
+      issuedOn: issuedOn!,
+      officeCode: officeCode!,
+      printed: {
+        gender: gender as PrintedFacts['gender'],
+        guardianRelation: guardianRelation as PrintedFacts['guardianRelation'],
+        guardianName: guardianName!,
+        address: address!,
+        yearsOfResidence: Number(years),
+        officer: officer!
+      }
+    }
+  };
 }
 
 /**

@@ -2,7 +2,8 @@
 // Photos lose their EXIF (a phone photo's GPS position, camera serial, time).
 //
 // JPEG, nearly every upload (cameras, scanners, and the PWA's own compression), has its metadata segments removed
-// without re-encoding and its structure checked (segments, then image data, then the end marker): lossless, and far
+// without re-encoding and its structure checked (segments, then image data, then the end marker, everywhere in the
+// stream; nothing after the end is kept): lossless, and far
 // cheaper than decoding a 500 KB scan, which is what keeps submissions fast (DESIGN §10). A JPEG whose EXIF says
 // "rotate me" is re-encoded upright instead, as are PNG and WebP, by sharp (libvips). Officers' previews, which need
 // a full decode, are made when first asked for (makePreview).
@@ -23,28 +24,62 @@ export function sniff(bytes: Uint8Array): Mime | null {
 }
 
 /**
- * The JPEG without its APP1–APP15 and COM segments (EXIF, XMP, maker notes, comments), except APP2 (the colour
- * profile) and APP14 (Adobe's colour transform, needed to decode CMYK scans). Null if the structure is broken.
+ * The JPEG with only what it takes to draw it: every APPn and COM segment anywhere in the stream is removed (EXIF,
+ * XMP, maker notes, comments, MPF's index of further pictures), also between the scans of a progressive JPEG, except
+ * a JFIF header (APP0 "JFIF"), the colour profile (APP2 "ICC_PROFILE") and Adobe's colour transform (APP14 "Adobe",
+ * needed to decode CMYK scans); and nothing after the end-of-image marker is kept — a second, "multi-picture" image
+ * appended there carries its own EXIF. Null if the structure is broken or the image has no end.
  */
 export function stripJpegMetadata(jpeg: Buffer): Buffer | null {
+  if (jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) return null;
   const parts: Buffer[] = [jpeg.subarray(0, 2)];
   let i = 2;
-  while (i + 4 <= jpeg.length) {
+  while (i + 1 < jpeg.length) {
     if (jpeg[i] !== 0xff) return null;
     const marker = jpeg[i + 1]!;
     if (marker === 0xff) {
       i += 1; // fill byte
       continue;
     }
+    if (marker === 0xd9) {
+      parts.push(jpeg.subarray(i, i + 2)); // end of image: whatever follows is dropped
+      return Buffer.concat(parts);
+    }
+    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      parts.push(jpeg.subarray(i, i + 2)); // markers without a length
+      i += 2;
+      continue;
+    }
+    if (i + 4 > jpeg.length) return null;
     const length = jpeg.readUInt16BE(i + 2);
-    if (length < 2 || i + 2 + length > jpeg.length) return null;
-    // Start of scan: the compressed image follows up to the end; keep all of it as it is.
-    if (marker === 0xda) return Buffer.concat([...parts, jpeg.subarray(i)]);
-    const isMetadata = (marker >= 0xe1 && marker <= 0xef && marker !== 0xe2 && marker !== 0xee) || marker === 0xfe;
-    if (!isMetadata) parts.push(jpeg.subarray(i, i + 2 + length));
-    i += 2 + length;
+    const end = i + 2 + length;
+    if (length < 2 || end > jpeg.length) return null;
+    if (keepSegment(marker, jpeg.subarray(i + 4, end))) parts.push(jpeg.subarray(i, end));
+    i = end;
+    if (marker === 0xda) {
+      // A scan's compressed data runs to the next marker; 0xFF 0x00 (a stuffed byte) and the restart markers
+      // belong to it. A progressive JPEG has several scans, with tables — and possibly metadata — between them.
+      let j = i;
+      for (;;) {
+        j = jpeg.indexOf(0xff, j);
+        if (j === -1 || j + 1 >= jpeg.length) return null; // cut off inside the image data
+        const next = jpeg[j + 1]!;
+        if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) j += 2;
+        else if (next === 0xff) j += 1;
+        else break;
+      }
+      parts.push(jpeg.subarray(i, j));
+      i = j;
+    }
   }
   return null;
+}
+
+function keepSegment(marker: number, body: Buffer): boolean {
+  const isApp = marker >= 0xe0 && marker <= 0xef;
+  if (!isApp) return marker !== 0xfe; // COM goes; frame, tables, scans and the rest stay
+  const id = body.toString('latin1', 0, 12);
+  return (marker === 0xe0 && id.startsWith('JFIF\0')) || (marker === 0xe2 && id === 'ICC_PROFILE\0') || (marker === 0xee && id.startsWith('Adobe'));
 }
 
 export async function inspectUpload(input: Uint8Array): Promise<Inspection> {
@@ -60,10 +95,9 @@ export async function inspectUpload(input: Uint8Array): Promise<Inspection> {
     const { orientation, width, height } = await sharp(bytes).metadata(); // reads the headers only
     if (!width || !height) return { ok: false, reason: 'file_damaged' };
     if (mime === 'image/jpeg' && (orientation ?? 1) === 1) {
+      // A photo cut off in transfer lacks its end-of-image marker, and is refused.
       const stripped = stripJpegMetadata(bytes);
-      // A photo cut off in transfer lacks its end-of-image marker.
-      const complete = stripped !== null && stripped[stripped.length - 2] === 0xff && stripped[stripped.length - 1] === 0xd9;
-      return complete ? { ok: true, mime, bytes: stripped } : { ok: false, reason: 'file_damaged' };
+      return stripped ? { ok: true, mime, bytes: stripped } : { ok: false, reason: 'file_damaged' };
     }
     return { ok: true, mime, bytes: await reencodeUpright(bytes, mime) };
   } catch {

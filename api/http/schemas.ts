@@ -2,18 +2,12 @@
 // the caller's language when the error is answered (see errors.ts); the same schemas generate the OpenAPI document.
 import { z } from '@hono/zod-openapi';
 import { toE164IndianMobile } from '../../shared/mobile.ts';
+import { freeText } from '../../shared/text.ts';
+import { isCommonPassword } from '../auth/common-passwords.ts';
 import '../../shared/zod.ts'; // the shared error wording: a missing field is "required", anything else "not valid"
 
-/** No control characters: PostgreSQL refuses NUL in text, and no name or login needs the others. */
-export const noControlCharacters = (v: string) => !/[\u0000-\u001f\u007f]/.test(v);
-
-export const personName = z
-  .string()
-  .trim()
-  .min(2, 'field.name')
-  .max(100, 'field.name')
-  .refine(noControlCharacters, 'field.name')
-  .openapi({ example: 'Anjali Mondal' });
+/** A person's name: one line of text (shared/text.ts holds the rule for control characters). */
+export const personName = freeText(2, 100, 'field.name').openapi({ example: 'Anjali Mondal' });
 
 export const indianMobile = z
   .string()
@@ -27,7 +21,11 @@ export const optionalEmail = z
   .optional()
   .openapi({ example: 'anjali@example.com' });
 
-export const newPassword = z.string().min(10, 'field.password_length').max(128, 'field.password_length');
+export const newPassword = z
+  .string()
+  .min(10, 'field.password_length')
+  .max(128, 'field.password_length')
+  .refine((v) => !isCommonPassword(v), 'field.password_common');
 
 export const errorSchema = z
   .object({
@@ -53,7 +51,7 @@ export const userSchema = z
   .openapi('User');
 
 /** The error responses every JSON route can give, for the OpenAPI document. */
-export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429)[]) {
+export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 507)[]) {
   return Object.fromEntries(
     statuses.map((s) => [s, { description: errorDescriptions[s], content: { 'application/json': { schema: errorSchema } } }])
   );
@@ -69,7 +67,8 @@ const errorDescriptions = {
   413: 'Body too large',
   422: 'A key was reused for a different request',
   415: 'Body is not JSON',
-  429: 'Too many attempts; see Retry-After'
+  429: 'Too many attempts; see Retry-After',
+  507: 'The server is out of storage space; nothing was saved'
 } as const;
 
 /** A calendar date "2026-11-27" that exists (not 2026-02-30). */

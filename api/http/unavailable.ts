@@ -23,10 +23,11 @@ const connectionCodes = new Set([
 
 /**
  * PostgreSQL's SQLSTATEs for "not now": class 08 (connection exception), 57P01–57P05 (administrator or crash
- * shutdown, cannot connect now: starting up, shutting down, in recovery), 53300 (too many connections).
+ * shutdown, cannot connect now: starting up, shutting down, in recovery), 53100 (the database's disk is full: the
+ * statement is rolled back, and it works again once space is freed) and 53300 (too many connections).
  */
 function isUnavailableState(code: string): boolean {
-  return code.startsWith('08') || /^57P0[1-5]$/.test(code) || code === '53300';
+  return code.startsWith('08') || /^57P0[1-5]$/.test(code) || code === '53100' || code === '53300';
 }
 
 export function isDatabaseUnavailable(err: unknown): boolean {

@@ -1,6 +1,7 @@
 // MIS reports for the BDO, the SDO and the DM (seed §D, feature 5), scoped to their jurisdiction: JSON for the
 // page, CSV for spreadsheets, PDF for the file.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { identifier } from '../../shared/text.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
@@ -13,8 +14,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { placeName } from '../../i18n/glossary.ts';
 import { covers } from '../authz.ts';
 import { misSummary, type MisSummary } from './summary.ts';
+import { misOperations } from './operations.ts';
 
-const query = z.object({ from: isoDay.optional(), to: isoDay.optional(), office: z.string().max(100).optional() });
+const query = z.object({ from: isoDay.optional(), to: isoDay.optional(), office: identifier('field.office').optional() });
 const count = z.number().int();
 const summarySchema = z
   .object({
@@ -229,6 +231,44 @@ export function misRoutes(deps: Deps) {
     }
     return record;
   }
+
+      path: '/mis/operations',
+      tags: ['mis'],
+      summary: 'For the DM and the SDO (issue 13): disposal and on-time share per officer, appeals under the RTPS Act, and counter activity, over a period',
+      middleware: [requirePermission('mis:read')] as const,
+      request: { query },
+      responses: {
+        200: {
+          description: 'Operations',
+          content: {
+            'application/json': {
+              schema: z
+                .object({
+                  from: z.string(),
+                  to: z.string(),
+                  officers: z.array(z.object({ officerId: z.string(), name: z.string(), role: z.string(), officeName: z.string(), decided: count, approved: count, rejected: count, onTime: count, onTimePercent: z.number().nullable() })),
+                  appeals: z.object({ filed: count, decided: count, pending: count, allowed: count, dismissed: count, overdue: count, penalties: count, penaltyRupees: count }),
+                  counters: z.array(z.object({ counterId: z.string(), nameEn: z.string(), kind: z.string(), filed: count, prints: count, copies: count }))
+                })
+                .openapi('MisOperations')
+            }
+          }
+        },
+        ...errorResponses(400, 401, 403)
+      }
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const { user } = currentUser(c);
+      // The people who run a subdivision or the district; a BDO's own block is in the summary.
+      if (user.role !== 'dm' && user.role !== 'sdo') throw new ApiError(403, 'forbidden');
+      const { now, summary, blocks } = await load(c, q);
+      const office = (await getOffice(deps.sql, user.officeId!))!;
+      const ops = await misOperations(deps.sql, blocks.map((b) => b.id), office.districtId, user.role === 'sdo' ? office.id : null, summary.from, summary.to, now);
+      c.header('Cache-Control', 'no-store');
+      return c.json({ from: summary.from, to: summary.to, ...ops }, 200);
+    }
+  );
 
   return app;
 }

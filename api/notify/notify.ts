@@ -35,7 +35,13 @@ const channelsFor: Record<NotificationEvent, readonly Channel[]> = {
   status_reply_open: ['sms'],
   status_reply_rejected: ['sms'],
   status_reply_sent_back: ['sms'],
-  status_reply_revoked: ['sms']
+  status_reply_revoked: ['sms'],
+  // The same for the code a counter asks for before printing a certificate (issue 13).
+  counter_code: [],
+  appeal_filed: ['sms', 'email', 'push'],
+  appeal_decided: ['sms', 'email', 'push'],
+  // The Appellate or Reviewing Officer with an appeal to decide, and again when its time has passed.
+  appeal_to_decide: ['sms', 'email', 'push']
 };
 
 export interface Notification {

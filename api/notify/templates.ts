@@ -35,7 +35,12 @@ export const events = [
   'status_reply_open',
   'status_reply_rejected',
   'status_reply_sent_back',
-  'status_reply_revoked'
+  'status_reply_revoked',
+  // Issue 13: the code a counter asks for before printing, and the appeals under the RTPS Act.
+  'counter_code',
+  'appeal_filed',
+  'appeal_decided',
+  'appeal_to_decide'
 ] as const;
 export type NotificationEvent = (typeof events)[number];
 
@@ -240,36 +245,36 @@ export const templates: Record<NotificationEvent, EventTemplates> = {
     vars: ['ain', 'status', 'office', 'due'],
     subject: { en: 'Application status', bn: 'আবেদনের অবস্থা', hi: 'आवेदन की स्थिति' },
     sms: {
-      en: { id: '1107170000000000281', text: 'Application {#var#}: {#var#}. Office: {#var#}. Decision expected by {#var#}.' },
-      bn: { id: '1107170000000000282', text: 'আবেদন {#var#}: {#var#}। {#var#}। সিদ্ধান্ত {#var#} এর মধ্যে।' },
-      hi: { id: '1107170000000000283', text: 'आवेदन {#var#}: {#var#}। कार्यालय: {#var#}। निर्णय {#var#} तक।' }
+      en: { id: '1107170000000000411', text: 'Application {#var#}: {#var#}. Office: {#var#}. Decision expected by {#var#}.' },
+      bn: { id: '1107170000000000412', text: 'আবেদন {#var#}: {#var#}। {#var#}। সিদ্ধান্ত {#var#} এর মধ্যে।' },
+      hi: { id: '1107170000000000413', text: 'आवेदन {#var#}: {#var#}। कार्यालय: {#var#}। निर्णय {#var#} तक।' }
     }
   },
   status_reply_rejected: {
     vars: ['ain', 'date', 'reason'],
     subject: { en: 'Application rejected', bn: 'আবেদন বাতিল', hi: 'आवेदन अस्वीकृत' },
     sms: {
-      en: { id: '1107170000000000291', text: 'Application {#var#} was rejected on {#var#}. Reason: {#var#}. Full reasons on the tracking page.' },
-      bn: { id: '1107170000000000292', text: 'আবেদন {#var#} {#var#} তারিখে বাতিল। কারণ: {#var#}। বিস্তারিত ট্র্যাকিং পাতায়।' },
-      hi: { id: '1107170000000000293', text: 'आवेदन {#var#} {#var#} को अस्वीकृत। कारण: {#var#}। विवरण ट्रैकिंग पेज पर।' }
+      en: { id: '1107170000000000421', text: 'Application {#var#} was rejected on {#var#}. Reason: {#var#}. Full reasons on the tracking page.' },
+      bn: { id: '1107170000000000422', text: 'আবেদন {#var#} {#var#} তারিখে বাতিল। কারণ: {#var#}। বিস্তারিত ট্র্যাকিং পাতায়।' },
+      hi: { id: '1107170000000000423', text: 'आवेदन {#var#} {#var#} को अस्वीकृत। कारण: {#var#}। विवरण ट्रैकिंग पेज पर।' }
     }
   },
   status_reply_sent_back: {
     vars: ['ain', 'date', 'remarks'],
     subject: { en: 'Correction needed', bn: 'সংশোধন দরকার', hi: 'सुधार आवश्यक' },
     sms: {
-      en: { id: '1107170000000000301', text: 'Application {#var#} sent back {#var#}: {#var#}. Full remarks: tracking page.' },
-      bn: { id: '1107170000000000302', text: 'আবেদন {#var#} {#var#} তারিখে ফেরত: {#var#}। পুরো মন্তব্য ট্র্যাকিং পাতায়।' },
-      hi: { id: '1107170000000000303', text: 'आवेदन {#var#} {#var#} को लौटाया: {#var#}। पूरी टिप्पणी ट्रैकिंग पेज पर।' }
+      en: { id: '1107170000000000431', text: 'Application {#var#} sent back {#var#}: {#var#}. Full remarks: tracking page.' },
+      bn: { id: '1107170000000000432', text: 'আবেদন {#var#} {#var#} তারিখে ফেরত: {#var#}। পুরো মন্তব্য ট্র্যাকিং পাতায়।' },
+      hi: { id: '1107170000000000433', text: 'आवेदन {#var#} {#var#} को लौटाया: {#var#}। पूरी टिप्पणी ट्रैकिंग पेज पर।' }
     }
   },
   status_reply_revoked: {
     vars: ['certificateNo', 'ain', 'date'],
     subject: { en: 'Certificate revoked', bn: 'শংসাপত্র প্রত্যাহৃত', hi: 'प्रमाणपत्र रद्द' },
     sms: {
-      en: { id: '1107170000000000311', text: 'Certificate {#var#} (application {#var#}) was revoked on {#var#}. It is no longer valid.' },
-      bn: { id: '1107170000000000312', text: 'শংসাপত্র {#var#} (আবেদন {#var#}) {#var#} তারিখে প্রত্যাহৃত। এটি আর বৈধ নয়।' },
-      hi: { id: '1107170000000000313', text: 'प्रमाणपत्र {#var#} (आवेदन {#var#}) {#var#} को रद्द। यह अब मान्य नहीं है।' }
+      en: { id: '1107170000000000441', text: 'Certificate {#var#} (application {#var#}) was revoked on {#var#}. It is no longer valid.' },
+      bn: { id: '1107170000000000442', text: 'শংসাপত্র {#var#} (আবেদন {#var#}) {#var#} তারিখে প্রত্যাহৃত। এটি আর বৈধ নয়।' },
+      hi: { id: '1107170000000000443', text: 'प्रमाणपत्र {#var#} (आवेदन {#var#}) {#var#} को रद्द। यह अब मान्य नहीं है।' }
     }
   },
   // Account recovery (DESIGN §12). Sent at once, never through the outbox: it carries a secret.
@@ -277,9 +282,45 @@ export const templates: Record<NotificationEvent, EventTemplates> = {
     vars: ['code', 'minutes'],
     subject: { en: 'Recover your account', bn: 'অ্যাকাউন্ট পুনরুদ্ধার', hi: 'खाता पुनः प्राप्त करें' },
     sms: {
-      en: { id: '1107170000000000271', text: 'Your e-District recovery code is {#var#}. It works once, for {#var#} minutes. Do not share it with anyone.' },
-      bn: { id: '1107170000000000272', text: 'ই-ডিস্ট্রিক্ট পুনরুদ্ধার কোড {#var#}। একবারই, {#var#} মিনিট চলবে। কাউকে বলবেন না।' },
-      hi: { id: '1107170000000000273', text: 'ई-डिस्ट्रिक्ट पुनर्प्राप्ति कोड {#var#}। एक बार, {#var#} मिनट तक मान्य। किसी को न बताएँ।' }
+      en: { id: '1107170000000000401', text: 'Your e-District recovery code is {#var#}. It works once, for {#var#} minutes. Do not share it with anyone.' },
+      bn: { id: '1107170000000000402', text: 'ই-ডিস্ট্রিক্ট পুনরুদ্ধার কোড {#var#}। একবারই, {#var#} মিনিট চলবে। কাউকে বলবেন না।' },
+      hi: { id: '1107170000000000403', text: 'ई-डिस्ट्रिक्ट पुनर्प्राप्ति कोड {#var#}। एक बार, {#var#} मिनट तक मान्य। किसी को न बताएँ।' }
+    }
+  },
+  counter_code: {
+    vars: ['password', 'ain'],
+    subject: { en: 'Code to print your certificate', bn: 'শংসাপত্র ছাপার কোড', hi: 'प्रमाणपत्र छापने का कोड' },
+    sms: {
+      en: { id: '1107170000000000271', text: 'Code {#var#} lets the counter print the certificate of application {#var#}. Give it only at the counter you are at.' },
+      bn: { id: '1107170000000000272', text: 'কোড {#var#}: আবেদন {#var#} এর শংসাপত্র কাউন্টারে ছাপার জন্য। শুধু যে কাউন্টারে আছেন সেখানেই দিন।' },
+      hi: { id: '1107170000000000273', text: 'कोड {#var#}: आवेदन {#var#} का प्रमाणपत्र काउंटर पर छापने के लिए। केवल उसी काउंटर पर दें जहाँ आप हैं।' }
+    }
+  },
+  appeal_filed: {
+    vars: ['ain', 'office', 'due'],
+    subject: { en: 'Appeal filed', bn: 'আপিল দাখিল', hi: 'अपील दायर' },
+    sms: {
+      en: { id: '1107170000000000281', text: 'Appeal on application {#var#} filed before {#var#}. The order is due by {#var#}.' },
+      bn: { id: '1107170000000000282', text: 'আবেদন {#var#} এর আপিল {#var#} এর কাছে দাখিল হয়েছে। আদেশ {#var#} এর মধ্যে।' },
+      hi: { id: '1107170000000000283', text: 'आवेदन {#var#} की अपील {#var#} के समक्ष दायर। आदेश {#var#} तक।' }
+    }
+  },
+  appeal_decided: {
+    vars: ['ain', 'status', 'date'],
+    subject: { en: 'Appeal decided', bn: 'আপিলের আদেশ', hi: 'अपील पर आदेश' },
+    sms: {
+      en: { id: '1107170000000000291', text: 'The appeal on application {#var#} was {#var#} on {#var#}. See the order online.' },
+      bn: { id: '1107170000000000292', text: 'আবেদন {#var#} এর আপিল {#var#}, {#var#}। আদেশ অনলাইনে।' },
+      hi: { id: '1107170000000000293', text: 'आवेदन {#var#} की अपील {#var#}, {#var#}। आदेश ऑनलाइन।' }
+    }
+  },
+  appeal_to_decide: {
+    vars: ['ain', 'due'],
+    subject: { en: 'Appeal to decide', bn: 'আপিলের সিদ্ধান্ত বাকি', hi: 'अपील पर निर्णय बाकी' },
+    sms: {
+      en: { id: '1107170000000000301', text: 'An appeal on application {#var#} awaits your order, due by {#var#}.' },
+      bn: { id: '1107170000000000302', text: 'আবেদন {#var#} এর আপিলে আপনার আদেশ বাকি, {#var#} এর মধ্যে।' },
+      hi: { id: '1107170000000000303', text: 'आवेदन {#var#} की अपील पर आपका आदेश बाकी, {#var#} तक।' }
     }
   }
 };

@@ -6,13 +6,14 @@ import { listOffices } from './offices.ts';
 const officeSchema = z
   .object({
     id: z.string().openapi({ example: 'n24pgs/barasat-sadar/barasat-i' }),
-    kind: z.enum(['district', 'subdivision', 'block', 'kiosk', 'csc']),
+    kind: z.enum(['district', 'subdivision', 'block', 'kiosk', 'csc', 'urban']),
     code: z.string().openapi({ example: '002' }),
     nameEn: z.string(),
     nameBn: z.string(),
     parentId: z.string().nullable(),
     subdivisionId: z.string().nullable(),
-    districtId: z.string()
+    districtId: z.string(),
+    areaKind: z.enum(['municipal_corporation', 'municipality']).nullable().openapi({ description: 'For a municipal area (kind urban)' })
   })
   .openapi('Office');
 

@@ -1,6 +1,7 @@
 // Holidays (the administrator's page), the SLA rules, and the higher offices' view of breaches and escalations
 // (seed feature 7: "alert for Higher Office to monitor online").
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { freeText, identifier, multilineText } from '../../shared/text.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
@@ -10,6 +11,7 @@ import { blocksCovered } from '../offices/offices.ts';
 import { kolkataDate } from './calendar.ts';
 import { listHolidays } from './holidays.ts';
 import { stepOfApplicationSql } from './rules.ts';
+import { handOverCandidates, takeOver } from './takeover.ts';
 
 
 const holiday = z.object({ day: z.string(), name: z.string(), source: z.string() }).openapi('Holiday');
@@ -26,7 +28,9 @@ const breach = z
     status: z.string(),
     acknowledgedAt: z.string().nullable(),
     acknowledgedBy: z.string().nullable(),
-    comment: z.string().nullable()
+    comment: z.string().nullable(),
+    takenOverAt: z.string().nullable().openapi({ description: 'When the DM took the application over (issue 13)' }),
+    handledBy: z.string().nullable().openapi({ description: 'Who holds it since: the DM or the officer he named' })
   })
   .openapi('Breach');
 
@@ -55,7 +59,7 @@ export function slaRoutes(deps: Deps) {
       tags: ['sla'],
       summary: 'The administrator adds a holiday (the state notified list: Durga Puja, Kali Puja, Eid …)',
       middleware: [requirePermission('holidays:manage')] as const,
-      request: { body: jsonBody(z.object({ day: isoDay, name: z.string('field.holiday_name').trim().min(2, 'field.holiday_name').max(100, 'field.holiday_name') })) },
+      request: { body: jsonBody(z.object({ day: isoDay, name: freeText(2, 100, 'field.holiday_name') })) },
       responses: { 201: { description: 'Added', content: { 'application/json': { schema: holiday } } }, ...errorResponses(400, 401, 403, 409, 415) }
     }),
     async (c) => {
@@ -117,7 +121,7 @@ export function slaRoutes(deps: Deps) {
       description:
         'The DM sees the district, the SDO the subdivision; a BDO sees the enquiries of the block that missed their time (the BDO is their L1). A breach is live while its application is still in that step.',
       middleware: [requirePermission('escalations:read')] as const,
-      request: { query: z.object({ office: z.string().max(100).optional(), all: z.enum(['0', '1']).optional() }) },
+      request: { query: z.object({ office: identifier('field.office').optional(), all: z.enum(['0', '1']).optional() }) },
       responses: {
         200: {
           description: 'Escalations',
@@ -125,7 +129,9 @@ export function slaRoutes(deps: Deps) {
             'application/json': {
               schema: z.object({
                 blocks: z.array(z.object({ officeId: z.string(), nameEn: z.string(), nameBn: z.string(), live: z.number(), l1: z.number(), unacknowledged: z.number() })),
-                breaches: z.array(breach)
+                breaches: z.array(breach),
+                // For the DM: the officers an application can be handed to (issue 13).
+                handOverTo: z.array(z.object({ id: z.string(), name: z.string(), role: z.string(), officeName: z.string() }))
               })
             }
           }
@@ -140,7 +146,7 @@ export function slaRoutes(deps: Deps) {
       if (office && !blocks.some((b) => b.id === office)) throw new ApiError(403, 'forbidden');
       const ids = office ? [office] : blocks.map((b) => b.id);
       c.header('Cache-Control', 'no-store');
-      if (ids.length === 0) return c.json({ blocks: [], breaches: [] }, 200);
+      if (ids.length === 0) return c.json({ blocks: [], breaches: [], handOverTo: [] }, 200);
       // The BDO is L1 of the enquiries; the scrutiny and decision steps are the BDO's own and go to the DM.
       const onlyOwn = user.role === 'bdo' ? deps.sql`and b.step = 'enquiry'` : deps.sql``;
       // Live: the application still waits in that step, on the same due time (a resubmission or a re-enquiry sets
@@ -155,21 +161,24 @@ export function slaRoutes(deps: Deps) {
           from sla_breaches b join applications a on a.id = b.application_id
           where b.office_id in ${deps.sql(ids)} and ${live} ${onlyOwn}
           group by b.office_id`,
-        deps.sql<{ id: string; ain: string; officeId: string; step: 'scrutiny' | 'enquiry' | 'approval'; level: 'responsible' | 'l1'; dueAt: Date; detectedAt: Date; escalatedTo: 'bdo' | 'sdo' | 'dm'; status: string; acknowledgedAt: Date | null; acknowledgedBy: string | null; comment: string | null }[]>`
+        deps.sql<{ id: string; ain: string; officeId: string; step: 'scrutiny' | 'enquiry' | 'approval'; level: 'responsible' | 'l1'; dueAt: Date; detectedAt: Date; escalatedTo: 'bdo' | 'sdo' | 'dm'; status: string; acknowledgedAt: Date | null; acknowledgedBy: string | null; comment: string | null; takenOverAt: Date | null; handledBy: string | null }[]>`
           select b.id::text, a.ain, b.office_id, b.step, b.level, b.due_at, b.detected_at, b.escalated_to, a.status,
-                 b.acknowledged_at, u.name as acknowledged_by, b.ack_comment as comment
+                 b.acknowledged_at, u.name as acknowledged_by, b.ack_comment as comment, b.taken_over_at, h.name as handled_by
           from sla_breaches b join applications a on a.id = b.application_id left join users u on u.id = b.acknowledged_by
+          left join users h on h.id = b.handed_to
           where b.office_id in ${deps.sql(ids)} ${all === '1' ? deps.sql`` : deps.sql`and ${live}`} ${onlyOwn}
           order by b.acknowledged_at nulls first, b.due_at
           limit 500`
       ]);
+      const handOverTo = await handOverCandidates(deps.sql, user);
       const byOffice = new Map(counts.map((r) => [r.officeId, r]));
       return c.json(
         {
           blocks: blocks
             .filter((b) => ids.includes(b.id))
             .map((b) => ({ officeId: b.id, nameEn: b.nameEn, nameBn: b.nameBn, live: byOffice.get(b.id)?.live ?? 0, l1: byOffice.get(b.id)?.l1 ?? 0, unacknowledged: byOffice.get(b.id)?.unacknowledged ?? 0 })),
-          breaches: rows.map((r) => ({ ...r, dueAt: r.dueAt.toISOString(), detectedAt: r.detectedAt.toISOString(), acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null }))
+          breaches: rows.map((r) => ({ ...r, dueAt: r.dueAt.toISOString(), detectedAt: r.detectedAt.toISOString(), acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null, takenOverAt: r.takenOverAt?.toISOString() ?? null })),
+          handOverTo
         },
         200
       );
@@ -185,7 +194,7 @@ export function slaRoutes(deps: Deps) {
       middleware: [requirePermission('escalations:read')] as const,
       request: {
         params: z.object({ id: z.string().regex(/^\d{1,18}$/, 'field.id') }),
-        body: jsonBody(z.object({ comment: z.string('field.remarks').trim().min(5, 'field.remarks').max(1000, 'field.remarks') }))
+        body: jsonBody(z.object({ comment: multilineText(5, 1000, 'field.remarks') }))
       },
       responses: { 200: { description: 'Acknowledged', content: { 'application/json': { schema: z.object({ id: z.string(), acknowledgedAt: z.string() }) } } }, ...errorResponses(400, 401, 403, 404, 409, 415) }
     }),
@@ -206,6 +215,30 @@ export function slaRoutes(deps: Deps) {
       });
       deps.log.info('breach_acknowledged', { id, by: user.id });
       return c.json({ id, acknowledgedAt: now.toISOString() }, 200);
+    }
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sla/breaches/{id}/take-over',
+      tags: ['sla'],
+      summary: 'The DM takes over a late scrutiny or decision: decides it himself, or hands it to an acting officer (issue 13)',
+      description:
+        'Without `handTo` the DM holds the BDO\'s powers on the application and decides it on its page (approve with his own signature, reject, send back); with `handTo` the named BDO or SDO of the district does. Recorded on the breach and as a take_over event "taken over on escalation".',
+      middleware: [requirePermission('escalations:read')] as const,
+      request: {
+        params: z.object({ id: z.string().regex(/^\d{1,18}$/, 'field.id') }),
+        body: jsonBody(z.object({ handTo: z.string().max(100).optional(), remarks: multilineText(5, 1000, 'field.remarks') }))
+      },
+      responses: {
+        200: { description: 'Taken over', content: { 'application/json': { schema: z.object({ ain: z.string(), version: z.number(), handlerId: z.string() }) } } },
+        ...errorResponses(400, 401, 403, 404, 409, 415)
+      }
+    }),
+    async (c) => {
+      const { user } = currentUser(c);
+      return c.json(await takeOver(deps, user, c.req.valid('param').id, c.req.valid('json'), deps.clock.now()), 200);
     }
   );
 

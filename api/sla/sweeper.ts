@@ -3,6 +3,7 @@
 // the DM and the administrator when L1's own due time passes. Each part is one set-based statement plus the
 // outbox rows for its messages, in one transaction: the unique keys of sla_breaches and sla_reminders make a
 // second sweeper (another process, the same instant) find nothing new, so nothing is recorded or sent twice.
+import { sweepAppeals } from '../appeals/appeals.ts';
 import type { Lang } from '../../i18n/index.ts';
 import { smsDate } from '../applications/notify.ts';
 import type { Queryable } from '../db/connect.ts';
@@ -10,6 +11,7 @@ import type { Deps } from '../deps.ts';
 import { enqueueNotifications, type Notification } from '../notify/notify.ts';
 import { steps, type Step } from '../notify/templates.ts';
 import { stepOfApplicationSql, type SlaStep } from './rules.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 
 type SweepDeps = Pick<Deps, 'sql' | 'clock' | 'config' | 'log'>;
 
@@ -78,7 +80,9 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
     return fresh.length;
   });
 
-  if (result.breaches || result.l1Breaches || result.reminders) deps.log.info('sla_swept', { ...result });
+  // Appeals under the RTPS Act have their own time limit and escalation (issue 13).
+  const appeals = await sweepAppeals(deps, now);
+  if (result.breaches || result.l1Breaches || result.reminders || appeals) deps.log.info('sla_swept', { ...result, appeals });
   return result;
 }
 
@@ -121,7 +125,10 @@ async function notify(sql: Queryable, deps: SweepDeps, now: Date, event: 'escala
     if (role === 'eo') return e.assignedEoId ? [e.assignedEoId] : [];
     if (role === 'admin') return staff.filter((u) => u.role === 'admin').map((u) => u.id);
     const office = role === 'bdo' ? e.officeId : role === 'sdo' ? e.subdivisionId : e.districtId;
-    return staff.filter((u) => u.role === role && u.officeId === office).map((u) => u.id);
+    const found = staff.filter((u) => u.role === role && u.officeId === office).map((u) => u.id);
+    // A municipal area has no BDO: its SDO does the BDO's steps (issue 13, area_processing).
+    if (role === 'bdo' && found.length === 0) return staff.filter((u) => u.role === 'sdo' && u.officeId === e.subdivisionId).map((u) => u.id);
+    return found;
   };
   const list: Notification[] = fresh.map((e) => ({
     event,
@@ -134,11 +141,19 @@ async function notify(sql: Queryable, deps: SweepDeps, now: Date, event: 'escala
 }
 
 /** Sweeps every `intervalMs` until stopped; one sweep at a time in this process. */
-export function startSweeper(deps: SweepDeps, intervalMs: number): { stop(): Promise<void> } {
+export function startSweeper(deps: SweepDeps, intervalMs: number, metrics?: Pick<Metrics, 'workerRuns' | 'slaBreaches'>): { stop(): Promise<void> } {
   let running: Promise<unknown> | null = null;
   const timer = setInterval(() => {
     running ??= sweep(deps)
-      .catch((err: unknown) => deps.log.error('sweep_failed', { error: String(err) }))
+      .then((result) => {
+        metrics?.workerRuns.inc({ worker: 'sweeper', outcome: 'ok' });
+        metrics?.slaBreaches.inc({ level: 'responsible' }, result.breaches);
+        metrics?.slaBreaches.inc({ level: 'l1' }, result.l1Breaches);
+      })
+      .catch((err: unknown) => {
+        metrics?.workerRuns.inc({ worker: 'sweeper', outcome: 'failed' });
+        deps.log.error('sweep_failed', { error: String(err) });
+      })
       .finally(() => (running = null));
   }, intervalMs);
   return {

@@ -61,7 +61,7 @@ export async function listStaff(sql: Sql): Promise<(User & { officeName: string 
 }
 
 const columns = ['id', 'name', 'mobile', 'email', 'role', 'office_id', 'lang', 'must_change_password'];
-const loginColumns = ['password_hash', 'password_expires_at'];
+const loginColumns = ['password_hash', 'password_expires_at', 'deactivated_at'];
 
 export interface User {
   id: string;
@@ -77,6 +77,8 @@ export interface User {
 interface LoginFields {
   passwordHash: string;
   passwordExpiresAt: Date | null;
+  /** A deactivated account cannot log in (issue 13). */
+  deactivatedAt: Date | null;
 }
 
 export interface NewUser {

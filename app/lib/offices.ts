@@ -4,7 +4,7 @@ import { placeName } from '../../i18n/glossary.ts';
 
 export interface Office {
   id: string;
-  kind: 'district' | 'subdivision' | 'block' | 'kiosk' | 'csc';
+  kind: 'district' | 'subdivision' | 'block' | 'kiosk' | 'csc' | 'urban';
   code: string;
   nameEn: string;
   nameBn: string;

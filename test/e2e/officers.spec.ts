@@ -95,6 +95,10 @@ test('BDO forwards → EO reports offline with a photo and GPS → BDO approves 
   await verifyPage.getByRole('button', { name: 'English' }).click();
   await expect(verifyPage.getByTestId('verdict')).toContainText('Valid');
   await expect(verifyPage.getByText('Sraboni Chakraborty')).toBeVisible();
+  // Every fact printed on the paper is on the page to compare (issue 11): guardian, address, years, signer.
+  await expect(verifyPage.getByText('Father: Pradip Chakraborty')).toBeVisible();
+  await expect(verifyPage.getByText(/^Vill\. Kadambagachi, P\.O\. Kadambagachi, P\.S\. Duttapukur, .* - 743272$/)).toBeVisible();
+  await verifyPage.screenshot({ path: test.info().outputPath('verify-360-en.png'), fullPage: true });
 
   // The DM revokes; the same page then says revoked.
   const dm = await loggedIn(browser, baseURL!, 'demo-dm');

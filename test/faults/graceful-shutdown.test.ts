@@ -102,7 +102,7 @@ test('SIGTERM: readiness 503, no new connections, the request in flight finishes
     select count(*) filter (where leased_until > now())::int as leased, count(*) filter (where leased_until is null)::int as free
     from outbox where status = 'pending'`;
   expect(server.alive()).toBe(true); // measured while the process is still draining
-  expect(held[0]).toEqual({ leased: 10, free: 40 });
+  expect(held[0], JSON.stringify(held)).toEqual({ leased: 10, free: 40 });
   // …and a request on a connection opened before gets readiness 503 and the connection closed.
   ready.finish();
   const readiness = await ready.closed;
@@ -123,7 +123,7 @@ test('SIGTERM: readiness 503, no new connections, the request in flight finishes
   const after = await sql<{ status: string; leased: boolean; attempts: number; n: number }[]>`
     select status, leased_until is not null as leased, attempts, count(*)::int as n from outbox group by 1, 2, 3 order by 1`;
   // The ten with the gateway were sent before the database closed; the forty wait unleased, no attempt counted.
-  expect(after).toEqual([
+  expect(after, JSON.stringify(after)).toEqual([
     { status: 'pending', leased: false, attempts: 0, n: 40 },
     { status: 'sent', leased: false, attempts: 1, n: 10 }
   ]);

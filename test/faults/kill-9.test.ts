@@ -21,12 +21,12 @@ afterAll(async () => {
   await db?.drop();
 });
 
-test('two kill -9 under 200 submissions at concurrency 10, retried with the same Idempotency-Key: nothing acknowledged lost or doubled', async () => {
+test('kill -9 under 200 submissions at concurrency 10, retried with the same Idempotency-Key: nothing acknowledged lost or doubled', async () => {
   const sets = await seedDocumentSets(sql, 'demo-citizen', 200);
   const cookie = await loginCookie(server.url);
   let acked = 0;
   const load = submissionLoad({ targets: () => [server.url], cookie: () => cookie, documentSets: sets, concurrency: 10, deadline: Date.now() + 150_000, onAck: (n) => (acked = n) });
-  for (const at of [50, 130]) {
+  for (const at of [80]) {
     while (acked < at) await sleep(20);
     server.child.kill('SIGKILL');
     expect((await server.exited).signal).toBe('SIGKILL');
@@ -34,7 +34,7 @@ test('two kill -9 under 200 submissions at concurrency 10, retried with the same
   }
   const result = await load;
   const t = await tally(sql, result);
-  report('kill -9 twice under write load', t, { statuses: statusSummary(result) });
+  report('kill -9 under write load', t, { statuses: statusSummary(result) });
   expect(result.statuses.get('network') ?? 0).toBeGreaterThan(0); // the kills did cut requests
   expect(t).toEqual({ sent: 200, acknowledged: 200, stored: 200, duplicates: 0, lost: 0, mismatched: 0, conflicts: 0 });
 });

@@ -116,6 +116,8 @@ export async function submissionLoad(opts: {
   concurrency: number;
   deadline: number;
   onAck?: (n: number) => void;
+  /** Every answer's status, as it comes. */
+  onAnswer?: (status: number | 'network') => void;
   /** Statuses that are counted and retried rather than failing the load (a full disk's answer, for one). */
   retryAlso?: number[];
 }): Promise<LoadResult> {
@@ -135,9 +137,11 @@ export async function submissionLoad(opts: {
         if (res.headers.get('retry-after')) result.retryAfter.with += 1;
       }
       count(res.status);
+      opts.onAnswer?.(res.status);
       return { status: res.status, ain: answer?.ain };
     } catch {
       count('network');
+      opts.onAnswer?.('network');
       return { status: 'network' };
     }
   };

@@ -4,7 +4,9 @@ import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { listEvents, verifyChain } from '../../api/applications/audit.ts';
 import { trustedCaPem } from '../../api/certificates/credentials.ts';
+import { districtPublicKeyPem, openQrText } from '../../api/certificates/seal.ts';
 import { verifyCertificatePdf } from '../../api/certificates/sign.ts';
+import { actualText, qrTextOf } from '../support/pdf.ts';
 import { idempotencyKey, insertUser, loginClient, testJpeg, upload, uploadDocumentSet, validApplicant } from '../support/applications.ts';
 import { Client } from '../support/client.ts';
 import { expectRateLimited } from '../support/rate-limit.ts';
@@ -226,6 +228,40 @@ describe('approval with a signed certificate, verification and revocation (seed 
     expect((await new Client(server.url).get(`/api/verify/${certificateNo}`)).body.signature).toMatchObject({ valid: false, signer: null, chain: [] });
   });
 
+  test('the QR seals every fact printed on the certificate, and verify shows them all: an edited address, guardian or years breaks it', async () => {
+    const { ain, certificateNo } = await approved();
+    const pdf = await download(citizen, `/api/applications/${ain}/certificate.pdf`);
+    const qr = qrTextOf(pdf.bytes);
+    expect(qr).not.toBeNull();
+    const key = await districtPublicKeyPem(server.runtime.deps.config);
+    const opened = openQrText(key, qr!);
+    const address = 'Vill. Kazipara, P.O. Barasat, P.S. Barasat, Barasat I, North 24 Parganas - 700124';
+    const printed = { gender: 'female', guardianRelation: 'father', guardianName: 'Haripada Das', address, yearsOfResidence: 20, officer: 'Demo BDO Barasat I' };
+    expect(opened).toEqual({ ok: true, fields: { certificateNo, ain, name: 'Rina Das', issuedOn: expect.any(String), officeCode: ain.slice(2, 7), printed } });
+    // What the QR seals is what the page prints.
+    const text = actualText(pdf.bytes);
+    for (const fact of [address, 'Haripada Das', 'Demo BDO Barasat I', 'last 20 years']) expect(text).toContain(fact);
+
+    for (const [from, to] of [['Kazipara', 'Kazipura'], ['Haripada', 'Hiralal'], ['~20~', '~35~'], ['~father~', '~spouse~']]) {
+      const edited = qr!.replace(from!.replaceAll(' ', '%20'), to!);
+      expect(edited).not.toBe(qr);
+      expect(openQrText(key, edited), from).toEqual({ ok: false, reason: 'bad-signature' });
+    }
+
+    const verify = (await new Client(server.url).get(`/api/verify/${certificateNo}`)).body;
+    expect(verify).toMatchObject({ certificateNo, name: 'Rina Das', ain: expect.stringMatching(/^\d{2} \d{2} \d{3} \d{6} \d$/), printed });
+  });
+
+  test("the citizen's view of an application names no officer's user ID; the BDO's does", async () => {
+    const ain = await forwarded('eo-barasat-2');
+    expect((await sendReport(await loginClient(server.url, 'eo-barasat-2'), ain, report())).status).toBe(201);
+    const mine = await citizen.get(`/api/applications/${ain}`);
+    expect(mine.status).toBe(200);
+    expect(mine.body.assignedEoId).toBeNull();
+    for (const id of ['eo-barasat-2', 'demo-bdo']) expect(JSON.stringify(mine.body)).not.toContain(id);
+    expect((await bdo.get(`/api/applications/${ain}`)).body.assignedEoId).toBe('eo-barasat-2');
+  });
+
   test('the DM revokes with a reason; verify then says revoked, and the download is gone', async () => {
     const { ain, certificateNo } = await approved();
     for (const who of [bdo, await loginClient(server.url, 'demo-sdo'), citizen]) {
@@ -278,12 +314,15 @@ describe('approval with a signed certificate, verification and revocation (seed 
   });
 });
 
+// Who took the certificate away, recorded with the hand-over (issue 13).
+const collector = { name: 'Rina Das', relation: 'self', idType: 'epic', idLast4: '4821' };
+
 describe('delivery at the counter (seed step 7)', () => {
   test("a counter of the application's block marks it collected; a counter of another block cannot", async () => {
     const { ain } = await approved();
-    const elsewhere = await act(await loginClient(server.url, 'csc-deganga'), ain, { action: 'mark_delivered', version: 4 });
+    const elsewhere = await act(await loginClient(server.url, 'csc-deganga'), ain, { action: 'mark_delivered', version: 4, collector });
     expect(elsewhere.status).toBe(403);
-    const res = await act(await loginClient(server.url, 'csc-barasat'), ain, { action: 'mark_delivered', version: 4 });
+    const res = await act(await loginClient(server.url, 'csc-barasat'), ain, { action: 'mark_delivered', version: 4, collector });
     expect(res.body).toEqual({ ain, status: 'delivered', version: 5 });
     // The citizen can still download what was handed over.
     expect((await download(citizen, `/api/applications/${ain}/certificate.pdf`)).status).toBe(200);
@@ -291,15 +330,15 @@ describe('delivery at the counter (seed step 7)', () => {
 
   test("the SDO's kiosk of the block's subdivision hands it over; another subdivision's kiosk cannot", async () => {
     const { ain } = await approved();
-    expect((await act(await loginClient(server.url, 'kiosk-barrackpore'), ain, { action: 'mark_delivered', version: 4 })).status).toBe(403);
-    const res = await act(await loginClient(server.url, 'kiosk-barasat-sadar'), ain, { action: 'mark_delivered', version: 4 });
+    expect((await act(await loginClient(server.url, 'kiosk-barrackpore'), ain, { action: 'mark_delivered', version: 4, collector })).status).toBe(403);
+    const res = await act(await loginClient(server.url, 'kiosk-barasat-sadar'), ain, { action: 'mark_delivered', version: 4, collector });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('delivered');
   });
 
   test('the BDO marks it collected at the block office', async () => {
     const { ain } = await approved();
-    const res = await act(bdo, ain, { action: 'mark_delivered', version: 4 });
+    const res = await act(bdo, ain, { action: 'mark_delivered', version: 4, collector });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ain, status: 'delivered', version: 5 });
   });

@@ -61,7 +61,7 @@ describe('MIS summary', () => {
     });
     expect(s.channels).toEqual({ web: 5, kiosk: 1, csc: 2 });
     expect(s.rejectionReasons).toEqual([{ reason: 'duplicate', count: 1 }, { reason: 'not_resident', count: 1 }]);
-    expect(s.blocks).toHaveLength(7);
+    expect(s.blocks).toHaveLength(7 + 5); // 7 blocks and 5 municipal areas (issue 13)
     expect(s.blocks.find((b: { officeId: string }) => b.officeId === BARASAT)).toMatchObject({ received: 5, approved: 3, rejected: 1, pending: 2, beyondSla: 1, compliancePercent: 50 });
     expect(s.blocks.find((b: { officeId: string }) => b.officeId === DEGANGA)).toMatchObject({ received: 3, approved: 0, rejected: 1, pending: 2, beyondSla: 0, compliancePercent: 100 });
     expect(s.blocks.find((b: { officeId: string }) => b.officeId === 'n24pgs/barasat-sadar/amdanga')).toMatchObject({ received: 0, compliancePercent: null });
@@ -73,7 +73,7 @@ describe('MIS summary', () => {
     expect(bdo.totals).toMatchObject({ received: 5, disposed: 4, approved: 3, rejected: 1, compliancePercent: 50 });
     const dm = await loginClient(server.url, 'demo-dm');
     const district = (await dm.get(`/api/mis/summary${period}`)).body;
-    expect(district.blocks).toHaveLength(22);
+    expect(district.blocks).toHaveLength(22 + 26); // 22 blocks and 26 municipal areas (issue 13)
     expect(district.totals).toMatchObject({ received: 9, approved: 4, rejected: 2 });
     const one = (await dm.get(`/api/mis/summary${period}&office=${DEGANGA}`)).body;
     expect(one.totals).toMatchObject({ received: 3, rejected: 1 });
@@ -105,7 +105,7 @@ describe('MIS summary', () => {
     expect(lines).toContain('"Barasat I",5,3,1,2,1,50');
     expect(lines).toContain('"Deganga",3,0,1,2,0,100');
     expect(lines.at(-1)).toBe('"Total",8,3,2,4,1,60');
-    expect(lines).toHaveLength(1 + 7 + 1);
+    expect(lines).toHaveLength(1 + 7 + 5 + 1); // header, 7 blocks, 5 municipal areas (issue 13), total
 
     const pdf = await fetch(`${server.url}/api/mis/summary.pdf${period}`, { headers: { cookie: sdo.cookie, 'accept-language': 'en' } });
     expect(pdf.status).toBe(200);

@@ -212,10 +212,10 @@ describe('the higher offices see escalations of their jurisdiction only (seed fe
     const liveAins = new Set(dm.body.breaches.filter((b: { officeId: string }) => b.officeId === 'n24pgs/barasat-sadar/barasat-i').map((b: { ain: string }) => b.ain));
     expect(barasat.live).toBe(liveAins.size);
     expect(dm.body.breaches.filter((b: { ain: string }) => b.ain === scrutiny).map((b: { level: string }) => b.level).sort()).toEqual(['l1', 'responsible']);
-    expect(dm.body.blocks).toHaveLength(22);
+    expect(dm.body.blocks).toHaveLength(22 + 26); // 22 blocks and 26 municipal areas (issue 13)
     const sdo = await seen('demo-sdo');
     expect(sdo.ains.has(scrutiny) && sdo.ains.has(enquiry)).toBe(true);
-    expect(sdo.body.blocks).toHaveLength(7);
+    expect(sdo.body.blocks).toHaveLength(7 + 5); // 7 blocks and 5 municipal areas (issue 13)
     expect((await seen('sdo-basirhat')).ains.size).toBe(0);
     const bdo = await seen('demo-bdo');
     expect(bdo.ains.has(enquiry)).toBe(true);

@@ -2,12 +2,20 @@
 // directory, its own port and socket directory, so the shared server on 5432 is never touched. initdb and the
 // server refuse to run as root, so as root they run as the `postgres` account.
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const BIN = process.env.PG_BIN_DIR ?? '/usr/lib/postgresql/15/bin';
+/** PG_BIN_DIR, or the newest Debian PostgreSQL installed (CI installs whatever version Debian ships). */
+function binDir(): string {
+  if (process.env.PG_BIN_DIR) return process.env.PG_BIN_DIR;
+  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').filter((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)) : [];
+  const newest = versions.sort((a, b) => Number(a) - Number(b)).at(-1);
+  if (!newest) throw new Error('No PostgreSQL server binaries under /usr/lib/postgresql/*/bin: set PG_BIN_DIR.');
+  return `/usr/lib/postgresql/${newest}/bin`;
+}
+const BIN = binDir();
 
 export interface PrivateCluster {
   port: number;
@@ -16,6 +24,7 @@ export interface PrivateCluster {
   start(): void;
   stop(mode?: 'fast' | 'immediate'): void;
   restart(mode?: 'fast' | 'immediate'): void;
+  running(): boolean;
   destroy(): void;
 }
 
@@ -32,15 +41,19 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function createPrivateCluster(): Promise<PrivateCluster> {
-  const root = mkdtempSync(join(tmpdir(), 'orc-pgcluster-'));
+/**
+ * `root`: a directory to make the cluster in (the full-disk test gives a small tmpfs); `initdb` and `settings`
+ * add to the defaults (smaller WAL segments and limits, there).
+ */
+export async function createPrivateCluster(opts: { root?: string; initdb?: string[]; settings?: string } = {}): Promise<PrivateCluster> {
+  const root = opts.root ? mkdtempSync(join(opts.root, 'pg-')) : mkdtempSync(join(tmpdir(), 'orc-pgcluster-'));
   const dataDir = join(root, 'data');
   if (process.getuid?.() === 0) chownSync(root, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()));
-  asPostgres(join(BIN, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
+  asPostgres(join(BIN, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8', ...(opts.initdb ?? [])]);
   const port = await freePort();
   // fsync off: the operating system never crashes in these tests, only the server is stopped or killed, and what
   // PostgreSQL has written survives that; it keeps restarts quick on a shared machine.
-  const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60 -c shared_buffers=16MB`;
+  const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60 -c shared_buffers=16MB ${opts.settings ?? ''}`;
   const ctl = (...args: string[]) => asPostgres(join(BIN, 'pg_ctl'), ['-D', dataDir, '-w', '-t', '60', ...args]);
   const cluster: PrivateCluster = {
     port,
@@ -51,6 +64,14 @@ export async function createPrivateCluster(): Promise<PrivateCluster> {
     restart(mode = 'fast') {
       cluster.stop(mode);
       cluster.start();
+    },
+    running() {
+      try {
+        ctl('status');
+        return true;
+      } catch {
+        return false; // pg_ctl status exits 3 when no server runs
+      }
     },
     destroy() {
       try {

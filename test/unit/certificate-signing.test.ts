@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, sign, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig, type Config } from '../../api/config.ts';
 import { officerCredential, trustedCaPem, type SigningCredential } from '../../api/certificates/credentials.ts';
-import { districtPublicKeyPem, districtSealKey, openQrText, openSeal, qrText, sealPayload, type SealFields } from '../../api/certificates/seal.ts';
+import { districtPublicKeyPem, districtSealKey, openQrText, openSeal, qrText, sealPayload, type PrintedFacts, type SealFields } from '../../api/certificates/seal.ts';
 import { signCertificatePdf, verifyCertificatePdf } from '../../api/certificates/sign.ts';
 
 const OPENSSL = '/usr/bin/openssl';
@@ -205,7 +205,21 @@ describe('signed certificate PDF', () => {
 });
 
 describe('district seal on the QR code', () => {
-  const fields: SealFields = { certificateNo: 'ORC-2026-11002-000017', ain: '11002261127001', name: 'Rina Das', issuedOn: '2026-11-27', officeCode: '11002' };
+  const fields: SealFields & { printed: PrintedFacts } = {
+    certificateNo: 'ORC-2026-11002-000017',
+    ain: '11002261127001',
+    name: 'Rina Das',
+    issuedOn: '2026-11-27',
+    officeCode: '11002',
+    printed: {
+      gender: 'female',
+      guardianRelation: 'father',
+      guardianName: 'Haripada Das',
+      address: 'Vill. Kazipara, P.O. Barasat, P.S. Barasat, Barasat I, North 24 Parganas - 700124',
+      yearsOfResidence: 20,
+      officer: 'Koushik Bhattacharya'
+    }
+  };
   let config: Config;
   let publicPem: string;
   let sealed: string;
@@ -227,9 +241,37 @@ describe('district seal on the QR code', () => {
   test('opens to the same fields, and a QR text stays short', () => {
     expect(openSeal(publicPem, sealed)).toEqual({ ok: true, fields });
     const qr = qrText('https://edistrict-n24pgs.wb.gov.in', fields.certificateNo, sealed);
-    expect(qr).toBe(`https://edistrict-n24pgs.wb.gov.in/verify/ORC-2026-11002-000017#${sealed.replace(' ', '%20')}`);
-    expect(qr.length).toBeLessThan(250);
+    expect(qr).toBe(`https://edistrict-n24pgs.wb.gov.in/verify/ORC-2026-11002-000017#${sealed.replaceAll(' ', '%20')}`);
+    expect(qr.length).toBeLessThan(400);
     expect(openQrText(publicPem, qr)).toEqual({ ok: true, fields });
+  });
+
+  test('every printed fact is sealed: an edited address, guardian, years, gender or officer is invalid', () => {
+    for (const [from, to] of [
+      ['Vill. Kazipara', 'Vill. Kazipura'],
+      ['700124', '700125'],
+      ['Haripada Das', 'Haripado Das'],
+      ['~father~', '~mother~'],
+      ['~20~', '~28~'],
+      ['~female~', '~male~'],
+      ['Koushik', 'Kaushik']
+    ]) {
+      expect(sealed).toContain(from);
+      expect(openSeal(publicPem, sealed.replace(from!, to!)), from).toEqual({ ok: false, reason: 'bad-signature' });
+    }
+  });
+
+  test('a "~" or "%" in a field cannot shift the fields after it', async () => {
+    const odd = { ...fields, printed: { ...fields.printed, officer: 'A~B %7E 100%' } };
+    const opened = openSeal(publicPem, sealPayload(await districtSealKey(config), odd));
+    expect(opened).toEqual({ ok: true, fields: odd });
+  });
+
+  test('a v1 seal (five fields, issued before every fact was sealed) still opens, without the printed facts', async () => {
+    const key = await districtSealKey(config);
+    const text = 'v1~ORC-2026-11002-000017~11002261127001~Rina Das~2026-11-27~11002';
+    const v1 = `${text}.${sign(null, Buffer.from(text), key).toString('base64url')}`;
+    expect(openSeal(publicPem, v1)).toEqual({ ok: true, fields: { certificateNo: 'ORC-2026-11002-000017', ain: '11002261127001', name: 'Rina Das', issuedOn: '2026-11-27', officeCode: '11002' } });
   });
 
   test('one changed character in a field or in the signature, or another key, is invalid', () => {
@@ -259,9 +301,15 @@ describe('district seal on the QR code', () => {
     const valid = run(qr);
     expect(valid.status, valid.stderr).toBe(0);
     expect(valid.stdout).toContain('Rina Das');
+    expect(valid.stdout).toContain('Vill. Kazipara, P.O. Barasat');
+    expect(valid.stdout).toContain('Haripada Das');
+    expect(valid.stdout).toMatch(/Years of residence +20/);
     expect(valid.stdout).toMatch(/VALID\n$/);
     const tampered = run(qr.replace('11002261127001', '11002261127002'));
     expect(tampered.status).toBe(1);
+    const movedHouse = run(qr.replace('Kazipara', 'Kazipura'));
+    expect(movedHouse.status).toBe(1);
+    expect(movedHouse.stdout).toContain('INVALID');
     expect(tampered.stdout).toContain('INVALID');
   });
 

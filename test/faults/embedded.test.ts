@@ -1,21 +1,32 @@
-// The embedded database is private (issue 11 item 3): pglite-socket accepts anyone as superuser without a
-// password, so it listens on no TCP port, only on a Unix socket inside DATA_DIR; DATA_DIR is 0700 and everything
-// the server writes under it is for its own user only (umask 077), the uploaded documents included.
+// The embedded database (PGlite in the server process, served by pglite-socket), one server for both parts.
+//
+// It is private (issue 11 item 3): pglite-socket accepts anyone as superuser without a password, so it listens on
+// no TCP port, only on a Unix socket inside DATA_DIR; DATA_DIR is 0700 and everything the server writes under it
+// is for its own user only (umask 077), the uploaded documents included.
+//
+// kill -9 of the embedded database (issue 11 item 11): killing the database is killing the process, under a write
+// load. The next start on the same DATA_DIR removes the socket the dead process left, recovers the database, and
+// the load's retries with the same Idempotency-Key complete: everything acknowledged before the kill is there, once.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type postgres from 'postgres';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { embeddedSocketPath } from '../../api/db/connect.ts';
 import { testJpeg, upload } from '../support/applications.ts';
 import { Client } from '../support/client.ts';
-import { startServerProcess, type ServerProcess } from './support.ts';
+import { databaseOf, loginCookie, report, seedDocumentSets, sleep, startServerProcess, statusSummary, submissionLoad, tally, type ServerProcess } from './support.ts';
 
 let server: ServerProcess;
+let sql: postgres.Sql;
+
 beforeAll(async () => {
   server = await startServerProcess({});
+  sql = databaseOf(server);
 });
-afterAll(() => {
+afterAll(async () => {
   server?.child.kill('SIGKILL');
+  await sql?.end({ timeout: 1 }).catch(() => {});
 });
 
 function walk(dir: string): string[] {
@@ -56,4 +67,23 @@ test('another local account cannot reach the database socket', () => {
     { encoding: 'utf8' }
   );
   expect(attempt.stdout.trim()).toBe('EACCES');
+});
+
+test('kill -9 of the process holding the embedded database under 100 submissions: it starts again and nothing acknowledged is lost or doubled', async () => {
+  const sets = await seedDocumentSets(sql, 'demo-citizen', 100);
+  await sql.end(); // the embedded database has few connections; the test's own is not needed during the load
+  const cookie = await loginCookie(server.url);
+  let acked = 0;
+  const load = submissionLoad({ targets: () => [server.url], cookie: () => cookie, documentSets: sets, concurrency: 5, deadline: Date.now() + 150_000, onAck: (n) => (acked = n) });
+  while (acked < 40) await sleep(20);
+  const ackedBeforeKill = acked;
+  server.child.kill('SIGKILL');
+  expect((await server.exited).signal).toBe('SIGKILL');
+  server = await startServerProcess({}, { port: server.port, dataDir: server.dataDir });
+  const result = await load;
+  sql = databaseOf(server);
+  const t = await tally(sql, result);
+  report('kill -9 of the embedded database under write load', t, { statuses: statusSummary(result), 'acknowledged before the kill': ackedBeforeKill });
+  expect(result.statuses.get('network') ?? 0).toBeGreaterThan(0);
+  expect(t).toEqual({ sent: 100, acknowledged: 100, stored: 100, duplicates: 0, lost: 0, mismatched: 0, conflicts: 0 });
 });

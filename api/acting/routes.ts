@@ -1,0 +1,93 @@
+// Acting charge (issue 13 item 2): the superior assigns, lists and ends; the rules live in charges.ts.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Deps } from '../deps.ts';
+import { multilineText } from '../../shared/text.ts';
+import type { ApiEnv } from '../http/env.ts';
+import { currentUser, requirePermission } from '../http/middleware.ts';
+import { errorResponses, isoDay, jsonBody } from '../http/schemas.ts';
+import { assignCharge, endCharge, listCharges, type Charge } from './charges.ts';
+
+const charge = z
+  .object({
+    id: z.string(),
+    officeId: z.string(),
+    officeName: z.string(),
+    role: z.enum(['bdo', 'eo', 'sdo']),
+    absentUserId: z.string().nullable(),
+    actingUserId: z.string(),
+    actingName: z.string(),
+    startsOn: z.string(),
+    endsOn: z.string(),
+    reason: z.string(),
+    endedAt: z.string().nullable()
+  })
+  .openapi('ActingCharge');
+
+const out = (c: Charge) => ({ ...c, endedAt: c.endedAt?.toISOString() ?? null });
+
+export function actingRoutes(deps: Deps) {
+  const app = new OpenAPIHono<ApiEnv>();
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/acting-charges',
+      tags: ['staff'],
+      summary: 'The superior names an officer to act for an absent BDO, EO or SDO for a date range (Kolkata dates, both included)',
+      middleware: [requirePermission('acting:assign')] as const,
+      request: {
+        body: jsonBody(
+          z.object({
+            officeId: z.string('field.office').min(1, 'field.office').max(100, 'field.office'),
+            role: z.enum(['bdo', 'eo', 'sdo'], 'field.role'),
+            absentUserId: z.string().max(100).optional().openapi({ description: "For an EO's charge: the EO on leave" }),
+            actingUserId: z.string('field.acting_officer').min(1, 'field.acting_officer').max(100, 'field.acting_officer'),
+            startsOn: isoDay,
+            endsOn: isoDay,
+            reason: multilineText(5, 500, 'field.remarks')
+          })
+        )
+      },
+      responses: { 201: { description: 'Assigned', content: { 'application/json': { schema: charge } } }, ...errorResponses(400, 401, 403, 415) }
+    }),
+    async (c) => {
+      const { user } = currentUser(c);
+      const result = await assignCharge(deps.sql, user, c.req.valid('json'), deps.clock.now());
+      deps.log.info('acting_charge_assigned', { id: result.id, by: user.id });
+      return c.json(out(result), 201);
+    }
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/acting-charges',
+      tags: ['staff'],
+      summary: "Acting charges not yet run out: the superior's jurisdiction, or an officer's own",
+      responses: { 200: { description: 'Charges', content: { 'application/json': { schema: z.object({ charges: z.array(charge) }) } } }, ...errorResponses(401) }
+    }),
+    async (c) => {
+      const { user } = currentUser(c);
+      c.header('Cache-Control', 'no-store');
+      return c.json({ charges: (await listCharges(deps.sql, user, deps.clock.now())).map(out) }, 200);
+    }
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/acting-charges/{id}/end',
+      tags: ['staff'],
+      summary: 'The superior ends a charge early (the absent officer is back)',
+      middleware: [requirePermission('acting:assign')] as const,
+      request: { params: z.object({ id: z.string().regex(/^\d{1,18}$/, 'field.id') }) },
+      responses: { 200: { description: 'Ended', content: { 'application/json': { schema: charge } } }, ...errorResponses(400, 401, 403, 404, 409) }
+    }),
+    async (c) => {
+      const { user } = currentUser(c);
+      return c.json(out(await endCharge(deps.sql, user, c.req.valid('param').id, deps.clock.now())), 200);
+    }
+  );
+
+  return app;
+}
