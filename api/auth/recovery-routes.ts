@@ -8,13 +8,14 @@ import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { clientAddress, currentUser } from '../http/middleware.ts';
-import { errorResponses, indianMobile, jsonBody, newPassword, noControlCharacters, userSchema } from '../http/schemas.ts';
+import { errorResponses, indianMobile, jsonBody, newPassword, userSchema } from '../http/schemas.ts';
+import { hasControlCharacters } from '../../shared/text.ts';
 import { findUserForLogin, getUser } from '../users/user.ts';
 import { redeemCode, redeemLink, startRecovery } from './recovery.ts';
 import { createSession, SESSION_COOKIE } from './session.ts';
-import { blockedFor, recordFailure, type ThrottleKey } from './throttle.ts';
+import { takeAttempt, type Counter } from './throttle.ts';
 
-const loginField = z.string().trim().min(1, 'field.required').max(254, 'field.invalid').refine(noControlCharacters, 'field.invalid');
+const loginField = z.string().trim().min(1, 'field.required').max(254, 'field.invalid').refine((v) => !hasControlCharacters(v), 'field.invalid');
 
 const start = createRoute({
   method: 'post',
@@ -66,12 +67,12 @@ export function recoveryRoutes(deps: Deps) {
 
   app.openapi(start, async (c) => {
     const { login } = c.req.valid('json');
+    // Each request counts against the address, found or not, so an address cannot probe many accounts.
     await refuseIfThrottled([clientKey(c)]);
     const channel = login.includes('@') ? ('email' as const) : ('sms' as const);
     const user = await findUserForLogin(deps.sql, login);
-    // Each request counts against the address, found or not, so an address cannot probe many accounts.
-    await recordFailure(deps, [clientKey(c)]);
-    if (user) {
+    // A deactivated account (staff who left) is not brought back by its old mobile: nothing is sent.
+    if (user && !user.deactivatedAt) {
       void startRecovery(deps, user, channel, null).catch((err: unknown) =>
         deps.log.error('recovery_failed', { error: err instanceof Error ? err.message : String(err) })
       );
@@ -84,7 +85,6 @@ export function recoveryRoutes(deps: Deps) {
     await refuseIfThrottled([clientKey(c)]);
     const user = await findUserForLogin(deps.sql, body.login);
     if (!(await redeemCode(deps, user?.id ?? null, body.code, body.newPassword))) {
-      await recordFailure(deps, [clientKey(c)]);
       throw new ApiError(400, 'recovery_code_invalid', { fields: { code: 'field.recovery_code' } });
     }
     return loggedIn(c, user!.id);
@@ -95,7 +95,6 @@ export function recoveryRoutes(deps: Deps) {
     await refuseIfThrottled([clientKey(c)]);
     const userId = await redeemLink(deps, body.token, body.newPassword);
     if (!userId) {
-      await recordFailure(deps, [clientKey(c)]);
       throw new ApiError(400, 'recovery_link_invalid');
     }
     return loggedIn(c, userId);
@@ -108,18 +107,19 @@ export function recoveryRoutes(deps: Deps) {
     const citizen = await findUserForLogin(deps.sql, mobile);
     // The operator is staff and the citizen stands at the counter: saying "no such account" helps them register.
     // Only citizens: an officer's account is the administrator's to reset.
-    if (!citizen || citizen.role !== 'citizen') throw new ApiError(404, 'account_unknown', { fields: { mobile: 'field.account_unknown' } });
+    if (!citizen || citizen.role !== 'citizen' || citizen.deactivatedAt) throw new ApiError(404, 'account_unknown', { fields: { mobile: 'field.account_unknown' } });
     const sent = await startRecovery(deps, citizen, 'sms', operator.id);
     if (!sent) throw new ApiError(429, 'recovery_limit');
     return c.json({ channel: 'sms' as const, minutes: 10 }, 202);
   });
 
-  function clientKey(c: Context<ApiEnv>): ThrottleKey {
-    return { kind: 'client', value: 'recovery:' + clientAddress(c, deps.config.trustProxy) };
+  /** Recoveries asked and codes tried, per address: each code still has its own 5 tries (recovery.ts). */
+  function clientKey(c: Context<ApiEnv>): Counter {
+    return { kind: 'recovery-client', value: clientAddress(c, deps.config.trustProxy), rule: { limit: deps.config.throttle.perClient, windowMs: deps.config.throttle.windowMs } };
   }
 
-  async function refuseIfThrottled(keys: ThrottleKey[]) {
-    const waitMs = await blockedFor(deps, keys);
+  async function refuseIfThrottled(keys: Counter[]) {
+    const waitMs = await takeAttempt(deps, keys);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
       throw new ApiError(429, 'too_many_attempts', { vars: { minutes: Math.ceil(seconds / 60) }, headers: { 'Retry-After': String(seconds) } });

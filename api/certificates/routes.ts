@@ -181,8 +181,12 @@ export function certificateRoutes(deps: Deps) {
           at: now
         });
         // The holder hears of it at once: a revoked certificate must not be shown as proof of residence.
+        // To the form's mobile and email too, like every message about the application (DESIGN §12).
+        const [contacts] = await sql<{ name: string; mobile: string | null; email: string | null }[]>`
+          select applicant_name as name, form->>'mobile' as mobile, nullif(form->>'email', '') as email from applications where id = ${cert.applicationId}`;
         await enqueueNotification(sql, now, {
           event: 'certificate_revoked',
+          contacts,
           userIds: [cert.applicantId],
           applicationId: cert.applicationId,
           link: `${deps.config.origin}/verify/${no}`,

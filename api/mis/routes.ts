@@ -232,6 +232,9 @@ export function misRoutes(deps: Deps) {
     return record;
   }
 
+  app.openapi(
+    createRoute({
+      method: 'get',
       path: '/mis/operations',
       tags: ['mis'],
       summary: 'For the DM and the SDO (issue 13): disposal and on-time share per officer, appeals under the RTPS Act, and counter activity, over a period',

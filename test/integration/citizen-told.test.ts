@@ -148,7 +148,7 @@ describe('revocation shows everywhere (item 3)', () => {
     const ain = await reported('recommend');
     const approved = await act(bdo, ain, { action: 'approve', version: 3 });
     expect(approved.status).toBe(200);
-    expect((await act(bdo, ain, { action: 'mark_delivered', version: 4 })).status).toBe(200);
+    expect((await act(bdo, ain, { action: 'mark_delivered', version: 4, collector: { name: 'Rina Das', relation: 'self', idType: 'epic', idLast4: '4821' } })).status).toBe(200);
     server.clock.advance(2 * 86_400_000);
     const dm = await loginClient(server.url, 'demo-dm');
     expect((await dm.post(`/api/certificates/${approved.body.certificateNo}/revoke`, { reason: 'Issued on a forged ration card.' })).status).toBe(200);
