@@ -7,6 +7,7 @@ import { appealRoutes } from './appeals/routes.ts';
 import { applicationRoutes } from './applications/routes.ts';
 import { trackRoutes } from './applications/track.ts';
 import { authRoutes } from './auth/routes.ts';
+import { recoveryRoutes } from './auth/recovery-routes.ts';
 import { certificateRoutes } from './certificates/routes.ts';
 import { counterRoutes } from './counters/routes.ts';
 import { documentRoutes } from './documents/routes.ts';
@@ -59,6 +60,7 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
 
   app.route('/', healthRoutes(deps, lifecycle));
   app.route('/', authRoutes(deps));
+  app.route('/', recoveryRoutes(deps));
   app.route('/', officeRoutes(deps));
   app.route('/', userRoutes(deps));
   app.route('/', documentRoutes(deps));

@@ -37,6 +37,9 @@ type Form = Record<string, string>;
 
 class UnknownMessage extends Error {}
 
+/** How long a delivery report for an id nobody recorded is asked to come again (503) before it is let go. */
+export const UNKNOWN_REPORT_WAIT_MS = 15 * 60_000;
+
 /** A gateway's callback that cannot be read: answered 400 with the reason, so the gateway's logs say what is wrong. */
 class BadCallback extends Error {}
 
@@ -126,6 +129,18 @@ export function createSmsApp(deps: Deps) {
       throw err;
     });
     if (outcome === 'unknown') {
+      // The dispatcher records a provider's id a moment after the provider answers, so an early report is asked
+      // to come again. But an id that never becomes known (another system's message, a report for a row since
+      // removed) would be retried by the gateway forever: after UNKNOWN_REPORT_WAIT_MS from its first report it is
+      // acknowledged and dropped.
+      const [wait] = await deps.sql<{ firstSeenAt: Date }[]>`
+        insert into delivery_report_waits (provider_id, first_seen_at) values (${form.id!}, ${deps.clock.now()})
+        on conflict (provider_id) do update set provider_id = excluded.provider_id
+        returning first_seen_at`;
+      if (deps.clock.now().getTime() - wait!.firstSeenAt.getTime() >= UNKNOWN_REPORT_WAIT_MS) {
+        deps.log.warn('delivery_report_dropped', { status: form.status });
+        return c.text('OK (unknown message id, dropped)');
+      }
       deps.log.warn('delivery_report_unknown_message', { status: form.status });
       return c.text('Unknown message id; try again later', 503);
     }

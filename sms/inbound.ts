@@ -5,11 +5,14 @@
 import { parseAin } from '../shared/ain.ts';
 import { toE164IndianMobile } from '../shared/mobile.ts';
 import { translate, type Lang, type MessageKey } from '../i18n/index.ts';
+import { placeName } from '../i18n/glossary.ts';
 import { smsDate } from '../api/applications/notify.ts';
-import { findPublicStatus } from '../api/applications/track.ts';
+import { findPublicStatus, publicState, stateDate, type PublicStatus } from '../api/applications/track.ts';
+import { smsReasons, type NotificationEvent, type SlotValues } from '../api/notify/templates.ts';
 import type { Deps } from '../api/deps.ts';
 import { enqueueSms } from '../api/notify/notify.ts';
 import { languageOfPhone } from '../api/users/phone-language.ts';
+import { isOpen } from '../shared/workflow.ts';
 
 export type Intent = { kind: 'status'; ain: string } | { kind: 'help' } | { kind: 'invalid_ain' } | { kind: 'unknown' };
 
@@ -72,12 +75,8 @@ export async function answerInboundSms(deps: Pick<Deps, 'sql' | 'clock' | 'confi
       ain = intent.ain;
       const app = await findPublicStatus(sql, intent.ain);
       if (app) {
-        await enqueueSms(sql, now, from, lang, 'status_reply', {
-          ain: app.ain,
-          status: translate(lang, `status.${app.status}` as MessageKey),
-          office: lang === 'bn' ? app.nameBn : app.nameEn,
-          date: smsDate(app.updatedAt)
-        }, account?.id);
+        const reply = statusReply(app, lang);
+        await enqueueSms(sql, now, from, lang, reply.event, reply.values, account?.id);
       } else {
         await enqueueSms(sql, now, from, lang, 'not_found', { ain: intent.ain }, account?.id);
       }
@@ -90,4 +89,23 @@ export async function answerInboundSms(deps: Pick<Deps, 'sql' | 'clock' | 'confi
       values (${m.provider}, ${from}, ${intent.kind}, ${ain}, ${now})`;
     return true;
   });
+}
+
+/**
+ * The answer to "STATUS <AIN>" (DESIGN §12): a revocation with its date; a rejection's coded reason; a send-back's
+ * remarks, cut at a word, with where to read them whole; while open, the date a decision is expected by.
+ */
+export function statusReply(app: PublicStatus, lang: Lang): { event: NotificationEvent; values: SlotValues } {
+  const state = publicState(app);
+  const date = smsDate(stateDate(app));
+  if (state === 'revoked') return { event: 'status_reply_revoked', values: { certificateNo: app.certificateNo ?? '', ain: app.ain, date } };
+  if (state === 'rejected') {
+    const code = app.decisionCode ?? 'other';
+    return { event: 'status_reply_rejected', values: { ain: app.ain, date, reason: smsReasons[code]?.[lang] ?? smsReasons.other![lang] } };
+  }
+  if (state === 'sent_back') return { event: 'status_reply_sent_back', values: { ain: app.ain, date, remarks: app.decisionRemarks ?? '' } };
+  const office = placeName(app, lang);
+  const status = translate(lang, `status.${state}` as MessageKey);
+  if (isOpen(app.status)) return { event: 'status_reply_open', values: { ain: app.ain, status, office, due: smsDate(app.dueAt) } };
+  return { event: 'status_reply', values: { ain: app.ain, status, office, date } };
 }

@@ -2,17 +2,25 @@
 // typed this session in `text`, joined with `*`; the screen is worked out from that alone, so any request can be
 // replayed, a caller may dial inputs directly (*384*123*1#), and no session state is kept here.
 //
-//   main ── 1 ─ enter AIN ── valid and found ─→ status (end)
-//        ├─ 2 ─ my applications (up to 3, by the calling number) ── 1..3 ─→ status (end)
+//   main ── 1 ─ enter AIN ── valid and found ─→ status
+//        ├─ 2 ─ my applications (up to 3, by the calling number) ── 1..3 ─→ status
 //        └─ 3 ─ language ── 1..3 ─→ main, in that language
-//   0 goes back one screen, 00 to the main menu.
+//   0 goes back one screen, 00 to the main menu, 98 to the next page of a screen too long for one.
 //
-// Screens stay within what handsets show: 160 characters in English, 70 in Bengali or Hindi (sent as UCS-2).
+// Screens stay within what handsets show: 160 characters in English, 60 in Bengali or Hindi (sent as UCS-2; NIC's
+// guidance for local scripts on USSD is 45–60 characters a screen, DESIGN §12). A screen with more to say — a
+// status with its reason, remarks and expected date — is split into pages at line and word boundaries.
 import { parseAin } from '../shared/ain.ts';
 import { languages, translate, type Lang, type MessageKey } from '../i18n/index.ts';
 import { languageNames } from '../i18n/index.ts';
-import type { PublicStatus } from '../api/applications/track.ts';
+import { placeName } from '../i18n/glossary.ts';
+import { publicState, stateDate, type PublicStatus } from '../api/applications/track.ts';
+import { isOpen } from '../shared/workflow.ts';
 import { smsDate } from '../api/applications/notify.ts';
+import { clip, smsReasons } from '../api/notify/templates.ts';
+
+/** Remarks longer than this are cut at a word on a feature phone; the tracking page has them whole. */
+const REMARKS_MAX = 120;
 
 export interface UssdLookups {
   status(ain: string): Promise<PublicStatus | null>;
@@ -25,7 +33,14 @@ export interface UssdScreen {
   text: string;
 }
 
-type State = { kind: 'main' } | { kind: 'ask_ain' } | { kind: 'mine'; list: PublicStatus[] } | { kind: 'language' } | { kind: 'status'; app: PublicStatus };
+/** The most characters a screen may hold in each language. */
+export const screenLimit: Record<Lang, number> = { en: 160, bn: 60, hi: 60 };
+/** The input that turns to the next page. */
+export const MORE = '98';
+
+type State = ({ kind: 'main' } | { kind: 'ask_ain' } | { kind: 'mine'; list: PublicStatus[] } | { kind: 'language' } | { kind: 'status'; app: PublicStatus }) & {
+  page?: number;
+};
 type Note = { key: MessageKey; vars?: Record<string, string> } | null;
 
 export async function ussdScreen(text: string, initialLang: Lang, look: UssdLookups): Promise<UssdScreen> {
@@ -36,8 +51,13 @@ export async function ussdScreen(text: string, initialLang: Lang, look: UssdLook
 
   for (const input of inputs) {
     const top = stack[stack.length - 1]!;
-    if (top.kind === 'status') break; // the session ended there; anything after it is noise
     note = null;
+    if (input === MORE && pagesOf(top, null, lang).length > (top.page ?? 0) + 1) {
+      top.page = (top.page ?? 0) + 1;
+      continue;
+    }
+    if (top.kind === 'status') break; // the session ended on its last page; anything after it is noise
+    top.page = 0;
     if (input === '00') {
       stack = [{ kind: 'main' }];
       continue;
@@ -82,32 +102,106 @@ export async function ussdScreen(text: string, initialLang: Lang, look: UssdLook
       }
     }
   }
-  return render(stack[stack.length - 1]!, note, lang);
+  const top = stack[stack.length - 1]!;
+  const pages = pagesOf(top, note, lang);
+  const page = Math.min(top.page ?? 0, pages.length - 1);
+  return pages[page]!;
 }
 
-function render(state: State, note: Note, lang: Lang): UssdScreen {
+/** A screen before paging: a first line (title, or what went wrong), the body, and the line of ways out. */
+interface Layout {
+  head: string;
+  body: string[];
+  footer: string | null;
+  end: boolean;
+}
+
+function layout(state: State, note: Note, lang: Lang): Layout {
   const t = (key: MessageKey, vars?: Record<string, string>) => translate(lang, key, vars);
   const said = note ? t(note.key, note.vars) : null;
   switch (state.kind) {
     case 'main': {
       // A note ("Language saved", "Choose one of the numbers") takes the title's place: a Bengali screen has no room for both.
       const [title, ...options] = t('ussd.main').split('\n');
-      return { end: false, text: [said ?? title, ...options].join('\n') };
+      return { head: said ?? title!, body: options, footer: null, end: false };
     }
-    case 'ask_ain':
-      return { end: false, text: said ?? t('ussd.ask_ain') };
+    case 'ask_ain': {
+      const [prompt, ...rest] = (said ?? t('ussd.ask_ain')).split('\n');
+      return { head: prompt!, body: [], footer: rest.join('\n') || null, end: false };
+    }
     case 'language':
-      return { end: false, text: [said ?? t('ussd.language'), ...languages.map((l, i) => `${i + 1} ${languageNames[l]}`), t('ussd.back')].join('\n') };
+      return { head: said ?? t('ussd.language'), body: languages.map((l, i) => `${i + 1} ${languageNames[l]}`), footer: t('ussd.back'), end: false };
     case 'mine':
-      if (state.list.length === 0) return { end: true, text: t('ussd.mine_none') };
-      // The list is its own prompt. The last seven digits (the serial and its check digit) tell one's own
-      // applications apart within 70 characters.
-      return { end: false, text: state.list.map((a, i) => `${i + 1} ...${a.ain.slice(7)} ${t(`ussd.status.${a.status}` as MessageKey)}`).join('\n') };
+      if (state.list.length === 0) return { head: t('ussd.mine_none'), body: [], footer: null, end: true };
+      // The last seven digits (the serial and its check digit) tell one's own applications apart.
+      return {
+        head: said ?? t('ussd.mine_title'),
+        body: state.list.map((a, i) => `${i + 1} ...${a.ain.slice(7)} ${t(`ussd.status.${publicState(a)}` as MessageKey)}`),
+        footer: t('ussd.back_menu'),
+        end: false
+      };
     case 'status': {
       const a = state.app;
-      return { end: true, text: t('ussd.status', { ain: a.ain, status: t(`ussd.status.${a.status}` as MessageKey), office: lang === 'bn' ? a.nameBn : a.nameEn, date: smsDate(a.updatedAt) }) };
+      const s = publicState(a);
+      const lines = [`AIN ${a.ain}`, t('ussd.state_on', { status: t(`ussd.status.${s}` as MessageKey), date: smsDate(stateDate(a)) })];
+      if (s === 'rejected') lines.push(t('ussd.reason', { reason: smsReasons[a.decisionCode ?? 'other']?.[lang] ?? smsReasons.other![lang] }));
+      if (a.decisionRemarks && (s === 'rejected' || s === 'sent_back')) lines.push(t('ussd.remarks', { remarks: clip(a.decisionRemarks, REMARKS_MAX) }));
+      if (isOpen(a.status)) lines.push(t('ussd.expected', { date: smsDate(a.dueAt) }));
+      lines.push(placeName(a, lang));
+      return { head: lines[0]!, body: lines.slice(1), footer: null, end: true };
     }
   }
+}
+
+/**
+ * The screen as pages that each fit the handset. Lines are kept whole where they fit and split between words
+ * where they do not; every page but the last ends with "98 More", the last with the screen's own way out.
+ */
+function pagesOf(state: State, note: Note, lang: Lang): UssdScreen[] {
+  const l = layout(state, note, lang);
+  const limit = screenLimit[lang];
+  const whole = [l.head, ...l.body, ...(l.footer ? [l.footer] : [])].join('\n');
+  if (whole.length <= limit) return [{ end: l.end, text: whole }];
+
+  const more = translate(lang, 'ussd.more');
+  const lines = [l.head, ...l.body].flatMap((line) => splitWords(line, limit - more.length - 1));
+  const pages: string[][] = [[]];
+  for (const line of lines) {
+    const current = pages[pages.length - 1]!;
+    if (current.length && [...current, line, more].join('\n').length > limit) pages.push([line]);
+    else current.push(line);
+  }
+  // The last page must hold the footer too; if it cannot, the footer gets a page of its own lines.
+  const last = pages[pages.length - 1]!;
+  if (l.footer && [...last, l.footer].join('\n').length > limit) pages.push([]);
+  return pages.map((page, i) => {
+    const final = i === pages.length - 1;
+    const text = [...page, ...(final ? (l.footer ? [l.footer] : []) : [more])].join('\n');
+    // A status that runs over pages keeps the session open until its last page.
+    return { end: final && l.end, text };
+  });
+}
+
+/** A line cut between words into pieces of at most `max` characters (a single longer word is cut where it must). */
+function splitWords(line: string, max: number): string[] {
+  if (line.length <= max) return [line];
+  const out: string[] = [];
+  let current = '';
+  for (const word of line.split(' ')) {
+    const next = current ? `${current} ${word}` : word;
+    if (next.length <= max) current = next;
+    else {
+      if (current) out.push(current);
+      let rest = word;
+      while (rest.length > max) {
+        out.push(rest.slice(0, max));
+        rest = rest.slice(max);
+      }
+      current = rest;
+    }
+  }
+  if (current) out.push(current);
+  return out;
 }
 
 /** The body Africa's Talking expects: "CON …" to continue the session, "END …" to close it. */

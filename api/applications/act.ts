@@ -86,6 +86,12 @@ export async function actOnApplication(
     const code = input.action === 'reject' ? input.reason : null;
     const remarks = ('remarks' in input && input.remarks?.trim()) || null;
     const version = app.version + 1;
+    // The seed lets the BDO approve without an enquiry when none is needed, and decide against the EO's advice; both
+    // must be explained on the record (DESIGN §12), and the certificate then says what actually happened.
+    const enquiry = input.action === 'approve' ? await enquiryBehind(sql, app.id, app.status) : null;
+    if (enquiry && (!enquiry.held || enquiry.recommendation === 'do_not_recommend') && !remarks) {
+      throw new ApiError(400, 'validation', { fields: { remarks: enquiry.held ? 'field.approve_against_report' : 'field.approve_without_enquiry' } });
+    }
     // Step 5: approval issues the signed certificate in the same transaction, so there is never an approved
     // application without one, nor a certificate for an application that was not approved.
     const certificate = input.action === 'approve' ? await issue(sql, app, now, authority.designation) : null;
@@ -103,7 +109,7 @@ export async function actOnApplication(
       update applications
       set status = ${decision.to}, version = ${version}, updated_at = ${now}, assigned_eo_id = ${assignedEoId},
           step_due_at = ${dues.stepDueAt}, l1_due_at = ${dues.l1DueAt}, decided_at = case when ${decided}::boolean then ${now}::timestamptz else decided_at end,
-          handler_id = ${handlerId}, decision_code = ${code}, decision_remarks = ${input.action === 'reject' || input.action === 'send_back' ? remarks : null}
+          handler_id = ${handlerId}, decision_code = ${code}, decision_remarks = ${input.action === 'reject' || input.action === 'send_back' || input.action === 'approve' ? remarks : null}
       where id = ${app.id}`;
     await appendEvent(sql, {
       applicationId: app.id,
@@ -122,6 +128,17 @@ export async function actOnApplication(
     deps.log.info('application_action', { action: input.action, by: actor.id, to: decision.to });
     return { ain, status: decision.to, version, ...(certificate ? { certificateNo: certificate.certificateNo } : {}) };
   });
+}
+
+/**
+ * Whether the approval rests on a field enquiry: the application comes from "enquiry reported" (an approval from
+ * "received" skipped it), and what the latest report recommended.
+ */
+async function enquiryBehind(sql: Queryable, applicationId: string, status: Status): Promise<{ held: boolean; recommendation: string | null }> {
+  if (status !== 'enquiry_reported') return { held: false, recommendation: null };
+  const [report] = await sql<{ recommendation: string }[]>`
+    select recommendation from enquiry_reports where application_id = ${applicationId} order by submitted_at desc limit 1`;
+  return { held: true, recommendation: report?.recommendation ?? null };
 }
 
 /**

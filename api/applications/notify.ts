@@ -25,8 +25,6 @@ export interface StepDetails {
   reason?: string | null;
   remarks?: string | null;
   certificateNo?: string | null;
-  /** The email written on the form, for an applicant whose account has none. */
-  formEmail?: string | null;
 }
 
 const citizenEvent: Partial<Record<Action, NotificationEvent>> = {
@@ -59,12 +57,15 @@ export async function notifyStep(deps: Pick<Deps, 'config'>, sql: Queryable, app
   const origin = deps.config.origin;
   const event = action === 'submit' ? 'received' : citizenEvent[action];
   if (event) {
+    // The applicant as written on the form (DESIGN §12): their mobile and email, and their name for the greeting.
+    const [form] = await sql<{ name: string; mobile: string | null; email: string | null }[]>`
+      select applicant_name as name, form->>'mobile' as mobile, nullif(form->>'email', '') as email from applications where id = ${app.id}`;
     await enqueueNotification(sql, at, {
       event,
       userIds: [app.applicantId],
       applicationId: app.id,
       link: `${origin}/track/${app.ain}`,
-      fallbackEmail: details.formEmail ?? undefined,
+      contacts: form,
       values: (lang: Lang) => ({
         ain: app.ain,
         date: smsDate(at),

@@ -1,4 +1,5 @@
 // Read models: the role-scoped list and the detail page of an application.
+import { rejectionReasons } from '../../shared/decision.ts';
 import { formatAin } from '../../shared/ain.ts';
 import type { Sql } from '../db/connect.ts';
 import { kolkataDate } from '../sla/calendar.ts';
@@ -118,8 +119,15 @@ export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys' |
     dueAt: app.dueAt.toISOString(),
     applicant: { ...app.form, aadhaar: aadhaar[0] ? maskAadhaar(aadhaar[0].last4) : null },
     documents: documents.filter((d) => d.kind !== 'field_photo').map(({ reportId: _, ...d }) => d),
-    decision: app.decisionCode || app.decisionRemarks ? { code: app.decisionCode, remarks: app.decisionRemarks } : null,
-    reports: reports.map((r) => ({
+    // What the citizen's side sees of a decision: a rejection's reason and remarks, a send-back's remarks. An
+    // approval's recorded reason is the officers' (DESIGN §12).
+    decision:
+      (app.decisionCode || app.decisionRemarks) && (isOfficer || app.status === 'rejected' || app.status === 'sent_back')
+        ? { code: app.decisionCode, remarks: app.decisionRemarks }
+        : null,
+    // The Enquiry Officer's report (findings, neighbours, photos, position, recommendation) stays with the officers
+    // until and after the BDO decides; the citizen hears the decision and its reasons.
+    reports: (isOfficer ? reports : []).map((r) => ({
       id: r.id,
       eoName: r.eoName,
       visitedAt: r.visitedAt.toISOString(),
@@ -136,7 +144,7 @@ export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys' |
     actions: availableActions(app, standing),
     enquiryOfficers,
     otherApplications: otherApplications.map((o) => ({ ain: o.ain, status: o.status, submittedAt: o.submittedAt.toISOString() })),
-    events: events.map((e) => ({ seq: e.seq, action: e.action, fromStatus: e.fromStatus, toStatus: e.toStatus, actorRole: e.actorRole, remarks: e.remarks, channel: e.channel, capacity: e.capacity ?? null, at: e.at.toISOString() })),
+    events: events.map((e) => ({ ...historyEntry(e, isOfficer), capacity: e.capacity ?? null })),
     duplicateAadhaarIn: duplicateAadhaarIn.map((r) => r.ain),
     // Appeals under the RTPS Act (issue 13), and whether this reader is one who may file one now.
     appeals: appeals.map(appealOut),
@@ -155,4 +163,39 @@ interface Report {
   accuracyM: number | null;
   locationNote: string | null;
   submittedAt: Date;
+}
+
+/**
+ * One line of the history, in parts the page can put into words in the reader's language (DESIGN §12): the audit
+ * trail keeps "not_resident: …", "recommend" or "ORC-…: …" as one text. The citizen's side gets the remarks meant
+ * for it (a send-back's, a rejection's with its reason); the enquiry's recommendation and the officers' own
+ * remarks stay with the officers.
+ */
+export function historyEntry(e: { seq: number; action: string; fromStatus: string | null; toStatus: string; actorRole: string; remarks: string | null; channel: string | null; at: Date }, isOfficer: boolean) {
+  const [head, ...rest] = (e.remarks ?? '').split(': ');
+  const tail = rest.join(': ') || null;
+  let reason: string | null = null;
+  let recommendation: string | null = null;
+  let certificateNo: string | null = null;
+  let changes: string[] | null = null;
+  let remarks = e.remarks;
+  if (e.action === 'reject' && head && (rejectionReasons as readonly string[]).includes(head)) [reason, remarks] = [head, tail];
+  else if (e.action === 'submit_report') [recommendation, remarks] = [e.remarks, null];
+  else if ((e.action === 'approve' || e.action === 'revoke_certificate') && head?.startsWith('ORC-')) [certificateNo, remarks] = [head, tail];
+  else if (e.action === 'resubmit') [changes, remarks] = [e.remarks?.startsWith('changed: ') ? e.remarks.slice(9).split(', ') : [], null];
+  const forCitizen = e.action === 'send_back' || e.action === 'reject';
+  return {
+    seq: e.seq,
+    action: e.action,
+    fromStatus: e.fromStatus,
+    toStatus: e.toStatus,
+    actorRole: e.actorRole,
+    channel: e.channel,
+    at: e.at.toISOString(),
+    reason,
+    recommendation: isOfficer ? recommendation : null,
+    certificateNo,
+    changes,
+    remarks: isOfficer || forCitizen ? remarks : null
+  };
 }

@@ -1,86 +1,112 @@
-// The acknowledgement receipt (seed A.b step 5, A.c step 7): printed at the counter or saved on the phone. English
-// only, with the standard Helvetica font: the form is written in English letters (shared/application.ts), so
-// nothing on it needs a script the built-in fonts lack. The QR code leads to the public tracking page.
-import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
+// The acknowledgement receipt (seed A.b step 5, A.c step 7): printed at the counter or saved on the phone. Bilingual
+// (DESIGN §12): every label in the citizen's language above its English, so the citizen reads it and any office
+// can; English only for a citizen who reads English. The text goes through the certificate's HarfBuzz writer, the
+// one way this service draws Bengali and Devanagari correctly. The QR code leads to the public tracking page.
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { formatAin } from '../../shared/ain.ts';
-import { translate } from '../../i18n/index.ts';
+import { glossary, placeName } from '../../i18n/glossary.ts';
+import { translate, type Lang, type MessageKey } from '../../i18n/index.ts';
+import { A4, GREEN, GREY, Writer } from '../certificates/render.ts';
 import type { ApplicationRow } from './access.ts';
 
 export interface ReceiptInput {
   app: ApplicationRow;
-  officeName: string;
+  office: { nameEn: string; nameBn: string };
   documents: { kind: string; proof: string }[];
   trackUrl: string;
+  /** The citizen's language; the receipt pairs it with English. */
+  lang: Lang;
 }
 
-const kolkata = new Intl.DateTimeFormat('en-IN', { timeZone: 'Asia/Kolkata', dateStyle: 'long', timeStyle: 'short' });
-const kolkataDay = new Intl.DateTimeFormat('en-IN', { timeZone: 'Asia/Kolkata', dateStyle: 'long' });
+const locale = (lang: Lang) => (lang === 'en' ? 'en-IN' : `${lang}-IN`);
+const when = (lang: Lang, at: Date) => new Intl.DateTimeFormat(locale(lang), { timeZone: 'Asia/Kolkata', dateStyle: 'long', timeStyle: 'short' }).format(at);
+const day = (lang: Lang, at: Date) => new Intl.DateTimeFormat(locale(lang), { timeZone: 'Asia/Kolkata', dateStyle: 'long' }).format(at);
 
-export async function renderReceipt({ app, officeName, documents, trackUrl }: ReceiptInput): Promise<Uint8Array> {
+export async function renderReceipt({ app, office, documents, trackUrl, lang }: ReceiptInput): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
+  pdf.registerFontkit(fontkit);
   pdf.setTitle(`Acknowledgement receipt ${formatAin(app.ain)}`);
   pdf.setAuthor('e-District, North 24 Parganas');
+  pdf.setLanguage(lang === 'en' ? 'en-IN' : `${lang}-IN`);
   pdf.setCreationDate(app.submittedAt);
-  const page = pdf.addPage([595.28, 841.89]); // A4
-  const regular = await pdf.embedFont(StandardFonts.Helvetica);
-  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
-  const ink = rgb(0.1, 0.1, 0.1);
-  const green = rgb(0.04, 0.36, 0.23);
+  const page = pdf.addPage([A4.width, A4.height]);
+  const w = new Writer(page);
+  const both = lang !== 'en';
+  const tr = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
+  const en = (key: MessageKey, vars?: Record<string, string | number>) => translate('en', key, vars);
+  const left = 50;
   let y = 790;
-  const text = (s: string, x: number, size = 11, font = regular, color = ink) => page.drawText(s, { x, y, size, font, color });
-  const line = (label: string, value: string) => {
-    text(label, 50, 10, regular, rgb(0.35, 0.35, 0.35));
-    text(value, 210, 11, bold);
-    y -= 22;
+
+  /** A heading or sentence in the citizen's language with its English under it (once, when they are the same). */
+  const pair = (local: string, english: string, size: number, weight: 'regular' | 'bold' = 'regular', color = GREY, gap = 4) => {
+    w.line(local, left, y, { size, weight, color });
+    y -= size + gap;
+    if (both && english !== local) {
+      w.line(english, left, y, { size: size * 0.85, weight, color });
+      y -= size * 0.85 + gap;
+    }
+  };
+  /** A labelled value: the label in both languages on the left, the value on the right. */
+  const row = (key: MessageKey, value: string, valueEn = value, vars?: Record<string, string>) => {
+    w.line(tr(key, vars), left, y, { size: 10, color: GREY });
+    if (both) w.line(en(key, vars), left, y - 12, { size: 8.5, color: GREY });
+    w.line(value, 230, y, { size: 11, weight: 'bold' });
+    if (both && valueEn !== value) w.line(valueEn, 230, y - 13, { size: 9.5 });
+    y -= both ? 32 : 22;
   };
 
-  text('Government of West Bengal', 50, 10);
+  pair(tr('receipt.government'), en('receipt.government'), 10);
+  pair(tr('receipt.office', { district: placeName({ nameEn: 'North 24 Parganas', nameBn: 'উত্তর ২৪ পরগনা' }, lang) }), en('receipt.office', { district: 'North 24 Parganas' }), 10);
   y -= 14;
-  text('Office of the District Magistrate, North 24 Parganas - e-District', 50, 10);
-  y -= 30;
-  text('Acknowledgement Receipt', 50, 20, bold, green);
+  pair(tr('receipt.title'), en('receipt.title'), 20, 'bold', GREEN, 6);
+  pair(glossary.service[lang], glossary.service.en, 13, 'regular', GREY, 6);
   y -= 20;
-  text('Ordinary Residential Certificate', 50, 13);
-  y -= 40;
-  text('Application Identification Number (AIN)', 50, 10, regular, rgb(0.35, 0.35, 0.35));
-  y -= 30;
-  text(formatAin(app.ain), 50, 28, bold);
+  pair(tr('receipt.ain'), en('receipt.ain'), 10);
+  y -= 16;
+  w.line(formatAin(app.ain), left, y, { size: 28, weight: 'bold' });
   y -= 40;
 
-  const form = app.form as { guardianName?: string; guardianRelation?: string; mobile?: string };
-  line('Applicant', app.applicantName);
-  if (form.guardianName) line(`${capitalise(form.guardianRelation ?? 'guardian')}'s name`, form.guardianName);
-  line('Submitted on', kolkata.format(app.submittedAt));
-  line('Channel', { web: 'Online (web portal)', kiosk: 'Citizen kiosk', csc: 'Common Service Centre' }[app.channel]);
-  line('Office', `Block Development Officer, ${officeName}`);
-  line('Expected decision by', kolkataDay.format(app.dueAt));
-  y -= 8;
-  text('Documents received', 50, 12, bold, green);
-  y -= 20;
+  const form = app.form as { guardianName?: string; guardianRelation?: 'father' | 'mother' | 'spouse' };
+  row('receipt.applicant', app.applicantName);
+  if (form.guardianName && form.guardianRelation) row(`apply.relation_${form.guardianRelation}`, form.guardianName);
+  row('receipt.submitted_on', when(lang, app.submittedAt), when('en', app.submittedAt));
+  row('receipt.channel', tr(`receipt.channel_${app.channel}`), en(`receipt.channel_${app.channel}`));
+  row('receipt.decider', `${glossary.bdo[lang]}, ${placeName(office, lang)}`, `${glossary.bdo.en}, ${office.nameEn}`);
+  row('receipt.expected', day(lang, app.dueAt), day('en', app.dueAt));
+  y -= 6;
+  pair(tr('receipt.documents'), en('receipt.documents'), 12, 'bold', GREEN);
+  y -= 4;
   const byKind = new Map<string, { proof: string; files: number }>();
   for (const d of documents) byKind.set(d.kind, { proof: d.proof, files: (byKind.get(d.kind)?.files ?? 0) + 1 });
   for (const [kind, { proof, files }] of byKind) {
-    const kindLabel = translate('en', `apply.doc_${kind}` as 'apply.doc_photo');
-    const proofLabel = translate('en', `proof.${proof}` as 'proof.epic');
-    text(`- ${kindLabel}: ${proofLabel} (${files} ${files === 1 ? 'file' : 'files'})`, 60, 10.5);
-    y -= 17;
+    const item = (l: Lang) =>
+      `${translate(l, `apply.doc_${kind}` as MessageKey)}: ${translate(l, `proof.${proof}` as MessageKey)} (${translate(l, 'receipt.files', { count: l === 'bn' ? bengaliDigits(files) : files })})`;
+    w.line(`– ${item(lang)}`, left + 10, y, { size: 10.5 });
+    y -= 15;
+    if (both) {
+      w.line(item('en'), left + 20, y, { size: 9, color: GREY });
+      y -= 15;
+    }
   }
 
   const qr = await QRCode.toBuffer(trackUrl, { errorCorrectionLevel: 'M', margin: 1, width: 300 });
-  const qrImage = await pdf.embedPng(qr);
-  page.drawImage(qrImage, { x: 420, y: 560, width: 125, height: 125 });
-  page.drawText('Scan to track', { x: 447, y: 548, size: 9, font: regular, color: ink });
+  page.drawImage(await pdf.embedPng(qr), { x: 420, y: 560, width: 125, height: 125 });
+  w.line(tr('receipt.scan'), 482, 548, { size: 9 }, 'center');
+  if (both) w.line(en('receipt.scan'), 482, 537, { size: 8, color: GREY }, 'center');
 
-  y = Math.min(y - 20, 200);
-  text('Keep this receipt. Track your application at any time:', 50, 10);
-  y -= 16;
-  text(trackUrl, 50, 10, bold);
-  y -= 16;
-  text('You will receive an SMS at every step. This receipt is generated by the system and needs no signature.', 50, 9);
+  y = Math.min(y - 20, 170);
+  y = w.paragraph(tr('receipt.keep'), left, y, 495, { size: 10 }, 14, 'left');
+  if (both) y = w.paragraph(en('receipt.keep'), left, y, 495, { size: 9, color: GREY }, 13, 'left');
+  w.line(trackUrl, left, y, { size: 10, weight: 'bold' });
+  y -= 18;
+  y = w.paragraph(tr('receipt.note'), left, y, 495, { size: 9 }, 13, 'left');
+  if (both) w.paragraph(en('receipt.note'), left, y, 495, { size: 8.5, color: GREY }, 12, 'left');
+  await w.finish(pdf);
   return pdf.save();
 }
 
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
+function bengaliDigits(n: number): string {
+  return String(n).replace(/[0-9]/g, (d) => String.fromCharCode(0x09e6 + Number(d)));
 }

@@ -4,6 +4,7 @@ import { parseAin } from '../../shared/ain.ts';
 import { applicationSchema } from '../../shared/application.ts';
 import { reportSchema } from '../../shared/report.ts';
 import type { Deps } from '../deps.ts';
+import type { Lang } from '../../i18n/index.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
@@ -228,7 +229,9 @@ export function applicationRoutes(deps: Deps) {
       const record = await applicationForReader(deps.sql, user, { ain: ainFromPath(c.req.valid('param').ain) }, deps.clock.now());
       const documents = await deps.sql<{ kind: string; proof: string }[]>`
         select kind, proof from documents where application_id = ${record.id} and replaced_at is null and kind <> 'field_photo' order by kind, created_at`;
-      const pdf = await renderReceipt({ app: record, officeName: record.office.nameEn, documents, trackUrl: `${deps.config.origin}/track/${record.ain}` });
+      // In the applicant's language beside English, whoever prints it (a counter prints it for the citizen).
+      const [applicant] = await deps.sql<{ lang: Lang }[]>`select lang from users where id = ${record.applicantId}`;
+      const pdf = await renderReceipt({ app: record, office: record.office, documents, trackUrl: `${deps.config.origin}/track/${record.ain}`, lang: applicant?.lang ?? deps.config.defaultLang });
       return c.body(new Uint8Array(pdf), 200, {
         'Content-Type': 'application/pdf',
         'Content-Disposition': `attachment; filename="receipt-${record.ain}.pdf"`,

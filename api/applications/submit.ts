@@ -104,9 +104,7 @@ export async function submitApplication(deps: Deps, actor: User, input: Applicat
       channel,
       at: now
     });
-    await notifyStep(deps, sql, { id: applicationId, ain, applicantId: applicant.id, officeId: block.id, assignedEoId: null, dueAt, stepDueAt: dues.stepDueAt }, 'submit', now, {
-      formEmail: input.applicant.email || null
-    });
+    await notifyStep(deps, sql, { id: applicationId, ain, applicantId: applicant.id, officeId: block.id, assignedEoId: null, dueAt, stepDueAt: dues.stepDueAt }, 'submit', now);
     return { ain, status: 'submitted' as const, replayed: false };
   });
 

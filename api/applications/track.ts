@@ -11,15 +11,24 @@ import { ainFromPath } from './routes.ts';
 import type { Queryable } from '../db/connect.ts';
 import { isOpen } from '../../shared/workflow.ts';
 import { statuses, type Status } from './workflow.ts';
+import { isMessageKey, translate, type MessageKey } from '../../i18n/index.ts';
 
 const trackSchema = z
   .object({
     ain: z.string().openapi({ example: '26 11 002 000001 7' }),
-    status: z.enum(statuses),
+    /** "revoked" once the District Magistrate has revoked the certificate, whatever the application's own status. */
+    status: z.enum([...statuses, 'revoked']),
     office: z.object({ nameEn: z.string(), nameBn: z.string() }),
     lastChangeAt: z.string(),
+    /** The decision expected by, while the application waits on an officer. */
     nextDueAt: z.string().nullable(),
-    applicantName: z.string().openapi({ example: 'R*** D***' })
+    applicantName: z.string().openapi({ example: 'R*** D***' }),
+    /** A rejection's coded reason, its words in the reader's language, and the officer's remarks. */
+    reason: z.object({ code: z.string(), text: z.string() }).nullable(),
+    /** What the BDO wrote to the citizen: the send-back's remarks, or the rejection's. */
+    remarks: z.string().nullable(),
+    decidedAt: z.string().nullable(),
+    revokedAt: z.string().nullable()
   })
   .openapi('Tracking');
 
@@ -44,12 +53,37 @@ export interface PublicStatus {
   updatedAt: Date;
   dueAt: Date;
   applicantName: string;
+  /** The rejection's code, and the remarks of a rejection or a send-back: meant for the citizen (DESIGN §12). */
+  decisionCode: string | null;
+  decisionRemarks: string | null;
+  decidedAt: Date | null;
+  certificateNo: string | null;
+  revokedAt: Date | null;
 }
+
+/** What every channel calls the application's state: a revoked certificate reads "revoked" everywhere. */
+export type PublicState = Status | 'revoked';
+export function publicState(a: Pick<PublicStatus, 'status' | 'revokedAt'>): PublicState {
+  return a.revokedAt ? 'revoked' : a.status;
+}
+
+/** The date the citizen is told beside the state: of the revocation, the decision, or the last change. */
+export function stateDate(a: PublicStatus): Date {
+  return a.revokedAt ?? (a.status === 'rejected' || a.status === 'approved' ? (a.decidedAt ?? a.updatedAt) : a.updatedAt);
+}
+
+// Remarks are shown only with the state they explain: a send-back's while it is sent back, a rejection's once rejected.
+const publicColumns = (sql: Queryable) => sql`
+  a.ain, a.status, o.name_en, o.name_bn, a.updated_at, a.due_at, a.applicant_name,
+  case when a.status = 'rejected' then a.decision_code end as decision_code,
+  case when a.status in ('rejected', 'sent_back') then a.decision_remarks end as decision_remarks,
+  a.decided_at, c.certificate_no, c.revoked_at`;
 
 export async function findPublicStatus(sql: Queryable, ain: string): Promise<PublicStatus | null> {
   const [row] = await sql<PublicStatus[]>`
-    select a.ain, a.status, o.name_en, o.name_bn, a.updated_at, a.due_at, a.applicant_name
+    select ${publicColumns(sql)}
     from applications a join offices o on o.id = a.office_id
+    left join certificates c on c.application_id = a.id
     where a.ain = ${ain}`;
   return row ?? null;
 }
@@ -59,12 +93,13 @@ export async function recentApplicationsOfMobile(sql: Queryable, mobile: string,
   // LATERAL keeps it to the newest few rows of applications_applicant, however many the citizen has filed; a plain
   // join would sort all of them first (114 ms for 100,000 in test/bench/ussd.ts, against 0.1 ms this way).
   return sql<PublicStatus[]>`
-    select a.ain, a.status, o.name_en, o.name_bn, a.updated_at, a.due_at, a.applicant_name
+    select ${publicColumns(sql)}
     from users u
     cross join lateral (
       select * from applications where applicant_id = u.id order by submitted_at desc limit ${limit}
     ) a
     join offices o on o.id = a.office_id
+    left join certificates c on c.application_id = a.id
     where u.mobile = ${mobile}
     order by a.submitted_at desc`;
 }
@@ -88,14 +123,19 @@ export function trackRoutes(deps: Deps) {
       const row = await findPublicStatus(deps.sql, ain);
       if (!row) throw new ApiError(404, 'ain_unknown');
       c.header('Cache-Control', 'no-store');
+      const lang = c.var.lang;
       return c.json(
         {
           ain: formatAin(ain),
-          status: row.status,
+          status: publicState(row),
           office: { nameEn: row.nameEn, nameBn: row.nameBn },
           lastChangeAt: row.updatedAt.toISOString(),
           nextDueAt: isOpen(row.status) ? row.dueAt.toISOString() : null,
-          applicantName: maskName(row.applicantName)
+          applicantName: maskName(row.applicantName),
+          reason: row.decisionCode ? { code: row.decisionCode, text: isMessageKey(`reason.${row.decisionCode}`) ? translate(lang, `reason.${row.decisionCode}` as MessageKey) : row.decisionCode } : null,
+          remarks: row.decisionRemarks,
+          decidedAt: row.decidedAt && (row.status === 'approved' || row.status === 'rejected' || row.status === 'delivered') ? row.decidedAt.toISOString() : null,
+          revokedAt: row.revokedAt?.toISOString() ?? null
         },
         200
       );

@@ -82,6 +82,9 @@ export async function composeCertificate(
   reuseNo?: string
 ): Promise<{ certificateNo: string; seal: string; doc: PDFDocument; meta: SignatureMeta }> {
   const { block, district } = place;
+  // The wording follows what happened (DESIGN §12): an approval from "enquiry reported" rests on the field enquiry;
+  // one straight from "received" does not. Read before the approval's update changes the status.
+  const [basis] = await sql<{ enquiryHeld: boolean }[]>`select status = 'enquiry_reported' as enquiry_held from applications where id = ${app.id}`;
   const certificateNo = reuseNo ?? (await nextCertificateNo(sql, block, district.code, at));
   const form = app.form as unknown as FormOnCertificate;
 
@@ -117,6 +120,7 @@ export async function composeCertificate(
       designationBn: officer.designation?.bn ?? `সমষ্টি উন্নয়ন আধিকারিক, ${block.nameBn}`
     },
     issuedAt: at,
+    enquiryHeld: basis?.enquiryHeld ?? false,
     verifyUrl: `${deps.config.origin}/verify/${encodeURIComponent(certificateNo)}`,
     qrText: qrText(deps.config.origin, certificateNo, seal)
   };

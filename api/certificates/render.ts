@@ -37,6 +37,7 @@ import {
   type RGB
 } from 'pdf-lib';
 import QRCode from 'qrcode';
+import { glossary } from '../../i18n/glossary.ts';
 import { formatAin } from '../../shared/ain.ts';
 
 export interface CertificateContent {
@@ -60,6 +61,8 @@ export interface CertificateContent {
   /** The approving Block Development Officer; the designations are printed as given (with the block, if wanted). */
   officer: { name: string; designationEn: string; designationBn: string };
   issuedAt: Date;
+  /** Whether a field enquiry was held: the certificate says it rests on one only when it does (DESIGN §12). */
+  enquiryHeld: boolean;
   /** Printed under the QR code. */
   verifyUrl: string;
   /** Exactly what the QR code encodes. */
@@ -98,9 +101,9 @@ export async function renderCertificate(c: CertificateContent): Promise<PDFDocum
   page.drawLine({ start: { x: left, y }, end: { x: width - MARGIN, y }, thickness: 0.8, color: GREEN });
 
   y -= 38;
-  writer.line('সাধারণ বসবাসের শংসাপত্র', width / 2, y, { size: 20, weight: 'bold', color: GREEN }, 'center');
+  writer.line(glossary.service.bn, width / 2, y, { size: 20, weight: 'bold', color: GREEN }, 'center');
   y -= 24;
-  writer.line('Ordinary Residential Certificate', width / 2, y, { size: 15, weight: 'bold', color: GREEN }, 'center');
+  writer.line(glossary.service.en, width / 2, y, { size: 15, weight: 'bold', color: GREEN }, 'center');
 
   y -= 40;
   const valueX = left + 215;
@@ -125,7 +128,9 @@ export async function renderCertificate(c: CertificateContent): Promise<PDFDocum
   const bodyBn =
     `এই মর্মে প্রত্যয়ন করা হচ্ছে যে ${honorificBn}${a.name}, ${guardianBn} ${a.guardianName}, ঠিকানা ${a.address}, ` +
     `গত ${yearsBn} বছর ধরে ${c.office.nameBn}, ${c.district.nameBn} জেলা, পশ্চিমবঙ্গের একজন সাধারণ বাসিন্দা। ` +
-    'এই শংসাপত্রটি আবেদনকারী কর্তৃক প্রদত্ত তথ্য ও নথিপত্র এবং স্থানীয় তদন্তের ভিত্তিতে প্রদান করা হল।';
+    (c.enquiryHeld
+      ? 'এই শংসাপত্রটি আবেদনকারী কর্তৃক প্রদত্ত তথ্য ও নথিপত্র এবং স্থানীয় তদন্তের ভিত্তিতে প্রদান করা হল।'
+      : 'এই শংসাপত্রটি আবেদনকারী কর্তৃক প্রদত্ত তথ্য ও নথিপত্রের ভিত্তিতে, সমষ্টি উন্নয়ন আধিকারিকের যাচাইয়ের পর, প্রদান করা হল।');
   const honorificEn = { male: 'Shri ', female: 'Smt. ', transgender: '' }[a.gender];
   const guardianEn = {
     father: { female: 'daughter of', male: 'son of', transgender: 'child of' }[a.gender],
@@ -137,7 +142,7 @@ export async function renderCertificate(c: CertificateContent): Promise<PDFDocum
     `This is to certify that ${honorificEn}${a.name}, ${guardianEn} ${a.guardianName}, of ${a.address}, ` +
     `is an ordinary resident of ${c.office.nameEn}, District ${c.district.nameEn}, West Bengal, and has been residing ` +
     `there for the last ${years}. This certificate is issued on the basis of the information and documents furnished ` +
-    'by the applicant and a local enquiry.';
+    (c.enquiryHeld ? 'by the applicant and a local enquiry.' : 'by the applicant, as scrutinised by the Block Development Officer.');
 
   // The form allows long names and addresses (100 + 100 + some 300 characters); rather than run into the QR code
   // and the signature, the body text shrinks, down to 80 %.
@@ -216,7 +221,7 @@ function scriptRuns(text: string): Run[] {
   const runs: Run[] = [];
   let pending = ''; // neutral characters before the first letter
   for (const ch of text) {
-    const script = BENGALI.test(ch) ? 'bn' : LETTER.test(ch) ? 'latin' : null;
+    const script = BENGALI.test(ch) ? 'bn' : DEVANAGARI.test(ch) ? 'hi' : LETTER.test(ch) ? 'latin' : null;
     const last = runs[runs.length - 1];
     if (script === null) {
       if (last) last.text += ch;
@@ -234,15 +239,17 @@ function scriptRuns(text: string): Run[] {
 
 // --- layout ----------------------------------------------------------------------------------------------------------
 
-const A4 = { width: 595.28, height: 841.89 };
+export const A4 = { width: 595.28, height: 841.89 };
 const MARGIN = 50;
-const INK = rgb(0.1, 0.1, 0.1);
-const GREY = rgb(0.36, 0.36, 0.36);
-const GREEN = rgb(0.04, 0.36, 0.23);
+export const INK = rgb(0.1, 0.1, 0.1);
+export const GREY = rgb(0.36, 0.36, 0.36);
+export const GREEN = rgb(0.04, 0.36, 0.23);
 // The Bengali block, the danda and double danda (U+0964/5, shared with Devanagari) and the zero-width (non-)joiners
 // that select half forms.
 const BENGALI = /[\u0980-\u09FF\u0964\u0965\u200C\u200D]/u;
 const LETTER = /[\p{L}\p{N}]/u;
+// Devanagari (Hindi), checked after Bengali so that the shared dandas stay with a Bengali run.
+const DEVANAGARI = /[\u0900-\u097F\uA8E0-\uA8FF]/u;
 
 const dateEn = new Intl.DateTimeFormat('en-IN', { timeZone: 'Asia/Kolkata', day: 'numeric', month: 'long', year: 'numeric' });
 const dateBn = new Intl.DateTimeFormat('bn-IN', { timeZone: 'Asia/Kolkata', day: 'numeric', month: 'long', year: 'numeric' });
@@ -251,7 +258,7 @@ const dateBn = new Intl.DateTimeFormat('bn-IN', { timeZone: 'Asia/Kolkata', day:
  * Lays out mixed Bengali and English text on one page. Text is shaped and placed first and written at `finish`,
  * because the fonts are embedded as subsets of exactly the glyphs placed, which are known only at the end.
  */
-class Writer {
+export class Writer {
   private readonly placed: Placed[] = [];
 
   constructor(private readonly page: PDFPage) {}
@@ -415,6 +422,11 @@ const FONT_FILES = {
     regular: '@expo-google-fonts/noto-sans-bengali/400Regular/NotoSansBengali_400Regular.ttf',
     bold: '@expo-google-fonts/noto-sans-bengali/700Bold/NotoSansBengali_700Bold.ttf'
   },
+  // Hindi on the receipt (issue 12): the same Noto family, Devanagari.
+  hi: {
+    regular: '@expo-google-fonts/noto-sans-devanagari/400Regular/NotoSansDevanagari_400Regular.ttf',
+    bold: '@expo-google-fonts/noto-sans-devanagari/700Bold/NotoSansDevanagari_700Bold.ttf'
+  },
   latin: {
     regular: '@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf',
     bold: '@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf'
@@ -434,8 +446,8 @@ function face(script: Run['script'], weight: Weight): FontFace {
       bytes,
       hb: new hb.Font(hbFace),
       upem: hbFace.upem,
-      script: script === 'bn' ? 'Beng' : 'Latn',
-      language: script === 'bn' ? 'bn' : 'en'
+      script: script === 'bn' ? 'Beng' : script === 'hi' ? 'Deva' : 'Latn',
+      language: script === 'bn' ? 'bn' : script === 'hi' ? 'hi' : 'en'
     };
     faces.set(file, f);
   }
@@ -533,7 +545,7 @@ export interface ShapedGlyph {
 }
 
 interface Run {
-  script: 'bn' | 'latin';
+  script: 'bn' | 'hi' | 'latin';
   text: string;
 }
 
@@ -541,8 +553,8 @@ interface FontFace {
   bytes: Uint8Array;
   hb: hb.Font;
   upem: number;
-  script: 'Beng' | 'Latn';
-  language: 'bn' | 'en';
+  script: 'Beng' | 'Deva' | 'Latn';
+  language: 'bn' | 'hi' | 'en';
 }
 
 interface Piece {
@@ -564,7 +576,7 @@ interface Placed extends Piece {
   color: RGB;
 }
 
-interface Style {
+export interface Style {
   size: number;
   weight?: Weight;
   color?: RGB;

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { multilineText } from '../../shared/text.ts';
 import { covers } from '../authz.ts';
+import { smsDate } from '../applications/notify.ts';
 import { enqueueNotification } from '../notify/notify.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
@@ -180,12 +181,16 @@ export function certificateRoutes(deps: Deps) {
           at: now
         });
         // The holder hears of it at once: a revoked certificate must not be shown as proof of residence.
+        // To the form's mobile and email too, like every message about the application (DESIGN §12).
+        const [contacts] = await sql<{ name: string; mobile: string | null; email: string | null }[]>`
+          select applicant_name as name, form->>'mobile' as mobile, nullif(form->>'email', '') as email from applications where id = ${cert.applicationId}`;
         await enqueueNotification(sql, now, {
           event: 'certificate_revoked',
+          contacts,
           userIds: [cert.applicantId],
           applicationId: cert.applicationId,
           link: `${deps.config.origin}/verify/${no}`,
-          values: { certificateNo: no, ain: cert.ain }
+          values: { certificateNo: no, ain: cert.ain, date: smsDate(now) }
         });
         return now;
       });

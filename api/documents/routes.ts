@@ -152,6 +152,8 @@ export function documentRoutes(deps: Deps) {
         if (!doc) throw new ApiError(404, 'not_found');
         if (doc.applicationId) await applicationForReader(deps.sql, user, { id: doc.applicationId }, deps.clock.now());
         else if (doc.uploadedBy !== user.id) throw new ApiError(403, 'forbidden');
+        // The field photos are part of the EO's report, which stays with the officers (DESIGN §12).
+        if (doc.kind === 'field_photo' && (user.role === 'citizen' || user.role === 'operator')) throw new ApiError(403, 'forbidden');
 
         const bytes = variant === 'file' ? await deps.storage.get(doc.sha256) : await previewOf(id, doc);
         if (!bytes) throw new ApiError(404, 'not_found');

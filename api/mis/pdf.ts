@@ -1,81 +1,137 @@
-// The MIS summary as an official record (seed §D: "treated as official records"): who generated it, when, for
-// which offices and period, on every page. English with Helvetica, like the receipt: the office names have
-// English forms, and a record for the district's files is kept in English.
-import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+// The MIS summary as an official record (seed §D: "treated as official records"): who generated it, when, for which
+// offices and period, on every page, with the record's number under which the bytes are kept (routes.ts). Headings
+// in the reader's language beside English (Bengali beside English for a reader of English: the state's language),
+// drawn by the certificate's HarfBuzz writer; figures in Western digits, as in the CSV, so they can be checked
+// against it; a totals row like the CSV's.
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, type PDFPage } from 'pdf-lib';
+import { glossary } from '../../i18n/glossary.ts';
+import { translate, type Lang, type MessageKey } from '../../i18n/index.ts';
+import { A4, GREY, INK, Writer } from '../certificates/render.ts';
 import type { MisSummary } from './summary.ts';
 
 export interface MisRecordMeta {
-  scope: string;
+  recordId: string;
+  /** The offices covered, in English and in the local language. */
+  scope: { en: string; local: string };
   generatedAt: Date;
   generatedBy: string;
-  blockNames: Map<string, string>;
+  blockNames: Map<string, { en: string; local: string }>;
+  /** The reader's language; English readers get Bengali beside English. */
+  lang: Lang;
 }
 
 const kolkata = new Intl.DateTimeFormat('en-IN', { timeZone: 'Asia/Kolkata', dateStyle: 'long', timeStyle: 'medium' });
 const show = (v: number | null, suffix = '') => (v === null ? '-' : `${v}${suffix}`);
 
+export function misLocalLang(lang: Lang): Exclude<Lang, 'en'> {
+  return lang === 'en' ? 'bn' : lang;
+}
+
 export async function renderMisPdf(s: MisSummary, meta: MisRecordMeta): Promise<Uint8Array> {
+  const local = misLocalLang(meta.lang);
   const pdf = await PDFDocument.create();
-  pdf.setTitle(`MIS report ${s.from} to ${s.to} - ${meta.scope}`);
+  pdf.registerFontkit(fontkit);
+  pdf.setTitle(`MIS report ${s.from} to ${s.to} - ${meta.scope.en}`);
   pdf.setAuthor(meta.generatedBy);
   pdf.setCreationDate(meta.generatedAt);
-  const regular = await pdf.embedFont(StandardFonts.Helvetica);
-  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
-  const grey = rgb(0.35, 0.35, 0.35);
-  let page!: PDFPage;
+  pdf.setModificationDate(meta.generatedAt);
+  const both = (key: MessageKey) => `${translate(local, key)} / ${translate('en', key)}`;
+  const writers: [PDFPage, Writer][] = [];
+  let w!: Writer;
   let y = 0;
-  const text = (str: string, x: number, size = 10, font: PDFFont = regular, color = rgb(0.1, 0.1, 0.1)) => page.drawText(str, { x, y, size, font, color });
   const newPage = () => {
-    page = pdf.addPage([595.28, 841.89]);
+    const page = pdf.addPage([A4.width, A4.height]);
+    w = new Writer(page);
+    writers.push([page, w]);
     y = 800;
-    text('Government of West Bengal - Office of the District Magistrate, North 24 Parganas - e-District', 40, 9, regular, grey);
+    w.line(translate(local, 'mis.pdf_office'), 40, y, { size: 8.5, color: GREY });
+    y -= 11;
+    w.line(translate('en', 'mis.pdf_office'), 40, y, { size: 8, color: GREY });
     y -= 20;
-    text('MIS report: Ordinary Residential Certificate', 40, 15, bold);
-    y -= 18;
-    text(`Offices: ${meta.scope}    Period: ${s.from} to ${s.to} (both included)`, 40, 10);
-    y -= 14;
-    text(`Generated ${kolkata.format(meta.generatedAt)} (Asia/Kolkata) by ${meta.generatedBy}`, 40, 10);
-    y -= 10;
-    page.drawLine({ start: { x: 40, y }, end: { x: 555, y }, thickness: 0.5, color: grey });
-    y -= 22;
+    w.line(`${translate(local, 'mis.pdf_title')}: ${glossary.service[local]}`, 40, y, { size: 14, weight: 'bold' });
+    y -= 16;
+    w.line(`${translate('en', 'mis.pdf_title')}: ${glossary.service.en}`, 40, y, { size: 12, weight: 'bold' });
+    y -= 17;
+    w.line(`${both('mis.pdf_offices')}: ${meta.scope.local} / ${meta.scope.en}`, 40, y, { size: 9.5 });
+    y -= 13;
+    w.line(`${both('mis.pdf_period')}: ${s.from} – ${s.to}`, 40, y, { size: 9.5 });
+    y -= 13;
+    w.line(`${both('mis.pdf_generated')}: ${kolkata.format(meta.generatedAt)} (Asia/Kolkata), ${meta.generatedBy}`, 40, y, { size: 9.5 });
+    y -= 9;
+    page.drawLine({ start: { x: 40, y }, end: { x: 555, y }, thickness: 0.5, color: GREY });
+    y -= 20;
   };
   newPage();
 
   const t = s.totals;
-  const figures: [string, string][] = [
-    ['Received in the period', String(t.received)],
-    ['Disposed in the period', `${t.disposed} (approved ${t.approved}, rejected ${t.rejected})`],
-    ['Decided by the date given to the citizen', show(t.compliancePercent, ' %')],
-    ['Disposal time, median / 90th percentile', `${show(t.medianDisposalDays, ' days')} / ${show(t.p90DisposalDays, ' days')}`],
-    ['Pending now: scrutiny / enquiry / approval', `${t.pendingByStep.scrutiny} / ${t.pendingByStep.enquiry} / ${t.pendingByStep.approval}`],
-    ['Sent back, waiting for the citizen', String(t.pendingByStep.sentBack)],
-    ['Pending beyond the service level now', String(t.pendingBeyondSla)],
-    ['Received by channel: web / kiosk / CSC', `${s.channels.web} / ${s.channels.kiosk} / ${s.channels.csc}`],
-    ['Rejections by reason', s.rejectionReasons.map((r) => `${r.reason.replace(/_/g, ' ')} ${r.count}`).join(', ') || '-']
+  const figures: [MessageKey, string][] = [
+    ['mis.pdf_received', String(t.received)],
+    ['mis.pdf_disposed', `${t.disposed} (${t.approved} / ${t.rejected})`],
+    ['mis.pdf_on_time', show(t.compliancePercent, ' %')],
+    ['mis.pdf_disposal_days', `${show(t.medianDisposalDays)} / ${show(t.p90DisposalDays)}`],
+    ['mis.pdf_pending_steps', `${t.pendingByStep.scrutiny} / ${t.pendingByStep.enquiry} / ${t.pendingByStep.approval}`],
+    ['mis.pdf_sent_back', String(t.pendingByStep.sentBack)],
+    ['mis.pdf_beyond', String(t.pendingBeyondSla)],
+    ['mis.pdf_channels', `${s.channels.web} / ${s.channels.kiosk} / ${s.channels.csc}`]
   ];
-  for (const [label, value] of figures) {
-    text(label, 40, 10, regular, grey);
-    text(value, 300, 10, bold);
-    y -= 17;
+  for (const [key, value] of figures) {
+    w.line(translate(local, key), 40, y, { size: 9.5, color: GREY });
+    w.line(value, 330, y, { size: 10, weight: 'bold' });
+    y -= 12;
+    w.line(translate('en', key), 40, y, { size: 8, color: GREY });
+    y -= 15;
   }
-  y -= 12;
+  w.line(both('mis.pdf_reasons'), 40, y, { size: 9.5, color: GREY });
+  y -= 14;
+  for (const r of s.rejectionReasons) {
+    w.line(`${translate(local, `reason.${r.reason}` as MessageKey)} / ${translate('en', `reason.${r.reason}` as MessageKey)}: ${r.count}`, 50, y, { size: 9 });
+    y -= 13;
+  }
+  if (s.rejectionReasons.length === 0) {
+    w.line('-', 50, y, { size: 9 });
+    y -= 13;
+  }
+  y -= 10;
 
-  const columns: [string, number][] = [['Block', 40], ['Received', 190], ['Approved', 250], ['Rejected', 310], ['Pending', 370], ['Beyond SLA', 430], ['On time', 500]];
+  const columns: [MessageKey, number][] = [
+    ['mis.col_block', 40],
+    ['mis.col_received', 200],
+    ['mis.col_approved', 255],
+    ['mis.col_rejected', 310],
+    ['mis.col_pending', 365],
+    ['mis.col_beyond', 420],
+    ['mis.col_on_time', 490]
+  ];
   const header = () => {
-    for (const [name, x] of columns) text(name, x, 9, bold);
+    for (const [key, x] of columns) w.line(translate(local, key), x, y, { size: 8.5, weight: 'bold' });
+    y -= 11;
+    for (const [key, x] of columns) w.line(translate('en', key), x, y, { size: 7.5, color: GREY });
     y -= 14;
+  };
+  const cells = (values: (string | number)[], weight: 'regular' | 'bold' = 'regular') => {
+    values.forEach((v, i) => w.line(String(v), columns[i]![1], y, { size: 9, weight, color: INK }));
   };
   header();
   for (const b of s.blocks) {
-    if (y < 60) {
+    if (y < 90) {
       newPage();
       header();
     }
-    const cells = [meta.blockNames.get(b.officeId) ?? b.officeId, b.received, b.approved, b.rejected, b.pending, b.beyondSla, show(b.compliancePercent, ' %')];
-    cells.forEach((cell, i) => text(String(cell), columns[i]![1], 9));
-    y -= 13;
+    const name = meta.blockNames.get(b.officeId);
+    cells([name ? `${name.local} / ${name.en}` : b.officeId, b.received, b.approved, b.rejected, b.pending, b.beyondSla, show(b.compliancePercent, ' %')]);
+    y -= 14;
   }
-  const pages = pdf.getPages();
-  pages.forEach((p, i) => p.drawText(`Page ${i + 1} of ${pages.length}. Official record under seed order section D.`, { x: 40, y: 30, size: 8, font: regular, color: grey }));
+  // The totals, as the CSV's last row: the same figures a clerk adds up from the rows above.
+  writers[writers.length - 1]![0].drawLine({ start: { x: 40, y: y + 10 }, end: { x: 555, y: y + 10 }, thickness: 0.5, color: GREY });
+  const pending = t.pendingByStep.scrutiny + t.pendingByStep.enquiry + t.pendingByStep.approval + t.pendingByStep.sentBack;
+  cells([both('mis.total'), t.received, t.approved, t.rejected, pending, t.pendingBeyondSla, show(t.compliancePercent, ' %')], 'bold');
+
+  writers.forEach(([, pw], i) => {
+    const vars = { page: i + 1, pages: writers.length, record: meta.recordId };
+    pw.line(translate(local, 'mis.pdf_footer', vars), 40, 40, { size: 7.5, color: GREY });
+    pw.line(translate('en', 'mis.pdf_footer', vars), 40, 30, { size: 7.5, color: GREY });
+  });
+  for (const [, pw] of writers) await pw.finish(pdf);
   return pdf.save();
 }

@@ -9,7 +9,10 @@ import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses, isoDay } from '../http/schemas.ts';
 import { blocksCovered, getOffice } from '../offices/offices.ts';
 import { kolkataDate } from '../sla/calendar.ts';
-import { renderMisPdf } from './pdf.ts';
+import { misLocalLang, renderMisPdf } from './pdf.ts';
+import { createHash, randomUUID } from 'node:crypto';
+import { placeName } from '../../i18n/glossary.ts';
+import { covers } from '../authz.ts';
 import { misSummary, type MisSummary } from './summary.ts';
 import { misOperations } from './operations.ts';
 
@@ -39,6 +42,31 @@ const summarySchema = z
   .openapi('MisSummary');
 
 const DAY = 86_400_000;
+
+const misRecordSchema = z
+  .object({
+    id: z.string(),
+    pdfSha256: z.string(),
+    generatedBy: z.string(),
+    generatedAt: z.string(),
+    scope: z.string(),
+    periodFrom: z.string(),
+    periodTo: z.string(),
+    lang: z.string(),
+    pdfUrl: z.string()
+  })
+  .openapi('MisRecord');
+
+interface MisRecord {
+  id: string;
+  pdfSha256: string;
+  generatedBy: string;
+  generatedAt: Date;
+  scope: string;
+  periodFrom: string;
+  periodTo: string;
+  lang: string;
+}
 
 export function misRoutes(deps: Deps) {
   const app = new OpenAPIHono<ApiEnv>();
@@ -118,19 +146,91 @@ export function misRoutes(deps: Deps) {
     }),
     async (c) => {
       const { user, now, summary, blocks, scope } = await load(c, c.req.valid('query'));
+      const lang = c.var.lang;
+      const local = misLocalLang(lang);
+      const localName = (o: { nameEn: string; nameBn: string }) => placeName(o, local);
+      // The PDF an officer downloads is the record (seed §D): its bytes are kept, under a number printed on every
+      // page, with who made it and when, and GET /api/mis/records/{id}/pdf gives the same bytes back.
+      const recordId = randomUUID();
       const bytes = await renderMisPdf(summary, {
-        scope: scope.nameEn,
+        recordId,
+        scope: { en: scope.nameEn, local: localName(scope) },
         generatedAt: now,
         generatedBy: `${user.name} (${user.role.toUpperCase()}, ${user.id})`,
-        blockNames: new Map(blocks.map((b) => [b.id, b.nameEn]))
+        blockNames: new Map(blocks.map((b) => [b.id, { en: b.nameEn, local: localName(b) }])),
+        lang
       });
-      deps.log.info('mis_pdf', { by: user.id });
+      const pdfSha256 = await deps.storage.put(Buffer.from(bytes));
+      await deps.sql`
+        insert into mis_records (id, pdf_sha256, generated_by, generated_at, scope, period_from, period_to, lang)
+        values (${recordId}, ${pdfSha256}, ${user.id}, ${now}, ${scope.id}, ${summary.from}, ${summary.to}, ${lang})`;
+      deps.log.info('mis_pdf', { by: user.id, record: recordId });
       c.header('Content-Type', 'application/pdf');
       c.header('Content-Disposition', `attachment; filename="mis-${scope.code}-${summary.from}-${summary.to}.pdf"`);
       c.header('Cache-Control', 'no-store');
+      c.header('X-Record-Id', recordId);
+      c.header('X-Content-SHA256', pdfSha256);
       return c.body(bytes as unknown as ArrayBuffer, 200);
     }
   );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/mis/records/{id}',
+      tags: ['mis'],
+      summary: 'A kept MIS record: who made it, when, for which offices and period, and the SHA-256 of its PDF',
+      middleware: [requirePermission('mis:read')] as const,
+      request: { params: z.object({ id: z.uuid('field.invalid') }) },
+      responses: { 200: { description: 'The record', content: { 'application/json': { schema: misRecordSchema } } }, ...errorResponses(400, 401, 403, 404) }
+    }),
+    async (c) => {
+      const record = await readableRecord(c, c.req.valid('param').id);
+      c.header('Cache-Control', 'no-store');
+      return c.json(
+        { ...record, generatedAt: record.generatedAt.toISOString(), pdfUrl: `/api/mis/records/${record.id}/pdf` },
+        200
+      );
+    }
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/mis/records/{id}/pdf',
+      tags: ['mis'],
+      summary: 'The PDF of a kept MIS record, byte for byte as it was first downloaded (checked against its SHA-256)',
+      middleware: [requirePermission('mis:read')] as const,
+      request: { params: z.object({ id: z.uuid('field.invalid') }) },
+      responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } } }, ...errorResponses(400, 401, 403, 404) }
+    }),
+    async (c) => {
+      const record = await readableRecord(c, c.req.valid('param').id);
+      const bytes = await deps.storage.get(record.pdfSha256);
+      // A record that no longer matches its hash is not the record: refuse rather than hand out something else.
+      if (!bytes || createHash('sha256').update(bytes).digest('hex') !== record.pdfSha256) throw new Error(`mis record ${record.id}: stored bytes missing or changed`);
+      c.header('Content-Type', 'application/pdf');
+      c.header('Content-Disposition', `attachment; filename="mis-record-${record.id}.pdf"`);
+      c.header('Cache-Control', 'no-store');
+      c.header('X-Content-SHA256', record.pdfSha256);
+      return c.body(new Uint8Array(bytes) as unknown as ArrayBuffer, 200);
+    }
+  );
+
+  /** The record, for its maker or an officer whose jurisdiction covers its offices; otherwise 404 (no hint it exists). */
+  async function readableRecord(c: Parameters<Parameters<typeof app.openapi>[1]>[0], id: string) {
+    const { user } = currentUser(c);
+    const [record] = await deps.sql<MisRecord[]>`
+      select id, pdf_sha256, generated_by, generated_at, scope, period_from::text, period_to::text, lang from mis_records where id = ${id}`;
+    if (!record) throw new ApiError(404, 'mis_record_unknown');
+    if (record.generatedBy !== user.id) {
+      const covered = await blocksCovered(deps.sql, user);
+      const [place, own] = await Promise.all([getOffice(deps.sql, record.scope), user.officeId ? getOffice(deps.sql, user.officeId) : null]);
+      const inReach = covered.some((b) => b.id === record.scope) || (!!place && !!own && covers(user, own, place));
+      if (!inReach) throw new ApiError(404, 'mis_record_unknown');
+    }
+    return record;
+  }
 
   app.openapi(
     createRoute({

@@ -2,6 +2,7 @@
 // in the same transaction as the change (DESIGN §8). Nothing here sends anything.
 import type { Lang } from '../../i18n/index.ts';
 import type { Queryable } from '../db/connect.ts';
+import { toE164IndianMobile } from '../../shared/mobile.ts';
 import { emailFrame, render, type NotificationEvent, type RenderedMessage, type SlotValues } from './templates.ts';
 
 export type Channel = 'sms' | 'email' | 'push';
@@ -30,6 +31,11 @@ const channelsFor: Record<NotificationEvent, readonly Channel[]> = {
   not_found: ['sms'],
   // Sent straight away by sendLoginDetails, never through the outbox: it carries a one-time password.
   welcome: [],
+  recovery_code: [],
+  status_reply_open: ['sms'],
+  status_reply_rejected: ['sms'],
+  status_reply_sent_back: ['sms'],
+  status_reply_revoked: ['sms'],
   // The same for the code a counter asks for before printing a certificate (issue 13).
   counter_code: [],
   appeal_filed: ['sms', 'email', 'push'],
@@ -46,8 +52,12 @@ export interface Notification {
   applicationId?: string;
   /** Where the email's link and a tap on the push notification lead. */
   link: string;
-  /** An address for a recipient whose account has none (the email written on an application form). */
-  fallbackEmail?: string;
+  /**
+   * The applicant's own mobile and email as written on the form, which may be no account's (a family member or a
+   * counter filed it): they hear by SMS and email in the account holder's language, greeted by the applicant's name.
+   * An address an account above already gets is not sent to twice.
+   */
+  contacts?: { name: string; mobile: string | null; email: string | null };
 }
 
 interface Recipient {
@@ -76,19 +86,35 @@ export async function enqueueNotifications(sql: Queryable, at: Date, list: reado
   const rows: Row[] = [];
   for (const n of list) {
     const channels = channelsFor[n.event];
-    for (const id of [...new Set(n.userIds)].sort()) {
-      const user = users.get(id);
-      if (!user) continue;
+    // Each address hears of the event once, however many roles it has (the account holder's mobile may be the form's).
+    const sent = new Set<string>();
+    const add = (row: Row) => {
+      const key = `${row.channel}:${row.recipient.toLowerCase()}`;
+      if (sent.has(key)) return;
+      sent.add(key);
+      rows.push(row);
+    };
+    const recipients = [...new Set(n.userIds)].sort().flatMap((id) => users.get(id) ?? []);
+    for (const user of recipients) {
       const values = typeof n.values === 'function' ? n.values(user.lang) : n.values;
       const m = render(n.event, user.lang, values);
-      const email = user.email ?? (n.userIds.length === 1 ? n.fallbackEmail : undefined);
       const common = { userId: user.id, lang: user.lang, event: n.event, templateId: m.templateId, applicationId: n.applicationId, link: n.link };
-      if (channels.includes('sms')) rows.push({ ...common, channel: 'sms', recipient: user.mobile, body: m.sms });
-      if (channels.includes('email') && email) {
-        rows.push({ ...common, channel: 'email', recipient: email, subject: m.subject, body: emailText(m, user, n.link), html: emailHtml(m, user, n.link) });
+      // The form's contacts come first, so an address that is both the form's and the account's is greeted by the
+      // applicant's name.
+      if (n.contacts && user === recipients[0]) {
+        const c = n.contacts;
+        const mobile = c.mobile ? toE164IndianMobile(c.mobile) : null;
+        if (channels.includes('sms') && mobile) add({ ...common, userId: undefined, channel: 'sms', recipient: mobile, body: m.sms });
+        if (channels.includes('email') && c.email) {
+          add({ ...common, userId: undefined, channel: 'email', recipient: c.email.toLowerCase(), subject: m.subject, body: emailText(m, user.lang, c.name, n.link), html: emailHtml(m, user.lang, c.name, n.link) });
+        }
+      }
+      if (channels.includes('sms')) add({ ...common, channel: 'sms', recipient: user.mobile, body: m.sms });
+      if (channels.includes('email') && user.email) {
+        add({ ...common, channel: 'email', recipient: user.email, subject: m.subject, body: emailText(m, user.lang, user.name, n.link), html: emailHtml(m, user.lang, user.name, n.link) });
       }
       if (channels.includes('push')) {
-        for (const device of devices.filter((d) => d.userId === user.id)) rows.push({ ...common, channel: 'push', recipient: device.id, subject: m.subject, body: m.sentence });
+        for (const device of devices.filter((d) => d.userId === user.id)) add({ ...common, channel: 'push', recipient: device.id, subject: m.subject, body: m.sentence });
       }
     }
   }
@@ -138,20 +164,20 @@ async function insertRows(sql: Queryable, at: Date, rows: readonly Row[]): Promi
   }
 }
 
-function emailText(m: RenderedMessage, user: Recipient, link: string): string {
-  const f = emailFrame[user.lang];
-  return [f.greeting.replace('{name}', user.name), m.sentence, f.link.replace('{url}', link), f.footer].join('\n\n');
+function emailText(m: RenderedMessage, lang: Lang, name: string, link: string): string {
+  const f = emailFrame[lang];
+  return [f.greeting.replace('{name}', name), m.sentence, f.link.replace('{url}', link), f.footer].join('\n\n');
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** A plain, single-column email that reads on any phone's mail app; the text part carries the same words. */
-function emailHtml(m: RenderedMessage, user: Recipient, link: string): string {
-  const f = emailFrame[user.lang];
+function emailHtml(m: RenderedMessage, lang: Lang, name: string, link: string): string {
+  const f = emailFrame[lang];
   const [before, after] = f.link.split('{url}');
-  return `<!doctype html><html lang="${user.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(m.subject)}</title></head>
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(m.subject)}</title></head>
 <body style="font-family:'Noto Sans Bengali','Noto Sans',Arial,sans-serif;font-size:16px;line-height:1.5;color:#0b0c0c;max-width:36em;margin:0 auto;padding:16px">
-<p>${escapeHtml(f.greeting.replace('{name}', user.name))}</p>
+<p>${escapeHtml(f.greeting.replace('{name}', name))}</p>
 <p style="font-size:18px">${escapeHtml(m.sentence)}</p>
 <p>${escapeHtml(before ?? '')}<a href="${escapeHtml(link)}" style="color:#0b5d3b">${escapeHtml(link)}</a>${escapeHtml(after ?? '')}</p>
 <p style="color:#505a5f;font-size:14px">${escapeHtml(f.footer)}</p>

@@ -65,8 +65,16 @@ async function dispatchBatch(deps: DispatchDeps, limit = BATCH, onClaimed?: (bat
   const claimed = await deps.sql<Claimed[]>`
     update outbox set leased_until = ${new Date(now.getTime() + (deps.config.outboxLeaseMs ?? LEASE_MS))}, attempts = attempts + 1
     where id in (
-      select id from outbox
+      select id from outbox o
       where status = 'pending' and next_attempt_at <= ${now} and (leased_until is null or leased_until < ${now})
+        -- One at a time per recipient and application, oldest first: a later status must never reach a phone
+        -- before an earlier one (a batch sent in parallel once delivered "revoked" before "collected"). A message
+        -- waiting for its retry holds back those written after it about the same application to the same address;
+        -- other applications' messages (a DM's many escalations) still go out in parallel.
+        and not exists (
+          select 1 from outbox e
+          where e.status = 'pending' and e.channel = o.channel and e.recipient = o.recipient
+            and e.application_id is not distinct from o.application_id and e.id < o.id)
       order by next_attempt_at
       limit ${limit}
       for update skip locked)

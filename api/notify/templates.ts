@@ -31,6 +31,11 @@ export const events = [
   'invalid_ain',
   'not_found',
   'welcome',
+  'recovery_code',
+  'status_reply_open',
+  'status_reply_rejected',
+  'status_reply_sent_back',
+  'status_reply_revoked',
   // Issue 13: the code a counter asks for before printing, and the appeals under the RTPS Act.
   'counter_code',
   'appeal_filed',
@@ -52,7 +57,9 @@ export const slots = {
   office: 30,
   userId: 10,
   password: 16,
-  hours: 3
+  hours: 3,
+  code: 6,
+  minutes: 3
 } as const;
 export type Slot = keyof typeof slots;
 export type SlotValues = Partial<Record<Slot, string>>;
@@ -83,9 +90,9 @@ export const templates: Record<NotificationEvent, EventTemplates> = {
     vars: ['ain', 'date', 'due'],
     subject: { en: 'Application received', bn: 'আবেদন গৃহীত', hi: 'आवेदन प्राप्त' },
     sms: {
-      en: { id: '1107170000000000101', text: 'Your application {#var#} for the Residential Certificate was received on {#var#}. Decision expected by {#var#}.' },
-      bn: { id: '1107170000000000102', text: 'বাসিন্দা শংসাপত্রের আবেদন {#var#} {#var#} তারিখে জমা হয়েছে। সিদ্ধান্ত {#var#} এর মধ্যে।' },
-      hi: { id: '1107170000000000103', text: 'निवास प्रमाणपत्र का आवेदन {#var#} {#var#} को प्राप्त हुआ। निर्णय {#var#} तक अपेक्षित।' }
+      en: { id: '1107170000000000104', text: 'Your application {#var#} for the Ordinary Residential Certificate was received on {#var#}. Decision expected by {#var#}.' },
+      bn: { id: '1107170000000000105', text: 'সাধারণ বাসিন্দা শংসাপত্রের আবেদন {#var#} {#var#} তারিখে জমা হয়েছে। সিদ্ধান্ত {#var#} এর মধ্যে।' },
+      hi: { id: '1107170000000000106', text: 'सामान्य निवासी प्रमाणपत्र का आवेदन {#var#} {#var#} को प्राप्त हुआ। निर्णय {#var#} तक अपेक्षित।' }
     }
   },
   sent_for_enquiry: {
@@ -110,9 +117,9 @@ export const templates: Record<NotificationEvent, EventTemplates> = {
     vars: ['ain', 'remarks'],
     subject: { en: 'Correction needed', bn: 'সংশোধন দরকার', hi: 'सुधार आवश्यक' },
     sms: {
-      en: { id: '1107170000000000131', text: 'Application {#var#} was sent back: {#var#}. Please correct it and submit again.' },
-      bn: { id: '1107170000000000132', text: 'আবেদন {#var#} সংশোধনের জন্য ফেরত: {#var#}। সংশোধন করে আবার জমা দিন।' },
-      hi: { id: '1107170000000000133', text: 'आवेदन {#var#} सुधार हेतु लौटाया गया: {#var#}। सुधार कर फिर जमा करें।' }
+      en: { id: '1107170000000000134', text: 'Application {#var#} sent back: {#var#}. Full remarks: tracking page. Correct and resubmit.' },
+      bn: { id: '1107170000000000135', text: 'আবেদন {#var#} ফেরত: {#var#}। পুরো মন্তব্য ট্র্যাকিং পাতায়; সংশোধন করে জমা দিন।' },
+      hi: { id: '1107170000000000136', text: 'आवेदन {#var#} लौटाया: {#var#}। पूरी टिप्पणी ट्रैकिंग पेज पर; सुधार कर जमा करें।' }
     }
   },
   approved: {
@@ -143,12 +150,12 @@ export const templates: Record<NotificationEvent, EventTemplates> = {
     }
   },
   certificate_revoked: {
-    vars: ['certificateNo', 'ain'],
+    vars: ['certificateNo', 'ain', 'date'],
     subject: { en: 'Certificate revoked', bn: 'শংসাপত্র প্রত্যাহৃত', hi: 'प्रमाणपत्र रद्द' },
     sms: {
-      en: { id: '1107170000000000261', text: 'Certificate {#var#} (application {#var#}) has been revoked by the District Magistrate. It is no longer valid.' },
-      bn: { id: '1107170000000000262', text: 'শংসাপত্র {#var#} (আবেদন {#var#}) জেলাশাসক প্রত্যাহার করেছেন। এটি আর বৈধ নয়।' },
-      hi: { id: '1107170000000000263', text: 'प्रमाणपत्र {#var#} (आवेदन {#var#}) ज़िलाधिकारी ने रद्द कर दिया है। यह अब मान्य नहीं है।' }
+      en: { id: '1107170000000000264', text: 'Certificate {#var#} (application {#var#}) was revoked by the District Magistrate on {#var#}. It is no longer valid.' },
+      bn: { id: '1107170000000000265', text: 'শংসাপত্র {#var#} (আবেদন {#var#}) জেলাশাসক {#var#} তারিখে প্রত্যাহার করেছেন। এটি আর বৈধ নয়।' },
+      hi: { id: '1107170000000000266', text: 'प्रमाणपत्र {#var#} (आवेदन {#var#}) ज़िलाधिकारी ने {#var#} को रद्द किया। यह अब मान्य नहीं है।' }
     }
   },
   reminder: {
@@ -232,6 +239,54 @@ export const templates: Record<NotificationEvent, EventTemplates> = {
       hi: { id: '1107170000000000253', text: 'ई-डिस्ट्रिक्ट यूज़र आईडी {#var#}, एक बार का पासवर्ड {#var#}। {#var#} घंटे में लॉग इन कर अपना पासवर्ड बनाएँ।' }
     }
   },
+  // Answers to "STATUS <AIN>" (DESIGN §12): the expected decision date while it is open, the coded reason of a
+  // rejection, the send-back's remarks with where to read the rest, and a revocation with its date.
+  status_reply_open: {
+    vars: ['ain', 'status', 'office', 'due'],
+    subject: { en: 'Application status', bn: 'আবেদনের অবস্থা', hi: 'आवेदन की स्थिति' },
+    sms: {
+      en: { id: '1107170000000000411', text: 'Application {#var#}: {#var#}. Office: {#var#}. Decision expected by {#var#}.' },
+      bn: { id: '1107170000000000412', text: 'আবেদন {#var#}: {#var#}। {#var#}। সিদ্ধান্ত {#var#} এর মধ্যে।' },
+      hi: { id: '1107170000000000413', text: 'आवेदन {#var#}: {#var#}। कार्यालय: {#var#}। निर्णय {#var#} तक।' }
+    }
+  },
+  status_reply_rejected: {
+    vars: ['ain', 'date', 'reason'],
+    subject: { en: 'Application rejected', bn: 'আবেদন বাতিল', hi: 'आवेदन अस्वीकृत' },
+    sms: {
+      en: { id: '1107170000000000421', text: 'Application {#var#} was rejected on {#var#}. Reason: {#var#}. Full reasons on the tracking page.' },
+      bn: { id: '1107170000000000422', text: 'আবেদন {#var#} {#var#} তারিখে বাতিল। কারণ: {#var#}। বিস্তারিত ট্র্যাকিং পাতায়।' },
+      hi: { id: '1107170000000000423', text: 'आवेदन {#var#} {#var#} को अस्वीकृत। कारण: {#var#}। विवरण ट्रैकिंग पेज पर।' }
+    }
+  },
+  status_reply_sent_back: {
+    vars: ['ain', 'date', 'remarks'],
+    subject: { en: 'Correction needed', bn: 'সংশোধন দরকার', hi: 'सुधार आवश्यक' },
+    sms: {
+      en: { id: '1107170000000000431', text: 'Application {#var#} sent back {#var#}: {#var#}. Full remarks: tracking page.' },
+      bn: { id: '1107170000000000432', text: 'আবেদন {#var#} {#var#} তারিখে ফেরত: {#var#}। পুরো মন্তব্য ট্র্যাকিং পাতায়।' },
+      hi: { id: '1107170000000000433', text: 'आवेदन {#var#} {#var#} को लौटाया: {#var#}। पूरी टिप्पणी ट्रैकिंग पेज पर।' }
+    }
+  },
+  status_reply_revoked: {
+    vars: ['certificateNo', 'ain', 'date'],
+    subject: { en: 'Certificate revoked', bn: 'শংসাপত্র প্রত্যাহৃত', hi: 'प्रमाणपत्र रद्द' },
+    sms: {
+      en: { id: '1107170000000000441', text: 'Certificate {#var#} (application {#var#}) was revoked on {#var#}. It is no longer valid.' },
+      bn: { id: '1107170000000000442', text: 'শংসাপত্র {#var#} (আবেদন {#var#}) {#var#} তারিখে প্রত্যাহৃত। এটি আর বৈধ নয়।' },
+      hi: { id: '1107170000000000443', text: 'प्रमाणपत्र {#var#} (आवेदन {#var#}) {#var#} को रद्द। यह अब मान्य नहीं है।' }
+    }
+  },
+  // Account recovery (DESIGN §12). Sent at once, never through the outbox: it carries a secret.
+  recovery_code: {
+    vars: ['code', 'minutes'],
+    subject: { en: 'Recover your account', bn: 'অ্যাকাউন্ট পুনরুদ্ধার', hi: 'खाता पुनः प्राप्त करें' },
+    sms: {
+      en: { id: '1107170000000000401', text: 'Your e-District recovery code is {#var#}. It works once, for {#var#} minutes. Do not share it with anyone.' },
+      bn: { id: '1107170000000000402', text: 'ই-ডিস্ট্রিক্ট পুনরুদ্ধার কোড {#var#}। একবারই, {#var#} মিনিট চলবে। কাউকে বলবেন না।' },
+      hi: { id: '1107170000000000403', text: 'ई-डिस्ट्रिक्ट पुनर्प्राप्ति कोड {#var#}। एक बार, {#var#} मिनट तक मान्य। किसी को न बताएँ।' }
+    }
+  },
   counter_code: {
     vars: ['password', 'ain'],
     subject: { en: 'Code to print your certificate', bn: 'শংসাপত্র ছাপার কোড', hi: 'प्रमाणपत्र छापने का कोड' },
@@ -276,9 +331,21 @@ export function smsTemplate(event: NotificationEvent, lang: Lang): SmsTemplate {
   return { id: t.sms[lang].id, text: t.sms[lang].text + SIGN_OFF[lang], vars: t.vars };
 }
 
-function clip(value: string, max: number): string {
+/**
+ * A value cut to its slot, never in the middle of a word (DESIGN §12: "Residence certificate photo is" read as a
+ * whole remark): what does not fit is dropped at the last space, and "…" says that something was.
+ */
+export function clip(value: string, max: number): string {
   const chars = Array.from(value.replace(/\s+/g, ' ').trim());
-  return chars.length <= max ? chars.join('') : chars.slice(0, max).join('');
+  if (chars.length <= max) return chars.join('');
+  // "…" is not in GSM-7 and would turn an English SMS into UCS-2 (70 characters a part instead of 160).
+  const ellipsis = chars.every((c) => c <= '\u007f') ? '...' : '…';
+  const room = max - ellipsis.length;
+  const head = chars.slice(0, room).join('');
+  // A word that ends exactly where the room does is whole.
+  const space = chars[room] === ' ' ? head.length : head.lastIndexOf(' ');
+  // One word longer than the slot (a number, say) has nowhere else to break.
+  return (space > 0 ? head.slice(0, space).replace(/[\s,;:.\-–—।]+$/u, '') : head) + ellipsis;
 }
 
 function fill(text: string, vars: readonly Slot[], values: SlotValues): string {

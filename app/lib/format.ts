@@ -10,3 +10,10 @@ export function kolkataDay(iso: string, lang: Lang): string {
 export function kolkataDateTime(iso: string, lang: Lang): string {
   return new Date(iso).toLocaleString(locale(lang), { timeZone: 'Asia/Kolkata' });
 }
+
+/** A calendar date typed as YYYY-MM-DD (a date of birth, a holiday), in the reader's language and digits. */
+export function calendarDay(ymd: string, lang: Lang): string {
+  const [y, m, d] = ymd.split('-').map(Number);
+  if (!y || !m || !d) return ymd;
+  return new Date(Date.UTC(y, m - 1, d, 12)).toLocaleDateString(locale(lang), { timeZone: 'UTC', dateStyle: 'long' });
+}

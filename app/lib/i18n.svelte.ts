@@ -26,6 +26,13 @@ export const i18n = {
   }
 };
 
+/** A number in the reader's digits: Bengali pages write ১০, not 10 (issue 12). */
+export function num(value: number): string {
+  return new Intl.NumberFormat(current === 'en' ? 'en-IN' : `${current}-IN`, { maximumFractionDigits: 1 }).format(value);
+}
+
 export function t(key: MessageKey, vars?: Record<string, string | number>): string {
-  return translate(current, key, vars);
+  // Numbers given to a sentence are written in the reader's digits; text (an AIN, a name) is left as it is.
+  const written = vars && Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'number' ? num(v) : v]));
+  return translate(current, key, written);
 }

@@ -1,5 +1,6 @@
 import { api } from './api.ts';
 import type { Lang } from '../../i18n/index.ts';
+import { placeName } from '../../i18n/glossary.ts';
 
 export interface Office {
   id: string;
@@ -15,7 +16,7 @@ export async function loadOffices(): Promise<Office[]> {
   return res.ok ? res.data.offices : [];
 }
 
-/** Place names exist in Bengali and English; Hindi readers get the English spelling. */
+/** Place names in the reader's language: Bengali from the offices table, Hindi from the glossary (i18n/glossary.ts). */
 export function officeName(office: Pick<Office, 'nameEn' | 'nameBn'>, lang: Lang): string {
-  return lang === 'bn' ? office.nameBn : office.nameEn;
+  return placeName(office, lang);
 }

@@ -13,5 +13,7 @@ export const routes = {
   adminHolidays: '/admin/holidays',
   monitoring: '/monitoring',
   reports: '/reports',
-  counter: '/counter'
+  counter: '/counter',
+  recover: '/recover',
+  counterRecover: '/counter/recover'
 } as const;

@@ -173,3 +173,52 @@ test('a citizen applies with photos, loses the network half-way, submits offline
   expect(stored.dbs).not.toContain('orc-device');
   expect(stored.user).toBeNull();
 });
+
+test('"check your answers" shows every answer in words: relation, gender, the date of birth as a date, email, Aadhaar masked, the permanent address; blocks are grouped by subdivision', async ({ page }) => {
+  await loginAsCitizen(page);
+  await page.goto('/apply');
+  await page.getByLabel("Applicant's full name").fill('Rina Das');
+  await page.getByLabel('Father').check();
+  // A radio's circle and its words are on one line (issue 12).
+  const radio = (await page.getByLabel('Father').boundingBox())!;
+  const label = (await page.locator('label.radio', { hasText: 'Father' }).boundingBox())!;
+  expect(label.height).toBeLessThan(2 * radio.height + 8);
+  await page.getByLabel("Guardian's full name").fill('Haripada Das');
+  await page.getByLabel('Female').check();
+  await page.getByLabel('Date of birth').fill('1998-04-14');
+  await page.getByLabel('Mobile number').fill('9000000001');
+  await page.getByLabel('Email').fill('rina.check@example.com');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+
+  const groups = page.locator('select[id="presentAddress.blockId"] optgroup');
+  expect((await groups.evaluateAll((gs) => gs.map((g) => (g as HTMLOptGroupElement).label))).slice(0, 4)).toEqual(['Bangaon', 'Barasat Sadar', 'Barrackpore', 'Basirhat']);
+  expect(await groups.nth(1).locator('option').allTextContents()).toEqual(['Amdanga', 'Barasat I', 'Barasat II', 'Deganga', 'Habra I', 'Habra II', 'Rajarhat']);
+  await page.getByLabel('House number, road or village').fill('Vill. Kazipara');
+  await page.getByLabel('Post office').fill('Barasat');
+  await page.getByLabel('Police station').fill('Barasat');
+  await page.getByLabel('Block').selectOption({ label: 'Barasat I' });
+  await page.getByLabel('PIN code').fill('700124');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await page.getByLabel('Years you have lived in West Bengal without a break').fill('20');
+  await page.getByLabel('What do you need the certificate for?').fill('College admission');
+  await page.getByLabel('Aadhaar number').fill('234123412346');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await documents(page, 30);
+  await sign(page);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+
+  await expect(page.getByRole('heading', { name: 'Check your answers and send' })).toBeVisible();
+  const summary = page.locator('dl.summary');
+  for (const text of ['Father', 'Female', 'rina.check@example.com', 'XXXX-XXXX-2346']) await expect(summary).toContainText(text);
+  await expect(page.getByTestId('check-dob')).toHaveText('14 April 1998');
+  await expect(summary).not.toContainText('1998-04-14');
+  await expect(summary).not.toContainText('234123412346');
+  await expect(summary.locator('div', { hasText: 'Permanent address' })).toBeVisible();
+  await page.getByRole('button', { name: 'বাংলা', exact: true }).click();
+  await expect(page.getByTestId('check-dob')).toHaveText('১৪ এপ্রিল, ১৯৯৮');
+  await page.screenshot({ path: `${process.env.SCREENS_DIR ?? 'test-results/screens'}/check-answers-bn.png`, fullPage: true });
+  await page.getByRole('button', { name: 'हिन्दी', exact: true }).click();
+  await page.screenshot({ path: `${process.env.SCREENS_DIR ?? 'test-results/screens'}/check-answers-hi.png`, fullPage: true });
+  await page.getByRole('button', { name: 'English', exact: true }).click();
+  await page.screenshot({ path: `${process.env.SCREENS_DIR ?? 'test-results/screens'}/check-answers-en.png`, fullPage: true });
+});

@@ -58,6 +58,9 @@ test('BDO forwards → EO reports offline with a photo and GPS → BDO approves 
   // Back in network range: the report goes out by itself.
   await eo.context.setOffline(false);
   await expect(eo.page.getByTestId('status')).toHaveText('Enquiry done', { timeout: 30_000 });
+  // Sent: the form keeps what was reported, and no button invites another send, photo or position (issue 12).
+  for (const name of ['Send the report', 'Record my position']) await expect(eo.page.getByRole('button', { name })).toHaveCount(0);
+  await expect(eo.page.getByText('Take a photo')).toHaveCount(0);
 
   // Step 5: the BDO sees the report with its photo and map link, and approves with the digital signature.
   await bdo.page.reload();
@@ -136,7 +139,9 @@ test('a citizen corrects an application the BDO sent back, in the same wizard, a
   await expect(citizen.page).toHaveURL(new RegExp(`/applications/${ain}$`));
   await expect(citizen.page.getByTestId('status')).toHaveText('Received');
   await expect(citizen.page.getByText('Vill. Kadambagachi, Holding 7')).toBeVisible();
-  await expect(citizen.page.getByText('changed: presentAddress.house')).toBeVisible();
+  // The history says it in words, not as the audit trail's field names (issue 12).
+  await expect(citizen.page.getByText('Answers or documents changed: 1')).toBeVisible();
+  await expect(citizen.page.getByText('presentAddress.house')).toHaveCount(0);
   await officer.dispose();
   await citizen.context.close();
 });

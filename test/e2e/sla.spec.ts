@@ -22,7 +22,9 @@ test("the administrator adds the state's notified holiday and removes it again",
   await page.getByLabel('Name').fill('Again');
   await page.getByRole('button', { name: 'Add holiday' }).click();
   await expect(page.getByText('That day is already in the list.')).toBeVisible();
-  await row.getByRole('button', { name: `Remove ${year}-10-20` }).click();
+  // The day reads as a date in the reader's language, not as ISO (issue 12).
+  await expect(row).toContainText(`20 October ${year}`);
+  await row.getByRole('button', { name: `Remove 20 October ${year}` }).click();
   await expect(row).toHaveCount(0);
 });
 
@@ -43,6 +45,9 @@ test('the clock passes the time limit: the DM sees the escalation, acknowledges 
   await expect(page.getByRole('heading', { name: 'Past time in Barasat I' })).toBeVisible();
   const breach = page.getByTestId('breach').filter({ hasText: ain.replace(/^(\d\d)(\d\d)(\d{3})(\d{6})(\d)$/, '$1 $2 $3 $4 $5') }).filter({ hasText: 'escalated to the District Magistrate' });
   await expect(breach).toContainText('Scrutiny by the BDO');
+  // A due time is a day (the end of it), not "11:59:59 pm"; the row's link is a thumb's size (issue 12).
+  await expect(breach).not.toContainText(/\d:\d\d:\d\d/);
+  expect((await breach.getByRole('link').first().boundingBox())!.height).toBeGreaterThanOrEqual(44);
   await breach.getByLabel('What is being done (for the record)').fill('Asked the BDO to clear it today.');
   await breach.getByRole('button', { name: 'Acknowledge' }).click();
   await expect(breach).toContainText('Acknowledged by Demo DM North 24 Parganas');

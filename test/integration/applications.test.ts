@@ -307,7 +307,11 @@ describe('public tracking (seed section B)', () => {
       office: { nameEn: 'Barasat I', nameBn: 'বারাসত ১' },
       lastChangeAt: expect.any(String),
       nextDueAt: '2026-12-03T18:29:59.999Z',
-      applicantName: 'R*** D***'
+      applicantName: 'R*** D***',
+      reason: null,
+      remarks: null,
+      decidedAt: null,
+      revokedAt: null
     });
     const typo = ain.slice(0, 12) + ain[13] + ain[12]; // two adjacent digits swapped
     expect((await anyone.get(`/api/track/${typo}`)).body.error.code).toBe(typo === ain ? undefined : 'ain_typo');

@@ -2,7 +2,8 @@
 // Period: November 2026 (Kolkata). "Now" is the test clock: 27 November 2026, 10:30 in Kolkata.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loginClient } from '../support/applications.ts';
-import { pdfText } from '../support/pdf.ts';
+import { createHash } from 'node:crypto';
+import { actualText } from '../support/pdf.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const BARASAT = 'n24pgs/barasat-sadar/barasat-i';
@@ -106,14 +107,38 @@ describe('MIS summary', () => {
     expect(lines.at(-1)).toBe('"Total",8,3,2,4,1,60');
     expect(lines).toHaveLength(1 + 7 + 5 + 1); // header, 7 blocks, 5 municipal areas (issue 13), total
 
-    const pdf = await fetch(`${server.url}/api/mis/summary.pdf${period}`, { headers: { cookie: sdo.cookie } });
+    const pdf = await fetch(`${server.url}/api/mis/summary.pdf${period}`, { headers: { cookie: sdo.cookie, 'accept-language': 'en' } });
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    const text = pdfText(new Uint8Array(await pdf.arrayBuffer()));
+    const bytes = new Uint8Array(await pdf.arrayBuffer());
+    const text = actualText(bytes).replace(/\s+/g, ' ');
+    // Headings in Bengali beside English (issue 12), the offices, the period, who and when.
+    expect(text).toContain('এমআইএস প্রতিবেদন: সাধারণ বাসিন্দা শংসাপত্র');
     expect(text).toContain('MIS report: Ordinary Residential Certificate');
-    expect(text).toContain('Offices: Barasat Sadar');
-    expect(text).toContain('Period: 2026-11-01 to 2026-11-30');
-    expect(text).toMatch(/Generated 27 November 2026 at 10:30:00 am \(Asia\/Kolkata\) by Demo SDO Barasat Sadar \(SDO, demo-sdo\)/i);
-    expect(text).toContain('Barasat I');
+    expect(text).toContain('দপ্তর / Offices: বারাসত সদর / Barasat Sadar');
+    expect(text).toContain('2026-11-01 – 2026-11-30');
+    expect(text).toMatch(/Generated: 27 November 2026 at 10:30:00 am \(Asia\/Kolkata\), Demo SDO Barasat Sadar \(SDO, demo-sdo\)/i);
+    expect(text).toContain('বারাসত ১ / Barasat I');
+    // A totals row like the CSV's, and no internal wording.
+    expect(text).toMatch(/মোট \/ Total 8 3 2 4 1 60 %/);
+    expect(text).not.toMatch(/seed|section D/i);
+
+    // The downloaded PDF is the record: kept with its hash, who and when, and fetched again unchanged.
+    const recordId = pdf.headers.get('x-record-id')!;
+    expect(text).toContain(`no. ${recordId}`);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    expect(pdf.headers.get('x-content-sha256')).toBe(sha);
+    const record = await sdo.get(`/api/mis/records/${recordId}`);
+    expect(record.body).toMatchObject({ id: recordId, pdfSha256: sha, generatedBy: 'demo-sdo', scope: 'n24pgs/barasat-sadar', periodFrom: '2026-11-01', periodTo: '2026-11-30', lang: 'en' });
+    expect(record.body.generatedAt).toBe(server.clock.now().toISOString());
+    server.clock.advance(5 * 60_000); // later, the same bytes, not a fresh rendering
+    const again = await fetch(`${server.url}/api/mis/records/${recordId}/pdf`, { headers: { cookie: sdo.cookie } });
+    expect(again.status).toBe(200);
+    expect(Buffer.from(await again.arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
+    // The DM (whose district covers it) may read it; a BDO of one block of it may not, and is told nothing.
+    const dm = await loginClient(server.url, 'demo-dm');
+    expect((await fetch(`${server.url}/api/mis/records/${recordId}/pdf`, { headers: { cookie: dm.cookie } })).status).toBe(200);
+    const bdo = await loginClient(server.url, 'demo-bdo');
+    expect((await fetch(`${server.url}/api/mis/records/${recordId}/pdf`, { headers: { cookie: bdo.cookie } })).status).toBe(404);
   });
 });

@@ -2,11 +2,12 @@
 // status by SMS through Africa's Talking and MSDG, delivery reports, and the callback secret.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeAin } from '../../shared/ain.ts';
-import { languages, type Lang } from '../../i18n/index.ts';
+import { languages, translate, type Lang } from '../../i18n/index.ts';
 import { dispatchDue } from '../../api/notify/outbox.ts';
 import { statuses } from '../../api/applications/workflow.ts';
 import type { PublicStatus } from '../../api/applications/track.ts';
 import { ussdScreen } from '../../sms/ussd.ts';
+import { UNKNOWN_REPORT_WAIT_MS } from '../../sms/app.ts';
 import { idempotencyKey, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
 import { Client } from '../support/client.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -44,13 +45,13 @@ async function ussd(text: string, phoneNumber = '+919000000001', sessionId = `AT
 describe('USSD (POST /sms/ussd)', () => {
   test('a whole session: main menu, a mistyped AIN, then the status of the right one', async () => {
     const main = await ussd('');
-    expect(main).toBe('CON e-District Residential Certificate\n1 Track by AIN\n2 My applications\n3 Language');
+    expect(main).toBe('CON Ordinary Residential Certificate\n1 Track by AIN\n2 My applications\n3 Language');
     expect(await ussd('1')).toBe('CON Enter the 14-digit AIN from your receipt\n0 Back');
     // One digit wrong: the check digit catches it and asks again.
     const typo = ains[0]!.slice(0, 5) + ((Number(ains[0]![5]) + 1) % 10) + ains[0]!.slice(6);
     expect(await ussd(`1*${typo}`)).toMatch(/^CON That AIN is not valid\. Check the 14 digits and enter it again/);
     const status = await ussd(`1*${typo}*${ains[0]}`);
-    expect(status).toMatch(new RegExp(`^END AIN ${ains[0]}\\nReceived\\nBarasat I\\nLast change \\d\\d-\\d\\d-\\d{4}$`));
+    expect(status).toMatch(new RegExp(`^END AIN ${ains[0]}\\nReceived on \\d\\d-\\d\\d-\\d{4}\\nDecision expected by \\d\\d-\\d\\d-\\d{4}\\nBarasat I$`));
   });
 
   test('an AIN with a valid check digit that no application has is named in the retry prompt', async () => {
@@ -71,12 +72,13 @@ describe('USSD (POST /sms/ussd)', () => {
     expect(await ussd('9')).toBe('CON Choose one of the numbers.\n1 Track by AIN\n2 My applications\n3 Language');
   });
 
-  test('"my applications" lists the three latest of the calling number with their status, and opens one', async () => {
+  test('"my applications" lists the three latest of the calling number under a title, with the way back, and opens one', async () => {
     const list = await ussd('2');
     const expected = [ains[3], ains[2], ains[1]].map((a, i) => `${i + 1} ...${a!.slice(7)} Received`).join('\n');
-    expect(list).toBe(`CON ${expected}`);
+    expect(list).toBe(`CON My applications\n${expected}\n0 Back 00 Menu`);
     expect(await ussd('2*2')).toMatch(new RegExp(`^END AIN ${ains[2]}\\n`));
-    expect(await ussd('2*7')).toBe(`CON ${expected}`);
+    // A wrong choice says so, in the title's place.
+    expect(await ussd('2*7')).toBe(`CON Choose one of the numbers.\n${expected}\n0 Back 00 Menu`);
     // A number with no account hears the district's default language, Bengali.
     expect(await ussd('2', '+919830055555')).toBe('END এই মোবাইল নম্বরে কোনো আবেদন নেই।');
   });
@@ -85,37 +87,55 @@ describe('USSD (POST /sms/ussd)', () => {
     expect(await ussd('3')).toBe('CON Choose language\n1 বাংলা\n2 English\n3 हिन्दी\n0 Back');
     const saved = await ussd('3*1');
     expect(saved).toBe('CON ভাষা রাখা হল।\n1 AIN দিয়ে খোঁজ\n2 আমার আবেদন\n3 ভাষা');
-    expect(await ussd('')).toMatch(/^CON ই-ডিস্ট্রিক্ট/);
+    expect(await ussd('')).toMatch(/^CON সাধারণ বাসিন্দা শংসাপত্র/);
     const [user] = await server.runtime.deps.sql<{ lang: string }[]>`select lang from users where id = 'demo-citizen'`;
     expect(user!.lang).toBe('bn');
     expect(await ussd('3*3', '+919830055556')).toMatch(/^CON भाषा सहेजी गई।/);
-    expect(await ussd('', '+919830055556')).toMatch(/^CON ई-डिस्ट्रिक्ट/);
+    expect(await ussd('', '+919830055556')).toMatch(/^CON सामान्य निवासी प्रमाणपत्र/);
     await ussd('3*2'); // back to English for the tests that follow
   });
 
-  test('every screen fits a handset: 160 characters in English, 70 in Bengali and Hindi', async () => {
+  test('every screen fits a handset: 160 characters in English, 60 in Bengali and Hindi (NIC), longer ones in pages', async () => {
     const offices = await server.runtime.deps.sql<{ nameEn: string; nameBn: string }[]>`select name_en, name_bn from offices where kind = 'block'`;
-    const sample = (status: PublicStatus['status'], o: { nameEn: string; nameBn: string }, i: number): PublicStatus => ({
+    const longRemarks = 'Residence certificate photo is blurred and the Pradhan\'s seal cannot be read; upload a clear scan of the whole page, and the ration card of the family as well.';
+    const sample = (status: PublicStatus['status'], o: { nameEn: string; nameBn: string }, i: number, revoked = false): PublicStatus => ({
       ain: makeAin(2026, '11', '002', 100_000 + i),
       status,
       nameEn: o.nameEn,
       nameBn: o.nameBn,
       updatedAt: new Date('2026-12-31T18:29:00Z'),
       dueAt: new Date(),
-      applicantName: 'X'
+      applicantName: 'X',
+      decisionCode: status === 'rejected' ? 'documents_insufficient' : null,
+      decisionRemarks: status === 'rejected' || status === 'sent_back' ? (i % 2 ? longRemarks : 'পঞ্চায়েত প্রধানের শংসাপত্রের ছবি ঝাপসা, পরিষ্কার স্ক্যান দিন, পরিবারের রেশন কার্ডও দিন') : null,
+      decidedAt: new Date('2026-12-30T10:00:00Z'),
+      certificateNo: revoked ? 'ORC-2026-11002-000017' : null,
+      revokedAt: revoked ? new Date('2026-12-31T10:00:00Z') : null
     });
-    const limit: Record<Lang, number> = { en: 160, bn: 70, hi: 70 };
+    const limit: Record<Lang, number> = { en: 160, bn: 60, hi: 60 };
     let screens = 0;
     for (const lang of languages) {
-      const check = async (text: string, look: Partial<Parameters<typeof ussdScreen>[2]> = {}) => {
-        const screen = await ussdScreen(text, lang, { status: async () => null, mine: async () => [], saveLanguage: async () => {}, ...look });
-        expect(screen.text.length, `${lang} "${text}": ${screen.text}`).toBeLessThanOrEqual(limit[lang]);
-        screens += 1;
+      const look = (over: Partial<Parameters<typeof ussdScreen>[2]> = {}) => ({ status: async () => null, mine: async () => [], saveLanguage: async () => {}, ...over });
+      // Every page of the screen, turning with 98 until the screen says no more.
+      const check = async (text: string, over: Partial<Parameters<typeof ussdScreen>[2]> = {}) => {
+        let input = text;
+        const seen: string[] = [];
+        for (;;) {
+          const screen = await ussdScreen(input, lang, look(over));
+          expect(screen.text.length, `${lang} "${input}": ${screen.text}`).toBeLessThanOrEqual(limit[lang]);
+          screens += 1;
+          if (seen.includes(screen.text) || !screen.text.includes(translate(lang, 'ussd.more'))) return seen.concat(screen.text);
+          seen.push(screen.text);
+          input = `${input}*98`;
+        }
       };
       for (const text of ['', '9', '1', '1*1', `1*${makeAin(2026, '11', '002', 999_999)}`, '3', '3*9', '2', '3*1', '3*2', '3*3']) await check(text);
       for (const status of statuses) {
         for (const [i, office] of offices.entries()) {
-          await check(`1*${makeAin(2026, '11', '002', 1)}`, { status: async () => sample(status, office, i) });
+          const pages = await check(`1*${makeAin(2026, '11', '002', 1)}`, { status: async () => sample(status, office, i, status === 'delivered' && i % 2 === 0) });
+          // Nothing is lost to paging: the remarks' words all appear, in order, across the pages.
+          const remarks = sample(status, office, i).decisionRemarks;
+          if (remarks && Array.from(remarks).length < 110) expect(pages.join(' ').replace(/\s+/g, ' ')).toContain(remarks.split(' ').slice(-2).join(' '));
         }
         const three = [0, 1, 2].map((i) => sample(status, offices[i]!, i));
         await check('2', { mine: async () => three });
@@ -123,6 +143,28 @@ describe('USSD (POST /sms/ussd)', () => {
       }
     }
     expect(screens).toBeGreaterThan(languages.length * statuses.length * offices.length);
+  });
+
+  test('the status screen gives a rejection\'s reason and remarks, a send-back\'s remarks and a revocation with its date', async () => {
+    const base = { ain: makeAin(2026, '11', '002', 5), nameEn: 'Barasat I', nameBn: 'বারাসত ১', updatedAt: new Date('2026-12-01T06:00:00Z'), dueAt: new Date('2026-12-04T18:29:00Z'), applicantName: 'X', decidedAt: new Date('2026-12-02T06:00:00Z'), certificateNo: null, revokedAt: null };
+    const screen = (app: PublicStatus, lang: Lang, text = '1*' + app.ain) => ussdScreen(text, lang, { status: async () => app, mine: async () => [], saveLanguage: async () => {} });
+    const rejected = { ...base, status: 'rejected' as const, decisionCode: 'not_resident', decisionRemarks: 'Neighbours say the family moved to Howrah in 2019.' };
+    expect((await screen(rejected, 'en')).text).toBe(`AIN ${base.ain}\nRejected on 02-12-2026\nReason: Not resident at the address\nRemarks: Neighbours say the family moved to Howrah in 2019.\nBarasat I`);
+    const bn = await screen(rejected, 'bn');
+    expect(bn).toMatchObject({ end: false });
+    expect(bn.text).toBe(`AIN ${base.ain}\nবাতিল, তারিখ 02-12-2026\n98 আরও`);
+    const pages = [bn.text];
+    for (let text = `1*${base.ain}*98`; ; text += '*98') {
+      const next = await screen(rejected, 'bn', text);
+      pages.push(next.text);
+      if (next.end) break;
+    }
+    const all = pages.join('\n');
+    expect(all).toContain('কারণ: ঠিকানায় বাসিন্দা নন');
+    expect(all.replace(/\n98 আরও\n/g, ' ')).toContain('মন্তব্য: Neighbours say the family moved to Howrah in 2019.');
+    const revoked = { ...base, status: 'delivered' as const, decisionCode: null, decisionRemarks: null, certificateNo: 'ORC-2026-11002-000017', revokedAt: new Date('2026-12-05T06:00:00Z') };
+    expect((await screen(revoked, 'en')).text).toBe(`AIN ${base.ain}\nRevoked on 05-12-2026\nBarasat I`);
+    expect((await screen(revoked, 'hi')).text).toBe(`AIN ${base.ain}\nरद्द, तिथि 05-12-2026\nबारासात 1`);
   });
 
   test('a request without the fields of the contract gets 400', async () => {
@@ -133,7 +175,8 @@ describe('USSD (POST /sms/ussd)', () => {
 });
 
 async function repliesTo(number: string): Promise<string[]> {
-  await dispatchDue(server.runtime.deps);
+  // Replies to one number go out one at a time, in the order asked.
+  while ((await dispatchDue(server.runtime.deps)) > 0);
   const messages = (await new Client(server.url).get('/api/dev/outbox')).body.messages as { channel: string; recipient: string; body: string }[];
   return messages.filter((m) => m.channel === 'sms' && m.recipient === number).map((m) => m.body).reverse();
 }
@@ -153,13 +196,13 @@ describe('status by SMS (POST /sms/inbound, /sms/inbound/msdg)', () => {
     const replies = await repliesTo(from);
     expect(replies).toHaveLength(4);
     // A number with no account hears the district's default language (Bengali), or the script it wrote in.
-    for (const reply of replies) expect(reply).toMatch(new RegExp(`^আবেদন ${ains[0]}: জমা হয়েছে। অফিস: বারাসত ১। শেষ বদল \\d\\d-\\d\\d-\\d{4}।`));
+    for (const reply of replies) expect(reply).toMatch(new RegExp(`^আবেদন ${ains[0]}: জমা হয়েছে। বারাসত ১। সিদ্ধান্ত \\d\\d-\\d\\d-\\d{4} এর মধ্যে।`));
   });
 
   test('the reply is in the language of the account the number belongs to', async () => {
     await inbound('+919000000001', `STATUS ${ains[1]}`);
     const [reply] = (await repliesTo('+919000000001')).filter((r) => r.includes('Office'));
-    expect(reply).toMatch(new RegExp(`^Application ${ains[1]}: Received\\. Office: Barasat I\\. Last change \\d\\d-\\d\\d-\\d{4}\\. -eDistrict WB$`));
+    expect(reply).toMatch(new RegExp(`^Application ${ains[1]}: Received\\. Office: Barasat I\\. Decision expected by \\d\\d-\\d\\d-\\d{4}\\. -eDistrict WB$`));
   });
 
   test('HELP explains; anything else gets a short help; a wrong check digit or an unknown AIN says so', async () => {
@@ -246,6 +289,17 @@ describe('delivery reports (POST /sms/delivery)', () => {
     await server.runtime.deps.sql`update outbox set provider_id = ${realId} where id = ${m.id}`;
     expect((await report(realId, 'Success')).status).toBe(200);
     expect(await stateOf(m.id)).toMatchObject({ status: 'delivered' });
+  });
+
+  test('a report for an id that never becomes known is asked again only for a bounded time, then acknowledged', async () => {
+    const id = 'ATXid_never_recorded_' + Date.now();
+    expect((await report(id, 'Success')).status).toBe(503);
+    server.clock.advance(UNKNOWN_REPORT_WAIT_MS - 60_000);
+    expect((await report(id, 'Success')).status).toBe(503);
+    server.clock.advance(60_000);
+    const last = await report(id, 'Success');
+    expect(last.status).toBe(200);
+    expect(await last.text()).toBe('OK (unknown message id, dropped)');
   });
 });
 

@@ -17,6 +17,7 @@ export const sampleCertificate: CertificateContent = {
   district: { nameEn: 'North 24 Parganas', nameBn: 'উত্তর ২৪ পরগনা' },
   officer: { name: 'Koushik Bhattacharya', designationEn: 'Block Development Officer, Barasat I Development Block', designationBn: 'সমষ্টি উন্নয়ন আধিকারিক, বারাসত-১ উন্নয়ন ব্লক' },
   issuedAt: new Date('2026-03-18T06:30:00Z'),
+  enquiryHeld: true,
   verifyUrl: 'https://edistrict.wb.gov.in/verify/ORC-2026-11002-000017',
   qrText: 'https://edistrict.wb.gov.in/verify/ORC-2026-11002-000017#v1.payload.signature'
 };

@@ -58,7 +58,7 @@ describe('certificate PDF', () => {
     expect(text).toContain('ORC-2026-11002-000017');
     expect(text).toContain('26 11 002 000001 7');
     expect(text).toContain('শ্রীমতী');
-    expect(text).toContain('সাধারণ বসবাসের শংসাপত্র');
+    expect(text).toContain('সাধারণ বাসিন্দা শংসাপত্র');
     expect(text).toContain('১২ বছর');
     expect(text).toContain(sample.verifyUrl);
   });

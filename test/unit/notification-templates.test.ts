@@ -3,9 +3,9 @@
 import { SegmentedMessage } from 'sms-segments-calculator';
 import { describe, expect, test } from 'vitest';
 import { languages, type Lang } from '../../i18n/index.ts';
-import { events, freeTextSlots, render, slots, smsReasons, smsTemplate, steps, templates, type Slot, type SlotValues } from '../../api/notify/templates.ts';
+import { clip, events, freeTextSlots, render, slots, smsReasons, smsTemplate, steps, templates, type Slot, type SlotValues } from '../../api/notify/templates.ts';
 
-const digits: Slot[] = ['ain', 'date', 'due', 'certificateNo', 'userId', 'password', 'hours'];
+const digits: Slot[] = ['ain', 'date', 'due', 'certificateNo', 'userId', 'password', 'hours', 'code', 'minutes'];
 const script: Record<Lang, string> = { en: 'W', bn: 'ক্ষ', hi: 'क्ष' };
 
 /** The longest value each slot can hold: digits for numbers, the language's script for words, Bengali for free text. */
@@ -57,8 +57,24 @@ describe('SMS templates', () => {
 
   test('a value longer than its slot is cut to the DLT limit, and slots are filled in order', () => {
     const r = render('sent_back', 'en', { ain: '26110020000176', remarks: 'x'.repeat(80) });
-    expect(r.sms).toBe(`Application 26110020000176 was sent back: ${'x'.repeat(30)}. Please correct it and submit again. -eDistrict WB`);
+    expect(r.sms).toBe(`Application 26110020000176 sent back: ${'x'.repeat(27)}.... Full remarks: tracking page. Correct and resubmit. -eDistrict WB`);
     expect(r.sentence).not.toContain('-eDistrict');
+  });
+
+  test('remarks are never cut in the middle of a word: the cut is at a space and marked with …', () => {
+    const remarks = 'Residence certificate photo is blurred; upload a clear scan of the Pradhan\'s certificate.';
+    const r = render('status_reply_sent_back', 'en', { ain: '26110020000176', date: '27-11-2026', remarks });
+    expect(r.sms).toContain('sent back 27-11-2026: Residence certificate photo.... Full remarks: tracking page.');
+    expect(clip(remarks, 30)).toBe('Residence certificate photo...');
+    expect(clip('ছবি ঝাপসা, পঞ্চায়েত প্রধানের শংসাপত্রের পরিষ্কার স্ক্যান দিন', 30)).toBe('ছবি ঝাপসা, পঞ্চায়েত প্রধানের…');
+    expect(clip('short enough', 30)).toBe('short enough');
+    for (let max = 12; max <= 30; max++) {
+      const cut = clip(remarks, max);
+      expect(Array.from(cut).length).toBeLessThanOrEqual(max);
+      // What is kept is whole words of the remark, followed by the mark of the cut.
+      const kept = cut.replace(/\.\.\.$/, '');
+      expect(remarks.startsWith(kept) && [' ', ';', ','].includes(remarks[kept.length]!), `${max}: ${cut}`).toBe(true);
+    }
   });
 
   test('the short words that go into slots fit them', () => {

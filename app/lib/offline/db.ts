@@ -71,7 +71,15 @@ export interface FieldReport {
   updatedAt: number;
 }
 
+/** A citizen's or counter's list of applications as last read from the server, to show with no network. */
+export interface CachedList<Row = unknown> {
+  ownerId: string;
+  rows: Row[];
+  savedAt: number;
+}
+
 interface Schema extends DBSchema {
+  lists: { key: string; value: CachedList };
   drafts: { key: string; value: Draft; indexes: { byOwner: string } };
   enquiries: { key: string; value: CachedEnquiry; indexes: { byOwner: string } };
   previews: { key: string; value: { id: string; blob: Blob } };
@@ -82,7 +90,7 @@ const NAME = 'orc-device';
 let dbPromise: Promise<IDBPDatabase<Schema>> | null = null;
 
 function db() {
-  dbPromise ??= openDB<Schema>(NAME, 2, {
+  dbPromise ??= openDB<Schema>(NAME, 3, {
     upgrade(database, oldVersion) {
       if (oldVersion < 1) database.createObjectStore('drafts', { keyPath: 'id' }).createIndex('byOwner', 'ownerId');
       if (oldVersion < 2) {
@@ -90,6 +98,7 @@ function db() {
         database.createObjectStore('previews', { keyPath: 'id' });
         database.createObjectStore('reports', { keyPath: 'ain' }).createIndex('byOwner', 'ownerId');
       }
+      if (oldVersion < 3) database.createObjectStore('lists', { keyPath: 'ownerId' });
     },
     // Another tab is deleting the database (logout there, clearDevice) or upgrading it: let go at once, or that tab
     // waits for this one forever. The next use here opens it afresh.
@@ -154,6 +163,14 @@ export async function getReport(ain: string): Promise<FieldReport | undefined> {
 
 export async function putReport(report: FieldReport): Promise<void> {
   await (await db()).put('reports', { ...report, updatedAt: Date.now() });
+}
+
+export async function getList<Row>(ownerId: string): Promise<CachedList<Row> | undefined> {
+  return (await (await db()).get('lists', ownerId)) as CachedList<Row> | undefined;
+}
+
+export async function putList<Row>(ownerId: string, rows: Row[]): Promise<void> {
+  await (await db()).put('lists', { ownerId, rows, savedAt: Date.now() });
 }
 
 /** Logout on a shared phone or a kiosk: nothing personal stays behind. */
