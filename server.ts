@@ -15,16 +15,20 @@ import { ensurePrivateDir, openDatabase } from './api/db/connect.ts';
 import { migrate } from './api/db/migrate.ts';
 import { type Clock, type Deps, developmentClock, systemClock } from './api/deps.ts';
 import { createConsoleMailer } from './api/dev/messages.ts';
-import { createLogger, type Logger } from './api/log.ts';
+import { createLogger, requestIdFrom, withRequestId, type Logger } from './api/log.ts';
+import { createMetrics } from './api/metrics/metrics.ts';
 import type { Agent } from 'node:https';
 import { createSmtpMailer } from './api/notify/mail.ts';
 import { startDispatcher } from './api/notify/outbox.ts';
 import { createWebPush, loadVapidKeys } from './api/notify/push.ts';
-import { createLocalStorage } from './api/storage/storage.ts';
+import { startRetention } from './api/retention/retention.ts';
+import { openStorage } from './api/storage/storage.ts';
 import { readOrCreate } from './api/secrets.ts';
 import { seedStateHolidays } from './api/sla/holidays.ts';
 import { fillMissingDues } from './api/sla/rules.ts';
 import { startSweeper } from './api/sla/sweeper.ts';
+import { startUploadJanitor } from './api/documents/janitor.ts';
+import { startCheckpointer } from './api/audit/checkpoints.ts';
 import { existingDemoUsers, seedDemoUsers } from './api/users/demo.ts';
 import { createSmsApp } from './sms/app.ts';
 import { createSmsSender } from './sms/providers/index.ts';
@@ -69,7 +73,7 @@ export interface RuntimeOverrides {
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const log = overrides.log ?? createLogger(config.logLevel);
   ensurePrivateDir(config.dataDir);
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pooler: config.databasePooler });
   try {
     const applied = await migrate(db.sql);
     if (applied.length) log.info('migrated', { applied: applied.join(',') });
@@ -77,6 +81,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     const clock = overrides.clock ?? (config.production ? systemClock : developmentClock());
     const mail = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from, log) : createConsoleMailer(db.sql, record);
     const vapid = await loadVapidKeys(db.sql, config.vapid, clock.now());
+    const metrics = createMetrics(db.sql, { poolMax: db.poolMax, embedded: db.embedded, now: () => clock.now() });
     const deps: Deps = {
       config,
       sql: db.sql,
@@ -85,8 +90,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       sms: createSmsSender(config, db.sql, log),
       mail,
       push: createWebPush(db.sql, { keys: vapid, subject: config.vapid.subject, record, agent: overrides.pushAgent }, log),
-      storage: createLocalStorage(join(config.dataDir, 'files')),
-      aadhaarKeys: deriveAadhaarKeys(config.aadhaarKey ?? (await developmentAadhaarKey(config)))
+      storage: await openStorage(config.storage),
+      aadhaarKeys: deriveAadhaarKeys(config.aadhaarKey ?? (await developmentAadhaarKey(config))),
+      metrics
     };
     // Gateways cannot reach a production server without the secret: say so at start, not at the first refused call.
     if (config.production && !config.smsCallbackSecret) log.warn('sms_callbacks_refused', { reason: 'SMS_CALLBACK_SECRET is not set' });
@@ -98,24 +104,37 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     await seedStateHolidays(db.sql, clock.now());
     const filled = await fillMissingDues(db.sql, config.sla.days);
     if (filled) log.info('sla_dues_filled', { applications: filled });
-    const dispatcher = overrides.dispatchIntervalMs === 0 ? null : startDispatcher(deps, overrides.dispatchIntervalMs);
-    const sweeper = config.sla.sweepIntervalMs > 0 ? startSweeper(deps, config.sla.sweepIntervalMs) : null;
+    const dispatcher = overrides.dispatchIntervalMs === 0 ? null : startDispatcher(deps, overrides.dispatchIntervalMs, deps.metrics);
+    const sweeper = config.sla.sweepIntervalMs > 0 ? startSweeper(deps, config.sla.sweepIntervalMs, deps.metrics) : null;
+    const retention = config.retention.intervalMs > 0 ? startRetention(deps, config.retention.intervalMs) : null;
     const maintenance = config.databaseUrl ? null : startEmbeddedMaintenance(deps);
+    const janitor = startUploadJanitor(deps);
+    const checkpointer = config.auditCheckpointIntervalMs > 0 ? startCheckpointer(deps, config.auditCheckpointIntervalMs) : null;
     const lifecycle: Lifecycle = { stopping: false };
     const api: Listener = getRequestListener(createApi(deps, lifecycle).fetch);
     const sms: Listener = getRequestListener(createSmsApp(deps).fetch);
     let working: Promise<void> | null = null;
-    const stopWork = () => (working ??= Promise.all([dispatcher?.stop(), sweeper?.stop(), maintenance?.stop()]).then(() => undefined));
+    const stopWork = () => (working ??= Promise.all([dispatcher?.stop(), sweeper?.stop(), retention?.stop(), maintenance?.stop(), janitor.stop(), checkpointer?.stop()]).then(() => undefined));
     return {
       deps,
       demoUsers,
       lifecycle,
       stopWork,
       route(req, res, next) {
-        const url = req.url ?? '/';
-        if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) return api(req, res);
-        if (url === '/sms' || url.startsWith('/sms/') || url.startsWith('/sms?')) return sms(req, res);
-        next();
+        // Every log line this request causes carries its id; the answer gives it back for the caller's report.
+        const reqId = requestIdFrom(req.headers['x-request-id']);
+        res.setHeader('X-Request-Id', reqId);
+        withRequestId(reqId, () => {
+          const url = req.url ?? '/';
+          if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) return api(req, res);
+          if (url === '/sms' || url.startsWith('/sms/') || url.startsWith('/sms?')) return sms(req, res);
+          // Prometheus's conventional path; the route itself lives in the API with its schema.
+          if (url === '/metrics' || url.startsWith('/metrics?')) {
+            req.url = '/api' + url;
+            return api(req, res);
+          }
+          next();
+        });
       },
       async close(graceMs = Infinity) {
         let timer: NodeJS.Timeout | undefined;

@@ -17,6 +17,7 @@ import type { ApiEnv } from './http/env.ts';
 import { ApiError, errorBody, toErrorResponse, validationError } from './http/errors.ts';
 import { crossSiteGuard, jsonBodies, language, loadSession, requestLog, securityHeaders } from './http/middleware.ts';
 import { notifyRoutes } from './notify/routes.ts';
+import { metricsRoutes } from './metrics/routes.ts';
 import { misRoutes } from './mis/routes.ts';
 import { esignRoutes } from './esign/routes.ts';
 import { digilockerRoutes } from './digilocker/routes.ts';
@@ -33,7 +34,7 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
   }).basePath('/api');
 
   app.use(language(deps));
-  app.use(requestLog(deps.log));
+  app.use(requestLog(deps.log, deps.metrics));
   app.use(securityHeaders(deps.config.secureCookies));
   // Outside services post here in their own protocols (issue 14): the ESP's answer arrives as a form post from the
   // ESP's page, DigiLocker's requests as XML authenticated by their HMAC; neither comes from our origin.
@@ -67,6 +68,7 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
   app.route('/', notifyRoutes(deps));
   app.route('/', slaRoutes(deps));
   app.route('/', misRoutes(deps));
+  app.route('/', metricsRoutes(deps));
   app.route('/', esignRoutes(deps));
   app.route('/', digilockerRoutes(deps));
   app.route('/', actingRoutes(deps));
@@ -93,6 +95,8 @@ export const openApiInfo = {
   info: {
     title: 'e-District Ordinary Residential Certificate API',
     version: '1',
-    description: 'Errors are {"error":{"code","message","fields"?}} with messages in the Accept-Language language (bn, en, hi).'
+    description:
+      'Errors are {"error":{"code","message","fields"?}} with messages in the Accept-Language language (bn, en, hi). ' +
+      'Any route that needs the database answers 503 service_unavailable with Retry-After while the database is unreachable; retry then, with the same Idempotency-Key where the route takes one.'
   }
 };

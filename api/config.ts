@@ -1,6 +1,8 @@
 // Every setting the process reads, in one place. Documented in .env.example; nothing else reads process.env.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { S3Settings } from './storage/s3.ts';
+import { parseStorageUrl } from './storage/storage.ts';
 
 const flag = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no'])
@@ -12,10 +14,16 @@ const schema = z.object({
   HOST: z.string().optional(),
   ORIGIN: z.string().url().optional(),
   DATABASE_URL: z.string().optional(),
+  DATABASE_POOLER: z.enum(['none', 'pgbouncer']).default('none'),
   DATA_DIR: z.string().default('./data'),
   DEFAULT_LANG: z.enum(['bn', 'en', 'hi']).default('bn'),
   BODY_SIZE_LIMIT: z.coerce.number().int().positive().default(512 * 1024),
   UPLOAD_SIZE_LIMIT: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  UPLOADS_PER_HOUR: z.coerce.number().int().positive().default(60),
+  UPLOAD_UNATTACHED_MAX_FILES: z.coerce.number().int().positive().default(40),
+  UPLOAD_UNATTACHED_MAX_MB: z.coerce.number().positive().default(60),
+  UPLOAD_UNATTACHED_HOURS: z.coerce.number().positive().default(24),
   SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
   SESSION_MAX_HOURS: z.coerce.number().positive().default(12),
   TEMP_PASSWORD_HOURS: z.coerce.number().positive().default(72),
@@ -46,6 +54,11 @@ const schema = z.object({
   VAPID_PRIVATE_KEY: z.string().optional(),
   VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// address').default('mailto:no-reply@localhost'),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).optional(),
+  RETENTION_GATEWAY_CALLBACK_DAYS: z.coerce.number().positive().default(30),
+  RETENTION_SMS_INBOUND_DAYS: z.coerce.number().positive().default(365),
+  RETENTION_EXPIRED_SESSION_DAYS: z.coerce.number().min(0).default(7),
+  RETENTION_INTERVAL_MINUTES: z.coerce.number().min(0).default(60),
   SLA_DAYS: z.enum(['working', 'calendar']).default('working'),
   SLA_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   SLA_REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(9),
@@ -56,6 +69,12 @@ const schema = z.object({
   SIGNING_P12_PASSPHRASE: z.string().optional(),
   SIGNING_TRUSTED_CA_PEM: z.string().optional(),
   DISTRICT_SEAL_KEY: z.string().optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  STORAGE_URL: z.string().regex(/^s3:\/\//, 'must start with s3:// (unset: files under DATA_DIR/files)').optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().default('ap-south-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
   // issue 14 h14: signing modes, timestamps, eSign, PKCS#11, DigiLocker
   SIGNING_MODE: z.enum(['dev', 'p12', 'esign', 'pkcs11']).optional(),
   SIGNING_MODE_BY_DISTRICT: z
@@ -113,10 +132,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     origin,
     secureCookies: origin.startsWith('https:'),
     databaseUrl: e.DATABASE_URL,
+    databasePooler: e.DATABASE_POOLER,
     dataDir: resolve(e.DATA_DIR),
     defaultLang: e.DEFAULT_LANG,
     bodySizeLimit: e.BODY_SIZE_LIMIT,
     uploadSizeLimit: e.UPLOAD_SIZE_LIMIT,
+    auditCheckpointIntervalMs: e.AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000,
+    uploads: {
+      perHour: e.UPLOADS_PER_HOUR,
+      maxFiles: e.UPLOAD_UNATTACHED_MAX_FILES,
+      maxBytes: Math.round(e.UPLOAD_UNATTACHED_MAX_MB * 1048576),
+      unattachedMs: e.UPLOAD_UNATTACHED_HOURS * 3_600_000
+    },
     session: {
       idleMs: e.SESSION_IDLE_MINUTES * 60_000,
       maxMs: e.SESSION_MAX_HOURS * 3_600_000,
@@ -143,6 +170,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     vapid: { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT },
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    outboxLeaseMs: e.OUTBOX_LEASE_SECONDS && e.OUTBOX_LEASE_SECONDS * 1000,
+    retention: {
+      gatewayCallbackDays: e.RETENTION_GATEWAY_CALLBACK_DAYS,
+      smsInboundDays: e.RETENTION_SMS_INBOUND_DAYS,
+      expiredSessionDays: e.RETENTION_EXPIRED_SESSION_DAYS,
+      intervalMs: e.RETENTION_INTERVAL_MINUTES * 60_000
+    },
     sla: { days: e.SLA_DAYS, sweepIntervalMs: e.SLA_SWEEP_INTERVAL_SECONDS * 1000, reminderHour: e.SLA_REMINDER_HOUR },
     logLevel: e.LOG_LEVEL,
     aadhaarKey: e.AADHAAR_KEY ? Buffer.from(e.AADHAAR_KEY, 'hex') : undefined,
@@ -174,7 +208,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustedCaPath: e.ESIGN_TRUSTED_CA_PEM && resolve(e.ESIGN_TRUSTED_CA_PEM),
       timeoutMs: e.ESIGN_TIMEOUT_MINUTES * 60_000
     },
-    digilocker: e.DIGILOCKER_ISSUER_ID && e.DIGILOCKER_API_KEY ? { issuerId: e.DIGILOCKER_ISSUER_ID, apiKey: e.DIGILOCKER_API_KEY, orgId: e.DIGILOCKER_ORG_ID, docType: e.DIGILOCKER_DOC_TYPE, issuerName: e.DIGILOCKER_ISSUER_NAME } : undefined
+    digilocker: e.DIGILOCKER_ISSUER_ID && e.DIGILOCKER_API_KEY ? { issuerId: e.DIGILOCKER_ISSUER_ID, apiKey: e.DIGILOCKER_API_KEY, orgId: e.DIGILOCKER_ORG_ID, docType: e.DIGILOCKER_DOC_TYPE, issuerName: e.DIGILOCKER_ISSUER_NAME } : undefined,
+    metricsToken: e.METRICS_TOKEN,
+    storage: e.STORAGE_URL
+      ? { kind: 's3', ...parseStorageUrl(e.STORAGE_URL), endpoint: e.S3_ENDPOINT, region: e.S3_REGION, accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+      : { kind: 'local', dir: resolve(e.DATA_DIR, 'files') }
   };
 }
 
@@ -185,10 +223,16 @@ export interface Config {
   origin: string;
   secureCookies: boolean;
   databaseUrl: string | undefined;
+  /** `pgbouncer`: DATABASE_URL is a PgBouncer in transaction mode, so no prepared statements. */
+  databasePooler: 'none' | 'pgbouncer';
   dataDir: string;
   defaultLang: 'bn' | 'en' | 'hi';
   bodySizeLimit: number;
   uploadSizeLimit: number;
+  /** How often the audit trail's head is signed and kept outside the database (api/audit/checkpoints.ts); 0: never. */
+  auditCheckpointIntervalMs: number;
+  /** Per user: uploads an hour, and files and bytes uploaded but not yet in an application; the janitor removes those after unattachedMs. */
+  uploads: { perHour: number; maxFiles: number; maxBytes: number; unattachedMs: number };
   session: { idleMs: number; maxMs: number; tempPasswordMs: number };
   /**
    * Login attempts in a window: per account from one address (then that address is refused for that account), per
@@ -209,6 +253,10 @@ export interface Config {
   mail: { smtpUrl?: string; from: string };
   vapid: { publicKey?: string; privateKey?: string; subject: string };
   outboxMaxAttempts: number;
+  /** How long a dispatcher holds the messages it claimed before another may take them (default: a slow batch, twice). */
+  outboxLeaseMs?: number;
+  /** How long gateway callback keys, inbound SMS questions and expired sessions are kept; how often they are purged (0: never). */
+  retention: { gatewayCallbackDays: number; smsInboundDays: number; expiredSessionDays: number; intervalMs: number };
   /** Working or calendar days; how often the sweeper runs (0: never, tests sweep by hand); the reminder's hour (Kolkata) on the due day. */
   sla: { days: 'working' | 'calendar'; sweepIntervalMs: number; reminderHour: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -236,6 +284,10 @@ export interface Config {
   esign: { espUrl?: string; aspId?: string; aspKeyPath?: string; aspCertPath?: string; espCertPath?: string; trustedCaPath?: string; timeoutMs: number };
   /** DigiLocker Issuer API 1.12: set when both the issuer id and the API key are. */
   digilocker?: { issuerId: string; apiKey: string; orgId?: string; docType: string; issuerName: string };
+  /** Bearer token for /metrics; required for it to exist in production, optional elsewhere. */
+  metricsToken: string | undefined;
+  /** Where files go: DATA_DIR/files by default, or an S3-compatible bucket (STORAGE_URL=s3://bucket/prefix). */
+  storage: { kind: 'local'; dir: string } | ({ kind: 's3' } & S3Settings);
 }
 
 export type SigningMode = 'dev' | 'p12' | 'esign' | 'pkcs11';

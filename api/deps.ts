@@ -4,6 +4,7 @@ import type { AadhaarKeys } from './applications/aadhaar.ts';
 import type { Config } from './config.ts';
 import type { Sql } from './db/connect.ts';
 import type { Logger } from './log.ts';
+import type { Metrics } from './metrics/metrics.ts';
 import type { Mailer, PushSender, SmsSender } from './notify/channels.ts';
 import type { Storage } from './storage/storage.ts';
 
@@ -31,4 +32,5 @@ export interface Deps {
   push: PushSender;
   storage: Storage;
   aadhaarKeys: AadhaarKeys;
+  metrics: Metrics;
 }

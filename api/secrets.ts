@@ -21,7 +21,11 @@ export async function readOrCreate(path: string, create: () => string | Buffer):
   const content = Buffer.from(create());
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(temp, content, { mode: 0o600 });
+  // A full disk must not leave half a secret behind (it would be read as the key by no one, but fill the directory).
+  await writeFile(temp, content, { mode: 0o600 }).catch(async (err: unknown) => {
+    await unlink(temp).catch(() => {});
+    throw err;
+  });
   try {
     await link(temp, path);
     return content;

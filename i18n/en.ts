@@ -543,6 +543,11 @@ export const en = {
   'field.control_characters': 'Remove the invisible control characters from this text (only line breaks and tabs are allowed).',
   'verify.address': 'Address on the certificate',
   'verify.years': 'Years of residence',
+  'error.storage_full': 'The server has run out of storage space, so nothing was saved. Please try again later; the office has been told.',
+  'error.upload_quota': 'You have {files} files ({mb} MB) uploaded but not yet in an application, which is the most allowed. Send your application, or wait a day for unused uploads to be removed.',
+  'error.upload_rate': 'Too many uploads in the last hour. Try again in {minutes} minutes.',
+  'field.password_common': 'This is one of the most common passwords, which others try first. Choose one that is not easy to guess.',
+  'error.registration_limited': 'Too many registrations from this connection or for this mobile number. Try again in {minutes} minutes.',
   // issue 13 h13
   'error.account_deactivated': "This account has been deactivated. Ask the district's administrator.",
   'error.staff_self': 'You cannot change your own account here.',

@@ -60,6 +60,12 @@ function missing(form: Form, names: string[]): string[] {
 
 export function createSmsApp(deps: Deps) {
   const app = new Hono().basePath('/sms');
+  // Gateways give up after a few seconds (USSD: 15 s): their latency by route is what an operator watches.
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    deps.metrics.httpDuration.observe({ method: c.req.method, route: c.req.routePath, status: c.res.status }, (performance.now() - started) / 1000);
+  });
   app.use('*', callbackSecret(deps), bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('Payload too large', 413) }));
 
   app.post('/ussd', async (c) => {

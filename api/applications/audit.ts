@@ -24,9 +24,9 @@ export interface StoredEvent extends NewEvent {
   hash: string;
 }
 
-const GENESIS = '0'.repeat(64);
+export const GENESIS = '0'.repeat(64);
 
-function hashEvent(e: NewEvent & { seq: number; prevHash: string }): string {
+export function hashEvent(e: NewEvent & { seq: number; prevHash: string }): string {
   const content: unknown[] = [e.applicationId, e.seq, e.actorId, e.actorRole, e.action, e.fromStatus, e.toStatus, e.remarks, e.channel, e.at.toISOString(), e.prevHash];
   // Only when present, so that every event written before the column existed keeps its hash.
   if (e.capacity) content.push(e.capacity);

@@ -107,7 +107,8 @@ export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys' |
   const photos = documents.filter((d) => d.kind === 'field_photo');
   return {
     ain: app.ain,
-    assignedEoId: app.assignedEoId,
+    // Officers' user IDs are for officers (the BDO reassigns by them); a citizen or a counter learns no one's login.
+    assignedEoId: isOfficer ? app.assignedEoId : null,
     ainFormatted: formatAin(app.ain),
     status: app.status,
     version: app.version,

@@ -19,16 +19,19 @@ const trackSchema = z
     office: z.object({ nameEn: z.string(), nameBn: z.string() }),
     lastChangeAt: z.string(),
     nextDueAt: z.string().nullable(),
-    applicantName: z.string().openapi({ example: 'R*** D**' })
+    applicantName: z.string().openapi({ example: 'R*** D***' })
   })
   .openapi('Tracking');
 
-/** "Rina Das" → "R*** D**": enough to recognise one's own application, not enough to learn a stranger's name. */
+/**
+ * "Rina Das" → "R*** D***": enough to recognise one's own application, not enough to learn a stranger's name. Every
+ * word gets the same three stars whatever its length: "R*** D**" told a guesser that the surname has three letters.
+ */
 export function maskName(name: string): string {
   return name
     .split(/\s+/)
     .filter(Boolean)
-    .map((w) => w[0] + '*'.repeat(Math.max(2, w.length - 1)))
+    .map((w) => `${[...w][0]}***`)
     .join(' ');
 }
 

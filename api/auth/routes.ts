@@ -24,7 +24,7 @@ const register = createRoute({
   request: { body: jsonBody(z.object({ name: personName, mobile: indianMobile, email: optionalEmail })) },
   responses: {
     201: { description: 'Registered', content: { 'application/json': { schema: z.object({ userId: z.string() }) } } },
-    ...errorResponses(400, 409, 413, 415)
+    ...errorResponses(400, 409, 413, 415, 429)
   }
 });
 
@@ -76,10 +76,20 @@ export function authRoutes(deps: Deps) {
 
   app.openapi(register, async (c) => {
     const body = c.req.valid('json');
+    const mobile = toE164IndianMobile(body.mobile)!;
+    // Each registration sends an SMS and an email: counted per address and per mobile before anything is created.
+    const { perAddressPerHour, perMobilePerDay } = deps.config.registration;
+    const wait = await takeAttempt(deps, [
+      { kind: 'register-address', value: clientAddress(c, deps.config.trustProxy), rule: { limit: perAddressPerHour, windowMs: 3_600_000 } },
+      { kind: 'register-mobile', value: mobile, rule: { limit: perMobilePerDay, windowMs: 86_400_000 } }
+    ]);
+    if (wait > 0) {
+      throw new ApiError(429, 'registration_limited', { vars: { minutes: Math.ceil(wait / 60_000) }, headers: { 'Retry-After': String(Math.ceil(wait / 1000)) } });
+    }
     const password = generateOneTimePassword();
     const user = await createUser(deps.sql, {
       name: body.name,
-      mobile: toE164IndianMobile(body.mobile)!,
+      mobile,
       email: body.email?.toLowerCase() ?? null,
       role: 'citizen',
       officeId: null,

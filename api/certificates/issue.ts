@@ -10,8 +10,10 @@ import { getOffice } from '../offices/offices.ts';
 import type { User } from '../users/user.ts';
 import type { PDFDocument } from 'pdf-lib';
 import { officerKeySigner, signingModeOf } from '../signing/officer.ts';
+import { isDiskFull } from '../storage/storage.ts';
 import { renderCertificate, type CertificateContent } from './render.ts';
-import { districtSealKey, qrText, sealPayload, type PrintedFacts } from './seal.ts';
+import { qrText, sealPayload, type PrintedFacts } from './seal.ts';
+import { districtSealSigner } from '../signing/seal-key.ts';
 import { signCertificatePdf, type SignatureMeta } from './sign.ts';
 
 export interface IssuedCertificate {
@@ -47,6 +49,8 @@ export async function issueCertificate(
   // The credential comes first: the serial below locks the block's counter until the transaction ends, and a missing
   // credential must not hold it.
   const signer = await officerKeySigner(deps.config, mode, { id: officer.id, name: officer.name, officeName: block.nameEn }).catch((err: unknown) => {
+    // A development credential that cannot be written for a full disk is the disk's fault: 507, not "missing".
+    if (isDiskFull(err)) throw err;
     log.error('signing_credential_unavailable', { officer: officer.id, mode, error: err instanceof Error ? err.message : String(err) });
     throw new ApiError(409, 'signing_credential_missing');
   });
@@ -83,7 +87,7 @@ export async function composeCertificate(
 
   // What the paper prints is what the QR seals: one value for each, so the two cannot differ.
   const printed = printedFacts(form, block.nameEn, district.nameEn, officer.name);
-  const seal = sealPayload(await districtSealKey(deps.config), {
+  const seal = sealPayload(await districtSealSigner(deps.config), {
     certificateNo,
     ain: app.ain,
     name: form.name,

@@ -15,8 +15,9 @@ import { errorResponses } from '../http/schemas.ts';
 import { getOffice } from '../offices/offices.ts';
 import { appendEvent } from '../applications/audit.ts';
 import { trustedCaPem } from './credentials.ts';
+import { districtSealPublicKeyPem } from '../signing/seal-key.ts';
 import { printedFacts, type FormOnCertificate } from './issue.ts';
-import { districtPublicKeyPem, openSeal } from './seal.ts';
+import { openSeal } from './seal.ts';
 import { formatAin } from '../../shared/ain.ts';
 import { verifyCertificatePdf } from './sign.ts';
 import { verifyOptions } from '../signing/trust.ts';
@@ -93,7 +94,7 @@ export function certificateRoutes(deps: Deps) {
       summary: "The district's public key, to check a QR code's seal offline (scripts/verify-qr.ts)",
       responses: { 200: { description: 'PEM', content: { 'application/x-pem-file': { schema: z.string() } } } }
     }),
-    async (c) => c.body(await districtPublicKeyPem(deps.config), 200, { 'Content-Type': 'application/x-pem-file', 'Cache-Control': 'public, max-age=3600' })
+    async (c) => c.body(await districtSealPublicKeyPem(deps.config), 200, { 'Content-Type': 'application/x-pem-file', 'Cache-Control': 'public, max-age=3600' })
   );
 
   app.openapi(
@@ -118,7 +119,7 @@ export function certificateRoutes(deps: Deps) {
       const signature = await storedSignature(row.pdfSha256);
       // The facts as sealed at issue, which are what the paper prints; a v1 seal (five fields) predates them, and
       // the same facts are then worked out from the form as the certificate was rendered.
-      const opened = openSeal(await districtPublicKeyPem(deps.config), row.seal);
+      const opened = openSeal(await districtSealPublicKeyPem(deps.config), row.seal);
       const printed = (opened.ok && opened.fields.printed) || printedFacts(row.form, row.nameEn, row.districtNameEn, row.officer);
       c.header('Cache-Control', 'no-store');
       return c.json(

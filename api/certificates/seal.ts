@@ -36,6 +36,11 @@ export interface PrintedFacts {
   officer: string;
 }
 
+/** An Ed25519 key kept elsewhere (an HSM: api/signing/seal-key.ts) that signs and never shows itself. */
+export interface SealSigner {
+  sign(data: Buffer): Buffer;
+}
+
 export type OpenedSeal = { ok: true; fields: SealFields } | { ok: false; reason: SealRefusal };
 export type SealRefusal = 'malformed' | 'unknown-version' | 'bad-signature' | 'bad-key' | 'certificate-mismatch';
 
@@ -54,7 +59,7 @@ const fieldOut = (v: string) => v.replace(/%/g, '%25').replace(/~/g, '%7E');
 const fieldIn = (v: string) => v.replace(/%7E/g, '~').replace(/%25/g, '%');
 
 /** `v2~ORC-2026-11002-000017~<AIN>~<name>~<gender>~<relation>~<guardian>~<years>~<address>~<date>~<office>~<officer>` + `.` + base64url signature. Deterministic. */
-export function sealPayload(key: KeyObject, fields: SealFields & { printed: PrintedFacts }): string {
+export function sealPayload(key: KeyObject | SealSigner, fields: SealFields & { printed: PrintedFacts }): string {
   const p = fields.printed;
   const values = [fields.certificateNo, fields.ain, fields.name, p.gender, p.guardianRelation, p.guardianName, String(p.yearsOfResidence), p.address, fields.issuedOn, fields.officeCode, p.officer];
   // A broken invariant, not a user's mistake: the issuer passes validated values.
@@ -62,7 +67,8 @@ export function sealPayload(key: KeyObject, fields: SealFields & { printed: Prin
     throw new Error('A seal field is empty, not a date, or holds a control character.');
   }
   const text = [VERSION, ...values.map(fieldOut)].join(SEPARATOR);
-  return `${text}.${sign(null, Buffer.from(text, 'utf8'), key).toString('base64url')}`;
+  const data = Buffer.from(text, 'utf8');
+  return `${text}.${('sign' in key ? key.sign(data) : sign(null, data, key)).toString('base64url')}`;
 }
 
 /** Checks a sealed text (as read from the QR's fragment, decoded). Never throws. */

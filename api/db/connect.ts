@@ -26,13 +26,22 @@ const resilient = {
 export interface Database {
   sql: Sql;
   embedded: boolean;
+  /** The pool's size, for the metrics. */
+  poolMax: number;
   close(): Promise<void>;
 }
 
-export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; max?: number }): Promise<Database> {
+/**
+ * `pooler: 'pgbouncer'`: the URL is a PgBouncer in transaction mode, which hands each transaction to whichever
+ * server connection is free, so a statement prepared on one is unknown on the next: postgres.js must not prepare
+ * (`prepare: false`, unnamed statements). Everything else already fits transaction pooling: no LISTEN/NOTIFY, no
+ * session settings, advisory locks only transaction-scoped (`pg_advisory_xact_lock`).
+ */
+export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; max?: number; pooler?: 'none' | 'pgbouncer' }): Promise<Database> {
   if (opts.databaseUrl) {
-    const sql = postgres(opts.databaseUrl, { ...common, ...resilient, max: opts.max ?? 10 });
-    return { sql, embedded: false, close: () => sql.end({ timeout: 5 }) };
+    const max = opts.max ?? 10;
+    const sql = postgres(opts.databaseUrl, { ...common, ...resilient, max, prepare: opts.pooler !== 'pgbouncer' });
+    return { sql, embedded: false, poolMax: max, close: () => sql.end({ timeout: 5 }) };
   }
   return openEmbedded(opts.dataDir);
 }
@@ -75,6 +84,7 @@ async function openEmbedded(dataDir: string): Promise<Database> {
   return {
     sql,
     embedded: true,
+    poolMax: 1,
     async close() {
       await sql.end({ timeout: 5 });
       await server.stop();

@@ -9,6 +9,8 @@ import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses } from '../http/schemas.ts';
+import { takeAttempt } from '../auth/throttle.ts';
+import { sha256Hex } from '../storage/storage.ts';
 import { inspectUpload, makePreview } from './inspect.ts';
 
 // Citizens and counters upload the application's documents; an Enquiry Officer only photos taken on the visit.
@@ -64,7 +66,7 @@ export function documentRoutes(deps: Deps) {
       },
       responses: {
         201: { description: 'Stored', content: { 'application/json': { schema: documentSchema } } },
-        ...errorResponses(400, 401, 403, 413, 415)
+        ...errorResponses(400, 401, 403, 413, 415, 429, 507)
       }
     }),
     async (c) => {
@@ -86,15 +88,38 @@ export function documentRoutes(deps: Deps) {
       if (!(file instanceof File)) throw new ApiError(400, 'validation', { fields: { file: 'field.file' } });
       if (file.size > limit) throw new ApiError(413, 'file_too_large', { vars: { mb: Math.round(limit / 1048576) } });
 
+      // The hourly rate is counted before the file is looked at, like a login attempt (api/auth/throttle.ts).
+      const { perHour, maxFiles, maxBytes } = deps.config.uploads;
+      const wait = await takeAttempt(deps, [{ kind: 'upload', value: user.id, rule: { limit: perHour, windowMs: 3_600_000 } }]);
+      if (wait > 0) {
+        throw new ApiError(429, 'upload_rate', { vars: { minutes: Math.ceil(wait / 60_000) }, headers: { 'Retry-After': String(Math.ceil(wait / 1000)) } });
+      }
+
       const inspected = await inspectUpload(new Uint8Array(await file.arrayBuffer()));
       if (!inspected.ok) throw new ApiError(inspected.reason === 'file_type' ? 415 : 400, inspected.reason, { fields: { file: 'field.file' } });
       if (kind === 'field_photo' && inspected.mime === 'application/pdf') throw new ApiError(415, 'photo_type', { fields: { file: 'field.file' } });
-      const sha256 = await deps.storage.put(inspected.bytes);
-      const [row] = await deps.sql<{ id: string }[]>`
-        insert into documents (uploaded_by, kind, proof, sha256, size, mime, created_at)
-        values (${user.id}, ${kind}, ${proof}, ${sha256}, ${inspected.bytes.length}, ${inspected.mime}, ${deps.clock.now()})
-        returning id`;
-      return c.json({ id: row!.id, kind: kind as UploadKind, proof, sha256, size: inspected.bytes.length, mime: inspected.mime }, 201);
+      const sha256 = sha256Hex(inspected.bytes);
+      const size = inspected.bytes.length;
+      const id = await deps.sql.begin(async (sql) => {
+        // The uploader's row is the lock: parallel uploads by one person are counted against the quota one by one.
+        await sql`select id from users where id = ${user.id} for update`;
+        const [held] = await sql<{ files: number; bytes: number }[]>`
+          select count(*)::int as files, coalesce(sum(size), 0)::bigint as bytes
+          from documents where uploaded_by = ${user.id} and application_id is null`;
+        if (held!.files + 1 > maxFiles || Number(held!.bytes) + size > maxBytes) {
+          throw new ApiError(413, 'upload_quota', { vars: { files: held!.files, mb: Math.round(Number(held!.bytes) / 1048576) }, fields: { file: 'field.file' } });
+        }
+        // The janitor takes the same lock before it removes a file no row uses (janitor.ts), so it cannot remove the
+        // bytes this upload finds already stored and refers to.
+        await sql`select pg_advisory_xact_lock(hashtextextended(${sha256}, 0))`;
+        await deps.storage.put(inspected.bytes);
+        const [row] = await sql<{ id: string }[]>`
+          insert into documents (uploaded_by, kind, proof, sha256, size, mime, created_at)
+          values (${user.id}, ${kind}, ${proof}, ${sha256}, ${size}, ${inspected.mime}, ${deps.clock.now()})
+          returning id`;
+        return row!.id;
+      });
+      return c.json({ id, kind: kind as UploadKind, proof, sha256, size, mime: inspected.mime }, 201);
     }
   );
 

@@ -45,6 +45,7 @@ export function esignSettings(deps: Pick<Deps, 'config'>): Promise<EsignSettings
 }
 
 export interface EsignStart {
+  txn: string;
   /** Where the officer's browser form-posts `fields` (eSign 2.1: eSignRequest, aspTxnId, Content-Type). */
   espUrl: string;
   fields: { eSignRequest: string; aspTxnId: string; 'Content-Type': 'application/xml' };
@@ -79,18 +80,36 @@ export async function startEsign(deps: Deps, actor: User, ain: string, version: 
       values (${txn}, ${app.id}, ${actor.id}, ${app.version}, ${composed.certificateNo}, ${preparedSha256}, ${prepared.digest.toString('hex')}, ${composed.seal}, ${now}, ${now}, ${expiresAt})`;
     return { hex: prepared.digest.toString('hex'), certificateNo: composed.certificateNo };
   });
+  deps.log.info('esign_started', { by: actor.id });
+  return { ...requestFor(deps, settings, { txn, at: now, ain, digestHex: digest.hex, certificateNo: digest.certificateNo }), expiresAt, txn };
+}
+
+function requestFor(deps: Pick<Deps, 'config'>, settings: EsignSettings, r: { txn: string; at: Date; ain: string; digestHex: string; certificateNo: string }): Omit<EsignStart, 'expiresAt' | 'txn'> {
   const eSignRequest = buildEsignRequest({
     aspId: settings.aspId,
-    txn,
-    at: now,
+    txn: r.txn,
+    at: r.at,
     responseUrl: `${deps.config.origin}/api/esign/response`,
-    digestHex: digest.hex,
-    docInfo: `Ordinary Residential Certificate ${digest.certificateNo} (AIN ${ain})`,
+    digestHex: r.digestHex,
+    docInfo: `Ordinary Residential Certificate ${r.certificateNo} (AIN ${r.ain})`,
     aspKeyPem: settings.aspKeyPem,
     aspCertPem: settings.aspCertPem
   });
-  deps.log.info('esign_started', { by: actor.id });
-  return { espUrl: settings.espUrl, fields: { eSignRequest, aspTxnId: txn, 'Content-Type': 'application/xml' }, expiresAt };
+  return { espUrl: settings.espUrl, fields: { eSignRequest, aspTxnId: r.txn, 'Content-Type': 'application/xml' } };
+}
+
+/**
+ * The request again, for the page that carries the officer's browser to the ESP (GET /api/esign/go/{txn}): only
+ * the officer who started it, only while it waits. Signing is deterministic, so it is the request start answered.
+ */
+export async function esignHandoff(deps: Deps, actor: User, txn: string): Promise<Omit<EsignStart, 'expiresAt' | 'txn'> | null> {
+  const settings = await esignSettings(deps);
+  if (!settings) throw new ApiError(409, 'esign_unavailable');
+  const [row] = await deps.sql<{ ain: string; certificateNo: string; digest: string; createdAt: Date; expiresAt: Date; status: string; officerId: string }[]>`
+    select a.ain, r.certificate_no, r.digest, r.created_at, r.expires_at, r.status, r.officer_id
+    from esign_requests r join applications a on a.id = r.application_id where r.txn = ${txn}`;
+  if (!row || row.officerId !== actor.id || row.status !== 'pending' || row.expiresAt <= deps.clock.now()) return null;
+  return requestFor(deps, settings, { txn, at: row.createdAt, ain: row.ain, digestHex: row.digest, certificateNo: row.certificateNo });
 }
 
 export type EsignOutcome =

@@ -8,10 +8,19 @@ import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser } from '../http/middleware.ts';
 import { errorResponses } from '../http/schemas.ts';
-import { esignStatus, finishEsign, startEsign } from './flow.ts';
+import { esignHandoff, esignStatus, finishEsign, startEsign } from './flow.ts';
+import { createHash } from 'node:crypto';
+import { translate } from '../../i18n/index.ts';
+
+const HANDOFF_SCRIPT = 'document.forms[0].submit()';
+const HANDOFF_SCRIPT_HASH = `sha256-${createHash('sha256').update(HANDOFF_SCRIPT).digest('base64')}`;
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const startSchema = z
   .object({
+    txn: z.string(),
+    /** Open this page (same origin) to be taken to the ESP: the PWA's own CSP allows forms to post only to itself. */
+    goUrl: z.string(),
     espUrl: z.string(),
     fields: z.object({ eSignRequest: z.string(), aspTxnId: z.string(), 'Content-Type': z.literal('application/xml') }),
     expiresAt: z.string()
@@ -47,7 +56,33 @@ export function esignRoutes(deps: Deps) {
       const { ain, version } = c.req.valid('json');
       const started = await startEsign(deps, user, ainFromPath(ain), version);
       c.header('Cache-Control', 'no-store');
-      return c.json({ ...started, expiresAt: started.expiresAt.toISOString() }, 200);
+      return c.json({ ...started, goUrl: `/api/esign/go/${started.txn}`, expiresAt: started.expiresAt.toISOString() }, 200);
+    }
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/esign/go/{txn}',
+      tags: ['esign'],
+      summary: "A page that form-posts the eSign request to the ESP (eSign 2.1's browser hand-off), allowed to by its own CSP",
+      request: { params: z.object({ txn: z.string().uuid('field.invalid') }) },
+      responses: { 200: { description: 'HTML that posts itself to the ESP', content: { 'text/html': { schema: z.string() } } }, ...errorResponses(400, 401, 404, 409) }
+    }),
+    async (c) => {
+      const { user } = currentUser(c);
+      const handoff = await esignHandoff(deps, user, c.req.valid('param').txn);
+      if (!handoff) throw new ApiError(404, 'not_found');
+      const esp = new URL(handoff.espUrl);
+      const inputs = Object.entries(handoff.fields)
+        .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+        .join('');
+      const t = (key: 'esign.redirecting' | 'esign.go') => translate(c.var.lang, key);
+      const html = `<!doctype html><html lang="${c.var.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(t('esign.redirecting'))}</title></head><body><p>${escapeHtml(t('esign.redirecting'))}</p><form method="post" action="${escapeHtml(esp.href)}">${inputs}<button>${escapeHtml(t('esign.go'))}</button></form><script>${HANDOFF_SCRIPT}</script></body></html>`;
+      // Only this page may post to the ESP, and only its one script runs.
+      c.header('Content-Security-Policy', `default-src 'none'; form-action ${esp.origin}; script-src '${HANDOFF_SCRIPT_HASH}'; frame-ancestors 'none'`);
+      c.header('Cache-Control', 'no-store');
+      return c.html(html, 200);
     }
   );
 
@@ -71,6 +106,7 @@ export function esignRoutes(deps: Deps) {
       const query = new URLSearchParams({ esign: result.outcome });
       if (result.outcome === 'signed') query.set('no', result.certificateNo);
       if (result.outcome === 'refused' || result.outcome === 'rejected') query.set('reason', result.detail ?? result.reason);
+      if (result.outcome === 'expired') query.set('minutes', String(deps.config.esign.timeoutMs / 60_000));
       return c.redirect(`/applications/${encodeURIComponent(result.ain)}?${query}`, 303);
     }
   );

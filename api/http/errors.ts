@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { isDiskFull } from '../storage/storage.ts';
 import { isMessageKey, translate, type Lang, type MessageKey } from '../../i18n/index.ts';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './unavailable.ts';
 
@@ -68,6 +69,8 @@ export function toErrorResponse(c: Context, err: Error, lang: Lang, onBug: (err:
     c.header('Retry-After', String(RETRY_AFTER_SECONDS));
     return c.json(errorBody(lang, 'service_unavailable'), 503);
   }
+  // A full disk is the server's state, not a bug: say so (507), and the writer has left nothing half-written.
+  if (isDiskFull(err)) return c.json(errorBody(lang, 'storage_full'), 507);
   onBug(err);
   return c.json(errorBody(lang, 'internal'), 500);
 }

@@ -7,23 +7,24 @@ import { SESSION_COOKIE, validateSessionToken } from '../auth/session.ts';
 import { can, type Permission } from '../authz.ts';
 import type { Deps } from '../deps.ts';
 import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import type { ApiEnv } from './env.ts';
 import { ApiError } from './errors.ts';
 
 type Mw = MiddlewareHandler<ApiEnv>;
 
-/** One log line per request: no query string, no body, no address, so no personal data. */
-export function requestLog(log: Logger): Mw {
+/**
+ * One log line per request (no query string, no body, no address, so no personal data; the request id comes from
+ * the logger), and its time in the latency histogram by route pattern.
+ */
+export function requestLog(log: Logger, metrics?: Pick<Metrics, 'httpDuration'>): Mw {
   return async (c, next) => {
     const started = performance.now();
     await next();
-    log.info('request', {
-      method: c.req.method,
-      route: c.req.routePath, // the pattern ("/api/track/:ain"), never the values in it
-      status: c.res.status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
-      user: c.var.auth?.user.id
-    });
+    const ms = performance.now() - started;
+    const route = c.req.routePath; // the pattern ("/api/track/:ain"), never the values in it
+    metrics?.httpDuration.observe({ method: c.req.method, route, status: c.res.status }, ms / 1000);
+    log.info('request', { method: c.req.method, route, status: c.res.status, ms: Math.round(ms * 10) / 10, user: c.var.auth?.user.id });
   };
 }
 

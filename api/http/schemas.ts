@@ -3,6 +3,7 @@
 import { z } from '@hono/zod-openapi';
 import { toE164IndianMobile } from '../../shared/mobile.ts';
 import { freeText } from '../../shared/text.ts';
+import { isCommonPassword } from '../auth/common-passwords.ts';
 import '../../shared/zod.ts'; // the shared error wording: a missing field is "required", anything else "not valid"
 
 /** A person's name: one line of text (shared/text.ts holds the rule for control characters). */
@@ -20,7 +21,11 @@ export const optionalEmail = z
   .optional()
   .openapi({ example: 'anjali@example.com' });
 
-export const newPassword = z.string().min(10, 'field.password_length').max(128, 'field.password_length');
+export const newPassword = z
+  .string()
+  .min(10, 'field.password_length')
+  .max(128, 'field.password_length')
+  .refine((v) => !isCommonPassword(v), 'field.password_common');
 
 export const errorSchema = z
   .object({
@@ -46,7 +51,7 @@ export const userSchema = z
   .openapi('User');
 
 /** The error responses every JSON route can give, for the OpenAPI document. */
-export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429)[]) {
+export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 507)[]) {
   return Object.fromEntries(
     statuses.map((s) => [s, { description: errorDescriptions[s], content: { 'application/json': { schema: errorSchema } } }])
   );
@@ -62,7 +67,8 @@ const errorDescriptions = {
   413: 'Body too large',
   422: 'A key was reused for a different request',
   415: 'Body is not JSON',
-  429: 'Too many attempts; see Retry-After'
+  429: 'Too many attempts; see Retry-After',
+  507: 'The server is out of storage space; nothing was saved'
 } as const;
 
 /** A calendar date "2026-11-27" that exists (not 2026-02-30). */

@@ -11,6 +11,7 @@ import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import type { Channel } from './notify.ts';
 import type { SendOutcome } from './channels.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 
 type DispatchDeps = Pick<Deps, 'sql' | 'clock' | 'sms' | 'mail' | 'push' | 'log' | 'config'>;
 
@@ -18,7 +19,8 @@ type DispatchDeps = Pick<Deps, 'sql' | 'clock' | 'sms' | 'mail' | 'push' | 'log'
 export const SEND_TIMEOUT_MS = 15_000;
 const BATCH = 50;
 const PARALLEL = 10;
-const LEASE_MS = Math.ceil(BATCH / PARALLEL) * SEND_TIMEOUT_MS * 2;
+/** The default lease: a whole batch at its slowest, twice. OUTBOX_LEASE_SECONDS may shorten it (tests that kill a process). */
+export const LEASE_MS = Math.ceil(BATCH / PARALLEL) * SEND_TIMEOUT_MS * 2;
 
 const BASE_DELAY_MS = 30_000;
 const MAX_DELAY_MS = 3_600_000;
@@ -61,7 +63,7 @@ interface Batch {
 async function dispatchBatch(deps: DispatchDeps, limit = BATCH, onClaimed?: (batch: Batch) => void): Promise<{ claimed: number; accepted: number }> {
   const now = deps.clock.now();
   const claimed = await deps.sql<Claimed[]>`
-    update outbox set leased_until = ${new Date(now.getTime() + LEASE_MS)}, attempts = attempts + 1
+    update outbox set leased_until = ${new Date(now.getTime() + (deps.config.outboxLeaseMs ?? LEASE_MS))}, attempts = attempts + 1
     where id in (
       select id from outbox
       where status = 'pending' and next_attempt_at <= ${now} and (leased_until is null or leased_until < ${now})
@@ -218,14 +220,16 @@ export async function retryMessage(deps: Pick<Deps, 'sql' | 'clock'>, id: string
  * Polls the outbox every `intervalMs` until stopped, and drains a backlog batch after batch without waiting. Safe
  * to run in every process (see above).
  */
-export function startDispatcher(deps: DispatchDeps, intervalMs = 1000): { stop(): Promise<void>; release(): Promise<number> } {
+export function startDispatcher(deps: DispatchDeps, intervalMs = 1000, metrics?: Pick<Metrics, 'workerRuns'>): { stop(): Promise<void>; release(): Promise<number> } {
   let running: Promise<void> | null = null;
   let stopped = false;
   let current: Batch | null = null;
   const drain = async () => {
     try {
       while (!stopped && (await dispatchBatch(deps, BATCH, (b) => (current = b))).claimed === BATCH);
+      metrics?.workerRuns.inc({ worker: 'dispatcher', outcome: 'ok' });
     } catch (err) {
+      metrics?.workerRuns.inc({ worker: 'dispatcher', outcome: 'failed' });
       deps.log.error('dispatcher_failed', { error: String(err) });
     } finally {
       running = null;

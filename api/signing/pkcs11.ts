@@ -139,3 +139,63 @@ export function tokenKeyExtractable(token: TokenConfig, label: string): { sensit
     return { sensitive: (s!.value as Buffer)[0] === 1, extractable: (e!.value as Buffer)[0] === 1 };
   });
 }
+
+// Ed25519 on the token (PKCS#11 3.0 mechanisms, which pkcs11js does not name): the district's QR seal key.
+const CKM_EC_EDWARDS_KEY_PAIR_GEN = 0x1055;
+const CKM_EDDSA = 0x1057;
+const ED25519_OID = Buffer.from('06032b6570', 'hex');
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+/** Makes an Ed25519 key pair on the token under `label` (never extractable) and returns its public key as PEM. */
+export function generateTokenSealKey(token: TokenConfig, label: string): string {
+  return withToken(token, (lib, session) => {
+    const id = Buffer.from(label);
+    const { publicKey } = lib.C_GenerateKeyPair(
+      session,
+      { mechanism: CKM_EC_EDWARDS_KEY_PAIR_GEN },
+      [
+        { type: pkcs11js.CKA_TOKEN, value: true },
+        { type: pkcs11js.CKA_LABEL, value: label },
+        { type: pkcs11js.CKA_ID, value: id },
+        { type: pkcs11js.CKA_VERIFY, value: true },
+        { type: pkcs11js.CKA_EC_PARAMS, value: ED25519_OID }
+      ],
+      [
+        { type: pkcs11js.CKA_TOKEN, value: true },
+        { type: pkcs11js.CKA_LABEL, value: label },
+        { type: pkcs11js.CKA_ID, value: id },
+        { type: pkcs11js.CKA_PRIVATE, value: true },
+        { type: pkcs11js.CKA_SENSITIVE, value: true },
+        { type: pkcs11js.CKA_EXTRACTABLE, value: false },
+        { type: pkcs11js.CKA_SIGN, value: true }
+      ]
+    );
+    return spkiPem(lib.C_GetAttributeValue(session, publicKey, [{ type: pkcs11js.CKA_EC_POINT }])[0]!.value as Buffer);
+  });
+}
+
+/** CKA_EC_POINT holds the 32-byte key, as a DER OCTET STRING (SoftHSM) or bare: either way, the SPKI PEM. */
+function spkiPem(point: Buffer): string {
+  const raw = point.length === 34 && point[0] === 0x04 && point[1] === 0x20 ? point.subarray(2) : point;
+  const der = Buffer.concat([ED25519_SPKI_PREFIX, raw]);
+  return `-----BEGIN PUBLIC KEY-----\n${der.toString('base64')}\n-----END PUBLIC KEY-----\n`;
+}
+
+/** The seal key on the token: a signing function for sealPayload, and its public key for the offline check. */
+export function tokenSealKey(token: TokenConfig, label: string): { sign(data: Buffer): Buffer; publicKeyPem: string } {
+  const publicKeyPem = withToken(token, (lib, session) => {
+    const [pub] = find(lib, session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY }, { type: pkcs11js.CKA_LABEL, value: label }], 1);
+    if (!pub) throw new Error(`no public key labelled ${label} on the PKCS#11 token`);
+    return spkiPem(lib.C_GetAttributeValue(session, pub, [{ type: pkcs11js.CKA_EC_POINT }])[0]!.value as Buffer);
+  });
+  return {
+    publicKeyPem,
+    sign: (data) =>
+      withToken(token, (lib, session) => {
+        const [key] = find(lib, session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }, { type: pkcs11js.CKA_LABEL, value: label }], 1);
+        if (!key) throw new Error(`no private key labelled ${label} on the PKCS#11 token`);
+        lib.C_SignInit(session, { mechanism: CKM_EDDSA }, key);
+        return Buffer.from(lib.C_Sign(session, data, Buffer.alloc(64)));
+      })
+  };
+}

@@ -11,6 +11,7 @@ import type { Deps } from '../deps.ts';
 import { enqueueNotifications, type Notification } from '../notify/notify.ts';
 import { steps, type Step } from '../notify/templates.ts';
 import { stepOfApplicationSql, type SlaStep } from './rules.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 
 type SweepDeps = Pick<Deps, 'sql' | 'clock' | 'config' | 'log'>;
 
@@ -140,11 +141,19 @@ async function notify(sql: Queryable, deps: SweepDeps, now: Date, event: 'escala
 }
 
 /** Sweeps every `intervalMs` until stopped; one sweep at a time in this process. */
-export function startSweeper(deps: SweepDeps, intervalMs: number): { stop(): Promise<void> } {
+export function startSweeper(deps: SweepDeps, intervalMs: number, metrics?: Pick<Metrics, 'workerRuns' | 'slaBreaches'>): { stop(): Promise<void> } {
   let running: Promise<unknown> | null = null;
   const timer = setInterval(() => {
     running ??= sweep(deps)
-      .catch((err: unknown) => deps.log.error('sweep_failed', { error: String(err) }))
+      .then((result) => {
+        metrics?.workerRuns.inc({ worker: 'sweeper', outcome: 'ok' });
+        metrics?.slaBreaches.inc({ level: 'responsible' }, result.breaches);
+        metrics?.slaBreaches.inc({ level: 'l1' }, result.l1Breaches);
+      })
+      .catch((err: unknown) => {
+        metrics?.workerRuns.inc({ worker: 'sweeper', outcome: 'failed' });
+        deps.log.error('sweep_failed', { error: String(err) });
+      })
       .finally(() => (running = null));
   }, intervalMs);
   return {

@@ -1,14 +1,59 @@
 // Where documents, photos and PDFs live (DESIGN §2): content-addressed by SHA-256, so the same scan uploaded twice
 // is stored once and a stored file cannot be swapped silently. Names are chosen here, never by the uploader.
-// The local directory is the default; S3-compatible storage would implement the same interface.
+// The local directory is the default; S3-compatible storage (./s3.ts, STORAGE_URL=s3://…) implements the same
+// interface, so instances behind a load balancer share the files.
 import { createHash, randomUUID } from 'node:crypto';
-import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface Storage {
   put(bytes: Uint8Array): Promise<string>;
   get(sha256: string): Promise<Buffer | null>;
+  /** Removes a file no row refers to any more (the janitor's unattached uploads); absent is fine. */
+  remove(sha256: string): Promise<void>;
+  /** Named objects outside the content-addressed files, e.g. the audit trail's signed checkpoints. */
+  putNamed(name: string, bytes: Uint8Array): Promise<void>;
+  getNamed(name: string): Promise<Buffer | null>;
+  listNamed(prefix: string): Promise<string[]>;
+  /** Every stored digest, in no particular order (backups). */
+  list(): AsyncIterable<string>;
 }
+
+/** `s3://bucket/some/prefix` → bucket and prefix ("some/prefix/"); anything else is a configuration error. */
+export function parseStorageUrl(url: string): { bucket: string; prefix: string } {
+  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
+  if (!m) throw new Error(`STORAGE_URL must look like s3://bucket or s3://bucket/prefix, not ${url}`);
+  const prefix = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
+  return { bucket: m[1]!, prefix: prefix ? prefix + '/' : '' };
+}
+
+/** The disk (or the quota) is full: the request is answered 507 and nothing of it is left behind. */
+export class StorageFullError extends Error {
+  constructor(cause: unknown) {
+    super('storage full', { cause });
+  }
+}
+
+export function isDiskFull(err: unknown): boolean {
+  if (err instanceof StorageFullError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+/** Writes through a unique temporary name and renames it into place; on any failure the temporary file goes. */
+async function writeWhole(path: string, bytes: Uint8Array): Promise<void> {
+  const tmp = `${path}.${randomUUID()}.tmp`;
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => {});
+    throw isDiskFull(err) ? new StorageFullError(err) : err;
+  }
+}
+
+/** Names of named objects: lower-case path segments, never `..` first, so a name cannot leave its folder. */
+export const NAME = /^[a-z0-9-]+(\/[a-z0-9.-]+)*$/;
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -24,10 +69,8 @@ export function createLocalStorage(dir: string): Storage {
       if (await access(path).then(() => true, () => false)) return sha;
       await mkdir(join(dir, sha.slice(0, 2)), { recursive: true });
       // Write to a unique temp name, then rename: a reader never sees half a file, two uploads of the same bytes
-      // at the same moment each rename a whole copy over the other, and a crash leaves only a stray temp file.
-      const tmp = `${path}.${randomUUID()}.tmp`;
-      await writeFile(tmp, bytes);
-      await rename(tmp, path);
+      // at the same moment each rename a whole copy over the other, and a full disk leaves nothing behind.
+      await writeWhole(path, bytes);
       return sha;
     },
     async get(sha) {
@@ -37,6 +80,37 @@ export function createLocalStorage(dir: string): Storage {
       } catch {
         return null;
       }
+    },
+    async remove(sha) {
+      if (/^[0-9a-f]{64}$/.test(sha)) await rm(pathOf(sha), { force: true });
+    },
+    async putNamed(name, bytes) {
+      if (!NAME.test(name)) throw new Error(`not a storage name: ${name}`);
+      const path = join(dir, 'named', name);
+      await mkdir(join(path, '..'), { recursive: true });
+      await writeWhole(path, bytes);
+    },
+    async getNamed(name) {
+      if (!NAME.test(name)) return null;
+      return readFile(join(dir, 'named', name)).catch(() => null);
+    },
+    async listNamed(prefix) {
+      if (!NAME.test(prefix)) return [];
+      const names = await readdir(join(dir, 'named', prefix)).catch(() => [] as string[]);
+      return names.filter((n) => !n.endsWith('.tmp')).sort().map((n) => `${prefix}/${n}`);
+    },
+    async *list() {
+      const shards = await readdir(dir).catch(() => [] as string[]);
+      for (const shard of shards) {
+        if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+        // Temp files of writes in flight (`<sha>.<uuid>.tmp`) are not stored files.
+        for (const name of await readdir(join(dir, shard))) if (/^[0-9a-f]{64}$/.test(name)) yield name;
+      }
     }
   };
+}
+
+/** The storage the configuration names: the local directory, or S3 (the AWS SDK loaded only then). */
+export async function openStorage(settings: { kind: 'local'; dir: string } | ({ kind: 's3' } & import('./s3.ts').S3Settings)): Promise<Storage> {
+  return settings.kind === 's3' ? (await import('./s3.ts')).createS3Storage(settings) : createLocalStorage(settings.dir);
 }

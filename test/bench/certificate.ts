@@ -9,6 +9,7 @@ import { officerCredential, trustedCaPem } from '../../api/certificates/credenti
 import { renderCertificate, type CertificateContent } from '../../api/certificates/render.ts';
 import { signCertificatePdf, verifyCertificatePdf } from '../../api/certificates/sign.ts';
 import { sampleCertificate } from '../support/certificate.ts';
+import type { BenchOptions } from './support.ts';
 
 // A real QR payload is about 200 characters (URL, signed fields, signature); the sample's is shorter.
 const content: CertificateContent = {
@@ -24,7 +25,7 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - started];
 }
 
-export async function benchCertificate() {
+export async function benchCertificate({ smoke = false }: BenchOptions = {}) {
   const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'orc-bench-cert-')), LOG_LEVEL: 'silent' });
   const officer = { id: 'bench-bdo', name: content.officer.name, officeName: content.office.nameEn };
   const [credential, firstCredentialMs] = await timed(() => officerCredential(config, officer));
@@ -34,7 +35,7 @@ export async function benchCertificate() {
   const sign: number[] = [];
   const verify: number[] = [];
   let pdf: Buffer = Buffer.alloc(0);
-  for (let i = 0; i < 21; i++) {
+  for (let i = 0; i < (smoke ? 2 : 21); i++) {
     const [doc, renderMs] = await timed(() => renderCertificate(content));
     const [signed, signMs] = await timed(() => signCertificatePdf(doc, credential, { reason: 'bench', location: 'Barasat I', name: officer.name, signedAt: content.issuedAt }));
     const [, verifyMs] = await timed(() => verifyCertificatePdf(signed, trusted));

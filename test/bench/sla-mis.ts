@@ -12,6 +12,7 @@ import { createLogger } from '../../api/log.ts';
 import { misSummary } from '../../api/mis/summary.ts';
 import { sweep } from '../../api/sla/sweeper.ts';
 import { createTestDatabase } from '../support/server.ts';
+import type { BenchOptions } from './support.ts';
 
 const NOW = new Date('2026-11-27T05:00:00Z');
 
@@ -83,29 +84,32 @@ async function measure(sql: Sql, label: string) {
   return { label, first, steady, month, year };
 }
 
-export async function benchSlaMis() {
+export async function benchSlaMis({ smoke = false }: BenchOptions = {}) {
+  // The smoke run: the same steps on a thousandth of the rows.
+  const big = smoke ? { total: 1_000, open: 100 } : { total: 1_000_000, open: 100_000 };
+  const small = smoke ? { total: 1_000, open: 100 } : { total: 100_000, open: 10_000 };
   // 1. PostgreSQL, 1,000,000 applications.
-  const big = await createTestDatabase();
-  const bigDb = await openDatabase({ databaseUrl: big.url, dataDir: tmpdir(), max: 10 });
+  const bigPg = await createTestDatabase();
+  const bigDb = await openDatabase({ databaseUrl: bigPg.url, dataDir: tmpdir(), max: 10 });
   await migrate(bigDb.sql);
-  const generated = await timed(() => generateApplications(bigDb.sql, 1_000_000, 100_000));
+  const generated = await timed(() => generateApplications(bigDb.sql, big.total, big.open));
   const pg1m = await measure(bigDb.sql, 'postgres 1M');
   await bigDb.close();
-  await big.drop();
+  await bigPg.drop();
 
   // 2. The same 100,000 rows on PostgreSQL and on PGlite.
-  const small = await createTestDatabase();
-  const smallDb = await openDatabase({ databaseUrl: small.url, dataDir: tmpdir(), max: 10 });
+  const smallPg = await createTestDatabase();
+  const smallDb = await openDatabase({ databaseUrl: smallPg.url, dataDir: tmpdir(), max: 10 });
   await migrate(smallDb.sql);
-  await generateApplications(smallDb.sql, 100_000, 10_000);
+  await generateApplications(smallDb.sql, small.total, small.open);
   const pg100k = await measure(smallDb.sql, 'postgres 100k');
   await smallDb.close();
-  await small.drop();
+  await smallPg.drop();
 
   const dir = mkdtempSync(join(tmpdir(), 'orc-bench-pglite-'));
   const lite = await openDatabase({ dataDir: dir });
   await migrate(lite.sql);
-  await generateApplications(lite.sql, 100_000, 10_000);
+  await generateApplications(lite.sql, small.total, small.open);
   const lite100k = await measure(lite.sql, 'pglite 100k');
   await lite.close();
   rmSync(dir, { recursive: true, force: true });
@@ -113,7 +117,7 @@ export async function benchSlaMis() {
   const same = JSON.stringify(pg100k.year.value) === JSON.stringify(lite100k.year.value) && pg100k.first.value.breaches === lite100k.first.value.breaches;
   const ratio = (a: number, b: number) => `${(a / Math.max(1, b)).toFixed(1)}×`;
   return {
-    name: 'SLA sweep and MIS summary (1,000,000 applications, 100,000 open)',
+    name: `SLA sweep and MIS summary (${big.total.toLocaleString('en')} applications, ${big.open.toLocaleString('en')} open)`,
     generateSeconds: Math.round(generated.ms / 1000),
     firstSweepMs: `${pg1m.first.ms} (breaches ${pg1m.first.value.breaches}, L1 ${pg1m.first.value.l1Breaches}, reminders ${pg1m.first.value.reminders})`,
     steadySweepMs: pg1m.steady.ms,

@@ -3,7 +3,7 @@
 import postgres from 'postgres';
 import sharp from 'sharp';
 import { validApplicant } from '../support/applications.ts';
-import { login, percentile, startServer } from './support.ts';
+import { login, percentile, startServer, type BenchOptions } from './support.ts';
 
 async function scan(seed: number): Promise<Buffer> {
   // Noise compresses badly, like a real photographed page: about 500 KB at this size and quality.
@@ -12,8 +12,9 @@ async function scan(seed: number): Promise<Buffer> {
     .toBuffer();
 }
 
-export async function benchSubmit(total = 60) {
-  const server = await startServer(4191);
+export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
+  const total = smoke ? 4 : 60;
+  const server = await startServer();
   const cookie = await login(server.url, 'demo-citizen');
   const scans = await Promise.all([0, 1, 2, 3].map(scan));
   const signature = await sharp({ create: { width: 600, height: 200, channels: 3, background: '#fff' } }).png().toBuffer();

@@ -2,11 +2,26 @@
 // cookie. Benchmarks print figures; they assert nothing about speed (DEVELOPERS.md: machines here are noisy).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { makeAin } from '../../shared/ain.ts';
 import { createTestDatabase } from '../support/server.ts';
+
+/** `npm run bench -- --smoke`: every benchmark at a tiny size, so `npm test` proves none of them is broken. */
+export interface BenchOptions {
+  smoke?: boolean;
+}
+
+/** A port nobody listens on now, so two checkouts (or a smoke run in CI beside a server) never collide. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 export interface BenchServer {
   url: string;
@@ -14,7 +29,8 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(port: number, env: Record<string, string> = {}): Promise<BenchServer> {
+export async function startServer(env: Record<string, string> = {}): Promise<BenchServer> {
+  const port = await freePort();
   const db = await createTestDatabase();
   const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : []), '--import', 'tsx', 'server.ts'], {
     env: {
@@ -29,7 +45,15 @@ export async function startServer(port: number, env: Record<string, string> = {}
     stdio: ['ignore', process.env.BENCH_LOGS ? 'inherit' : 'ignore', 'inherit']
   });
   const url = `http://localhost:${port}`;
-  for (let i = 0; i < 120; i++) {
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  for (let i = 0; ; i++) {
+    // A server that cannot start must fail the benchmark, not let it measure a stream of refused connections.
+    if (exited || i === 120) {
+      child.kill('SIGKILL');
+      await db.drop();
+      throw new Error(`The server did not start on port ${port}`);
+    }
     try {
       if ((await fetch(url + '/api/health')).ok) break;
     } catch {
@@ -41,8 +65,11 @@ export async function startServer(port: number, env: Record<string, string> = {}
     url,
     databaseUrl: db.url,
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      if (!exited) {
+        const gone = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await gone;
+      }
       await db.drop();
     }
   };
@@ -65,8 +92,10 @@ export async function seedApplications(databaseUrl: string, count: number): Prom
     const rows = Array.from({ length: Math.min(10_000, count - batch * 10_000) }, (_, i) => makeAin(2026, '11', '002', batch * 10_000 + i + 1));
     ains.push(...rows);
     await sql`
-      insert into applications (ain, status, applicant_id, filed_by, channel, office_id, applicant_name, form, submitted_at, due_at, updated_at, idempotency_key, request_hash)
-      select a, 'submitted', 'demo-citizen', 'demo-citizen', 'web', 'n24pgs/barasat-sadar/barasat-i', 'Bench Applicant', '{}'::jsonb, now(), now() + interval '5 days', now(), 'bench-' || a, 'x'
+      insert into applications (ain, status, applicant_id, filed_by, channel, office_id, applicant_name, form, submitted_at, due_at,
+                                sla_started_at, step_due_at, l1_due_at, updated_at, idempotency_key, request_hash)
+      select a, 'submitted', 'demo-citizen', 'demo-citizen', 'web', 'n24pgs/barasat-sadar/barasat-i', 'Bench Applicant', '{}'::jsonb, now(), now() + interval '5 days',
+             now(), now() + interval '1 day', now() + interval '3 days', now(), 'bench-' || a, 'x'
       from unnest(${rows}::text[]) as a`;
   }
   await sql`analyze applications`;

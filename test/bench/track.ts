@@ -3,13 +3,12 @@
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
 import { createTestDatabase } from '../support/server.ts';
-import { seedApplications, startServer } from './support.ts';
+import { freePort, seedApplications, startServer, type BenchOptions } from './support.ts';
 
-const APPLICATIONS = 100_000;
-
-export async function benchTrack(seconds = 10) {
-  const server = await startServer(4190, { TRACK_REQUESTS_PER_MINUTE: '100000000' });
-  const ains = await seedApplications(server.databaseUrl, APPLICATIONS);
+export async function benchTrack({ smoke = false }: BenchOptions = {}) {
+  const seconds = smoke ? 1 : 10;
+  const server = await startServer({ TRACK_REQUESTS_PER_MINUTE: '100000000' });
+  const ains = await seedApplications(server.databaseUrl, smoke ? 1_000 : 100_000);
 
   const load = (url: string, prefix: string) => {
     let i = 0;
@@ -23,9 +22,14 @@ export async function benchTrack(seconds = 10) {
   const result = await load(server.url, '/api/track/');
 
   // The same lookup with nothing around it, to show how much of the gap to pgbench is Node and HTTP themselves.
-  const bare = spawn(process.execPath, ['--import', 'tsx', 'test/bench/bare-hono.ts', '4193', server.databaseUrl], { stdio: 'ignore' });
-  await new Promise((r) => setTimeout(r, 3000));
-  const bareResult = await load('http://localhost:4193', '/track/');
+  const barePort = await freePort();
+  const bare = spawn(process.execPath, ['--import', 'tsx', 'test/bench/bare-hono.ts', String(barePort), server.databaseUrl], { stdio: 'ignore' });
+  for (let i = 0; i < 60; i++) {
+    const up = await fetch(`http://localhost:${barePort}/track/${ains[0]}`).then((r) => r.ok, () => false);
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const bareResult = await load(`http://localhost:${barePort}`, '/track/');
   bare.kill('SIGTERM');
   await new Promise((r) => bare.once('exit', r));
   await server.stop();
@@ -33,7 +37,7 @@ export async function benchTrack(seconds = 10) {
   const pg = await createTestDatabase();
   const name = new URL(pg.url).pathname.slice(1);
   const pgArgs = ['-h', '127.0.0.1', '-U', 'postgres'];
-  execFileSync('pgbench', [...pgArgs, '-i', '-q', '-s', '10', name], { stdio: 'ignore' });
+  execFileSync('pgbench', [...pgArgs, '-i', '-q', '-s', smoke ? '1' : '10', name], { stdio: 'ignore' });
   const out = execFileSync('pgbench', [...pgArgs, '-S', '-c', '50', '-j', '2', '-T', String(seconds), name], { encoding: 'utf8' });
   await pg.drop();
   const pgbenchTps = Number(/tps = ([\d.]+)/.exec(out)![1]);

@@ -8,14 +8,14 @@
 // - saturated: 200 connections sending the next request the moment an answer arrives (autocannon). That measures
 //   throughput; latency then is mostly queueing (Little's law: 200 in flight / throughput).
 import autocannon from 'autocannon';
-import { percentile, seedApplications, startServer } from './support.ts';
+import { percentile, seedApplications, startServer, type BenchOptions } from './support.ts';
 
-const APPLICATIONS = 100_000;
 const SECRET = 'bench-callback-secret-000';
 
-export async function benchUssd(seconds = 10) {
-  const server = await startServer(4191, { SMS_CALLBACK_SECRET: SECRET });
-  const ains = await seedApplications(server.databaseUrl, APPLICATIONS);
+export async function benchUssd({ smoke = false }: BenchOptions = {}) {
+  const seconds = smoke ? 2 : 10;
+  const server = await startServer({ SMS_CALLBACK_SECRET: SECRET });
+  const ains = await seedApplications(server.databaseUrl, smoke ? 1_000 : 100_000);
 
   let n = 0;
   const steps = (ain: string) => ['', '1', `1*${ain}`, '2', '2*1', '3'];

@@ -8,13 +8,13 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { migrate } from '../../api/db/migrate.ts';
 import { startAfricasTalkingMock, type AfricasTalkingMock } from '../mocks/africastalking.ts';
-import { backend, createTestDatabase } from '../support/server.ts';
+import { createTestDatabase, poolerEnv, sharedDatabase } from '../support/server.ts';
 
 const API_KEY = 'at-key-dispatchers';
 const COUNT = 1000;
 
 // PGlite is one database inside one process: two processes cannot share it, so this runs on PostgreSQL only.
-describe.skipIf(backend !== 'postgres')('two dispatcher processes on one PostgreSQL', () => {
+describe.skipIf(!sharedDatabase)('two dispatcher processes on one PostgreSQL', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let sql: postgres.Sql;
   let at: AfricasTalkingMock;
@@ -22,7 +22,7 @@ describe.skipIf(backend !== 'postgres')('two dispatcher processes on one Postgre
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    sql = postgres(db.url, { max: 2, onnotice: () => {} });
+    sql = postgres(db.url, { max: 2, onnotice: () => {}, prepare: !poolerEnv.DATABASE_POOLER });
     await migrate(sql);
     at = await startAfricasTalkingMock(API_KEY);
     at.delayMs = 2;
@@ -40,6 +40,7 @@ describe.skipIf(backend !== 'postgres')('two dispatcher processes on one Postgre
         ...process.env,
         NODE_ENV: 'test',
         DATABASE_URL: db.url,
+        ...poolerEnv,
         DATA_DIR: dataDir,
         SMS_PROVIDER: 'africastalking',
         AFRICASTALKING_USERNAME: 'edistrict',

@@ -252,6 +252,16 @@ describe('approval with a signed certificate, verification and revocation (seed 
     expect(verify).toMatchObject({ certificateNo, name: 'Rina Das', ain: expect.stringMatching(/^\d{2} \d{2} \d{3} \d{6} \d$/), printed });
   });
 
+  test("the citizen's view of an application names no officer's user ID; the BDO's does", async () => {
+    const ain = await forwarded('eo-barasat-2');
+    expect((await sendReport(await loginClient(server.url, 'eo-barasat-2'), ain, report())).status).toBe(201);
+    const mine = await citizen.get(`/api/applications/${ain}`);
+    expect(mine.status).toBe(200);
+    expect(mine.body.assignedEoId).toBeNull();
+    for (const id of ['eo-barasat-2', 'demo-bdo']) expect(JSON.stringify(mine.body)).not.toContain(id);
+    expect((await bdo.get(`/api/applications/${ain}`)).body.assignedEoId).toBe('eo-barasat-2');
+  });
+
   test('the DM revokes with a reason; verify then says revoked, and the download is gone', async () => {
     const { ain, certificateNo } = await approved();
     for (const who of [bdo, await loginClient(server.url, 'demo-sdo'), citizen]) {

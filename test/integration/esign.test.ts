@@ -138,6 +138,14 @@ describe('eSign approval', () => {
     expect(await application(ain)).toMatchObject({ status: 'enquiry_reported', version: 3 });
     expect((await start(ain)).body.error.code).toBe('esign_pending');
 
+    // The hand-off page posts the same request to the ESP, which its own CSP (and only it) allows.
+    const handoff = await fetch(server.url + started.body.goUrl, { headers: { cookie: bdo.cookie } });
+    expect(handoff.headers.get('content-security-policy')).toContain(`form-action ${new URL(esp.signUrl).origin}`);
+    const page = await handoff.text();
+    expect(page).toContain(`action="${esp.signUrl}"`);
+    expect(page).toContain(`name="aspTxnId" value="${started.body.fields.aspTxnId}"`);
+    expect((await fetch(server.url + started.body.goUrl, { headers: { cookie: citizen.cookie } })).status).toBe(404);
+
     const { action, eSignResponse } = await atEsp(started.body);
     expect(action).toBe(`${server.origin}/api/esign/response`);
     const back = await postBack(action!, eSignResponse!);

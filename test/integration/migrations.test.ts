@@ -4,16 +4,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openDatabase, type Database } from '../../api/db/connect.ts';
 import { migrate, readMigrations } from '../../api/db/migrate.ts';
-import { backend, createTestDatabase } from '../support/server.ts';
+import { createTestDatabase, poolerEnv, sharedDatabase } from '../support/server.ts';
 
 let databases: Database[] = [];
 let cleanup: () => Promise<void> = async () => {};
 
 beforeAll(async () => {
-  if (backend === 'postgres') {
+  if (sharedDatabase) {
     const db = await createTestDatabase();
     // Two separate pools, as two processes starting at the same moment would have.
-    databases = [await openDatabase({ databaseUrl: db.url, dataDir: '' }), await openDatabase({ databaseUrl: db.url, dataDir: '' })];
+    const pooler = poolerEnv.DATABASE_POOLER === 'pgbouncer' ? 'pgbouncer' : 'none';
+    databases = [await openDatabase({ databaseUrl: db.url, dataDir: '', pooler }), await openDatabase({ databaseUrl: db.url, dataDir: '', pooler })];
     cleanup = db.drop;
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'orc-migrate-'));

@@ -72,3 +72,47 @@ describe('login throttling under parallel requests', () => {
     expect((await login('demo-dm', 'demo-password', '100.64.9.9')).status).toBe(200);
   });
 });
+
+describe('registration is rate-limited per address and per mobile (each one sends an SMS)', () => {
+  let limited: TestServer;
+  beforeAll(async () => {
+    limited = await startTestServer({ TRUST_PROXY: '1', REGISTRATIONS_PER_ADDRESS_PER_HOUR: '5', REGISTRATIONS_PER_MOBILE_PER_DAY: '3' });
+  });
+  afterAll(() => limited.close());
+
+  const register = (mobile: string, address: string) =>
+    new Client(limited.url).post('/api/auth/register', { name: 'Rina Das', mobile }, { 'x-forwarded-for': address });
+
+  test('15 registrations at once from one address: 5 are accepted, 10 refused with Retry-After, and only 5 SMS go out', async () => {
+    const answers = await Promise.all(Array.from({ length: 15 }, (_, i) => register(`98300${String(60000 + i)}`, '203.0.113.200')));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(5);
+    const refused = answers.filter((a) => a.status === 429);
+    expect(refused).toHaveLength(10);
+    expect(refused[0]!.body.error.code).toBe('registration_limited');
+    expect(Number(refused[0]!.headers.get('retry-after'))).toBeGreaterThan(0);
+    const [sent] = await limited.runtime.deps.sql<{ n: number }[]>`select count(*)::int as n from dev_messages where channel = 'sms' and recipient like '+9198300600%'`;
+    expect(sent!.n).toBe(5);
+    // Another address is not held up by the first.
+    expect((await register('9830061000', '203.0.113.201')).status).toBe(201);
+  });
+
+  test('one mobile tried from many addresses: at most 3 a day get as far as the database', async () => {
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await register('9830062000', `198.18.0.${i + 1}`)).status);
+    // The first creates the account, the next two are told it exists, and then the number is refused for the day.
+    expect(statuses).toEqual([201, 409, 409, 429, 429, 429]);
+  });
+});
+
+describe('new passwords', () => {
+  test('a common password is refused even when it is long enough, naming the field', async () => {
+    const c = new Client(server.url);
+    await c.post('/api/auth/login', { login: 'demo-operator', password: 'demo-password' }, { 'x-forwarded-for': '10.9.9.9' });
+    for (const common of ['password123', '1234567890', 'qwertyuiop', 'Password123!']) {
+      const res = await c.post('/api/auth/password', { currentPassword: 'demo-password', newPassword: common });
+      expect(res.status, common).toBe(400);
+      expect(res.body.error.fields.newPassword).toBe('This is one of the most common passwords, which others try first. Choose one that is not easy to guess.');
+    }
+    expect((await c.post('/api/auth/password', { currentPassword: 'demo-password', newPassword: 'tea garden at Kadambagachi' })).status).toBe(200);
+  });
+});

@@ -9,7 +9,7 @@ import { createSmsSender } from '../../sms/providers/index.ts';
 
 const config = loadConfig();
 const log = createLogger('silent');
-const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pooler: config.databasePooler });
 const unused = { send: async () => ({ ok: false as const, retry: false, error: 'not in this test' }) };
 const deps = { config, sql: db.sql, clock: systemClock, log, sms: createSmsSender(config, db.sql, log), mail: unused, push: { publicKey: '', ...unused } };
 

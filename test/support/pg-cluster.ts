@@ -2,12 +2,20 @@
 // directory, its own port and socket directory, so the shared server on 5432 is never touched. initdb and the
 // server refuse to run as root, so as root they run as the `postgres` account.
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const BIN = process.env.PG_BIN_DIR ?? '/usr/lib/postgresql/15/bin';
+/** PG_BIN_DIR, or the newest Debian PostgreSQL installed (CI installs whatever version Debian ships). */
+function binDir(): string {
+  if (process.env.PG_BIN_DIR) return process.env.PG_BIN_DIR;
+  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').filter((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)) : [];
+  const newest = versions.sort((a, b) => Number(a) - Number(b)).at(-1);
+  if (!newest) throw new Error('No PostgreSQL server binaries under /usr/lib/postgresql/*/bin: set PG_BIN_DIR.');
+  return `/usr/lib/postgresql/${newest}/bin`;
+}
+const BIN = binDir();
 
 export interface PrivateCluster {
   port: number;

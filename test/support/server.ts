@@ -11,7 +11,13 @@ import type { Clock } from '../../api/deps.ts';
 import { createLogger } from '../../api/log.ts';
 import { createRuntime, type Runtime, type RuntimeOverrides } from '../../server.ts';
 
-export const backend = (process.env.TEST_BACKEND ?? 'pglite') as 'pglite' | 'postgres';
+// `pgbouncer` is the real PostgreSQL reached through a PgBouncer in transaction mode (test/support/pgbouncer.ts
+// starts it for the integration-pgbouncer project and sets PGBOUNCER_URL).
+export const backend = (process.env.TEST_BACKEND ?? 'pglite') as 'pglite' | 'postgres' | 'pgbouncer';
+/** Several processes can share the database: a real server, directly or through the pooler. */
+export const sharedDatabase = backend !== 'pglite';
+/** What the app's configuration needs besides DATABASE_URL to use the test database. */
+export const poolerEnv: Record<string, string> = backend === 'pgbouncer' ? { DATABASE_POOLER: 'pgbouncer' } : {};
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A clock the test moves by hand. */
@@ -33,12 +39,18 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+function pgbouncerUrl(): string {
+  if (!process.env.PGBOUNCER_URL) throw new Error('TEST_BACKEND=pgbouncer needs PGBOUNCER_URL (the integration-pgbouncer project starts one)');
+  return process.env.PGBOUNCER_URL;
+}
+
+/** A fresh database on the real server, reached directly or (TEST_BACKEND=pgbouncer) through the pooler. */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `orc_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
-  const url = new URL(adminUrl);
+  const url = new URL(backend === 'pgbouncer' ? pgbouncerUrl() : adminUrl);
   url.pathname = '/' + name;
   return {
     url: url.toString(),
@@ -49,6 +61,9 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
     }
   };
 }
+
+/** Every test registers its citizens from 127.0.0.1, far more than a person would in an hour; the limit's own test sets it low. */
+const testLimits = { REGISTRATIONS_PER_ADDRESS_PER_HOUR: '10000' };
 
 export async function startTestServer(env: Record<string, string> = {}, opts: Omit<RuntimeOverrides, 'clock'> = {}): Promise<TestServer> {
   let runtime: Runtime | undefined;
@@ -63,10 +78,10 @@ export async function startTestServer(env: Record<string, string> = {}, opts: Om
   const origin = `http://localhost:${port}`;
 
   const dataDir = mkdtempSync(join(tmpdir(), 'orc-test-'));
-  const db = backend === 'postgres' ? await createTestDatabase() : null;
+  const db = sharedDatabase ? await createTestDatabase() : null;
   const clock = new TestClock();
   runtime = await createRuntime(
-    loadConfig({ NODE_ENV: 'development', PORT: String(port), ORIGIN: origin, DATA_DIR: dataDir, DATABASE_URL: db?.url, LOG_LEVEL: 'silent', SLA_SWEEP_INTERVAL_SECONDS: '0', ...env }),
+    loadConfig({ NODE_ENV: 'development', PORT: String(port), ORIGIN: origin, DATA_DIR: dataDir, DATABASE_URL: db?.url, LOG_LEVEL: 'silent', SLA_SWEEP_INTERVAL_SECONDS: '0', ...testLimits, ...poolerEnv, ...env }),
     { ...opts, clock, log: opts.log ?? createLogger('silent') }
   );
   return {

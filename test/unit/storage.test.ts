@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -21,5 +21,16 @@ describe('content-addressed storage', () => {
     const storage = createLocalStorage(dir);
     expect(await storage.get('../../etc/passwd')).toBeNull();
     expect(await storage.get('0'.repeat(64))).toBeNull();
+  });
+
+  test('list gives every stored digest once, and no file being written', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'orc-storage-list-'));
+    const storage = createLocalStorage(own);
+    const shas = await Promise.all(['one', 'two', 'three'].map((t) => storage.put(new TextEncoder().encode(t))));
+    writeFileSync(join(own, shas[0]!.slice(0, 2), `${shas[0]}.0000.tmp`), 'half');
+    const listed: string[] = [];
+    for await (const sha of storage.list()) listed.push(sha);
+    expect(listed.sort()).toEqual([...shas].sort());
+    rmSync(own, { recursive: true, force: true });
   });
 });

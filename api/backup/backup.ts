@@ -1,0 +1,84 @@
+// `npm run backup` and `npm run restore` (DESIGN §15): the database as pg_dump's custom format and every stored file,
+// so a district can be rebuilt on a new server. A backup is a directory:
+//   database.dump   pg_dump -Fc (restored with pg_restore, which can also pick single tables out of it)
+//   files/<2 hex>/<sha256>   every file the storage holds, whatever the storage (local directory or S3)
+//   manifest.json   when, what, how many, so a restore can check it has everything
+// Files are content-addressed: each is checked against its name on the way out and on the way in, so a damaged copy
+// is found at backup or restore time, not when a citizen asks for a certificate. The secrets (Aadhaar key, signing
+// credentials, seal key) are not in it: they live in the environment or an HSM, and are kept apart on purpose.
+import { execFile } from 'node:child_process';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import postgres from 'postgres';
+import { sha256Hex, type Storage } from '../storage/storage.ts';
+
+const run = promisify(execFile);
+
+export interface Manifest {
+  format: 'orc-backup-1';
+  createdAt: string;
+  database: string;
+  files: number;
+  bytes: number;
+}
+
+/** The URL for pg_dump and pg_restore without its password, which goes in PGPASSWORD: never on a command line `ps` shows. */
+function libpq(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
+  const u = new URL(url);
+  const password = decodeURIComponent(u.password);
+  u.password = '';
+  return { dbname: u.toString(), env: { ...process.env, PGCONNECT_TIMEOUT: '10', ...(password ? { PGPASSWORD: password } : {}) } };
+}
+
+export async function backup(opts: { databaseUrl: string; storage: Storage; dir: string; now?: Date }): Promise<Manifest> {
+  await mkdir(join(opts.dir, 'files'), { recursive: true });
+  // One consistent snapshot of the database (pg_dump runs in one repeatable-read transaction); files are added
+  // after it, so every file a dumped row names is already stored (files are written before the row that names them).
+  const db = libpq(opts.databaseUrl);
+  await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', '--file', join(opts.dir, 'database.dump'), '--dbname', db.dbname], { env: db.env });
+  let files = 0;
+  let bytes = 0;
+  for await (const sha of opts.storage.list()) {
+    const content = await opts.storage.get(sha);
+    if (!content) continue; // removed meanwhile
+    if (sha256Hex(content) !== sha) throw new Error(`stored file ${sha} does not match its digest: storage damaged`);
+    await mkdir(join(opts.dir, 'files', sha.slice(0, 2)), { recursive: true });
+    await writeFile(join(opts.dir, 'files', sha.slice(0, 2), sha), content);
+    files += 1;
+    bytes += content.length;
+  }
+  const manifest: Manifest = { format: 'orc-backup-1', createdAt: (opts.now ?? new Date()).toISOString(), database: 'database.dump', files, bytes };
+  await writeFile(join(opts.dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  return manifest;
+}
+
+/**
+ * Into an empty database and an empty storage only: restoring over live data would mix two histories (and two
+ * audit chains). Refuses, writing nothing, when either holds anything.
+ */
+export async function restore(opts: { databaseUrl: string; storage: Storage; dir: string }): Promise<{ files: number }> {
+  const manifest = JSON.parse(await readFile(join(opts.dir, 'manifest.json'), 'utf8')) as Manifest;
+  if (manifest.format !== 'orc-backup-1') throw new Error(`${opts.dir} is not a backup of this service`);
+  const sql = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [tables] = await sql<{ n: number }[]>`select count(*)::int as n from information_schema.tables where table_schema = 'public'`;
+    if (tables!.n > 0) throw new Error('the target database is not empty: restore only into a new, empty database');
+  } finally {
+    await sql.end();
+  }
+  for await (const sha of opts.storage.list()) throw new Error(`the target storage is not empty (it holds ${sha}): restore only into empty storage`);
+
+  const db = libpq(opts.databaseUrl);
+  await run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', '--dbname', db.dbname, join(opts.dir, manifest.database)], { env: db.env });
+  let files = 0;
+  for (const shard of await readdir(join(opts.dir, 'files'))) {
+    for (const name of await readdir(join(opts.dir, 'files', shard))) {
+      const stored = await opts.storage.put(await readFile(join(opts.dir, 'files', shard, name)));
+      if (stored !== name) throw new Error(`backup file ${name} does not match its digest: the backup is damaged`);
+      files += 1;
+    }
+  }
+  if (files !== manifest.files) throw new Error(`the backup lists ${manifest.files} files but holds ${files}`);
+  return { files };
+}

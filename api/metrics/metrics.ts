@@ -1,0 +1,96 @@
+// Prometheus metrics (DESIGN §15) through prom-client, served at /metrics. One registry per runtime rather than
+// prom-client's global one, so tests that start several servers in one process do not collide.
+//
+// What an operator watches (README, "Metrics and logs"): request latency by route, the outbox (depth and the age of
+// the oldest message still waiting), whether the dispatcher and the sweeper run and fail, SLA breaches, and the
+// database connections. Outbox and database figures are read from PostgreSQL when Prometheus scrapes, so every
+// instance reports the same shared truth and nothing is counted twice in the process.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Sql } from '../db/connect.ts';
+
+export interface Metrics {
+  registry: Registry;
+  /** Seconds per request, by method, route pattern (never the values in it) and status. */
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /** One per dispatcher or sweeper pass, by outcome (ok, failed). */
+  workerRuns: Counter<'worker' | 'outcome'>;
+  /** Breaches the sweeper of this process recorded (each breach is recorded once across all instances). */
+  slaBreaches: Counter<'level'>;
+}
+
+export function createMetrics(sql: Sql, opts: { poolMax: number; embedded: boolean; now: () => Date }): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'orc_' });
+
+  const httpDuration = new Histogram({
+    name: 'orc_http_request_duration_seconds',
+    help: 'Time to answer a request, by method, route pattern and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    // Tracking answers in milliseconds, a submission with four scans in a second or two.
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry]
+  });
+  const workerRuns = new Counter({
+    name: 'orc_worker_runs_total',
+    help: 'Passes of the background workers (outbox dispatcher, SLA sweeper) in this process, by outcome',
+    labelNames: ['worker', 'outcome'] as const,
+    registers: [registry]
+  });
+  const slaBreaches = new Counter({
+    name: 'orc_sla_breaches_total',
+    help: 'SLA breaches this process recorded and escalated, by level (responsible step or L1)',
+    labelNames: ['level'] as const,
+    registers: [registry]
+  });
+
+  // Read at scrape time: the same numbers whichever instance Prometheus asks. prom-client collects the gauges side
+  // by side, so each reads its own figure. Pending rows only, which the partial index outbox_due covers: sent rows
+  // pile up by the million.
+  new Gauge({
+    name: 'orc_outbox_pending',
+    help: 'Messages waiting in the outbox (not yet accepted by a provider, not dead)',
+    registers: [registry],
+    async collect() {
+      const [row] = await sql<{ n: number }[]>`select count(*)::int as n from outbox where status = 'pending'`;
+      this.set(row?.n ?? 0);
+    }
+  });
+  new Gauge({
+    name: 'orc_outbox_oldest_pending_seconds',
+    help: 'Age of the oldest message still waiting to be sent (0 when none): a stuck dispatcher or a dead gateway',
+    registers: [registry],
+    async collect() {
+      const [row] = await sql<{ age: number | null }[]>`
+        select extract(epoch from ${opts.now()}::timestamptz - min(created_at))::float8 as age from outbox where status = 'pending'`;
+      this.set(Math.max(0, row?.age ?? 0));
+    }
+  });
+
+  new Gauge({ name: 'orc_db_pool_max', help: 'Connections this process may open to the database (postgres.js pool size)', registers: [registry] }).set(opts.poolMax);
+  new Gauge({
+    name: 'orc_db_connections',
+    help: 'Connections open to this database, by state (all instances and tools, from pg_stat_activity)',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      // The embedded database has a single session and no statistics collector worth reading.
+      if (opts.embedded) return void this.set({ state: 'active' }, 1);
+      const rows = await sql<{ state: string | null; n: number }[]>`
+        select state, count(*)::int as n from pg_stat_activity where datname = current_database() group by state`;
+      for (const r of rows) this.set({ state: r.state ?? 'unknown' }, r.n);
+    }
+  });
+  new Gauge({
+    name: 'orc_db_ping_seconds',
+    help: 'Time for one "select 1" through this process’s pool: a full pool or a slow database shows here first',
+    registers: [registry],
+    async collect() {
+      const started = performance.now();
+      await sql`select 1`;
+      this.set((performance.now() - started) / 1000);
+    }
+  });
+
+  return { registry, httpDuration, workerRuns, slaBreaches };
+}

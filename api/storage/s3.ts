@@ -1,0 +1,103 @@
+// The storage interface on S3-compatible object storage (DESIGN §15), so app instances keep nothing on their own
+// disks: AWS S3, MinIO, Ceph's RADOS Gateway or any server that speaks the S3 protocol. Selected by
+// STORAGE_URL=s3://bucket/optional/prefix; S3_ENDPOINT points at a server other than AWS (path-style addressing,
+// which MinIO and Ceph expect). Objects are named as on disk, `<prefix><first two hex>/<sha256>`, so a bucket and
+// a DATA_DIR/files directory hold the same tree and `npm run backup` treats both alike.
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { NAME, sha256Hex, type Storage } from './storage.ts';
+
+export interface S3Settings {
+  bucket: string;
+  prefix: string;
+  endpoint?: string;
+  region: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+}
+
+export function createS3Storage(s: S3Settings): Storage {
+  const client = new S3Client({
+    region: s.region,
+    endpoint: s.endpoint,
+    forcePathStyle: Boolean(s.endpoint),
+    // Without keys the SDK's own chain applies (instance role, AWS_* variables).
+    credentials: s.accessKeyId && s.secretAccessKey ? { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey } : undefined,
+    // The SDK's default CRC32 checksums (since 3.729) are refused or mis-stored by several S3-compatible servers;
+    // our keys are SHA-256 digests of the content already, which readers re-check (certificates).
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 3
+  });
+  const keyOf = (sha: string) => `${s.prefix}${sha.slice(0, 2)}/${sha}`;
+  const isMissing = (err: unknown) =>
+    err instanceof NoSuchKey || err instanceof NotFound || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+
+  return {
+    async put(bytes) {
+      const sha = sha256Hex(bytes);
+      const Key = keyOf(sha);
+      // The same scan uploaded twice: one HEAD instead of sending the bytes again. A PUT of the same key with the same
+      // bytes by two instances at once is harmless: S3 writes whole objects, last writer wins with identical content.
+      try {
+        await client.send(new HeadObjectCommand({ Bucket: s.bucket, Key }));
+        return sha;
+      } catch (err) {
+        if (!isMissing(err)) throw err;
+      }
+      await client.send(new PutObjectCommand({ Bucket: s.bucket, Key, Body: bytes, ContentType: 'application/octet-stream', ContentLength: bytes.byteLength }));
+      return sha;
+    },
+    async get(sha) {
+      if (!/^[0-9a-f]{64}$/.test(sha)) return null;
+      try {
+        const res = await client.send(new GetObjectCommand({ Bucket: s.bucket, Key: keyOf(sha) }));
+        return Buffer.from(await res.Body!.transformToByteArray());
+      } catch (err) {
+        if (isMissing(err)) return null;
+        throw err;
+      }
+    },
+    async remove(sha) {
+      // DELETE of an absent key succeeds in S3, as `rm --force` does on disk.
+      if (/^[0-9a-f]{64}$/.test(sha)) await client.send(new DeleteObjectCommand({ Bucket: s.bucket, Key: keyOf(sha) }));
+    },
+    // Named objects (the audit trail's signed checkpoints) sit under `<prefix>named/`, as under DATA_DIR/files/named.
+    async putNamed(name, bytes) {
+      if (!NAME.test(name)) throw new Error(`not a storage name: ${name}`);
+      await client.send(new PutObjectCommand({ Bucket: s.bucket, Key: `${s.prefix}named/${name}`, Body: bytes, ContentLength: bytes.byteLength }));
+    },
+    async getNamed(name) {
+      if (!NAME.test(name)) return null;
+      try {
+        const res = await client.send(new GetObjectCommand({ Bucket: s.bucket, Key: `${s.prefix}named/${name}` }));
+        return Buffer.from(await res.Body!.transformToByteArray());
+      } catch (err) {
+        if (isMissing(err)) return null;
+        throw err;
+      }
+    },
+    async listNamed(prefix) {
+      if (!NAME.test(prefix)) return [];
+      const base = `${s.prefix}named/`;
+      const names: string[] = [];
+      let ContinuationToken: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket: s.bucket, Prefix: `${base}${prefix}/`, Delimiter: '/', ContinuationToken }));
+        for (const o of page.Contents ?? []) if (o.Key) names.push(o.Key.slice(base.length));
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (ContinuationToken);
+      return names.sort();
+    },
+    async *list() {
+      let ContinuationToken: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket: s.bucket, Prefix: s.prefix, ContinuationToken }));
+        for (const o of page.Contents ?? []) {
+          const sha = o.Key?.slice(s.prefix.length).split('/')[1];
+          if (sha && /^[0-9a-f]{64}$/.test(sha)) yield sha;
+        }
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (ContinuationToken);
+    }
+  };
+}

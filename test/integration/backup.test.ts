@@ -1,0 +1,140 @@
+// Backup and restore (DESIGN §15): `npm run backup` takes pg_dump's custom format and every stored file; restored
+// into an empty database and empty storage, every certificate still verifies and every audit chain checks.
+// Retention: gateway callback keys, inbound SMS and expired sessions go after their configured periods.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { listEvents, verifyChain } from '../../api/applications/audit.ts';
+import { backup, restore } from '../../api/backup/backup.ts';
+import { trustedCaPem } from '../../api/certificates/credentials.ts';
+import { verifyCertificatePdf } from '../../api/certificates/sign.ts';
+import { openDatabase } from '../../api/db/connect.ts';
+import { purgeExpired } from '../../api/retention/retention.ts';
+import { createLocalStorage } from '../../api/storage/storage.ts';
+import { idempotencyKey, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
+import { createTestDatabase, sharedDatabase, startTestServer, type TestServer } from '../support/server.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ RETENTION_GATEWAY_CALLBACK_DAYS: '30', RETENTION_SMS_INBOUND_DAYS: '365', RETENTION_EXPIRED_SESSION_DAYS: '7' });
+});
+afterAll(() => server.close());
+
+/** An application taken through to approval, with a signed certificate; returns the certificate number. */
+async function approvedApplication(): Promise<string> {
+  const citizen = await loginClient(server.url, 'demo-citizen');
+  const bdo = await loginClient(server.url, 'demo-bdo');
+  const eo = await loginClient(server.url, 'demo-eo');
+  const documents = await uploadDocumentSet(citizen, server.origin);
+  const submitted = await citizen.post('/api/applications', { applicant: validApplicant(), documents }, { 'idempotency-key': idempotencyKey() });
+  expect(submitted.status).toBe(201);
+  const ain = submitted.body.ain as string;
+  expect((await bdo.post(`/api/applications/${ain}/actions`, { action: 'forward_to_eo', version: 1, eoId: 'demo-eo' })).status).toBe(200);
+  const report = {
+    version: 2,
+    visitedAt: new Date(server.clock.now().getTime() - 3_600_000).toISOString(),
+    findings: 'Met the applicant and two neighbours at the address; she has lived here since childhood.',
+    recommendation: 'recommend',
+    position: { latitude: 22.7232, longitude: 88.4809, accuracy: 12 },
+    photos: []
+  };
+  expect((await eo.post(`/api/applications/${ain}/report`, report, { 'idempotency-key': idempotencyKey() })).status).toBe(201);
+  const approved = await bdo.post(`/api/applications/${ain}/actions`, { action: 'approve', version: 3 });
+  expect(approved.status).toBe(200);
+  return approved.body.certificateNo as string;
+}
+
+// pg_dump and pg_restore work on a PostgreSQL server; the embedded database is backed up by copying DATA_DIR.
+describe.skipIf(!sharedDatabase)('backup and restore', () => {
+  const backupDir = mkdtempSync(join(tmpdir(), 'orc-backup-'));
+  const restoredFiles = mkdtempSync(join(tmpdir(), 'orc-restored-files-'));
+  afterAll(() => {
+    rmSync(backupDir, { recursive: true, force: true });
+    rmSync(restoredFiles, { recursive: true, force: true });
+  });
+
+  test('restored into an empty database and storage, every certificate verifies and every audit chain checks', async () => {
+    const certificates = [await approvedApplication(), await approvedApplication()];
+    const { config, storage } = server.runtime.deps;
+    const manifest = await backup({ databaseUrl: config.databaseUrl!, storage, dir: backupDir });
+    // Every file a row names (scans, previews, certificates; the same scan uploaded twice is one file), each
+    // checked against its name.
+    const [named] = await server.runtime.deps.sql<{ n: number }[]>`
+      select count(distinct sha)::int as n from (
+        select sha256 as sha from documents union select preview_sha256 from documents where preview_sha256 is not null
+        union select pdf_sha256 from certificates) s`;
+    expect(named!.n).toBeGreaterThanOrEqual(3);
+    expect(manifest.files).toBeGreaterThanOrEqual(named!.n);
+    expect(JSON.parse(readFileSync(join(backupDir, 'manifest.json'), 'utf8'))).toMatchObject({ format: 'orc-backup-1', files: manifest.files });
+    // Custom format: pg_restore can list it.
+    expect(execFileSync('pg_restore', ['--list', join(backupDir, 'database.dump')], { encoding: 'utf8' })).toContain('TABLE DATA public applications');
+
+    // Never over live data: the running server's own database is refused, and nothing is written.
+    await expect(restore({ databaseUrl: config.databaseUrl!, storage: createLocalStorage(restoredFiles), dir: backupDir })).rejects.toThrow(/not empty/);
+    expect(existsSync(join(restoredFiles, certificates[0]!.slice(0, 2)))).toBe(false);
+
+    const target = await createTestDatabase();
+    const restoredStorage = createLocalStorage(restoredFiles);
+    try {
+      expect(await restore({ databaseUrl: target.url, storage: restoredStorage, dir: backupDir })).toEqual({ files: manifest.files });
+      // Into storage that now holds files, a second restore is refused too.
+      const other = await createTestDatabase();
+      await expect(restore({ databaseUrl: other.url, storage: restoredStorage, dir: backupDir })).rejects.toThrow(/storage is not empty/);
+      await other.drop();
+
+      const db = await openDatabase({ databaseUrl: target.url, dataDir: '' });
+      try {
+        const rows = await db.sql<{ certificateNo: string; pdfSha256: string }[]>`select certificate_no, pdf_sha256 from certificates order by certificate_no`;
+        expect(rows.map((r) => r.certificateNo)).toEqual([...certificates].sort());
+        const trusted = await trustedCaPem(config);
+        for (const row of rows) {
+          const pdf = await restoredStorage.get(row.pdfSha256);
+          expect(pdf, row.certificateNo).not.toBeNull();
+          expect(await verifyCertificatePdf(pdf!, trusted), row.certificateNo).toMatchObject({ valid: true });
+        }
+        const applications = await db.sql<{ id: string }[]>`select id::text from applications`;
+        expect(applications.length).toBe(2);
+        for (const { id } of applications) {
+          const events = await listEvents(db.sql, id);
+          expect(events.map((e) => e.action)).toEqual(['submit', 'forward_to_eo', 'submit_report', 'approve']);
+          expect(verifyChain(events)).toBeNull();
+        }
+        const [original] = await server.runtime.deps.sql<{ n: number }[]>`select count(*)::int as n from application_events`;
+        const [copy] = await db.sql<{ n: number }[]>`select count(*)::int as n from application_events`;
+        expect(copy!.n).toBe(original!.n);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await target.drop();
+    }
+  }, 120_000);
+});
+
+describe('retention', () => {
+  test('gateway callbacks, inbound SMS and expired sessions go after their configured periods; the rest stays', async () => {
+    const { sql } = server.runtime.deps;
+    const now = server.clock.now().getTime();
+    const ago = (days: number) => new Date(now - days * 86_400_000);
+    await sql`insert into gateway_callbacks (key, kind, received_at) values ('old-callback', 'delivery', ${ago(31)}), ('new-callback', 'delivery', ${ago(29)})`;
+    await sql`
+      insert into sms_inbound (provider, sender, intent, received_at)
+      values ('africastalking', '+919000000001', 'status', ${ago(366)}), ('africastalking', '+919000000001', 'status', ${ago(364)})`;
+    // Idle limit 30 minutes, absolute 12 hours (the defaults): one live, one ended 8 days ago, one ended 6 days ago.
+    await sql`
+      insert into sessions (id, secret_hash, user_id, created_at, last_active_at) values
+        ('retention-live', '\\x00', 'demo-citizen', ${ago(0)}, ${ago(0)}),
+        ('retention-ended-8d', '\\x00', 'demo-citizen', ${ago(8)}, ${ago(8)}),
+        ('retention-ended-6d', '\\x00', 'demo-citizen', ${ago(6)}, ${ago(6)})`;
+
+    expect(await purgeExpired(server.runtime.deps)).toEqual({ gatewayCallbacks: 1, smsInbound: 1, sessions: 1 });
+    expect((await sql<{ key: string }[]>`select key from gateway_callbacks where key like '%-callback'`).map((r) => r.key)).toEqual(['new-callback']);
+    const [inbound] = await sql<{ n: number }[]>`select count(*)::int as n from sms_inbound where received_at < ${ago(300)}`;
+    expect(inbound!.n).toBe(1);
+    expect((await sql<{ id: string }[]>`select id from sessions where id like 'retention-%' order by id`).map((r) => r.id)).toEqual(['retention-ended-6d', 'retention-live']);
+    // Nothing left to purge the second time.
+    expect(await purgeExpired(server.runtime.deps)).toEqual({ gatewayCallbacks: 0, smsInbound: 0, sessions: 0 });
+  });
+});

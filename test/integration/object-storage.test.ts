@@ -1,0 +1,87 @@
+// Files on S3-compatible object storage (DESIGN §15, STORAGE_URL=s3://…), against s3rver, a local server that
+// speaks the S3 protocol in place of MinIO, Ceph or AWS: the same contract as the local directory, and two app
+// instances with nothing on their own disks sharing every document and certificate.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createS3Storage } from '../../api/storage/s3.ts';
+import { parseStorageUrl, sha256Hex } from '../../api/storage/storage.ts';
+import { loadConfig } from '../../api/config.ts';
+import { startS3Mock, type S3Mock } from '../mocks/s3.ts';
+import { idempotencyKey, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+let s3: S3Mock;
+beforeAll(async () => {
+  s3 = await startS3Mock();
+});
+afterAll(() => s3.stop());
+
+function storageAt(prefix: string) {
+  const config = loadConfig(s3.env(prefix));
+  if (config.storage.kind !== 's3') throw new Error('expected S3 storage');
+  return createS3Storage(config.storage);
+}
+
+describe('the storage contract on S3', () => {
+  test('the same bytes stored many times at once are stored once, read back intact and listed once', async () => {
+    const storage = storageAt('contract');
+    const bytes = new TextEncoder().encode('a scanned certificate'.repeat(1000));
+    const shas = await Promise.all(Array.from({ length: 10 }, () => storage.put(bytes)));
+    expect(new Set(shas)).toEqual(new Set([sha256Hex(bytes)]));
+    expect((await storage.get(shas[0]!))!.equals(Buffer.from(bytes))).toBe(true);
+    const other = await storage.put(new TextEncoder().encode('another file'));
+    const listed: string[] = [];
+    for await (const sha of storage.list()) listed.push(sha);
+    expect(listed.sort()).toEqual([shas[0]!, other].sort());
+  });
+
+  test('names are only ever SHA-256 digests, and a missing object is null', async () => {
+    const storage = storageAt('contract');
+    expect(await storage.get('../../etc/passwd')).toBeNull();
+    expect(await storage.get('0'.repeat(64))).toBeNull();
+  });
+
+  test('a prefix keeps deployments apart in one bucket', async () => {
+    const a = storageAt('district-a');
+    const b = storageAt('district-b');
+    const sha = await a.put(new TextEncoder().encode('only in a'));
+    expect(await b.get(sha)).toBeNull();
+  });
+
+  test('STORAGE_URL is checked at start', () => {
+    expect(parseStorageUrl('s3://orc-files/n24pgs/')).toEqual({ bucket: 'orc-files', prefix: 'n24pgs/' });
+    expect(parseStorageUrl('s3://orc-files')).toEqual({ bucket: 'orc-files', prefix: '' });
+    expect(() => loadConfig({ STORAGE_URL: 'https://orc-files' })).toThrow(/STORAGE_URL/);
+    expect(() => parseStorageUrl('s3://Bad_Bucket')).toThrow(/STORAGE_URL/);
+  });
+});
+
+describe('two instances on one bucket', () => {
+  let one: TestServer;
+  let two: TestServer;
+  beforeAll(async () => {
+    one = await startTestServer(s3.env('app'));
+    // The second instance has its own, empty DATA_DIR and (on PGlite) its own database: the files alone are shared.
+    two = await startTestServer(s3.env('app'));
+  });
+  afterAll(() => Promise.all([one.close(), two.close()]));
+
+  test('documents uploaded to one instance are in the bucket, not on its disk, and the other reads them', async () => {
+    const citizen = await loginClient(one.url, 'demo-citizen');
+    const documents = await uploadDocumentSet(citizen, one.origin);
+    const res = await citizen.post('/api/applications', { applicant: validApplicant(), documents }, { 'idempotency-key': idempotencyKey() });
+    expect(res.status).toBe(201);
+    const preview = await citizen.get(`/api/documents/${documents[0]}/preview`);
+    expect(preview.status).toBe(200);
+
+    const dataDir = one.runtime.deps.config.dataDir;
+    expect(existsSync(join(dataDir, 'files')) ? readdirSync(join(dataDir, 'files')) : []).toEqual([]);
+    const rows = await one.runtime.deps.sql<{ sha256: string }[]>`select sha256 from documents where id in ${one.runtime.deps.sql(documents)}`;
+    expect(rows).toHaveLength(documents.length);
+    for (const { sha256 } of rows) {
+      const bytes = await two.runtime.deps.storage.get(sha256);
+      expect(bytes && sha256Hex(bytes)).toBe(sha256);
+    }
+  });
+});

@@ -1,0 +1,143 @@
+// Uploads have limits and a full disk is handled (issue 11 item 6): a per-user quota of files and bytes for uploads
+// not yet in an application, and an hourly rate, that parallel uploads cannot race; a janitor that removes what was
+// never attached after a day, with its files; a full disk answered 507 with nothing half-written, for an upload and
+// for an approval whose PDF cannot be stored.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { removeUnattachedUploads } from '../../api/documents/janitor.ts';
+import { idempotencyKey, insertUser, loginClient, testJpeg, upload, uploadDocumentSet, validApplicant } from '../support/applications.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+let server: TestServer;
+let filesDir: string;
+
+beforeAll(async () => {
+  server = await startTestServer({}, { dispatchIntervalMs: 0 });
+  filesDir = join(server.runtime.deps.config.dataDir, 'files');
+  const sql = server.runtime.deps.sql;
+  for (const [i, id] of ['quota-a', 'quota-b', 'rate-c', 'janitor-d'].entries()) await insertUser(sql, { id, role: 'citizen', mobile: `+91983005000${i}` });
+});
+afterAll(() => server?.close());
+
+const uploads = () => server.runtime.deps.config.uploads;
+const jpeg = async (seed: number) => ({ bytes: await testJpeg(seed), name: 'photo.jpg', type: 'image/jpeg' });
+const statuses = (answers: { status: number }[]) => answers.map((a) => a.status).sort();
+
+/** A JPEG of noise, which does not compress: about `kb` kilobytes. */
+async function bigJpeg(kb: number): Promise<Buffer> {
+  const side = Math.ceil(Math.sqrt((kb * 1024) / 1.2));
+  const noise = Buffer.alloc(side * side * 3);
+  for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+  return sharp(noise, { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality: 98 }).toBuffer();
+}
+
+describe('per-user limits on unattached uploads', () => {
+  test('20 uploads at once against a quota of 5 files: exactly 5 are stored, the rest get a 413 that says why', async () => {
+    Object.assign(uploads(), { maxFiles: 5, perHour: 1000 });
+    const a = await loginClient(server.url, 'quota-a');
+    const answers = await Promise.all(Array.from({ length: 20 }, async (_, i) => upload(a, server.origin, await jpeg(100 + i), 'photo', 'photograph')));
+    expect(statuses(answers)).toEqual([...Array(5).fill(201), ...Array(15).fill(413)]);
+    const refused = answers.find((x) => x.status === 413)!;
+    expect(refused.body.error.code).toBe('upload_quota');
+    expect(refused.body.error.message).toMatch(/5 files .* uploaded but not yet in an application/);
+  });
+
+  test('bytes count too: a second large file over the byte quota is a 413', async () => {
+    Object.assign(uploads(), { maxFiles: 40, maxBytes: 1024 * 1024, perHour: 1000 });
+    const b = await loginClient(server.url, 'quota-b');
+    const big = await bigJpeg(600);
+    expect((await upload(b, server.origin, { bytes: big, name: 'a.jpg', type: 'image/jpeg' }, 'identity', 'epic')).status).toBe(201);
+    const second = await upload(b, server.origin, { bytes: await bigJpeg(610), name: 'b.jpg', type: 'image/jpeg' }, 'identity', 'epic');
+    expect(second.status).toBe(413);
+    expect(second.body.error.code).toBe('upload_quota');
+  });
+
+  test('past the hourly rate: 429 with Retry-After, counted before the file is looked at', async () => {
+    Object.assign(uploads(), { maxFiles: 40, maxBytes: 60 * 1048576, perHour: 3 });
+    const c = await loginClient(server.url, 'rate-c');
+    const answers = await Promise.all(Array.from({ length: 8 }, async (_, i) => upload(c, server.origin, await jpeg(200 + i), 'photo', 'photograph')));
+    expect(statuses(answers)).toEqual([...Array(3).fill(201), ...Array(5).fill(429)]);
+    const limited = answers.find((x) => x.status === 429)!;
+    expect(limited.body.error.code).toBe('upload_rate');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    server.clock.advance(3_600_000);
+    const later = await loginClient(server.url, 'rate-c'); // the session lapsed meanwhile
+    expect((await upload(later, server.origin, await jpeg(300), 'photo', 'photograph')).status).toBe(201);
+  });
+});
+
+describe('the janitor', () => {
+  test('removes uploads never attached after 24 hours, with their files, but not a file an application still uses', async () => {
+    Object.assign(uploads(), { maxFiles: 40, maxBytes: 60 * 1048576, perHour: 1000 });
+    const d = await loginClient(server.url, 'janitor-d');
+    const documents = await uploadDocumentSet(d, server.origin, 400);
+    const filed = await d.request('POST', '/api/applications', { json: { applicant: validApplicant({ mobile: '9830050003' }), documents }, headers: { 'idempotency-key': idempotencyKey() } });
+    expect(filed.status).toBe(201);
+    // The same bytes as an attached document, and a file of its own, both left unattached.
+    const shared = await upload(d, server.origin, await jpeg(400), 'photo', 'photograph');
+    const own = await upload(d, server.origin, await jpeg(499), 'photo', 'photograph');
+    expect([shared.status, own.status]).toEqual([201, 201]);
+    const { storage } = server.runtime.deps;
+
+    server.clock.advance(23 * 3_600_000);
+    expect(await removeUnattachedUploads(server.runtime.deps)).toMatchObject({ documents: 0 });
+    server.clock.advance(2 * 3_600_000);
+    const removed = await removeUnattachedUploads(server.runtime.deps);
+    expect(removed.documents).toBeGreaterThanOrEqual(2);
+    expect(await storage.get(own.body.sha256)).toBeNull();
+    expect(await storage.get(shared.body.sha256)).not.toBeNull(); // still in the application
+    const again = await loginClient(server.url, 'janitor-d'); // a day later, a new session
+    expect((await again.get(`/api/documents/${own.body.id}`)).status).toBe(404);
+    expect((await again.get(`/api/documents/${documents[0]}`)).status).toBe(200);
+  });
+});
+
+describe('a full disk', () => {
+  let mounted = false;
+  afterAll(() => {
+    if (mounted) execFileSync('umount', [filesDir]);
+  });
+
+  /** The files directory on a tmpfs of 256 KB, filled to all but a few KB. */
+  function fillDisk() {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', filesDir]);
+    mounted = true;
+    writeFileSync(join(filesDir, 'filler'), Buffer.alloc(250 * 1024));
+  }
+
+  /** Every file on the full disk but the filler: none may be left, whole, partial or temporary. */
+  const leftovers = () =>
+    readdirSync(filesDir, { recursive: true })
+      .map(String)
+      .filter((f) => f !== 'filler' && statSync(join(filesDir, f)).isFile());
+
+  test('an upload gets 507 with a clear message and leaves no partial or temporary file; an approval that cannot store its PDF says so', async () => {
+    Object.assign(uploads(), { maxFiles: 40, maxBytes: 60 * 1048576, perHour: 1000 });
+    // An application ready for approval, filed while there was room; the officer's credential is made beforehand.
+    const citizen = await loginClient(server.url, 'demo-citizen');
+    const documents = await uploadDocumentSet(citizen, server.origin, 600);
+    const filed = await citizen.request('POST', '/api/applications', { json: { applicant: validApplicant(), documents }, headers: { 'idempotency-key': idempotencyKey() } });
+    const ain = filed.body.ain as string;
+    const bdo = await loginClient(server.url, 'demo-bdo');
+    const eo = await loginClient(server.url, 'demo-eo');
+    expect((await bdo.post(`/api/applications/${ain}/actions`, { action: 'forward_to_eo', version: 1, eoId: 'demo-eo' })).status).toBe(200);
+    const report = { version: 2, visitedAt: '2026-11-27T06:00:00+05:30', findings: 'Met the applicant at the house; neighbours agree.', recommendation: 'recommend', locationNote: 'At the house' };
+    expect((await eo.request('POST', `/api/applications/${ain}/report`, { json: report, headers: { 'idempotency-key': idempotencyKey() } })).status).toBe(201);
+
+    fillDisk();
+    const answer = await upload(citizen, server.origin, { bytes: await bigJpeg(40), name: 'scan.jpg', type: 'image/jpeg' }, 'identity', 'epic');
+    expect(answer.status).toBe(507);
+    expect(answer.body.error).toMatchObject({ code: 'storage_full', message: expect.stringContaining('out of storage space') });
+    expect(leftovers()).toEqual([]);
+
+    const approval = await bdo.post(`/api/applications/${ain}/actions`, { action: 'approve', version: 3 });
+    expect(approval.status).toBe(507);
+    expect(approval.body.error.code).toBe('storage_full');
+    expect(leftovers()).toEqual([]);
+    // Nothing was approved: the application waits, unchanged, for the disk to be freed.
+    expect((await bdo.get(`/api/applications/${ain}`)).body).toMatchObject({ status: 'enquiry_reported', version: 3 });
+  });
+});
