@@ -765,4 +765,6 @@ export const bn: Record<MessageKey, string> = {
   'counter.printed': 'ছাপা হয়েছে: {no}। ছাপা নথিভুক্ত হয়েছে।',
   'counter.next': 'পরবর্তী নাগরিক',
   'nav.counter': 'শংসাপত্র ছাপুন',
+  'field.user_id': 'একটি ইউজার আইডি দিন।',
+  'field.counter': 'কাউন্টারের আইডি দিন।',
 };

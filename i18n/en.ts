@@ -765,6 +765,8 @@ export const en = {
   'counter.printed': 'Printed: {no}. The print is recorded.',
   'counter.next': 'Next citizen',
   'nav.counter': 'Print a certificate',
+  'field.user_id': 'Give a user ID.',
+  'field.counter': "Give a counter's ID.",
 } as const;
 
 export type MessageKey = keyof typeof en;

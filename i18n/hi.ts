@@ -765,4 +765,6 @@ export const hi: Record<MessageKey, string> = {
   'counter.printed': 'छपा: {no}। छपाई दर्ज हुई।',
   'counter.next': 'अगला नागरिक',
   'nav.counter': 'प्रमाणपत्र छापें',
+  'field.user_id': 'एक यूज़र आईडी दें।',
+  'field.counter': 'काउंटर की आईडी दें।',
 };

@@ -1,7 +1,7 @@
 // Acting charge (issue 13 item 2): the superior assigns, lists and ends; the rules live in charges.ts.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Deps } from '../deps.ts';
-import { multilineText } from '../../shared/text.ts';
+import { identifier, multilineText } from '../../shared/text.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses, isoDay, jsonBody } from '../http/schemas.ts';
@@ -38,10 +38,10 @@ export function actingRoutes(deps: Deps) {
       request: {
         body: jsonBody(
           z.object({
-            officeId: z.string('field.office').min(1, 'field.office').max(100, 'field.office'),
+            officeId: identifier('field.office'),
             role: z.enum(['bdo', 'eo', 'sdo'], 'field.role'),
-            absentUserId: z.string().max(100).optional().openapi({ description: "For an EO's charge: the EO on leave" }),
-            actingUserId: z.string('field.acting_officer').min(1, 'field.acting_officer').max(100, 'field.acting_officer'),
+            absentUserId: identifier('field.absent_officer').optional().openapi({ description: "For an EO's charge: the EO on leave" }),
+            actingUserId: identifier('field.acting_officer'),
             startsOn: isoDay,
             endsOn: isoDay,
             reason: multilineText(5, 500, 'field.remarks')

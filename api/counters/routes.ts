@@ -7,7 +7,7 @@ import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses, isoDay, jsonBody } from '../http/schemas.ts';
-import { freeText } from '../../shared/text.ts';
+import { freeText, identifier } from '../../shared/text.ts';
 import { attachOperator, closeCounter, confirmCode, counterDetail, createCounter, findCounters, printCertificate, startIdentityCheck, updateCounter, type Counter } from './counters.ts';
 
 const counter = z
@@ -35,7 +35,7 @@ const fields = {
   hours: text('field.counter_hours', 100)
 };
 const out = (c: Counter) => ({ ...c, closedAt: c.closedAt?.toISOString() ?? null });
-const counterId = z.object({ id: z.string().min(1).max(200) });
+const counterId = z.object({ id: identifier('field.counter') });
 
 /** The AIN typed at the counter, or the 400 that says what is wrong with it. */
 function ainOf(raw: string): string {
@@ -53,7 +53,7 @@ export function counterRoutes(deps: Deps) {
       path: '/counters',
       tags: ['counters'],
       summary: 'Open kiosks and CSCs that serve a block (or municipal area), or at a PIN code (public)',
-      request: { query: z.object({ block: z.string().max(100).optional(), pin: pin.optional() }) },
+      request: { query: z.object({ block: identifier('field.block').optional(), pin: pin.optional() }) },
       responses: { 200: { description: 'Counters', content: { 'application/json': { schema: z.object({ counters: z.array(counter) }) } } }, ...errorResponses(400) }
     }),
     async (c) => {
@@ -71,7 +71,7 @@ export function counterRoutes(deps: Deps) {
       tags: ['counters'],
       summary: 'Add a kiosk or CSC (administrator; the DM for the district)',
       middleware: [requirePermission('counters:manage')] as const,
-      request: { body: jsonBody(z.object({ kind: z.enum(['kiosk', 'csc'], 'field.counter_kind'), code: z.string('field.counter_code').regex(/^[A-Z0-9]{2,6}$/, 'field.counter_code'), parentId: z.string('field.counter_parent').min(1, 'field.counter_parent').max(100), ...fields })) },
+      request: { body: jsonBody(z.object({ kind: z.enum(['kiosk', 'csc'], 'field.counter_kind'), code: z.string('field.counter_code').regex(/^[A-Z0-9]{2,6}$/, 'field.counter_code'), parentId: identifier('field.counter_parent'), ...fields })) },
       responses: { 201: { description: 'Added', content: { 'application/json': { schema: counter } } }, ...errorResponses(400, 401, 403, 409, 415) }
     }),
     async (c) => {
@@ -135,7 +135,7 @@ export function counterRoutes(deps: Deps) {
       tags: ['counters'],
       summary: 'Attach an operator to the counter (posts them there)',
       middleware: [requirePermission('counters:manage')] as const,
-      request: { params: counterId, body: jsonBody(z.object({ userId: z.string('field.operator').min(1, 'field.operator').max(100, 'field.operator') })) },
+      request: { params: counterId, body: jsonBody(z.object({ userId: identifier('field.operator') })) },
       responses: { 200: { description: 'Attached', content: { 'application/json': { schema: z.object({ userId: z.string(), counterId: z.string() }) } } }, ...errorResponses(400, 401, 403, 404, 409, 415) }
     }),
     async (c) => c.json(await attachOperator(deps.sql, currentUser(c).user, c.req.valid('param').id, c.req.valid('json').userId, deps.clock.now()), 200)

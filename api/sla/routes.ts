@@ -229,7 +229,7 @@ export function slaRoutes(deps: Deps) {
       middleware: [requirePermission('escalations:read')] as const,
       request: {
         params: z.object({ id: z.string().regex(/^\d{1,18}$/, 'field.id') }),
-        body: jsonBody(z.object({ handTo: z.string().max(100).optional(), remarks: multilineText(5, 1000, 'field.remarks') }))
+        body: jsonBody(z.object({ handTo: identifier('field.acting_officer').optional(), remarks: multilineText(5, 1000, 'field.remarks') }))
       },
       responses: {
         200: { description: 'Taken over', content: { 'application/json': { schema: z.object({ ain: z.string(), version: z.number(), handlerId: z.string() }) } } },

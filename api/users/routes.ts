@@ -93,7 +93,7 @@ export function userRoutes(deps: Deps) {
     return c.json({ users: await listStaff(deps.sql) }, 200);
   });
 
-  const userParam = z.object({ id: z.string().min(1).max(100) });
+  const userParam = z.object({ id: identifier('field.user_id') });
   const reason = multilineText(5, 1000, 'field.remarks');
   const openWork = z.array(z.object({ ain: z.string(), status: z.string(), officeId: z.string(), kind: z.enum(['enquiry', 'office_queue', 'to_resubmit', 'handled']) }));
 
@@ -183,7 +183,7 @@ export function userRoutes(deps: Deps) {
       middleware: [requirePermission('staff:manage')] as const,
       request: {
         params: userParam,
-        body: jsonBody(z.object({ role: z.enum(staffRoles, 'field.role').optional(), officeId: z.string('field.office').min(1, 'field.office').max(100, 'field.office'), remarks: reason }))
+        body: jsonBody(z.object({ role: z.enum(staffRoles, 'field.role').optional(), officeId: identifier('field.office'), remarks: reason }))
       },
       responses: {
         200: { description: 'Posted', content: { 'application/json': { schema: z.object({ userId: z.string(), role: z.string(), officeId: z.string(), openWork }) } } },
