@@ -23,7 +23,7 @@ const grouped = (ain: string) => ain.replace(/^(\d\d)(\d\d)(\d{3})(\d{6})(\d)$/,
 test('a CSC prints a web applicant\'s certificate after the code sent to the applicant\'s mobile', async ({ page, baseURL }) => {
   test.setTimeout(120_000);
   const ain = await fileApplication(baseURL!);
-  await bdoActs(baseURL!, ain, { action: 'approve' });
+  await bdoActs(baseURL!, ain, { action: 'approve', remarks: 'No field enquiry needed: the documents settle residence.' });
 
   await logIn(page, 'demo-operator');
   await page.getByRole('link', { name: 'Print a certificate' }).click();
@@ -71,6 +71,8 @@ test('a citizen appeals a rejection, the SDO allows it, and the BDO issues the c
   await logIn(page, 'demo-bdo');
   await page.goto(`/applications/${ain}`);
   await page.getByRole('button', { name: 'Approve and sign' }).click();
+  // Approving without a field enquiry needs a reason on the record (issue 12 item 2).
+  await page.getByLabel('Reason for approving (kept on the record)').fill('No field enquiry needed: the documents settle residence.');
   await page.getByRole('button', { name: 'Confirm: Approve and sign' }).click();
   await expect(page.getByTestId('status')).toHaveText('Approved', { timeout: 30_000 });
   await expect(page.getByTestId('certificate-no')).toHaveText(/^ORC-/);
@@ -95,6 +97,8 @@ test('the DM takes over a breached application and approves it with his own sign
   await breach.getByRole('button', { name: 'Take over', exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/applications/${ain}$`));
   await page.getByRole('button', { name: 'Approve and sign' }).click();
+  // Approving without a field enquiry needs a reason on the record (issue 12 item 2).
+  await page.getByLabel('Reason for approving (kept on the record)').fill('No field enquiry needed: the documents settle residence.');
   await page.getByRole('button', { name: 'Confirm: Approve and sign' }).click();
   await expect(page.getByTestId('status')).toHaveText('Approved', { timeout: 30_000 });
   await expect(page.getByText('taken over on escalation').first()).toBeVisible();

@@ -70,7 +70,7 @@ describe('first appeal against a rejection (issue 13 item 6)', () => {
     expect(detail).toMatchObject({ status: 'submitted' });
     expect(new Date(detail.dueAt).getTime()).toBe(server.clock.now().getTime() + 7 * DAY);
     expect(detail.events.map((e: { action: string }) => e.action).slice(-2)).toEqual(['appeal_filed', 'appeal_allowed']);
-    const approved = await bdo.post(`/api/applications/${ain}/actions`, { action: 'approve', version: detail.version });
+    const approved = await bdo.post(`/api/applications/${ain}/actions`, { action: 'approve', version: detail.version, remarks: 'No field enquiry needed: the documents settle residence.' });
     expect(approved.status).toBe(200);
     const [messages] = await server.runtime.deps.sql<{ count: number }[]>`
       select count(*)::int as count from outbox o join applications a on a.id = o.application_id

@@ -29,7 +29,7 @@ async function approvedWebApplication(): Promise<string> {
   const documents = await uploadDocumentSet(citizen, server.origin);
   const res = await citizen.post('/api/applications', { applicant: validApplicant(), documents }, { 'idempotency-key': idempotencyKey() });
   expect(res.status).toBe(201);
-  expect((await bdo.post(`/api/applications/${res.body.ain}/actions`, { action: 'approve', version: 1 })).status).toBe(200);
+  expect((await bdo.post(`/api/applications/${res.body.ain}/actions`, { action: 'approve', version: 1, remarks: 'No field enquiry needed: the documents settle residence.' })).status).toBe(200);
   return res.body.ain;
 }
 

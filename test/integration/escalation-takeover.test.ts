@@ -56,7 +56,7 @@ describe('the DM takes over a late scrutiny (issue 13 item 3)', () => {
 
     const detail = (await magistrate.get(`/api/applications/${ain}`)).body;
     expect(detail.actions).toEqual(expect.arrayContaining(['approve', 'reject', 'send_back']));
-    const approved = await magistrate.post(`/api/applications/${ain}/actions`, { action: 'approve', version: 2 });
+    const approved = await magistrate.post(`/api/applications/${ain}/actions`, { action: 'approve', version: 2, remarks: 'No field enquiry needed: the documents settle residence.' });
     expect(approved.status).toBe(200);
 
     const pdf = await fetch(`${server.url}/api/applications/${ain}/certificate.pdf`, { headers: { cookie: magistrate.cookie } });

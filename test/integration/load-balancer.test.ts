@@ -13,7 +13,7 @@ import { startS3Mock, type S3Mock } from '../mocks/s3.ts';
 import { idempotencyKey, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
 import { Client, type Answer } from '../support/client.ts';
 import { startHaProxy, type HaProxy } from '../support/haproxy.ts';
-import { createTestDatabase, poolerEnv, sharedDatabase } from '../support/server.ts';
+import { createTestDatabase, poolerEnv, sharedDatabase, testLimits } from '../support/server.ts';
 
 const API_KEY = 'at-key-load-balancer';
 
@@ -46,6 +46,7 @@ describe.skipIf(!sharedDatabase)('two instances behind HAProxy', () => {
         TRUST_PROXY: '1',
         DATABASE_URL: db.url,
         ...poolerEnv,
+        ...testLimits,
         // The secrets a development instance would generate live under DATA_DIR: the instances share it, as they
         // would share a mounted secrets volume. Files go to the bucket.
         DATA_DIR: dataDir,

@@ -25,7 +25,7 @@ describe('MIS for the DM and the SDO (issue 13 item 7)', () => {
     const bdo = await loginClient(server.url, 'demo-bdo');
     const [a, b] = [await submitted(), await submitted()];
     await submitted(); // still pending: not a disposal
-    expect((await bdo.post(`/api/applications/${a}/actions`, { action: 'approve', version: 1 })).status).toBe(200);
+    expect((await bdo.post(`/api/applications/${a}/actions`, { action: 'approve', version: 1, remarks: 'No field enquiry needed: the documents settle residence.' })).status).toBe(200);
     expect((await bdo.post(`/api/applications/${b}/actions`, { action: 'reject', version: 1, reason: 'duplicate', remarks: 'Already applied last month.' })).status).toBe(200);
     const citizen = await loginClient(server.url, 'demo-citizen');
     const appeal = await citizen.post(`/api/applications/${b}/appeals`, { grounds: 'The earlier application was withdrawn; this is not a duplicate.' });

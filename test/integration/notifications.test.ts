@@ -91,7 +91,7 @@ describe('a status change reaches every recipient once on each channel', () => {
     const sms = smsTo('+919000000001', ain);
     expect(sms).toHaveLength(1);
     expect(sms[0]).toMatchObject({ username: 'edistrict-n24pgs', from: 'WBEDST' });
-    expect(sms[0]!.message).toMatch(/^বাসিন্দা শংসাপত্রের আবেদন \d{14} \d\d-\d\d-\d{4} তারিখে জমা হয়েছে।/);
+    expect(sms[0]!.message).toMatch(/^সাধারণ বাসিন্দা শংসাপত্রের আবেদন \d{14} \d\d-\d\d-\d{4} তারিখে জমা হয়েছে।/);
     expect(mailsTo('citizen@example.org', ain)).toHaveLength(1);
     const pushesBefore = push.pushes.filter((p) => p.path === '/push/citizen-phone').length;
     expect(pushesBefore).toBe(1);

@@ -62,7 +62,7 @@ describe('MSDG (SMS_PROVIDER=msdg)', () => {
   test('an English SMS goes as singlemsg', async () => {
     const ain = await apply('WB88000001');
     await dispatchDue(server.runtime.deps);
-    expect(msdg.messages.find((m) => m.text.includes(ain))).toMatchObject({ mobile: '9830081111', serviceType: 'singlemsg', templateId: smsTemplate('received', 'en').id });
+    expect(msdg.messages.find((m) => m.text.includes(ain) && m.mobile === '9830081111')).toMatchObject({ mobile: '9830081111', serviceType: 'singlemsg', templateId: smsTemplate('received', 'en').id });
   });
 
   test('no credit (403) is retried; an invalid number (406) is dead', async () => {

@@ -137,7 +137,7 @@ describe('acting charge (issue 13 item 2)', () => {
     const ain = await newApplication();
     let acting = await loginClient(server.url, 'bdo-deganga');
     // Before the charge: not his block.
-    expect((await act(acting, ain, { action: 'approve', version: 1 })).status).toBe(403);
+    expect((await act(acting, ain, { action: 'approve', version: 1, remarks: 'No field enquiry needed: the documents settle residence.' })).status).toBe(403);
     expect((await acting.get(`/api/applications/${ain}`)).status).toBe(403);
 
     const charge = await sdo.post('/api/acting-charges', { officeId: barasatI, role: 'bdo', actingUserId: 'bdo-deganga', startsOn: today(), endsOn: plusDays(1), reason: 'BDO Barasat I on earned leave' });
@@ -148,7 +148,7 @@ describe('acting charge (issue 13 item 2)', () => {
     const detail = await acting.get(`/api/applications/${ain}`);
     expect(detail.status).toBe(200);
     expect(detail.body.actions).toContain('approve');
-    const approved = await act(acting, ain, { action: 'approve', version: 1 });
+    const approved = await act(acting, ain, { action: 'approve', version: 1, remarks: 'No field enquiry needed: the documents settle residence.' });
     expect(approved.status).toBe(200);
 
     const pdf = await fetch(`${server.url}/api/applications/${ain}/certificate.pdf`, { headers: { cookie: citizen.cookie } });
@@ -166,7 +166,7 @@ describe('acting charge (issue 13 item 2)', () => {
     server.clock.advance(2 * day);
     await logInAll();
     acting = await loginClient(server.url, 'bdo-deganga');
-    expect((await act(acting, next, { action: 'approve', version: 1 })).status).toBe(403);
+    expect((await act(acting, next, { action: 'approve', version: 1, remarks: 'No field enquiry needed: the documents settle residence.' })).status).toBe(403);
     expect((await acting.get('/api/applications')).body.applications.map((a: { ain: string }) => a.ain)).not.toContain(next);
   });
 

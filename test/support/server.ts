@@ -66,7 +66,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
  * Tests register citizens from 127.0.0.1 and upload as one demo user far more than a person would in an hour; the
  * limits' own tests (throttle.test.ts, uploads.test.ts) set them low.
  */
-const testLimits = { REGISTRATIONS_PER_ADDRESS_PER_HOUR: '10000', UPLOADS_PER_HOUR: '100000', UPLOAD_UNATTACHED_MAX_FILES: '100000', UPLOAD_UNATTACHED_MAX_MB: '100000' };
+export const testLimits = { REGISTRATIONS_PER_ADDRESS_PER_HOUR: '10000', UPLOADS_PER_HOUR: '100000', UPLOAD_UNATTACHED_MAX_FILES: '100000', UPLOAD_UNATTACHED_MAX_MB: '100000' };
 
 export async function startTestServer(env: Record<string, string> = {}, opts: Omit<RuntimeOverrides, 'clock'> = {}): Promise<TestServer> {
   let runtime: Runtime | undefined;
