@@ -149,11 +149,15 @@ async function userIdByMobile(sql: Queryable, mobile: string): Promise<string | 
   return row?.id ?? null;
 }
 
-/** The documents exist, are the uploader's own, are not in another application, and form a complete set. */
+/**
+ * The documents exist, are the uploader's own and form a complete set. Whether one is already in an application is
+ * decided by attachUploads, inside the transaction and after the replay check: judged here, the same submission
+ * sent twice at once answered 400 to the copy that lost the race, though its twin had just stored it.
+ */
 async function checkDocuments(sql: Queryable, uploaderId: string, ids: string[]): Promise<void> {
-  const docs = await sql<{ id: string; kind: DocumentKind; mime: string; applicationId: string | null }[]>`
-    select id, kind, mime, application_id::text from documents where id in ${sql(ids)} and uploaded_by = ${uploaderId}`;
-  if (docs.length !== new Set(ids).size || docs.some((d) => d.applicationId !== null)) {
+  const docs = await sql<{ id: string; kind: DocumentKind; mime: string }[]>`
+    select id, kind, mime from documents where id in ${sql(ids)} and uploaded_by = ${uploaderId}`;
+  if (docs.length !== new Set(ids).size) {
     throw new ApiError(400, 'validation', { fields: { documents: 'field.documents' } });
   }
   const fields = documentSetErrors(docs);

@@ -121,6 +121,17 @@ describe('submitting an application (seed steps 1–2)', () => {
     expect(Object.keys(missing.body.error.fields)).toEqual(['idempotency-key']);
   });
 
+  test('documents already in an application cannot be filed again under a new key: 409, and nothing is written', async () => {
+    const documents = await uploadDocumentSet(citizen, server.origin, 7);
+    expect((await submit(citizen, { applicant: validApplicant(), documents })).status).toBe(201);
+    const [before] = await server.runtime.deps.sql<{ n: number }[]>`select count(*)::int as n from applications`;
+    const reused = await submit(citizen, { applicant: validApplicant({ purpose: 'Job application' }), documents });
+    expect(reused.status).toBe(409);
+    expect(reused.body.error).toMatchObject({ code: 'documents_in_use', fields: { documents: expect.any(String) } });
+    const [after] = await server.runtime.deps.sql<{ n: number }[]>`select count(*)::int as n from applications`;
+    expect(after!.n).toBe(before!.n);
+  });
+
   test('50 concurrent submissions to one office get 50 distinct valid AINs', async () => {
     const sets = [];
     for (let i = 0; i < 50; i++) sets.push(await uploadDocumentSet(citizen, server.origin, i));
