@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { loadConfig } from '../../api/config.ts';
 import type { Clock } from '../../api/deps.ts';
-import { createLogger } from '../../api/log.ts';
+import { createLogger, type Logger } from '../../api/log.ts';
 import { createRuntime, type Runtime, type RuntimeOverrides } from '../../server.ts';
 
 // `pgbouncer` is the real PostgreSQL reached through a PgBouncer in transaction mode (test/support/pgbouncer.ts
@@ -68,6 +68,20 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
  */
 export const testLimits = { REGISTRATIONS_PER_ADDRESS_PER_HOUR: '10000', UPLOADS_PER_HOUR: '100000', UPLOAD_UNATTACHED_MAX_FILES: '100000', UPLOAD_UNATTACHED_MAX_MB: '100000' };
 
+/**
+ * Silent, except for what is always a bug: an error no handler caught, which the client saw as a 500. It is
+ * printed with its stack, so a test that fails on a 500 (even once in a hundred runs) says where it came from.
+ */
+function bugsOnlyLogger(): Logger {
+  const unhandled = new Set(['unhandled', 'sms_unhandled', 'ussd_failed']);
+  return {
+    ...createLogger('silent'),
+    error: (event, fields) => {
+      if (unhandled.has(event)) console.error(`[test server] ${event}`, fields);
+    }
+  };
+}
+
 export async function startTestServer(env: Record<string, string> = {}, opts: Omit<RuntimeOverrides, 'clock'> = {}): Promise<TestServer> {
   let runtime: Runtime | undefined;
   const http = createServer((req, res) =>
@@ -85,7 +99,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: Om
   const clock = new TestClock();
   runtime = await createRuntime(
     loadConfig({ NODE_ENV: 'development', PORT: String(port), ORIGIN: origin, DATA_DIR: dataDir, DATABASE_URL: db?.url, LOG_LEVEL: 'silent', SLA_SWEEP_INTERVAL_SECONDS: '0', ...testLimits, ...poolerEnv, ...env }),
-    { ...opts, clock, log: opts.log ?? createLogger('silent') }
+    { ...opts, clock, log: opts.log ?? bugsOnlyLogger() }
   );
   return {
     url: `http://127.0.0.1:${port}`,
