@@ -1,14 +1,12 @@
 // The acknowledgement receipt (seed A.b step 5, A.c step 7): printed at the counter or saved on the phone. Bilingual
 // (DESIGN §12): every label in the citizen's language above its English, so the citizen reads it and any office
-// can; English only for a citizen who reads English. The text goes through the certificate's HarfBuzz writer, the
+// can; English only for a citizen who reads English. The text goes through the HarfBuzz writer of `api/pdf/text.ts`, the
 // one way this service draws Bengali and Devanagari correctly. The QR code leads to the public tracking page.
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { formatAin } from '../../shared/ain.ts';
 import { glossary, placeName } from '../../i18n/glossary.ts';
 import { translate, type Lang, type MessageKey } from '../../i18n/index.ts';
-import { A4, GREEN, GREY, Writer } from '../certificates/render.ts';
+import { A4, bengaliDigits, createPdf, GREEN, GREY, Writer } from '../pdf/text.ts';
 import type { ApplicationRow } from './access.ts';
 
 export interface ReceiptInput {
@@ -25,8 +23,7 @@ const when = (lang: Lang, at: Date) => new Intl.DateTimeFormat(locale(lang), { t
 const day = (lang: Lang, at: Date) => new Intl.DateTimeFormat(locale(lang), { timeZone: 'Asia/Kolkata', dateStyle: 'long' }).format(at);
 
 export async function renderReceipt({ app, office, documents, trackUrl, lang }: ReceiptInput): Promise<Uint8Array> {
-  const pdf = await PDFDocument.create();
-  pdf.registerFontkit(fontkit);
+  const pdf = await createPdf();
   pdf.setTitle(`Acknowledgement receipt ${formatAin(app.ain)}`);
   pdf.setAuthor('e-District, North 24 Parganas');
   pdf.setLanguage(lang === 'en' ? 'en-IN' : `${lang}-IN`);
@@ -82,7 +79,7 @@ export async function renderReceipt({ app, office, documents, trackUrl, lang }: 
   for (const d of documents) byKind.set(d.kind, { proof: d.proof, files: (byKind.get(d.kind)?.files ?? 0) + 1 });
   for (const [kind, { proof, files }] of byKind) {
     const item = (l: Lang) =>
-      `${translate(l, `apply.doc_${kind}` as MessageKey)}: ${translate(l, `proof.${proof}` as MessageKey)} (${translate(l, 'receipt.files', { count: l === 'bn' ? bengaliDigits(files) : files })})`;
+      `${translate(l, `apply.doc_${kind}` as MessageKey)}: ${translate(l, `proof.${proof}` as MessageKey)} (${translate(l, 'receipt.files', { count: l === 'bn' ? bengaliDigits(String(files)) : files })})`;
     w.line(`– ${item(lang)}`, left + 10, y, { size: 10.5 });
     y -= 15;
     if (both) {
@@ -105,8 +102,4 @@ export async function renderReceipt({ app, office, documents, trackUrl, lang }: 
   if (both) w.paragraph(en('receipt.note'), left, y, 495, { size: 8.5, color: GREY }, 12, 'left');
   await w.finish(pdf);
   return pdf.save();
-}
-
-function bengaliDigits(n: number): string {
-  return String(n).replace(/[0-9]/g, (d) => String.fromCharCode(0x09e6 + Number(d)));
 }

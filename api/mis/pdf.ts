@@ -1,13 +1,12 @@
 // The MIS summary as an official record (seed §D: "treated as official records"): who generated it, when, for which
 // offices and period, on every page, with the record's number under which the bytes are kept (routes.ts). Headings
 // in the reader's language beside English (Bengali beside English for a reader of English: the state's language),
-// drawn by the certificate's HarfBuzz writer; figures in Western digits, as in the CSV, so they can be checked
+// drawn by the HarfBuzz writer of `api/pdf/text.ts`; figures in Western digits, as in the CSV, so they can be checked
 // against it; a totals row like the CSV's.
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, type PDFPage } from 'pdf-lib';
+import type { PDFDocument, PDFPage } from 'pdf-lib';
 import { glossary } from '../../i18n/glossary.ts';
 import { translate, type Lang, type MessageKey } from '../../i18n/index.ts';
-import { A4, GREY, INK, Writer } from '../certificates/render.ts';
+import { A4, createPdf, GREY, INK, Writer } from '../pdf/text.ts';
 import type { MisSummary } from './summary.ts';
 
 export interface MisRecordMeta {
@@ -30,8 +29,7 @@ export function misLocalLang(lang: Lang): Exclude<Lang, 'en'> {
 
 export async function renderMisPdf(s: MisSummary, meta: MisRecordMeta): Promise<Uint8Array> {
   const local = misLocalLang(meta.lang);
-  const pdf = await PDFDocument.create();
-  pdf.registerFontkit(fontkit);
+  const pdf = await createPdf();
   pdf.setTitle(`MIS report ${s.from} to ${s.to} - ${meta.scope.en}`);
   pdf.setAuthor(meta.generatedBy);
   pdf.setCreationDate(meta.generatedAt);

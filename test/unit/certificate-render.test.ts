@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import fontkit from '@pdf-lib/fontkit';
 import { describe, expect, test } from 'vitest';
-import { renderCertificate, shapeBengali } from '../../api/certificates/render.ts';
+import { renderCertificate } from '../../api/certificates/render.ts';
+import { shapeBengali } from '../../api/pdf/text.ts';
 import { sampleCertificate } from '../support/certificate.ts';
 import { actualText, contentStreams } from '../support/pdf.ts';
 
