@@ -694,6 +694,8 @@ export const bn: Record<MessageKey, string> = {
   'error.already_taken_over': 'এই আবেদনটি আগেই হাতে নেওয়া হয়েছে।',
   'apply.blocks': 'ব্লক (গ্রামাঞ্চল)',
   'apply.municipal_areas': 'পৌর এলাকা',
+  'apply.block_suggest': 'আপনার ডাকঘর ও পিন কোড অনুযায়ী আপনার ব্লক সম্ভবত:',
+  'apply.block_suggest_note': 'ভারতীয় ডাক বিভাগের ডাকঘর তালিকা থেকে। পৌরসভা আছে এমন শহরে থাকলে তার বদলে ‘পৌর এলাকা’ থেকে সেটি বেছে নিন।',
   'field.grounds': 'আপিলের কারণ লিখুন (১০–২,০০০ অক্ষর)।',
   'field.order_reasons': 'আদেশের কারণ লিখুন (১০–২,০০০ অক্ষর)।',
   'field.level': 'প্রথম বা দ্বিতীয় আপিল বেছে নিন।',

@@ -694,6 +694,8 @@ export const en = {
   'error.already_taken_over': 'This application has already been taken over.',
   'apply.blocks': 'Blocks (rural areas)',
   'apply.municipal_areas': 'Municipal areas',
+  'apply.block_suggest': 'Going by your post office and PIN code, your block may be:',
+  'apply.block_suggest_note': "From India Post's list of post offices. If you live in a town with a municipality, choose it under Municipal areas instead.",
   'field.grounds': 'Write the grounds of the appeal (10–2,000 characters).',
   'field.order_reasons': 'Write the reasons for the order (10–2,000 characters).',
   'field.level': 'Choose a first or a second appeal.',

@@ -694,6 +694,8 @@ export const hi: Record<MessageKey, string> = {
   'error.already_taken_over': 'यह आवेदन पहले ही अपने हाथ में लिया जा चुका है।',
   'apply.blocks': 'ब्लॉक (ग्रामीण क्षेत्र)',
   'apply.municipal_areas': 'नगर क्षेत्र',
+  'apply.block_suggest': 'आपके डाकघर और पिन कोड के अनुसार आपका प्रखंड शायद यह है:',
+  'apply.block_suggest_note': 'भारतीय डाक की डाकघर सूची से। अगर आप नगरपालिका वाले शहर में रहते हैं, तो उसकी जगह ‘नगर क्षेत्र’ में से उसे चुनें।',
   'field.grounds': 'अपील के आधार लिखें (10–2,000 अक्षर)।',
   'field.order_reasons': 'आदेश के कारण लिखें (10–2,000 अक्षर)।',
   'field.level': 'पहली या दूसरी अपील चुनें।',

@@ -196,8 +196,13 @@ test('"check your answers" shows every answer in words: relation, gender, the da
   await page.getByLabel('House number, road or village').fill('Vill. Kazipara');
   await page.getByLabel('Post office').fill('Barasat');
   await page.getByLabel('Police station').fill('Barasat');
-  await page.getByLabel('Block').selectOption({ label: 'Barasat I' });
   await page.getByLabel('PIN code').fill('700124');
+  // The block is found from the post office and PIN just typed (issue 12): one tap sets it.
+  const suggested = page.getByTestId('block-suggestions');
+  await expect(suggested).toContainText('Going by your post office and PIN code, your block may be:');
+  await expect(suggested.getByRole('button')).toHaveText(['Barasat I']);
+  await suggested.getByRole('button', { name: 'Barasat I' }).click();
+  await expect(page.getByLabel('Block')).toHaveValue('n24pgs/barasat-sadar/barasat-i');
   await page.getByRole('button', { name: 'Save and continue' }).click();
   await page.getByLabel('Years you have lived in West Bengal without a break').fill('20');
   await page.getByLabel('What do you need the certificate for?').fill('College admission');
