@@ -41,6 +41,13 @@ async function findApplication(sql: Queryable, where: { ain: string } | { id: st
   return row ?? null;
 }
 
+/** The application as it is now, not locked (a decision checks its version again under the lock); 404 when none. */
+export async function readApplication(sql: Queryable, ain: string): Promise<ApplicationRow> {
+  const app = await findApplication(sql, { ain });
+  if (!app) throw new ApiError(404, 'not_found');
+  return app;
+}
+
 /** The application, row-locked for a decision inside the caller's transaction; 404 when there is none. */
 export async function lockApplication(sql: Queryable, ain: string): Promise<ApplicationRow> {
   const app = await findApplication(sql, { ain }, true);

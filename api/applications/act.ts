@@ -2,13 +2,13 @@
 // workflow whether the step is allowed for this person at this version, writes the new state, one audit event and
 // the citizen's notifications. A decision taken on a stale screen is refused with 409 and changes nothing.
 import type { RejectionReason } from '../../shared/decision.ts';
-import { issueCertificate, type IssuedCertificate } from '../certificates/issue.ts';
+import { recordCertificate, signCertificate, type IssuedCertificate } from '../certificates/issue.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
 import { getOffice } from '../offices/offices.ts';
 import type { User } from '../users/user.ts';
-import { lockApplication, type ApplicationRow } from './access.ts';
+import { lockApplication, readApplication, type ApplicationRow } from './access.ts';
 import { duesFor, loadSlaClock, restartedDues } from '../sla/rules.ts';
 import { recordLateStep } from '../sla/sweeper.ts';
 import { appendEvent } from './audit.ts';
@@ -55,8 +55,11 @@ export function refusal(decision: Extract<Decision, { ok: false }>): ApiError {
   return new ApiError(403, 'forbidden');
 }
 
-/** How an approval's certificate is issued: signed here (issueCertificate), or as an eSign answer embeds it (api/esign/flow.ts). */
-/** `designation`: the capacity printed under the signature (issue 13), from api/applications/authority.ts. */
+/**
+ * How an approval's certificate is recorded inside the approval's transaction: one signed just before it
+ * (`signedBeforehand`), or the one an eSign answer completes (api/esign/flow.ts). `designation`: the capacity printed
+ * under the signature (issue 13), from api/applications/authority.ts.
+ */
 export type Issuer = (sql: Queryable, app: ApplicationRow, now: Date, designation: Designation | null) => Promise<IssuedCertificate>;
 
 export async function actOnApplication(
@@ -64,9 +67,12 @@ export async function actOnApplication(
   actor: User,
   ain: string,
   input: OfficerAction,
-  issue: Issuer = (sql, app, now, designation) => issueCertificate(deps, sql, app, actor, now, designation)
+  issue?: Issuer
 ): Promise<{ ain: string; status: Status; version: number; certificateNo?: string }> {
   const now = deps.clock.now();
+  // Rendering and signing take hundreds of milliseconds (more with a TSA far away): done first, they hold neither
+  // the application's row lock nor a pooled connection — on the embedded database, the only one (issue 16).
+  if (input.action === 'approve' && !issue) issue = await signedBeforehand(deps, actor, ain, input, now);
   return deps.sql.begin(async (sql) => {
     const app = await lockApplication(sql, ain);
     const authority = await authorityOf(sql, actor, app, now);
@@ -86,15 +92,10 @@ export async function actOnApplication(
     const code = input.action === 'reject' ? input.reason : null;
     const remarks = ('remarks' in input && input.remarks?.trim()) || null;
     const version = app.version + 1;
-    // The seed lets the BDO approve without an enquiry when none is needed, and decide against the EO's advice; both
-    // must be explained on the record (DESIGN §12), and the certificate then says what actually happened.
-    const enquiry = input.action === 'approve' ? await enquiryBehind(sql, app.id, app.status) : null;
-    if (enquiry && (!enquiry.held || enquiry.recommendation === 'do_not_recommend') && !remarks) {
-      throw new ApiError(400, 'validation', { fields: { remarks: enquiry.held ? 'field.approve_against_report' : 'field.approve_without_enquiry' } });
-    }
-    // Step 5: approval issues the signed certificate in the same transaction, so there is never an approved
+    if (input.action === 'approve') await requireReasonToApprove(sql, app, remarks);
+    // Step 5: approval records the signed certificate in the same transaction, so there is never an approved
     // application without one, nor a certificate for an application that was not approved.
-    const certificate = input.action === 'approve' ? await issue(sql, app, now, authority.designation) : null;
+    const certificate = input.action === 'approve' ? await issue!(sql, app, now, authority.designation) : null;
     if (input.action === 'mark_delivered') await recordCollection(sql, app.id, actor, input.collector, now);
     // The next step's due times count from T, the submission; a decision or a send-back stops the clock.
     const slaClock = await loadSlaClock(sql, app.slaStartedAt, deps.config.sla.days);
@@ -128,6 +129,36 @@ export async function actOnApplication(
     deps.log.info('application_action', { action: input.action, by: actor.id, to: decision.to });
     return { ain, status: decision.to, version, ...(certificate ? { certificateNo: certificate.certificateNo } : {}) };
   });
+}
+
+/**
+ * The certificate of an approval, signed before its transaction, and how that transaction records it. The
+ * application is read and the approval checked as the transaction will check it (workflow, reason), so a refused
+ * approval is told at once and takes no certificate number; the transaction then finds the same version, or refuses.
+ */
+async function signedBeforehand(deps: Deps, actor: User, ain: string, input: Extract<OfficerAction, { action: 'approve' }>, now: Date): Promise<Issuer> {
+  const app = await readApplication(deps.sql, ain);
+  const authority = await authorityOf(deps.sql, actor, app, now);
+  const decision = decide(app, 'approve', input.version, authority.standing);
+  if (!decision.ok) throw refusal(decision);
+  await requireReasonToApprove(deps.sql, app, input.remarks?.trim() || null);
+  const signed = await signCertificate(deps, deps.sql, app, actor, now, authority.designation);
+  return async (sql, locked, at, designation) => {
+    // The capacity the certificate prints must still be the officer's (an acting charge may have ended meanwhile).
+    if (JSON.stringify(designation) !== JSON.stringify(authority.designation)) throw new ApiError(409, 'stale_version');
+    return recordCertificate(deps, sql, { applicationId: locked.id, certificateNo: signed.certificateNo, at, officerId: actor.id, pdf: signed.pdf, seal: signed.seal });
+  };
+}
+
+/**
+ * The seed lets the BDO approve without an enquiry when none is needed, and decide against the EO's advice; both
+ * must be explained on the record (DESIGN §12), and the certificate then says what actually happened.
+ */
+async function requireReasonToApprove(sql: Queryable, app: Pick<ApplicationRow, 'id' | 'status'>, remarks: string | null): Promise<void> {
+  const enquiry = await enquiryBehind(sql, app.id, app.status);
+  if ((!enquiry.held || enquiry.recommendation === 'do_not_recommend') && !remarks) {
+    throw new ApiError(400, 'validation', { fields: { remarks: enquiry.held ? 'field.approve_against_report' : 'field.approve_without_enquiry' } });
+  }
 }
 
 /**

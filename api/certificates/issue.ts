@@ -1,6 +1,8 @@
 // Issuing the certificate on approval (seed step 5; DESIGN §9): a number, the bilingual PDF with a QR code that
 // carries the verify URL and the district's seal, the approving officer's CMS signature, and one row that says
-// which application, who, when, and where the signed bytes are. Runs inside the approval's transaction.
+// which application, who, when, and where the signed bytes are. The PDF is made and signed before the approval's
+// transaction (`signCertificate`, hundreds of milliseconds of CPU and perhaps a TSA's round trip), and the row is
+// written inside it (`recordCertificate`), so the application's lock is held for the update alone.
 import type { Applicant } from '../../shared/application.ts';
 import { kolkataDate } from '../sla/calendar.ts';
 import type { Queryable } from '../db/connect.ts';
@@ -28,26 +30,34 @@ export interface Approved {
   form: Record<string, unknown>;
 }
 
+export interface SignedCertificate {
+  certificateNo: string;
+  pdf: Buffer;
+  seal: string;
+}
+
 /**
- * `designation` is what the signature line says: the officer's own post, or, acting for an absent officer,
- * "for Block Development Officer, <block>" (issue 13). Without one, the block's BDO.
+ * The signed PDF of an approval about to be made. `designation` is what the signature line says: the officer's own
+ * post, or, acting for an absent officer, "for Block Development Officer, <block>" (issue 13). Without one, the
+ * block's BDO. It takes the block's next number at once (not in the approval's transaction): a number whose approval
+ * is then refused — another officer decided the application in the same second — stays unused, as one of an eSign
+ * attempt never completed does.
  */
-export async function issueCertificate(
-  deps: Pick<Deps, 'config' | 'storage' | 'log'>,
+export async function signCertificate(
+  deps: Pick<Deps, 'config' | 'log'>,
   sql: Queryable,
   app: Approved,
   officer: User,
   at: Date,
   designation: { en: string; bn: string } | null = null
-): Promise<IssuedCertificate> {
+): Promise<SignedCertificate> {
   const { log } = deps;
   const { block, district } = await placeOf(sql, app);
   // eSign is two steps (api/esign/): the officer must pass the ESP's page, so a one-step approval is refused.
   const mode = await signingModeOf(deps.config, sql, officer.id, district.code);
   if (mode === 'esign') throw new ApiError(409, 'esign_required');
   // A missing or unreadable credential is the server's set-up, not the officer's mistake: say so, and change nothing.
-  // The credential comes first: the serial below locks the block's counter until the transaction ends, and a missing
-  // credential must not hold it.
+  // The credential comes first, so a missing one takes no number.
   const signer = await officerKeySigner(deps.config, mode, { id: officer.id, name: officer.name, officeName: block.nameEn }).catch((err: unknown) => {
     // A development credential that cannot be written for a full disk is the disk's fault: 507, not "missing".
     if (isDiskFull(err)) throw err;
@@ -56,7 +66,7 @@ export async function issueCertificate(
   });
   const composed = await composeCertificate(deps, sql, app, { name: officer.name, designation }, at, { block, district });
   const pdf = await signCertificatePdf(composed.doc, signer, composed.meta, deps.config.signing.tsaUrl);
-  return recordCertificate(deps, sql, { applicationId: app.id, certificateNo: composed.certificateNo, at, officerId: officer.id, pdf, seal: composed.seal });
+  return { certificateNo: composed.certificateNo, pdf, seal: composed.seal };
 }
 
 type Office = NonNullable<Awaited<ReturnType<typeof getOffice>>>;

@@ -2,6 +2,7 @@
 // Needs the build (npm run build), PostgreSQL at TEST_DATABASE_URL and Chromium. Pass names to run a subset.
 // `--smoke` runs each at a tiny size (under a minute in all) and fails when one of them broke or lost work: it is
 // part of `npm test`, so a benchmark cannot rot unnoticed. Smoke figures say nothing about speed.
+import { benchApprovals } from './approvals.ts';
 import { benchBrowser } from './browser.ts';
 import { benchCertificate } from './certificate.ts';
 import { benchSlaMis } from './sla-mis.ts';
@@ -9,7 +10,7 @@ import { benchSubmit } from './submit.ts';
 import { benchTrack } from './track.ts';
 import { benchUssd } from './ussd.ts';
 
-const all = { track: benchTrack, submit: benchSubmit, browser: benchBrowser, certificate: benchCertificate, ussd: benchUssd, sla: benchSlaMis } as const;
+const all = { track: benchTrack, submit: benchSubmit, browser: benchBrowser, certificate: benchCertificate, approvals: benchApprovals, ussd: benchUssd, sla: benchSlaMis } as const;
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
 const names = args.filter((a) => a !== '--smoke');
