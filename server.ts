@@ -23,7 +23,7 @@ import { startDispatcher } from './api/notify/outbox.ts';
 import { createWebPush, loadVapidKeys } from './api/notify/push.ts';
 import { startRetention } from './api/retention/retention.ts';
 import { openStorage } from './api/storage/storage.ts';
-import { readOrCreate } from './api/secrets.ts';
+import { readOrCreate, SecretCache } from './api/secrets.ts';
 import { seedStateHolidays } from './api/sla/holidays.ts';
 import { fillMissingDues } from './api/sla/rules.ts';
 import { startSweeper } from './api/sla/sweeper.ts';
@@ -92,7 +92,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       push: createWebPush(db.sql, { keys: vapid, subject: config.vapid.subject, record, agent: overrides.pushAgent }, log),
       storage: await openStorage(config.storage),
       aadhaarKeys: deriveAadhaarKeys(config.aadhaarKey ?? (await developmentAadhaarKey(config))),
-      metrics
+      metrics,
+      secrets: new SecretCache()
     };
     // Gateways cannot reach a production server without the secret: say so at start, not at the first refused call.
     if (config.production && !config.smsCallbackSecret) log.warn('sms_callbacks_refused', { reason: 'SMS_CALLBACK_SECRET is not set' });

@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import type { Sql } from './db/connect.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics/metrics.ts';
+import type { SecretCache } from './secrets.ts';
 import type { Mailer, PushSender, SmsSender } from './notify/channels.ts';
 import type { Storage } from './storage/storage.ts';
 
@@ -33,4 +34,6 @@ export interface Deps {
   storage: Storage;
   aadhaarKeys: AadhaarKeys;
   metrics: Metrics;
+  /** Signing credentials, the seal key and trust anchors, each read once by the functions that need them. */
+  secrets: SecretCache;
 }

@@ -1,11 +1,10 @@
 // Development secrets (the Aadhaar key, the local CA, officer credentials, the district seal key) are made on first
 // use and kept under DATA_DIR/secrets; production ones are read from configured files. Either way they are read once
-// per process. Only Node built-ins and types here: certificates/seal.ts, which scripts/verify-qr.ts runs offline,
+// per runtime (SecretCache). Only Node built-ins and types here: certificates/seal.ts, which scripts/verify-qr.ts runs offline,
 // uses this module too.
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Config } from './config.ts';
 
 /**
  * Reads a secret file, or makes it with `create` and publishes it without ever overwriting: the content is written
@@ -37,20 +36,22 @@ export async function readOrCreate(path: string, create: () => string | Buffer):
   }
 }
 
-const loaded = new WeakMap<Config, Map<string, Promise<unknown>>>();
-
 /**
- * `load()` once per configuration and name; a failure is not kept, so installing a missing credential needs no
- * restart (replacing one that loaded does). Opening a PKCS#12 costs ~50 ms of JavaScript, and verification is public.
+ * Secrets read once per runtime (issue 16): the composition root makes one cache and hands it to everything in
+ * `deps.secrets`, so no key is kept in module state and two runtimes in one process (the tests start many) never
+ * share one. A failed load is not kept, so installing a missing credential needs no restart (replacing one that
+ * loaded does). Opening a PKCS#12 costs ~50 ms of JavaScript, and verification is public.
  */
-export function loadOnce<T>(config: Config, name: string, load: () => Promise<T>): Promise<T> {
-  let forConfig = loaded.get(config);
-  if (!forConfig) loaded.set(config, (forConfig = new Map()));
-  let promise = forConfig.get(name) as Promise<T> | undefined;
-  if (!promise) {
-    promise = load();
-    forConfig.set(name, promise);
-    promise.catch(() => forConfig.delete(name));
+export class SecretCache {
+  private readonly loaded = new Map<string, Promise<unknown>>();
+
+  get<T>(name: string, load: () => Promise<T>): Promise<T> {
+    let promise = this.loaded.get(name) as Promise<T> | undefined;
+    if (!promise) {
+      promise = load();
+      this.loaded.set(name, promise);
+      promise.catch(() => this.loaded.delete(name));
+    }
+    return promise;
   }
-  return promise;
 }

@@ -12,13 +12,14 @@ import { systemClock } from '../api/deps.ts';
 import { createLogger } from '../api/log.ts';
 import { createLocalStorage } from '../api/storage/storage.ts';
 import { join } from 'node:path';
+import { SecretCache } from '../api/secrets.ts';
 
 const { values } = parseArgs({ options: { checkpoint: { type: 'boolean', default: false } } });
 process.umask(0o077);
 const config = loadConfig();
 const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, max: 1 });
 try {
-  const deps = { sql: db.sql, config, clock: systemClock, storage: createLocalStorage(join(config.dataDir, 'files')), log: createLogger('warn') };
+  const deps = { sql: db.sql, config, clock: systemClock, storage: createLocalStorage(join(config.dataDir, 'files')), log: createLogger('warn'), secrets: new SecretCache() };
   if (values.checkpoint) {
     const c = await writeCheckpoint(deps);
     console.log(c ? `checkpoint ${c.n} signed: ${c.events} events, up to id ${c.maxEventId}` : 'no new events since the last checkpoint');

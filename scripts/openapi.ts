@@ -16,7 +16,7 @@ export const schemaFile = resolve(import.meta.dirname, '../app/lib/api/schema.ts
 export function openApiDocument(): ReturnType<ReturnType<typeof createApi>['getOpenAPI31Document']> {
   // Route factories only keep deps for their handlers, which never run here; anything they would touch throws.
   const unused = new Proxy({}, { get: (_, name) => { throw new Error(`openapi: deps.${String(name)} used while building the document`); } });
-  const deps = { config: loadConfig({ NODE_ENV: 'development' }), clock: systemClock, log: unused, sql: unused, sms: unused, mail: unused, push: unused, storage: unused, aadhaarKeys: unused } as unknown as Deps;
+  const deps = { config: loadConfig({ NODE_ENV: 'development' }), clock: systemClock, log: unused, sql: unused, sms: unused, mail: unused, push: unused, storage: unused, aadhaarKeys: unused, secrets: unused } as unknown as Deps;
   return createApi(deps).getOpenAPI31Document(openApiInfo);
 }
 

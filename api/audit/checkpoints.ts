@@ -9,7 +9,7 @@ import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GENESIS, hashEvent, type StoredEvent } from '../applications/audit.ts';
-import { districtSealKey } from '../certificates/seal.ts';
+import { districtSealPrivateKey } from '../signing/seal-key.ts';
 import type { Deps } from '../deps.ts';
 
 /** What a checkpoint vouches for: the events with ids up to maxEventId, `events` of them, folded into `digest`. */
@@ -28,7 +28,7 @@ interface SignedCheckpoint {
   signature: string;
 }
 
-type CheckpointDeps = Pick<Deps, 'sql' | 'clock' | 'config' | 'storage' | 'log'>;
+type CheckpointDeps = Pick<Deps, 'sql' | 'clock' | 'config' | 'storage' | 'log' | 'secrets'>;
 
 const OBJECT_PREFIX = 'audit-checkpoints';
 const fileName = (n: number) => `${String(n).padStart(8, '0')}.json`;
@@ -53,7 +53,7 @@ export async function writeCheckpoint(deps: CheckpointDeps): Promise<Checkpoint 
     return row!.max;
   });
   if (maxEventId === null) return null;
-  const key = await districtSealKey(deps.config);
+  const key = await districtSealPrivateKey(deps);
   return deps.sql.begin(async (sql) => {
     await sql`select pg_advisory_xact_lock(hashtextextended('audit_checkpoints', 0))`;
     const [last] = await sql<{ n: number; maxEventId: string; events: string; digest: string }[]>`
@@ -127,9 +127,9 @@ export interface AuditReport {
  * Recomputes every event's hash and chain link, and the fold at every checkpoint found outside the database (both
  * places; where both hold a checkpoint they must agree), each checked against the district's public key.
  */
-export async function verifyAudit(deps: Pick<Deps, 'sql' | 'config' | 'storage'>, publicKey?: KeyObject): Promise<AuditReport> {
+export async function verifyAudit(deps: Pick<Deps, 'sql' | 'config' | 'storage' | 'secrets'>, publicKey?: KeyObject): Promise<AuditReport> {
   const problems: string[] = [];
-  const key = publicKey ?? createPublicKey(await districtSealKey(deps.config));
+  const key = publicKey ?? createPublicKey(await districtSealPrivateKey(deps));
   const found = new Map<number, { checkpoint: Checkpoint; raw: string; where: string }>();
   const sources: { where: string; read: () => Promise<{ name: string; bytes: Buffer | null }[]> }[] = [
     {

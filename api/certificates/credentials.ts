@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import type { Config } from '../config.ts';
-import { loadOnce, readOrCreate } from '../secrets.ts';
+import { readOrCreate } from '../secrets.ts';
 
 export interface SigningCredential {
   /** DER PKCS#12 holding the officer's key, certificate and (if any) the issuing CA certificates. */
@@ -22,11 +22,8 @@ export interface Officer {
   officeName: string;
 }
 
-export function officerCredential(config: Config, officer: Officer): Promise<SigningCredential> {
-  return loadOnce(config, `officer-credential/${officer.id}`, () => loadOfficerCredential(config, officer));
-}
-
-async function loadOfficerCredential(config: Config, officer: Officer): Promise<SigningCredential> {
+/** The officer's credential, read (or in development made) each call: `officerKeySigner` keeps it per runtime. */
+export async function officerCredential(config: Config, officer: Officer): Promise<SigningCredential> {
   // The id becomes a file name: anything but a plain identifier could walk out of the folder.
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(officer.id)) throw new Error(`Officer id ${JSON.stringify(officer.id)} cannot name a credential file.`);
   const { p12Dir, p12Passphrase } = config.signing;
@@ -37,12 +34,8 @@ async function loadOfficerCredential(config: Config, officer: Officer): Promise<
   return developmentOfficerCredential(config.dataDir, officer);
 }
 
-/** The CA certificates a certificate's signature must chain to. */
-export function trustedCaPem(config: Config): Promise<string[]> {
-  return loadOnce(config, 'trusted-ca', () => loadTrustedCaPem(config));
-}
-
-async function loadTrustedCaPem(config: Config): Promise<string[]> {
+/** The CA certificates a certificate's signature must chain to, read each call: `trustAnchors` keeps them. */
+export async function trustedCaPem(config: Config): Promise<string[]> {
   // Certificates signed with eSign chain to the ESP's CA (issue 14), trusted alongside the officers' own.
   const esign = config.esign.trustedCaPath ? splitPem(await readFile(config.esign.trustedCaPath, 'utf8')) : [];
   return [...(await loadOfficerCas(config)), ...esign];

@@ -44,7 +44,7 @@ export interface SignedCertificate {
  * attempt never completed does.
  */
 export async function signCertificate(
-  deps: Pick<Deps, 'config' | 'log'>,
+  deps: Pick<Deps, 'config' | 'log' | 'secrets'>,
   sql: Queryable,
   app: Approved,
   officer: User,
@@ -58,7 +58,7 @@ export async function signCertificate(
   if (mode === 'esign') throw new ApiError(409, 'esign_required');
   // A missing or unreadable credential is the server's set-up, not the officer's mistake: say so, and change nothing.
   // The credential comes first, so a missing one takes no number.
-  const signer = await officerKeySigner(deps.config, mode, { id: officer.id, name: officer.name, officeName: block.nameEn }).catch((err: unknown) => {
+  const signer = await officerKeySigner(deps, mode, { id: officer.id, name: officer.name, officeName: block.nameEn }).catch((err: unknown) => {
     // A development credential that cannot be written for a full disk is the disk's fault: 507, not "missing".
     if (isDiskFull(err)) throw err;
     log.error('signing_credential_unavailable', { officer: officer.id, mode, error: err instanceof Error ? err.message : String(err) });
@@ -83,7 +83,7 @@ export async function placeOf(sql: Queryable, app: Pick<Approved, 'id' | 'office
  * its seal, and the rendered, unsigned document with what its signature dictionary says.
  */
 export async function composeCertificate(
-  deps: Pick<Deps, 'config'>,
+  deps: Pick<Deps, 'config' | 'secrets'>,
   sql: Queryable,
   app: Approved,
   officer: Pick<User, 'name'> & { designation?: { en: string; bn: string } | null },
@@ -100,7 +100,7 @@ export async function composeCertificate(
 
   // What the paper prints is what the QR seals: one value for each, so the two cannot differ.
   const printed = printedFacts(form, block.nameEn, district.nameEn, officer.name);
-  const seal = sealPayload(await districtSealSigner(deps.config), {
+  const seal = sealPayload(await districtSealSigner(deps), {
     certificateNo,
     ain: app.ain,
     name: form.name,

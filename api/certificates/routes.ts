@@ -15,13 +15,12 @@ import { perClientLimit } from '../http/rate-limit.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { getOffice } from '../offices/offices.ts';
 import { appendEvent } from '../applications/audit.ts';
-import { trustedCaPem } from './credentials.ts';
 import { districtSealPublicKeyPem } from '../signing/seal-key.ts';
 import { printedFacts, type FormOnCertificate } from './issue.ts';
 import { openSeal } from './seal.ts';
 import { formatAin } from '../../shared/ain.ts';
 import { verifyCertificatePdf } from './sign.ts';
-import { verifyOptions } from '../signing/trust.ts';
+import { trustAnchors } from '../signing/trust.ts';
 
 const certificateNo = z.string().regex(/^ORC-\d{4}-\d{5}-\d{6}$/, 'field.certificate_no').openapi({ example: 'ORC-2026-11002-000017' });
 
@@ -71,7 +70,8 @@ export function certificateRoutes(deps: Deps) {
     if (!pdf || createHash('sha256').update(pdf).digest('hex') !== sha256) return { valid: false, signer: null, signedAt: null, timestamp: null, chain: [], revocation: 'not-checked' };
     let result = checked.get(sha256);
     if (!result) {
-      const verified = await verifyCertificatePdf(pdf, await trustedCaPem(deps.config), await verifyOptions(deps.config));
+      const trust = await trustAnchors(deps);
+      const verified = await verifyCertificatePdf(pdf, trust.cas, trust.options);
       result = {
         valid: verified.valid,
         signer: verified.valid ? verified.signer.commonName : null,
@@ -95,7 +95,7 @@ export function certificateRoutes(deps: Deps) {
       summary: "The district's public key, to check a QR code's seal offline (scripts/verify-qr.ts)",
       responses: { 200: { description: 'PEM', content: { 'application/x-pem-file': { schema: z.string() } } } }
     }),
-    async (c) => c.body(await districtSealPublicKeyPem(deps.config), 200, { 'Content-Type': 'application/x-pem-file', 'Cache-Control': 'public, max-age=3600' })
+    async (c) => c.body(await districtSealPublicKeyPem(deps), 200, { 'Content-Type': 'application/x-pem-file', 'Cache-Control': 'public, max-age=3600' })
   );
 
   app.openapi(
@@ -120,7 +120,7 @@ export function certificateRoutes(deps: Deps) {
       const signature = await storedSignature(row.pdfSha256);
       // The facts as sealed at issue, which are what the paper prints; a v1 seal (five fields) predates them, and
       // the same facts are then worked out from the form as the certificate was rendered.
-      const opened = openSeal(await districtSealPublicKeyPem(deps.config), row.seal);
+      const opened = openSeal(await districtSealPublicKeyPem(deps), row.seal);
       const printed = (opened.ok && opened.fields.printed) || printedFacts(row.form, row.nameEn, row.districtNameEn, row.officer);
       c.header('Cache-Control', 'no-store');
       return c.json(

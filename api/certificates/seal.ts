@@ -6,7 +6,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, si
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
-import { loadOnce, readOrCreate } from '../secrets.ts';
+import { readOrCreate } from '../secrets.ts';
 
 export interface SealFields {
   certificateNo: string;
@@ -156,13 +156,10 @@ export function openQrText(publicKey: string | KeyObject, text: string): OpenedS
 /**
  * The district's private key. DISTRICT_SEAL_KEY (a PEM file) when set; required in production, where it is only
  * read when a certificate is issued or the public key is asked for. Development makes one on first use under
- * DATA_DIR/secrets, with its public half beside it to hand to scripts/verify-qr.ts.
+ * DATA_DIR/secrets, with its public half beside it to hand to scripts/verify-qr.ts. Read each call:
+ * `districtSealPrivateKey` (api/signing/seal-key.ts) keeps it per runtime.
  */
-export function districtSealKey(config: Config): Promise<KeyObject> {
-  return loadOnce(config, 'district-seal', () => loadDistrictSealKey(config));
-}
-
-async function loadDistrictSealKey(config: Config): Promise<KeyObject> {
+export async function districtSealKey(config: Config): Promise<KeyObject> {
   const path = config.signing.sealKeyPath;
   if (path) return ed25519PrivateKey(await readFile(path, 'utf8'), path);
   if (config.production) throw new Error('DISTRICT_SEAL_KEY must be set in production to issue or check certificates (see .env.example).');

@@ -15,7 +15,6 @@ import { decide } from '../applications/workflow.ts';
 import { composeCertificate, placeOf, recordCertificate } from '../certificates/issue.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
-import { loadOnce } from '../secrets.ts';
 import { addTimestamp } from '../signing/cms.ts';
 import { signingModeOf } from '../signing/officer.ts';
 import { embedSignature, preparePdf, signedRangesDigest } from '../signing/pdf.ts';
@@ -35,9 +34,9 @@ interface EsignSettings {
 }
 
 /** The district's eSign settings, read once; null when any is missing (eSign then refuses with esign_unavailable). */
-export function esignSettings(deps: Pick<Deps, 'config'>): Promise<EsignSettings | null> {
+export function esignSettings(deps: Pick<Deps, 'config' | 'secrets'>): Promise<EsignSettings | null> {
   const e = deps.config.esign;
-  return loadOnce(deps.config, 'esign-settings', async () => {
+  return deps.secrets.get('esign-settings', async () => {
     if (!e.espUrl || !e.aspId || !e.aspKeyPath || !e.aspCertPath || !e.espCertPath || !e.trustedCaPath) return null;
     const [aspKeyPem, aspCertPem, espCertPem, cas] = await Promise.all([e.aspKeyPath, e.aspCertPath, e.espCertPath, e.trustedCaPath].map((p) => readFile(p, 'utf8')));
     return { espUrl: e.espUrl, aspId: e.aspId, aspKeyPem: aspKeyPem!, aspCertPem: aspCertPem!, espCertPem: espCertPem!, trustedCaPems: [cas!] };

@@ -1,20 +1,27 @@
 // The district's QR seal key (DESIGN §9) where the district keeps it: on the PKCS#11 token under
-// PKCS11_SEAL_KEY_LABEL (issue 14), else the PEM file or development key of seal.ts.
+// PKCS11_SEAL_KEY_LABEL (issue 14), else the PEM file or development key of seal.ts. Each is read once per runtime,
+// into `deps.secrets`.
 import type { KeyObject } from 'node:crypto';
-import type { Config } from '../config.ts';
 import { districtPublicKeyPem, districtSealKey, type SealSigner } from '../certificates/seal.ts';
-import { loadOnce } from '../secrets.ts';
+import type { Deps } from '../deps.ts';
 import { tokenSealKey } from './pkcs11.ts';
 
-function tokenKey(config: Config) {
-  const token = config.pkcs11!;
-  return loadOnce(config, 'district-seal-token', async () => tokenSealKey(token, token.sealKeyLabel!));
+type KeyDeps = Pick<Deps, 'config' | 'secrets'>;
+
+function tokenKey(deps: KeyDeps) {
+  const token = deps.config.pkcs11!;
+  return deps.secrets.get('district-seal-token', async () => tokenSealKey(token, token.sealKeyLabel!));
 }
 
-export async function districtSealSigner(config: Config): Promise<KeyObject | SealSigner> {
-  return config.pkcs11?.sealKeyLabel ? tokenKey(config) : districtSealKey(config);
+/** The private key of a seal kept as a file (or made in development): what signs the audit checkpoints too. */
+export function districtSealPrivateKey(deps: KeyDeps): Promise<KeyObject> {
+  return deps.secrets.get('district-seal', () => districtSealKey(deps.config));
 }
 
-export async function districtSealPublicKeyPem(config: Config): Promise<string> {
-  return config.pkcs11?.sealKeyLabel ? (await tokenKey(config)).publicKeyPem : districtPublicKeyPem(config);
+export async function districtSealSigner(deps: KeyDeps): Promise<KeyObject | SealSigner> {
+  return deps.config.pkcs11?.sealKeyLabel ? tokenKey(deps) : districtSealPrivateKey(deps);
+}
+
+export async function districtSealPublicKeyPem(deps: KeyDeps): Promise<string> {
+  return deps.config.pkcs11?.sealKeyLabel ? (await tokenKey(deps)).publicKeyPem : districtPublicKeyPem(deps.config);
 }

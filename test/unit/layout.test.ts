@@ -38,3 +38,10 @@ describe('dependency direction', () => {
     expect(offending).toEqual([]);
   });
 });
+
+describe('no hidden state', () => {
+  test('keys and credentials are not kept in module state: they come through deps.secrets, one cache per runtime', () => {
+    const offending = sourceFiles(join(root, 'api')).filter((file) => /^(?:export )?(?:const|let) \w+ = new WeakMap/m.test(readFileSync(file, 'utf8')));
+    expect(offending.map((file) => relative(root, file))).toEqual([]);
+  });
+});

@@ -3,6 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { loadConfig } from '../../api/config.ts';
 import type { Queryable } from '../../api/db/connect.ts';
+import { SecretCache } from '../../api/secrets.ts';
 import { officerKeySigner, signingModeOf } from '../../api/signing/officer.ts';
 
 /** A database that knows one officer's own mode (or none). */
@@ -32,7 +33,7 @@ describe('signing modes', () => {
 
   test('the development CA is never used in production, and pkcs11 needs its module', async () => {
     const officer = { id: 'bdo-1', name: 'Amit Roy', officeName: 'Barasat-I' };
-    await expect(officerKeySigner(loadConfig({ NODE_ENV: 'production', SIGNING_MODE: 'dev' }), 'dev', officer)).rejects.toThrow(/not allowed in production/);
-    await expect(officerKeySigner(loadConfig({ SIGNING_MODE: 'pkcs11' }), 'pkcs11', officer)).rejects.toThrow(/PKCS11_MODULE/);
+    await expect(officerKeySigner({ config: loadConfig({ NODE_ENV: 'production', SIGNING_MODE: 'dev' }), secrets: new SecretCache() }, 'dev', officer)).rejects.toThrow(/not allowed in production/);
+    await expect(officerKeySigner({ config: loadConfig({ SIGNING_MODE: 'pkcs11' }), secrets: new SecretCache() }, 'pkcs11', officer)).rejects.toThrow(/PKCS11_MODULE/);
   });
 });

@@ -10,6 +10,7 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../api/config.ts';
 import { signCertificatePdf, verifyCertificatePdf } from '../../api/certificates/sign.ts';
+import { SecretCache } from '../../api/secrets.ts';
 import { officerKeySigner } from '../../api/signing/officer.ts';
 import { generateTokenKey, generateTokenSealKey, officerKeyLabel, pkcs11KeySigner, storeTokenCertificate, tokenKeyExtractable } from '../../api/signing/pkcs11.ts';
 import { districtSealPublicKeyPem, districtSealSigner } from '../../api/signing/seal-key.ts';
@@ -92,17 +93,19 @@ describe('PKCS#11 (SoftHSM2)', () => {
 
   test('SIGNING_MODE=pkcs11 finds the officer key by label; an officer without one is refused', async () => {
     const config = loadConfig({ DATA_DIR: dir, SIGNING_MODE: 'pkcs11', PKCS11_MODULE: MODULE, PKCS11_TOKEN_LABEL: token.tokenLabel, PKCS11_PIN: token.pin });
-    const signer = await officerKeySigner(config, 'pkcs11', officer);
+    const keys = { config, secrets: new SecretCache() };
+    const signer = await officerKeySigner(keys, 'pkcs11', officer);
     const pdf = await signCertificatePdf(await certificatePdf(), signer, { reason: 'ORC', location: 'Barasat-I', name: officer.name, signedAt: new Date() });
     expect(opensslVerify(pdf)).toContain('Verification successful');
-    await expect(officerKeySigner(config, 'pkcs11', { ...officer, id: 'WB10000099' })).rejects.toThrow(/no private key labelled officer-WB10000099/);
+    await expect(officerKeySigner(keys, 'pkcs11', { ...officer, id: 'WB10000099' })).rejects.toThrow(/no private key labelled officer-WB10000099/);
   });
 
   test('the district QR seal key lives on the token too: Ed25519 seals it makes open with its public key', async () => {
     const publicPem = generateTokenSealKey(token, 'district-seal');
     expect(tokenKeyExtractable(token, 'district-seal')).toEqual({ sensitive: true, extractable: false });
     const config = loadConfig({ DATA_DIR: dir, PKCS11_MODULE: MODULE, PKCS11_TOKEN_LABEL: token.tokenLabel, PKCS11_PIN: token.pin, PKCS11_SEAL_KEY_LABEL: 'district-seal' });
-    expect(await districtSealPublicKeyPem(config)).toBe(publicPem);
+    const keys = { config, secrets: new SecretCache() };
+    expect(await districtSealPublicKeyPem(keys)).toBe(publicPem);
     const fields = {
       certificateNo: 'ORC-2026-11002-000021',
       ain: '26110020000013',
@@ -111,7 +114,7 @@ describe('PKCS#11 (SoftHSM2)', () => {
       officeCode: '11002',
       printed: { gender: 'female' as const, guardianRelation: 'father' as const, guardianName: 'Haripada Paul', address: 'Vill. Kazipara, Barasat I', yearsOfResidence: 20, officer: 'Amit Roy' }
     };
-    const sealed = sealPayload(await districtSealSigner(config), fields);
+    const sealed = sealPayload(await districtSealSigner(keys), fields);
     expect(openSeal(publicPem, sealed)).toEqual({ ok: true, fields });
     expect(openSeal(publicPem, sealed.replace('Sima', 'Rima'))).toEqual({ ok: false, reason: 'bad-signature' });
   });
