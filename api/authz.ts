@@ -22,7 +22,8 @@ export const officeKindsFor: Record<Role, readonly OfficeKind[]> = {
 
 const grants = {
   'staff:create': ['admin'],
-  'staff:list': ['admin'],
+  // The DM lists the district's staff to manage them; the SDO its officers, to name one to an acting charge.
+  'staff:list': ['admin', 'dm', 'sdo'],
   // Issue 13: the DM manages the staff and the counters of the district; the administrator everyone's.
   'staff:manage': ['admin', 'dm'],
   'counters:manage': ['admin', 'dm'],

@@ -48,12 +48,12 @@ const list = createRoute({
   method: 'get',
   path: '/users',
   tags: ['users'],
-  summary: 'Officers, operators and administrators (admin)',
+  summary: 'Officers, operators and administrators: all (admin), the district\'s (DM), the district\'s officers who may hold an acting charge (SDO)',
   middleware: [requirePermission('staff:list')] as const,
   responses: {
     200: {
       description: 'Staff',
-      content: { 'application/json': { schema: z.object({ users: z.array(userSchema.extend({ officeName: z.string().nullable() })) }) } }
+      content: { 'application/json': { schema: z.object({ users: z.array(userSchema.extend({ officeName: z.string().nullable(), deactivatedAt: z.string().nullable() })) }) } }
     },
     ...errorResponses(401, 403)
   }
@@ -90,7 +90,8 @@ export function userRoutes(deps: Deps) {
 
   app.openapi(list, async (c) => {
     c.header('Cache-Control', 'no-store');
-    return c.json({ users: await listStaff(deps.sql) }, 200);
+    const users = await listStaff(deps.sql, currentUser(c).user);
+    return c.json({ users: users.map((u) => ({ ...u, deactivatedAt: u.deactivatedAt?.toISOString() ?? null })) }, 200);
   });
 
   const userParam = z.object({ id: identifier('field.user_id') });

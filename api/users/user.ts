@@ -52,11 +52,24 @@ export async function createUser(sql: Queryable, input: NewUser): Promise<User> 
   }
 }
 
-export async function listStaff(sql: Sql): Promise<(User & { officeName: string | null })[]> {
-  return sql<(User & { officeName: string | null })[]>`
-    select ${sql(columns.map((c) => 'u.' + c))}, o.name_en as "officeName"
+/**
+ * The staff a manager sees: the administrator everyone; the DM those posted in the district (the accounts the DM
+ * manages, DESIGN §13); the SDO the district's officers who may hold an acting charge in the subdivision (EOs, BDOs
+ * and SDOs; acting/charges.ts decides who fits which post).
+ */
+export async function listStaff(sql: Sql, viewer: { role: Role; officeId: string | null }): Promise<StaffListed[]> {
+  const scope =
+    viewer.role === 'admin'
+      ? sql`true`
+      : viewer.role === 'dm'
+        ? sql`o.district_id = ${viewer.officeId}`
+        : viewer.role === 'sdo'
+          ? sql`o.district_id = (select district_id from offices where id = ${viewer.officeId}) and u.role in ('eo', 'bdo', 'sdo')`
+          : sql`false`;
+  return sql<StaffListed[]>`
+    select ${sql(columns.map((c) => 'u.' + c))}, o.name_en as "officeName", u.deactivated_at
     from users u left join offices o on o.id = u.office_id
-    where u.role not in ('citizen')
+    where u.role not in ('citizen') and ${scope}
     order by u.role, o.name_en, u.name`;
 }
 
@@ -94,3 +107,5 @@ export interface NewUser {
   passwordExpiresAt: Date | null;
   createdBy: string | null;
 }
+
+export type StaffListed = User & { officeName: string | null; deactivatedAt: Date | null };

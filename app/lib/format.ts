@@ -17,3 +17,8 @@ export function calendarDay(ymd: string, lang: Lang): string {
   if (!y || !m || !d) return ymd;
   return new Date(Date.UTC(y, m - 1, d, 12)).toLocaleDateString(locale(lang), { timeZone: 'UTC', dateStyle: 'long' });
 }
+
+/** Today's date in Kolkata as YYYY-MM-DD: the calendar the offices' date ranges (an acting charge) are written in. */
+export function kolkataToday(now = new Date()): string {
+  return new Date(now.getTime() + 5.5 * 3_600_000).toISOString().slice(0, 10);
+}

@@ -15,5 +15,7 @@ export const routes = {
   reports: '/reports',
   counter: '/counter',
   recover: '/recover',
-  counterRecover: '/counter/recover'
+  counterRecover: '/counter/recover',
+  acting: '/acting',
+  staff: (id: string) => `/staff/${encodeURIComponent(id)}`
 } as const;

@@ -92,8 +92,9 @@ test('the registration form with errors fits a 360 px phone and is accessible', 
 const pagesOf: Record<string, string[]> = {
   citizen: ['/password', '/applications', '/apply?step=about', '/apply?step=address', '/apply?step=documents', '/apply?step=check'],
   bdo: ['/password', '/applications', '/monitoring', '/reports'],
-  dm: ['/monitoring', '/reports'],
-  admin: ['/password', '/admin/messages', '/admin/holidays']
+  sdo: ['/acting'],
+  dm: ['/monitoring', '/reports', '/acting', '/staff/demo-bdo'],
+  admin: ['/password', '/admin/messages', '/admin/holidays', '/acting', '/staff/demo-eo']
 };
 for (const [role, paths] of Object.entries(pagesOf)) {
   test(`every page of the ${role} fits a 360 px phone and has no serious or critical accessibility problems`, async ({ page }) => {

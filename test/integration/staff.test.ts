@@ -80,16 +80,26 @@ describe('the administrator creates officers and operators', () => {
     expect(badRole.body.error.fields.role).toBe('Choose a role.');
   });
 
-  test('nobody but the administrator can create or list staff', async () => {
+  test('nobody but the administrator can create staff; nobody below the SDO can list them', async () => {
     for (const role of ['citizen', 'operator', 'eo', 'bdo', 'sdo', 'dm']) {
       const c = await as('demo-' + role);
       const create = await c.post('/api/users', { name: 'Sneaky Officer', mobile: '9433012397', role: 'dm', officeId: 'n24pgs' });
       expect(create.status, role).toBe(403);
       expect(create.body.error.code).toBe('forbidden');
-      expect((await c.get('/api/users')).status, role).toBe(403);
+      if (role !== 'sdo' && role !== 'dm') expect((await c.get('/api/users')).status, role).toBe(403);
     }
     const anonymous = await new Client(server.url).post('/api/users', { name: 'Sneaky Officer', mobile: '9433012397', role: 'dm', officeId: 'n24pgs' });
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.error.code).toBe('unauthenticated');
+  });
+
+  test("the DM lists the district's staff, the SDO the officers who may hold an acting charge, each with whether the account is active", async () => {
+    type Listed = { id: string; role: string; deactivatedAt: string | null };
+    const byDm = (await (await as('demo-dm')).get('/api/users')).body.users as Listed[];
+    expect(byDm.map((u) => u.id)).toEqual(expect.arrayContaining(['demo-operator', 'demo-eo', 'demo-bdo', 'demo-sdo', 'demo-dm']));
+    expect(byDm.map((u) => u.id)).not.toContain('demo-admin'); // posted nowhere, managed by no DM
+    expect(byDm.find((u) => u.id === 'demo-eo')?.deactivatedAt).toBeNull();
+    const bySdo = (await (await as('demo-sdo')).get('/api/users')).body.users as Listed[];
+    expect(new Set(bySdo.map((u) => u.role))).toEqual(new Set(['eo', 'bdo', 'sdo']));
   });
 });

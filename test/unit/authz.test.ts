@@ -36,10 +36,10 @@ describe('jurisdiction (DESIGN §3)', () => {
 });
 
 describe('permissions', () => {
-  test('only the administrator manages staff', () => {
+  test('only the administrator creates staff; the DM and the SDO list those in their reach', () => {
     for (const role of roles) {
       expect(can(actor(role), 'staff:create')).toBe(role === 'admin');
-      expect(can(actor(role), 'staff:list')).toBe(role === 'admin');
+      expect(can(actor(role), 'staff:list')).toBe(['admin', 'dm', 'sdo'].includes(role));
     }
   });
 

@@ -938,7 +938,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Officers, operators and administrators (admin) */
+        /** Officers, operators and administrators: all (admin), the district's (DM), the district's officers who may hold an acting charge (SDO) */
         get: {
             parameters: {
                 query?: never;
@@ -957,6 +957,7 @@ export interface paths {
                         "application/json": {
                             users: (components["schemas"]["User"] & {
                                 officeName: string | null;
+                                deactivatedAt: string | null;
                             })[];
                         };
                     };
