@@ -3370,10 +3370,13 @@ export interface paths {
                     content: {
                         "application/json": {
                             rules: {
-                                step: string;
-                                responsibleRole: string;
+                                /** @enum {string} */
+                                step: "scrutiny" | "enquiry" | "approval";
+                                /** @enum {string} */
+                                responsibleRole: "bdo" | "eo";
                                 dueDays: number;
-                                l1Role: string;
+                                /** @enum {string} */
+                                l1Role: "bdo" | "sdo" | "dm";
                                 l1DueDays: number;
                             }[];
                         };
