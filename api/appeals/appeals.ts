@@ -8,6 +8,7 @@
 // An allowed appeal directs the Designated Officer to issue within N days: a rejected application returns to the
 // officer's desk (to the decision if it had a field report, else to scrutiny) with its due time N days away; a late
 // one keeps its place with the same new due time. Every step is one transaction with its audit event and messages.
+import { z } from '@hono/zod-openapi';
 import { appendEvent } from '../applications/audit.ts';
 import { processingOf } from '../applications/authority.ts';
 import { smsDate } from '../applications/notify.ts';
@@ -17,6 +18,37 @@ import { ApiError } from '../http/errors.ts';
 import { enqueueNotification } from '../notify/notify.ts';
 import { getOffice } from '../offices/offices.ts';
 import type { User } from '../users/user.ts';
+
+/** An appeal as the API answers it (the routes here, and the application's detail in applications/queries.ts). */
+export const appealSchema = z
+  .object({
+    id: z.string(),
+    ain: z.string(),
+    level: z.union([z.literal(1), z.literal(2)]),
+    firstAppealId: z.string().nullable(),
+    ground: z.enum(['rejected', 'delayed', 'first_appeal']),
+    grounds: z.string(),
+    filedAt: z.string(),
+    appellateRole: z.string(),
+    appellateOfficeId: z.string(),
+    decideBy: z.string(),
+    status: z.enum(['pending', 'allowed', 'dismissed']),
+    orderReasons: z.string().nullable(),
+    directionDays: z.number().nullable(),
+    decidedAt: z.string().nullable(),
+    penaltyRupees: z.number().nullable(),
+    penaltyReasons: z.string().nullable(),
+    escalatedAt: z.string().nullable()
+  })
+  .openapi('Appeal');
+
+export const appealOut = (p: Appeal) => ({
+  ...p,
+  filedAt: p.filedAt.toISOString(),
+  decideBy: p.decideBy.toISOString(),
+  decidedAt: p.decidedAt?.toISOString() ?? null,
+  escalatedAt: p.escalatedAt?.toISOString() ?? null
+});
 
 const DAY = 86_400_000;
 

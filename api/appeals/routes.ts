@@ -6,37 +6,7 @@ import { multilineText } from '../../shared/text.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses, jsonBody } from '../http/schemas.ts';
-import { decideAppeal, fileAppeal, listAppeals, type Appeal } from './appeals.ts';
-
-export const appealSchema = z
-  .object({
-    id: z.string(),
-    ain: z.string(),
-    level: z.union([z.literal(1), z.literal(2)]),
-    firstAppealId: z.string().nullable(),
-    ground: z.enum(['rejected', 'delayed', 'first_appeal']),
-    grounds: z.string(),
-    filedAt: z.string(),
-    appellateRole: z.string(),
-    appellateOfficeId: z.string(),
-    decideBy: z.string(),
-    status: z.enum(['pending', 'allowed', 'dismissed']),
-    orderReasons: z.string().nullable(),
-    directionDays: z.number().nullable(),
-    decidedAt: z.string().nullable(),
-    penaltyRupees: z.number().nullable(),
-    penaltyReasons: z.string().nullable(),
-    escalatedAt: z.string().nullable()
-  })
-  .openapi('Appeal');
-
-export const appealOut = (p: Appeal) => ({
-  ...p,
-  filedAt: p.filedAt.toISOString(),
-  decideBy: p.decideBy.toISOString(),
-  decidedAt: p.decidedAt?.toISOString() ?? null,
-  escalatedAt: p.escalatedAt?.toISOString() ?? null
-});
+import { appealOut, appealSchema, decideAppeal, fileAppeal, listAppeals } from './appeals.ts';
 
 const reasons = (key: 'field.grounds' | 'field.order_reasons') => multilineText(10, 2000, key);
 

@@ -1,4 +1,7 @@
-// Read models: the role-scoped list and the detail page of an application.
+// Read models: the role-scoped list and the detail page of an application, each with the schema the route declares
+// for it, so the OpenAPI document (and the PWA's types generated from it) says exactly what these functions answer.
+import { z } from '@hono/zod-openapi';
+import { applicantSchema, documentKinds, type Applicant } from '../../shared/application.ts';
 import { rejectionReasons } from '../../shared/decision.ts';
 import { formatAin } from '../../shared/ain.ts';
 import type { Sql } from '../db/connect.ts';
@@ -10,16 +13,17 @@ import { maskAadhaar } from './aadhaar.ts';
 import type { ApplicationRow } from './access.ts';
 import { standingOf } from './act.ts';
 import { processingOf } from './authority.ts';
-import { appealsOf } from '../appeals/appeals.ts';
-import { appealOut } from '../appeals/routes.ts';
+import { appealOut, appealSchema, appealsOf } from '../appeals/appeals.ts';
 import { listEvents } from './audit.ts';
-import { availableActions, openStatuses } from './workflow.ts';
+import { actions, availableActions, openStatuses, statuses, type Status } from './workflow.ts';
+
+const channels = ['web', 'kiosk', 'csc'] as const satisfies readonly ApplicationRow['channel'][];
 
 export interface ListedApplication {
   ain: string;
-  status: string;
+  status: Status;
   applicantName: string;
-  channel: string;
+  channel: ApplicationRow['channel'];
   officeId: string;
   submittedAt: Date;
   /** For officers, when the step the application waits in is due (DESIGN §5); for citizens, the decision expected by. */
@@ -68,7 +72,80 @@ export async function listApplications(sql: Sql, user: User, at: Date, filter: {
     limit ${limit}`;
 }
 
-export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys' | 'clock'>, app: ApplicationRow & { office: Office }, reader: User) {
+export const listedApplicationSchema = z
+  .object({
+    ain: z.string(),
+    status: z.enum(statuses),
+    applicantName: z.string(),
+    channel: z.enum(channels),
+    officeId: z.string(),
+    submittedAt: z.string(),
+    dueAt: z.string()
+  })
+  .openapi('ListedApplication');
+
+/** The form as submit.ts and resubmit.ts store it: the applicant's answers as validated, without the Aadhaar number. */
+type StoredForm = Omit<Applicant, 'aadhaar'>;
+const { aadhaar: _sealed, ...storedForm } = applicantSchema.shape;
+
+const historyEntrySchema = z.object({
+  seq: z.number(),
+  action: z.string(),
+  fromStatus: z.string().nullable(),
+  toStatus: z.string(),
+  actorRole: z.string(),
+  channel: z.string().nullable(),
+  at: z.string(),
+  reason: z.enum(rejectionReasons).nullable(),
+  recommendation: z.string().nullable(),
+  certificateNo: z.string().nullable(),
+  changes: z.array(z.string()).nullable(),
+  remarks: z.string().nullable(),
+  capacity: z.string().nullable()
+});
+
+export const applicationDetailSchema = z
+  .object({
+    ain: z.string(),
+    assignedEoId: z.string().nullable(),
+    ainFormatted: z.string(),
+    status: z.enum(statuses),
+    version: z.number(),
+    channel: z.enum(channels),
+    office: z.object({ id: z.string(), nameEn: z.string(), nameBn: z.string() }),
+    submittedAt: z.string(),
+    dueAt: z.string(),
+    applicant: z.object({ ...storedForm, aadhaar: z.string().nullable().openapi({ description: 'Masked: only the last 4 digits show' }) }),
+    /** The form's documents and those filed with an appeal; field photos are under their report. */
+    documents: z.array(z.object({ id: z.string(), kind: z.enum([...documentKinds, 'appeal']), proof: z.string(), mime: z.string(), size: z.number() })),
+    decision: z.object({ code: z.string().nullable(), remarks: z.string().nullable() }).nullable(),
+    reports: z.array(
+      z.object({
+        id: z.string(),
+        eoName: z.string(),
+        visitedAt: z.string(),
+        submittedAt: z.string(),
+        findings: z.string(),
+        recommendation: z.string(),
+        position: z.object({ latitude: z.number(), longitude: z.number(), accuracy: z.number().nullable() }).nullable(),
+        locationNote: z.string().nullable(),
+        photos: z.array(z.object({ id: z.string(), mime: z.string(), size: z.number() }))
+      })
+    ),
+    certificate: z.object({ certificateNo: z.string(), issuedAt: z.string(), revokedAt: z.string().nullable(), revokeReason: z.string().nullable() }).nullable(),
+    actions: z.array(z.enum(actions)),
+    enquiryOfficers: z.array(z.object({ id: z.string(), name: z.string() })),
+    otherApplications: z.array(z.object({ ain: z.string(), status: z.enum(statuses), submittedAt: z.string() })),
+    events: z.array(historyEntrySchema),
+    duplicateAadhaarIn: z.array(z.string()),
+    appeals: z.array(appealSchema),
+    mayAppeal: z.boolean()
+  })
+  .openapi('ApplicationDetail');
+
+export type ApplicationDetail = z.infer<typeof applicationDetailSchema>;
+
+export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys' | 'clock'>, app: ApplicationRow & { office: Office }, reader: User): Promise<ApplicationDetail> {
   const { sql } = deps;
   const isOfficer = !['citizen', 'operator'].includes(reader.role);
   // Who holds the BDO's powers here: the block's BDO, the SDO of a municipal area, an acting officer, a handler.
@@ -76,7 +153,7 @@ export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys' |
   const processing = await processingOf(sql, app.officeId);
   const appeals = await appealsOf(sql, app.id);
   const [documents, events, aadhaar, reports, certificate, duplicateAadhaarIn, otherApplications, enquiryOfficers] = await Promise.all([
-    sql<{ id: string; kind: string; proof: string; mime: string; size: number; reportId: string | null }[]>`
+    sql<{ id: string; kind: (typeof documentKinds)[number] | 'field_photo' | 'appeal'; proof: string; mime: string; size: number; reportId: string | null }[]>`
       select id, kind, proof, mime, size, report_id
       from documents where application_id = ${app.id} and replaced_at is null order by kind, created_at`,
     listEvents(sql, app.id),
@@ -97,7 +174,7 @@ export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys' |
       : [],
     // For the BDO's scrutiny (seed step 3): the applicant's other applications, and who can take the enquiry.
     isOfficer
-      ? sql<{ ain: string; status: string; submittedAt: Date }[]>`
+      ? sql<{ ain: string; status: Status; submittedAt: Date }[]>`
           select ain, status, submitted_at from applications where applicant_id = ${app.applicantId} and id <> ${app.id} order by submitted_at desc limit 10`
       : [],
     standing.isBlockBdo
@@ -117,8 +194,8 @@ export async function applicationDetail(deps: Pick<Deps, 'sql' | 'aadhaarKeys' |
     office: { id: app.officeId, nameEn: app.office.nameEn, nameBn: app.office.nameBn },
     submittedAt: app.submittedAt.toISOString(),
     dueAt: app.dueAt.toISOString(),
-    applicant: { ...app.form, aadhaar: aadhaar[0] ? maskAadhaar(aadhaar[0].last4) : null },
-    documents: documents.filter((d) => d.kind !== 'field_photo').map(({ reportId: _, ...d }) => d),
+    applicant: { ...(app.form as StoredForm), aadhaar: aadhaar[0] ? maskAadhaar(aadhaar[0].last4) : null },
+    documents: documents.flatMap(({ reportId: _, kind, ...d }) => (kind === 'field_photo' ? [] : [{ ...d, kind }])),
     // What the citizen's side sees of a decision: a rejection's reason and remarks, a send-back's remarks. An
     // approval's recorded reason is the officers' (DESIGN §12).
     decision:
@@ -174,12 +251,13 @@ interface Report {
 export function historyEntry(e: { seq: number; action: string; fromStatus: string | null; toStatus: string; actorRole: string; remarks: string | null; channel: string | null; at: Date }, isOfficer: boolean) {
   const [head, ...rest] = (e.remarks ?? '').split(': ');
   const tail = rest.join(': ') || null;
-  let reason: string | null = null;
+  let reason: (typeof rejectionReasons)[number] | null = null;
   let recommendation: string | null = null;
   let certificateNo: string | null = null;
   let changes: string[] | null = null;
   let remarks = e.remarks;
-  if (e.action === 'reject' && head && (rejectionReasons as readonly string[]).includes(head)) [reason, remarks] = [head, tail];
+  const isReason = (v: string | undefined): v is (typeof rejectionReasons)[number] => !!v && (rejectionReasons as readonly string[]).includes(v);
+  if (e.action === 'reject' && isReason(head)) [reason, remarks] = [head, tail];
   else if (e.action === 'submit_report') [recommendation, remarks] = [e.remarks, null];
   else if ((e.action === 'approve' || e.action === 'revoke_certificate') && head?.startsWith('ORC-')) [certificateNo, remarks] = [head, tail];
   else if (e.action === 'resubmit') [changes, remarks] = [e.remarks?.startsWith('changed: ') ? e.remarks.slice(9).split(', ') : [], null];

@@ -8,11 +8,11 @@ import type { Lang } from '../../i18n/index.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
-import { errorResponses } from '../http/schemas.ts';
+import { binaryFile, errorResponses } from '../http/schemas.ts';
 import { applicationForReader } from './access.ts';
 import { idTypes, rejectionReasons } from '../../shared/decision.ts';
 import { actOnApplication } from './act.ts';
-import { applicationDetail, listApplications } from './queries.ts';
+import { applicationDetail, applicationDetailSchema, listApplications, listedApplicationSchema } from './queries.ts';
 import { renderReceipt } from './receipt.ts';
 import { submitReport } from './report.ts';
 import { statuses } from './workflow.ts';
@@ -64,7 +64,10 @@ export function applicationRoutes(deps: Deps) {
       tags: ['applications'],
       summary: 'Applications the caller may see: their own, those they filed, or their jurisdiction (officers: open ones first, soonest due first)',
       request: { query: z.object({ status: z.enum(statuses, 'field.choose').optional() }) },
-      responses: { 200: { description: 'Applications, newest first' }, ...errorResponses(401) }
+      responses: {
+        200: { description: 'Applications, newest first', content: { 'application/json': { schema: z.object({ applications: z.array(listedApplicationSchema) }) } } },
+        ...errorResponses(400, 401)
+      }
     }),
     async (c) => {
       const { user } = currentUser(c);
@@ -81,7 +84,7 @@ export function applicationRoutes(deps: Deps) {
       tags: ['applications'],
       summary: 'An application with its documents and its history',
       request: { params: ainParam },
-      responses: { 200: { description: 'The application' }, ...errorResponses(400, 401, 403, 404) }
+      responses: { 200: { description: 'The application', content: { 'application/json': { schema: applicationDetailSchema } } }, ...errorResponses(400, 401, 403, 404) }
     }),
     async (c) => {
       const { user } = currentUser(c);
@@ -144,6 +147,7 @@ export function applicationRoutes(deps: Deps) {
     }
   );
 
+  const reported = z.object({ ain: z.string(), status: z.literal('enquiry_reported'), version: z.number(), reportId: z.string() });
   const idempotencyKey = z.object({ 'idempotency-key': z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, 'field.idempotency_key').openapi({ example: 'report-7f3c9a1e' }) });
   app.openapi(
     createRoute({
@@ -154,8 +158,8 @@ export function applicationRoutes(deps: Deps) {
       middleware: [requirePermission('reports:submit')] as const,
       request: { params: ainParam, headers: idempotencyKey, body: { required: true, content: { 'application/json': { schema: reportSchema } } } },
       responses: {
-        201: { description: 'Reported', content: { 'application/json': { schema: z.object({ ain: z.string(), status: z.string(), version: z.number(), reportId: z.string() }) } } },
-        200: { description: 'A resend of a report already received: the same answer' },
+        201: { description: 'Reported', content: { 'application/json': { schema: reported } } },
+        200: { description: 'A resend of a report already received: the same answer', content: { 'application/json': { schema: reported } } },
         ...errorResponses(400, 401, 403, 404, 409, 415, 422)
       }
     }),
@@ -196,7 +200,7 @@ export function applicationRoutes(deps: Deps) {
       tags: ['applications'],
       summary: 'The digitally signed certificate (seed step 6), for whoever may read the application',
       request: { params: ainParam },
-      responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: z.any() } } }, ...errorResponses(400, 401, 403, 404, 410) }
+      responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: binaryFile } } }, ...errorResponses(400, 401, 403, 404, 410) }
     }),
     async (c) => {
       const { user } = currentUser(c);
@@ -222,7 +226,7 @@ export function applicationRoutes(deps: Deps) {
       tags: ['applications'],
       summary: 'The acknowledgement receipt (PDF)',
       request: { params: ainParam },
-      responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: z.any() } } }, ...errorResponses(400, 401, 403, 404) }
+      responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: binaryFile } } }, ...errorResponses(400, 401, 403, 404) }
     }),
     async (c) => {
       const { user } = currentUser(c);

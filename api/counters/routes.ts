@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
-import { errorResponses, isoDay, jsonBody } from '../http/schemas.ts';
+import { binaryFile, errorResponses, isoDay, jsonBody } from '../http/schemas.ts';
 import { freeText, identifier } from '../../shared/text.ts';
 import { attachOperator, closeCounter, confirmCode, counterDetail, createCounter, findCounters, printCertificate, startIdentityCheck, updateCounter, type Counter } from './counters.ts';
 
@@ -199,7 +199,7 @@ export function counterRoutes(deps: Deps) {
       summary: 'Print the signed certificate after a passed identity check; each print is recorded (who, where, when, copies)',
       middleware: [requirePermission('counters:print')] as const,
       request: { body: jsonBody(z.object({ checkId: z.uuid('field.id'), copies: z.number('field.copies').int('field.copies').min(1, 'field.copies').max(5, 'field.copies') })) },
-      responses: { 200: { description: 'The signed PDF', content: { 'application/pdf': { schema: z.any() } } }, ...errorResponses(400, 401, 403, 404, 410, 415) }
+      responses: { 200: { description: 'The signed PDF', content: { 'application/pdf': { schema: binaryFile } } }, ...errorResponses(400, 401, 403, 404, 410, 415) }
     }),
     async (c) => {
       const { user } = currentUser(c);

@@ -8,16 +8,19 @@ import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
-import { errorResponses } from '../http/schemas.ts';
+import { binaryFile, errorResponses } from '../http/schemas.ts';
 import { takeAttempt } from '../auth/throttle.ts';
 import { sha256Hex } from '../storage/storage.ts';
-import { inspectUpload, makePreview } from './inspect.ts';
+import { inspectUpload, makePreview, type Mime } from './inspect.ts';
 
 // Citizens and counters upload the application's documents; an Enquiry Officer only photos taken on the visit.
 // 'appeal': a document filed with an appeal under the RTPS Act (issue 13), by the citizen or the counter.
 const uploadKinds = [...documentKinds, 'field_photo', 'appeal'] as const;
 type UploadKind = (typeof uploadKinds)[number];
 const proofsOf: Record<UploadKind, readonly string[]> = { ...acceptedProofs, field_photo: ['field_photo'], appeal: ['appeal_document'] };
+
+/** What an upload is stored as, judged by its bytes (inspect.ts). */
+const storedTypes = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] as const satisfies readonly Mime[];
 
 const documentSchema = z
   .object({
@@ -26,7 +29,7 @@ const documentSchema = z
     proof: z.string(),
     sha256: z.string().openapi({ example: 'a3f1…' }),
     size: z.number().int(),
-    mime: z.enum(['image/jpeg', 'image/png', 'image/webp', 'application/pdf'])
+    mime: z.enum(storedTypes)
   })
   .openapi('Document');
 
@@ -142,7 +145,13 @@ export function documentRoutes(deps: Deps) {
         tags: ['documents'],
         summary: variant === 'file' ? 'Download a document (only with a right to its application)' : 'A small JPEG preview of an image document',
         request: { params: z.object({ id: z.uuid('field.invalid') }) },
-        responses: { 200: { description: 'The file' }, ...errorResponses(401, 403, 404) }
+        responses: {
+          200: {
+            description: variant === 'file' ? 'The file, in the type it was judged to be on upload' : 'A JPEG',
+            content: Object.fromEntries((variant === 'file' ? storedTypes : ['image/jpeg']).map((type) => [type, { schema: binaryFile }]))
+          },
+          ...errorResponses(400, 401, 403, 404)
+        }
       }),
       async (c) => {
         const { user } = currentUser(c);

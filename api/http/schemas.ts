@@ -74,5 +74,8 @@ const errorDescriptions = {
 /** A calendar date "2026-11-27" that exists (not 2026-02-30). */
 export const isoDay = z.iso.date('field.date');
 
+/** A file's bytes (a PDF, an image), as the body of a response. */
+export const binaryFile = z.string().openapi({ format: 'binary' });
+
 /** A required JSON request body, for createRoute. */
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });

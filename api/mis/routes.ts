@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
-import { errorResponses, isoDay } from '../http/schemas.ts';
+import { binaryFile, errorResponses, isoDay } from '../http/schemas.ts';
 import { blocksCovered, getOffice } from '../offices/offices.ts';
 import { kolkataDate } from '../sla/calendar.ts';
 import { misLocalLang, renderMisPdf } from './pdf.ts';
@@ -142,7 +142,7 @@ export function misRoutes(deps: Deps) {
       summary: 'The summary as a PDF record: generation time, officer, offices and period on every page',
       middleware: [requirePermission('mis:read')] as const,
       request: { query },
-      responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } } }, ...errorResponses(400, 401, 403) }
+      responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: binaryFile } } }, ...errorResponses(400, 401, 403) }
     }),
     async (c) => {
       const { user, now, summary, blocks, scope } = await load(c, c.req.valid('query'));
@@ -202,7 +202,7 @@ export function misRoutes(deps: Deps) {
       summary: 'The PDF of a kept MIS record, byte for byte as it was first downloaded (checked against its SHA-256)',
       middleware: [requirePermission('mis:read')] as const,
       request: { params: z.object({ id: z.uuid('field.invalid') }) },
-      responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } } }, ...errorResponses(400, 401, 403, 404) }
+      responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: binaryFile } } }, ...errorResponses(400, 401, 403, 404) }
     }),
     async (c) => {
       const record = await readableRecord(c, c.req.valid('param').id);

@@ -10,7 +10,7 @@ import { errorResponses, isoDay, jsonBody } from '../http/schemas.ts';
 import { blocksCovered } from '../offices/offices.ts';
 import { kolkataDate } from './calendar.ts';
 import { listHolidays } from './holidays.ts';
-import { stepOfApplicationSql } from './rules.ts';
+import { slaSteps, stepOfApplicationSql, type SlaRule } from './rules.ts';
 import { handOverCandidates, takeOver } from './takeover.ts';
 
 
@@ -101,12 +101,19 @@ export function slaRoutes(deps: Deps) {
       responses: {
         200: {
           description: 'Rules',
-          content: { 'application/json': { schema: z.object({ rules: z.array(z.object({ step: z.string(), responsibleRole: z.string(), dueDays: z.number(), l1Role: z.string(), l1DueDays: z.number() })) }) } }
+          content: {
+            'application/json': {
+              // The roles and steps sla_rules' check constraints allow (migration 007), as SlaRule names them.
+              schema: z.object({
+                rules: z.array(z.object({ step: z.enum(slaSteps), responsibleRole: z.enum(['bdo', 'eo']), dueDays: z.number(), l1Role: z.enum(['bdo', 'sdo', 'dm']), l1DueDays: z.number() }))
+              })
+            }
+          }
         }
       }
     }),
     async (c) => {
-      const rules = await deps.sql<{ step: string; responsibleRole: string; dueDays: number; l1Role: string; l1DueDays: number }[]>`
+      const rules = await deps.sql<SlaRule[]>`
         select step, responsible_role, due_days, l1_role, l1_due_days from sla_rules order by position`;
       return c.json({ rules }, 200);
     }

@@ -3,7 +3,7 @@
 // hand-typed here (issue 16). The UI language goes along so errors come back translated, and a network failure is
 // turned into the same error shape as a server's answer.
 import createClient from 'openapi-fetch';
-import type { paths } from './api/schema.ts';
+import type { components, paths } from './api/schema.ts';
 import { i18n, t } from './i18n.svelte.ts';
 
 export interface ApiFailure {
@@ -24,8 +24,19 @@ client.use({
   }
 });
 
-/** What a GET of `path` answers with 200, as the OpenAPI document declares it: for a page's state. */
-export type Answer<P extends keyof paths> = paths[P] extends { get: { responses: { 200: { content: { 'application/json': infer T } } } } } ? T : never;
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Success = 200 | 201 | 202;
+
+/** What a `method` call to `path` answers when it succeeds, as the OpenAPI document declares it: for a page's state. */
+export type Answer<P extends keyof paths, M extends Method = 'get'> = paths[P][M] extends { responses: infer R }
+  ? { [S in keyof R & Success]: R[S] extends { content: { 'application/json': infer T } } ? T : never }[keyof R & Success]
+  : never;
+
+/** The named schemas of the OpenAPI document (`Schemas['ApplicationDetail']`), for the types a page keeps. */
+export type Schemas = components['schemas'];
+
+/** The JSON body a `method` call to `path` takes, as the OpenAPI document declares it: for a form that builds one. */
+export type Body<P extends keyof paths, M extends Exclude<Method, 'get'>> = paths[P][M] extends { requestBody?: { content: { 'application/json': infer T } } } ? T : never;
 
 /** A typed call's answer in the one shape every page handles: its data, or the server's translated error. */
 export async function ask<D>(pending: Promise<{ data?: D; error?: unknown; response: Response }>): Promise<ApiResult<D>> {
@@ -38,24 +49,4 @@ export async function ask<D>(pending: Promise<{ data?: D; error?: unknown; respo
   const { data, error, response } = answer;
   if (response.ok) return { ok: true, status: response.status, data: data as D };
   return { ok: false, status: response.status, error: (error as { error?: ApiFailure } | undefined)?.error ?? { code: 'internal', message: t('error.internal') } };
-}
-
-export async function api<T>(path: string, init: { method?: string; body?: unknown; fetch?: typeof fetch } = {}): Promise<ApiResult<T>> {
-  const headers: Record<string, string> = { 'Accept-Language': i18n.lang, Accept: 'application/json' };
-  if (init.body !== undefined) headers['Content-Type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await (init.fetch ?? fetch)('/api' + path, {
-      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      credentials: 'same-origin'
-    });
-  } catch {
-    return { ok: false, status: 0, error: { code: 'network', message: t('common.network_error') } };
-  }
-  if (res.status === 204) return { ok: true, status: 204, data: undefined as T };
-  const body = (await res.json().catch(() => null)) as (T & { error?: ApiFailure }) | null;
-  if (res.ok && body) return { ok: true, status: res.status, data: body };
-  return { ok: false, status: res.status, error: body?.error ?? { code: 'internal', message: t('error.internal') } };
 }

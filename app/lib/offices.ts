@@ -1,18 +1,11 @@
-import { api } from './api.ts';
+import { ask, client, type Schemas } from './api.ts';
 import type { Lang } from '../../i18n/index.ts';
 import { placeName } from '../../i18n/glossary.ts';
 
-export interface Office {
-  id: string;
-  kind: 'district' | 'subdivision' | 'block' | 'kiosk' | 'csc' | 'urban';
-  code: string;
-  nameEn: string;
-  nameBn: string;
-  parentId: string | null;
-}
+export type Office = Schemas['Office'];
 
 export async function loadOffices(): Promise<Office[]> {
-  const res = await api<{ offices: Office[] }>('/offices');
+  const res = await ask(client.GET('/api/offices'));
   return res.ok ? res.data.offices : [];
 }
 

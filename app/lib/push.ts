@@ -1,6 +1,6 @@
 // Web push on this device (DESIGN §8): offered, never forced; SMS reaches the citizen anyway. The browser's
 // subscription is sent to the API, which keeps one per device and pushes on every status change.
-import { api } from './api.ts';
+import { ask, client } from './api.ts';
 
 export type PushState = 'unsupported' | 'blocked' | 'available' | 'on';
 
@@ -22,16 +22,22 @@ export async function pushState(): Promise<PushState> {
   const existing = await reg.pushManager.getSubscription();
   if (existing && Notification.permission === 'granted') {
     // A subscription made with a key the server no longer uses can never receive: drop it and offer again.
-    const key = await api<{ publicKey: string }>('/push/key');
+    const key = await ask(client.GET('/api/push/key'));
     const made = existing.options?.applicationServerKey;
     if (key.ok && made && !sameBytes(new Uint8Array(made), keyBytes(key.data.publicKey))) {
       await existing.unsubscribe().catch(() => false);
       return 'available';
     }
-    await api('/push/subscriptions', { body: existing.toJSON() });
+    await ask(client.POST('/api/push/subscriptions', { body: subscriptionBody(existing) }));
     return 'on';
   }
   return 'available';
+}
+
+/** What the API keeps of a subscription; the browser's JSON types its keys loosely, though it always has them. */
+function subscriptionBody(subscription: PushSubscription): { endpoint: string; keys: { p256dh: string; auth: string } } {
+  const { keys } = subscription.toJSON();
+  return { endpoint: subscription.endpoint, keys: { p256dh: keys?.p256dh ?? '', auth: keys?.auth ?? '' } };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -47,10 +53,10 @@ export async function turnOnPush(): Promise<'on' | 'blocked' | 'failed'> {
   try {
     if ((await Notification.requestPermission()) !== 'granted') return 'blocked';
     const reg = await registration();
-    const key = await api<{ publicKey: string }>('/push/key');
+    const key = await ask(client.GET('/api/push/key'));
     if (!reg || !key.ok) return 'failed';
     const subscription = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key.data.publicKey) });
-    const saved = await api('/push/subscriptions', { body: subscription.toJSON() });
+    const saved = await ask(client.POST('/api/push/subscriptions', { body: subscriptionBody(subscription) }));
     return saved.ok ? 'on' : 'failed';
   } catch {
     return 'failed';
@@ -63,6 +69,6 @@ export async function forgetPush(): Promise<void> {
   const reg = await registration();
   const subscription = await reg?.pushManager.getSubscription();
   if (!subscription) return;
-  await api('/push/subscriptions', { method: 'DELETE', body: { endpoint: subscription.endpoint } });
+  await ask(client.DELETE('/api/push/subscriptions', { body: { endpoint: subscription.endpoint } }));
   await subscription.unsubscribe().catch(() => false);
 }

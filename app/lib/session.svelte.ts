@@ -1,20 +1,11 @@
 // Who is logged in, as the API last said. The session itself lives in an HttpOnly cookie the page cannot read.
 // The last answer is kept on the device so the app still knows its user with no network (an Enquiry Officer in the
 // field, a citizen finishing a draft on a bus); logout and a refused session remove it.
-import { api } from './api.ts';
+import { ask, client, type Schemas } from './api.ts';
 import { clearDevice } from './offline/db.ts';
 import { forgetPush } from './push.ts';
 
-export interface SessionUser {
-  id: string;
-  name: string;
-  mobile: string;
-  email: string | null;
-  role: 'citizen' | 'operator' | 'eo' | 'bdo' | 'sdo' | 'dm' | 'admin';
-  officeId: string | null;
-  lang: 'bn' | 'en' | 'hi';
-  mustChangePassword: boolean;
-}
+export type SessionUser = Schemas['User'];
 
 const KEY = 'session-user';
 let user = $state<SessionUser | null>(null);
@@ -31,7 +22,7 @@ export const session = {
   },
   set: remember,
   async refresh(fetcher?: typeof fetch): Promise<SessionUser | null> {
-    const res = await api<{ user: SessionUser }>('/auth/me', { fetch: fetcher });
+    const res = await ask(client.GET('/api/auth/me', { fetch: fetcher }));
     if (res.ok) remember(res.data.user);
     else if (res.status === 0) user = JSON.parse(localStorage.getItem(KEY) ?? 'null') as SessionUser | null; // offline
     else remember(null);
@@ -39,7 +30,7 @@ export const session = {
   },
   async logout() {
     await forgetPush().catch(() => undefined);
-    await api('/auth/logout', { method: 'POST' });
+    await ask(client.POST('/api/auth/logout'));
     remember(null);
     // Drafts and their photos must not stay on a shared phone or a kiosk (DESIGN §7).
     await clearDevice();

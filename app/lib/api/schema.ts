@@ -1625,12 +1625,26 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The file */
+                /** @description The file, in the type it was judged to be on upload */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "image/jpeg": string;
+                        "image/png": string;
+                        "image/webp": string;
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Bad input; `fields` names each field to correct */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description Not logged in, or wrong credentials */
                 401: {
@@ -1688,12 +1702,23 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The file */
+                /** @description A JPEG */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "image/jpeg": string;
+                    };
+                };
+                /** @description Bad input; `fields` names each field to correct */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description Not logged in, or wrong credentials */
                 401: {
@@ -1756,7 +1781,20 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            applications: components["schemas"]["ListedApplication"][];
+                        };
+                    };
+                };
+                /** @description Bad input; `fields` names each field to correct */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
                 /** @description Not logged in, or wrong credentials */
                 401: {
@@ -1929,7 +1967,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["ApplicationDetail"];
+                    };
                 };
                 /** @description Bad input; `fields` names each field to correct */
                 400: {
@@ -2172,7 +2212,15 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            ain: string;
+                            /** @enum {string} */
+                            status: "enquiry_reported";
+                            version: number;
+                            reportId: string;
+                        };
+                    };
                 };
                 /** @description Reported */
                 201: {
@@ -2182,7 +2230,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             ain: string;
-                            status: string;
+                            /** @enum {string} */
+                            status: "enquiry_reported";
                             version: number;
                             reportId: string;
                         };
@@ -2420,7 +2469,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/pdf": unknown;
+                        "application/pdf": string;
                     };
                 };
                 /** @description Bad input; `fields` names each field to correct */
@@ -2503,7 +2552,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/pdf": unknown;
+                        "application/pdf": string;
                     };
                 };
                 /** @description Bad input; `fields` names each field to correct */
@@ -3322,10 +3371,13 @@ export interface paths {
                     content: {
                         "application/json": {
                             rules: {
-                                step: string;
-                                responsibleRole: string;
+                                /** @enum {string} */
+                                step: "scrutiny" | "enquiry" | "approval";
+                                /** @enum {string} */
+                                responsibleRole: "bdo" | "eo";
                                 dueDays: number;
-                                l1Role: string;
+                                /** @enum {string} */
+                                l1Role: "bdo" | "sdo" | "dm";
                                 l1DueDays: number;
                             }[];
                         };
@@ -5523,7 +5575,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/pdf": unknown;
+                        "application/pdf": string;
                     };
                 };
                 /** @description Bad input; `fields` names each field to correct */
@@ -6041,6 +6093,155 @@ export interface components {
             status: "submitted";
             receiptUrl: string;
         };
+        ListedApplication: {
+            ain: string;
+            /** @enum {string} */
+            status: "submitted" | "under_enquiry" | "enquiry_reported" | "approved" | "rejected" | "sent_back" | "delivered";
+            applicantName: string;
+            /** @enum {string} */
+            channel: "web" | "kiosk" | "csc";
+            officeId: string;
+            submittedAt: string;
+            dueAt: string;
+        };
+        ApplicationDetail: {
+            ain: string;
+            assignedEoId: string | null;
+            ainFormatted: string;
+            /** @enum {string} */
+            status: "submitted" | "under_enquiry" | "enquiry_reported" | "approved" | "rejected" | "sent_back" | "delivered";
+            version: number;
+            /** @enum {string} */
+            channel: "web" | "kiosk" | "csc";
+            office: {
+                id: string;
+                nameEn: string;
+                nameBn: string;
+            };
+            submittedAt: string;
+            dueAt: string;
+            applicant: {
+                name: string;
+                /** @enum {string} */
+                guardianRelation: "father" | "mother" | "spouse";
+                guardianName: string;
+                /** @enum {string} */
+                gender: "female" | "male" | "transgender";
+                /** Format: date */
+                dateOfBirth: string;
+                mobile: string;
+                email?: "" | string;
+                presentAddress: {
+                    house: string;
+                    postOffice: string;
+                    policeStation: string;
+                    pin: string;
+                    blockId: string;
+                };
+                permanentSameAsPresent: boolean;
+                permanentAddress?: {
+                    house: string;
+                    postOffice: string;
+                    policeStation: string;
+                    pin: string;
+                    district: string;
+                };
+                yearsOfResidence: number;
+                purpose: string;
+                /** @enum {boolean} */
+                declaration: true;
+                /** @description Masked: only the last 4 digits show */
+                aadhaar: string | null;
+            };
+            documents: {
+                id: string;
+                /** @enum {string} */
+                kind: "photo" | "identity" | "age" | "residence" | "signed_form" | "appeal";
+                proof: string;
+                mime: string;
+                size: number;
+            }[];
+            decision: {
+                code: string | null;
+                remarks: string | null;
+            } | null;
+            reports: {
+                id: string;
+                eoName: string;
+                visitedAt: string;
+                submittedAt: string;
+                findings: string;
+                recommendation: string;
+                position: {
+                    latitude: number;
+                    longitude: number;
+                    accuracy: number | null;
+                } | null;
+                locationNote: string | null;
+                photos: {
+                    id: string;
+                    mime: string;
+                    size: number;
+                }[];
+            }[];
+            certificate: {
+                certificateNo: string;
+                issuedAt: string;
+                revokedAt: string | null;
+                revokeReason: string | null;
+            } | null;
+            actions: ("forward_to_eo" | "submit_report" | "approve" | "reject" | "send_back" | "resubmit" | "reassign_eo" | "re_enquire" | "mark_delivered")[];
+            enquiryOfficers: {
+                id: string;
+                name: string;
+            }[];
+            otherApplications: {
+                ain: string;
+                /** @enum {string} */
+                status: "submitted" | "under_enquiry" | "enquiry_reported" | "approved" | "rejected" | "sent_back" | "delivered";
+                submittedAt: string;
+            }[];
+            events: {
+                seq: number;
+                action: string;
+                fromStatus: string | null;
+                toStatus: string;
+                actorRole: string;
+                channel: string | null;
+                at: string;
+                /** @enum {string|null} */
+                reason: "documents_insufficient" | "not_resident" | "false_information" | "duplicate" | "other" | null;
+                recommendation: string | null;
+                certificateNo: string | null;
+                changes: string[] | null;
+                remarks: string | null;
+                capacity: string | null;
+            }[];
+            duplicateAadhaarIn: string[];
+            appeals: components["schemas"]["Appeal"][];
+            mayAppeal: boolean;
+        };
+        Appeal: {
+            id: string;
+            ain: string;
+            level: 1 | 2;
+            firstAppealId: string | null;
+            /** @enum {string} */
+            ground: "rejected" | "delayed" | "first_appeal";
+            grounds: string;
+            filedAt: string;
+            appellateRole: string;
+            appellateOfficeId: string;
+            decideBy: string;
+            /** @enum {string} */
+            status: "pending" | "allowed" | "dismissed";
+            orderReasons: string | null;
+            directionDays: number | null;
+            decidedAt: string | null;
+            penaltyRupees: number | null;
+            penaltyReasons: string | null;
+            escalatedAt: string | null;
+        };
         Tracking: {
             /** @example 26 11 002 000001 7 */
             ain: string;
@@ -6285,27 +6486,6 @@ export interface components {
             pin: string | null;
             hours: string | null;
             closedAt: string | null;
-        };
-        Appeal: {
-            id: string;
-            ain: string;
-            level: 1 | 2;
-            firstAppealId: string | null;
-            /** @enum {string} */
-            ground: "rejected" | "delayed" | "first_appeal";
-            grounds: string;
-            filedAt: string;
-            appellateRole: string;
-            appellateOfficeId: string;
-            decideBy: string;
-            /** @enum {string} */
-            status: "pending" | "allowed" | "dismissed";
-            orderReasons: string | null;
-            directionDays: number | null;
-            decidedAt: string | null;
-            penaltyRupees: number | null;
-            penaltyReasons: string | null;
-            escalatedAt: string | null;
         };
     };
     responses: never;

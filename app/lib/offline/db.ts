@@ -3,7 +3,7 @@
 // visit with their document previews and the field reports waiting for a network. Everything here is personal
 // data, so logout deletes the whole database (DESIGN §7).
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Status } from '../../../shared/workflow.ts';
+import type { Schemas } from '../api.ts';
 import type { DocumentKind } from '../../../shared/application.ts';
 
 export interface DraftFile {
@@ -40,7 +40,8 @@ export interface Draft {
 export interface CachedEnquiry {
   ain: string;
   ownerId: string;
-  detail: Record<string, unknown> & { ain: string; status: Status; version: number };
+  /** The server's answer as it came, so the page shows it offline as it would online. */
+  detail: Schemas['ApplicationDetail'];
   savedAt: number;
 }
 

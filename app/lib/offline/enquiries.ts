@@ -2,27 +2,23 @@
 // document previews, whenever the app is online; the field report is written on the phone and sent when the network
 // returns — photos first, then the report under one Idempotency-Key, so a resend never files it twice. A report on
 // an enquiry the BDO reassigned meanwhile stays on the phone, marked as a conflict, for the officer to see.
-import { api } from '$lib/api.ts';
-import type { Status } from '../../../shared/workflow.ts';
+import { ask, client, type Schemas } from '$lib/api.ts';
 import { deleteEnquiry, enquiriesOf, getEnquiry, getPreview, getReport, putEnquiry, putPreview, putReport, reportsOf, type CachedEnquiry, type FieldReport } from './db.ts';
 import { oneAtATime, Offline, postOnce, Refused, uploadDocument } from './queue.ts';
 
-export interface EnquiryDetail extends Record<string, unknown> {
-  ain: string;
-  status: Status;
-  version: number;
-  documents: { id: string; kind: string; proof: string; mime: string }[];
-}
+type EnquiryDetail = Schemas['ApplicationDetail'];
+
+const fetchDetail = (ain: string) => ask(client.GET('/api/applications/{ain}', { params: { path: { ain } } }));
 
 /** The enquiry from the server when it answers, else the copy on the phone; `offline` says which it is. */
 export async function loadEnquiry(ain: string, ownerId: string): Promise<{ detail: EnquiryDetail; offline: boolean } | { error: string }> {
-  const res = await api<EnquiryDetail>(`/applications/${ain}`);
+  const res = await fetchDetail(ain);
   if (res.ok) {
     await keep(res.data, ownerId);
     return { detail: res.data, offline: false };
   }
   const cached = await getEnquiry(ain);
-  if (res.status === 0 && cached && cached.ownerId === ownerId) return { detail: cached.detail as EnquiryDetail, offline: true };
+  if (res.status === 0 && cached && cached.ownerId === ownerId) return { detail: cached.detail, offline: true };
   return { error: res.error.message };
 }
 
@@ -32,14 +28,14 @@ export async function loadEnquiry(ain: string, ownerId: string): Promise<{ detai
  */
 export async function syncEnquiries(ownerId: string): Promise<{ enquiries: CachedEnquiry[]; offline: boolean }> {
   // The server lists an Enquiry Officer only the enquiries assigned to them (api/applications/queries.ts).
-  const res = await api<{ applications: { ain: string }[] }>('/applications?status=under_enquiry');
+  const res = await ask(client.GET('/api/applications', { params: { query: { status: 'under_enquiry' } } }));
   if (res.ok) {
     const listed = new Set(res.data.applications.map((row) => row.ain));
-    const details = await Promise.all([...listed].map((ain) => api<EnquiryDetail>(`/applications/${ain}`)));
+    const details = await Promise.all([...listed].map(fetchDetail));
     await Promise.all(details.map((detail) => detail.ok && keep(detail.data, ownerId)));
     await forgetClosed(ownerId, listed);
   }
-  return { enquiries: (await enquiriesOf(ownerId)).sort((a, b) => String(a.detail.dueAt).localeCompare(String(b.detail.dueAt))), offline: !res.ok };
+  return { enquiries: (await enquiriesOf(ownerId)).sort((a, b) => a.detail.dueAt.localeCompare(b.detail.dueAt)), offline: !res.ok };
 }
 
 async function keep(detail: EnquiryDetail, ownerId: string): Promise<void> {
@@ -63,7 +59,7 @@ async function keep(detail: EnquiryDetail, ownerId: string): Promise<void> {
 async function forgetClosed(ownerId: string, listed: Set<string>): Promise<void> {
   const unsent = new Set((await reportsOf(ownerId)).filter((r) => r.state !== 'sent').map((r) => r.ain));
   const closed = (await enquiriesOf(ownerId)).filter((e) => !listed.has(e.ain) && !unsent.has(e.ain));
-  await Promise.all(closed.map((e) => deleteEnquiry(e.ain, (e.detail as EnquiryDetail).documents.map((d) => d.id))));
+  await Promise.all(closed.map((e) => deleteEnquiry(e.ain, e.detail.documents.map((d) => d.id))));
 }
 
 /** An object URL for a document's preview: from the phone when it has one, else from the server. */
