@@ -15,5 +15,7 @@ export const routes = {
   reports: '/reports',
   counter: '/counter',
   recover: '/recover',
-  counterRecover: '/counter/recover'
+  counterRecover: '/counter/recover',
+  adminCounters: '/admin/counters',
+  findCounter: '/counters'
 } as const;
