@@ -23,7 +23,7 @@ async function findByPin(page: Page, pin: string) {
   await page.getByRole('button', { name: 'Find counters' }).click();
 }
 
-test('the DM adds a CSC and attaches an operator; a visitor finds it by PIN until the DM closes it', async ({ page, browser, baseURL }) => {
+test('the DM adds a CSC and attaches an operator; a visitor finds it by PIN until the DM closes it; the DM reads the operations MIS', async ({ page, browser, baseURL }) => {
   test.setTimeout(150_000);
   await logIn(page, 'demo-dm');
   await page.getByRole('link', { name: 'Kiosks and CSCs' }).click();
@@ -108,4 +108,13 @@ test('the DM adds a CSC and attaches an operator; a visitor finds it by PIN unti
   await expect(another.getByTestId('counter')).toHaveCount(0);
   await later.close();
 
+  // The DM's MIS: per officer, appeals, and every counter of the district with what it filed and printed.
+  await page.goto('/reports');
+  const ops = page.getByTestId('operations');
+  await expect(ops.getByRole('heading', { name: 'Officers, appeals and counters' })).toBeVisible();
+  await expect(ops.getByRole('heading', { name: 'Decisions by officer' })).toBeVisible();
+  await expect(ops.getByTestId('ops-appeals')).toContainText('Filed');
+  const counters = ops.getByRole('region', { name: 'Counter activity' });
+  await expect(counters.getByRole('row', { name: new RegExp(ours.name) })).toBeVisible();
+  await page.screenshot({ path: 'test-results/counters-mis-en.png', fullPage: true });
 });
