@@ -8,7 +8,7 @@ import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
 import { binaryFile, errorResponses, isoDay, jsonBody } from '../http/schemas.ts';
 import { freeText, identifier } from '../../shared/text.ts';
-import { attachOperator, closeCounter, confirmCode, counterDetail, createCounter, findCounters, printCertificate, startIdentityCheck, updateCounter, type Counter } from './counters.ts';
+import { attachOperator, closeCounter, confirmCode, counterDetail, createCounter, findCounters, listManagedCounters, printCertificate, startIdentityCheck, updateCounter, type Counter } from './counters.ts';
 
 const counter = z
   .object({
@@ -61,6 +61,29 @@ export function counterRoutes(deps: Deps) {
       if (!block && !at) throw new ApiError(400, 'validation', { fields: { block: 'field.block_or_pin' } });
       c.header('Cache-Control', 'public, max-age=60');
       return c.json({ counters: (await findCounters(deps.sql, { blockId: block, pin: at })).map(out) }, 200);
+    }
+  );
+
+  // Before /counters/{id}, which would otherwise take "managed" for a counter's id.
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/counters/managed',
+      tags: ['counters'],
+      summary: 'Every counter the caller manages, closed ones too, and the operators they may attach (administrator; the DM for the district)',
+      middleware: [requirePermission('counters:manage')] as const,
+      responses: {
+        200: {
+          description: 'Counters and operators',
+          content: { 'application/json': { schema: z.object({ counters: z.array(counter), operators: z.array(z.object({ id: z.string(), name: z.string(), officeId: z.string() })) }) } }
+        },
+        ...errorResponses(401, 403)
+      }
+    }),
+    async (c) => {
+      const { counters, operators } = await listManagedCounters(deps.sql, currentUser(c).user);
+      c.header('Cache-Control', 'no-store');
+      return c.json({ counters: counters.map(out), operators }, 200);
     }
   );
 

@@ -8,6 +8,8 @@ export interface OfficerRow {
   name: string;
   role: string;
   officeName: string;
+  /** The office's Bengali name, so the page writes it in the reader's language (Hindi from the glossary). */
+  officeNameBn: string;
   decided: number;
   approved: number;
   rejected: number;
@@ -18,6 +20,7 @@ export interface OfficerRow {
 export interface CounterRow {
   counterId: string;
   nameEn: string;
+  nameBn: string;
   kind: string;
   filed: number;
   prints: number;
@@ -45,7 +48,7 @@ export async function misOperations(sql: Sql, offices: string[], districtId: str
   const end = new Date(endOfKolkataDay(to).getTime() + 1);
   const [officers, appeals, counters] = await Promise.all([
     sql<OfficerRow[]>`
-      select e.actor_id as officer_id, u.name, u.role, coalesce(o.name_en, '') as office_name,
+      select e.actor_id as officer_id, u.name, u.role, coalesce(o.name_en, '') as office_name, coalesce(o.name_bn, '') as office_name_bn,
              count(*)::int as decided,
              count(*) filter (where e.action = 'approve')::int as approved,
              count(*) filter (where e.action = 'reject')::int as rejected,
@@ -56,7 +59,7 @@ export async function misOperations(sql: Sql, offices: string[], districtId: str
       join users u on u.id = e.actor_id
       left join offices o on o.id = u.office_id
       where e.action in ('approve', 'reject') and e.at >= ${start} and e.at < ${end} and a.office_id in ${sql(offices)}
-      group by e.actor_id, u.name, u.role, o.name_en
+      group by e.actor_id, u.name, u.role, o.name_en, o.name_bn
       order by decided desc, u.name`,
     sql<AppealTotals[]>`
       select count(*)::int as filed,
@@ -71,7 +74,7 @@ export async function misOperations(sql: Sql, offices: string[], districtId: str
       where p.filed_at >= ${start} and p.filed_at < ${end} and a.office_id in ${sql(offices)}`,
     sql<CounterRow[]>`
       select * from (
-        select c.id as counter_id, c.name_en, c.kind,
+        select c.id as counter_id, c.name_en, c.name_bn, c.kind,
                (select count(*)::int from applications a where a.filing_office_id = c.id and a.submitted_at >= ${start} and a.submitted_at < ${end}) as filed,
                (select count(*)::int from certificate_prints p where p.counter_id = c.id and p.printed_at >= ${start} and p.printed_at < ${end}) as prints,
                (select coalesce(sum(p.copies), 0)::int from certificate_prints p where p.counter_id = c.id and p.printed_at >= ${start} and p.printed_at < ${end}) as copies

@@ -249,9 +249,9 @@ export function misRoutes(deps: Deps) {
                 .object({
                   from: z.string(),
                   to: z.string(),
-                  officers: z.array(z.object({ officerId: z.string(), name: z.string(), role: z.string(), officeName: z.string(), decided: count, approved: count, rejected: count, onTime: count, onTimePercent: z.number().nullable() })),
+                  officers: z.array(z.object({ officerId: z.string(), name: z.string(), role: z.string(), officeName: z.string(), officeNameBn: z.string(), decided: count, approved: count, rejected: count, onTime: count, onTimePercent: z.number().nullable() })),
                   appeals: z.object({ filed: count, decided: count, pending: count, allowed: count, dismissed: count, overdue: count, penalties: count, penaltyRupees: count }),
-                  counters: z.array(z.object({ counterId: z.string(), nameEn: z.string(), kind: z.string(), filed: count, prints: count, copies: count }))
+                  counters: z.array(z.object({ counterId: z.string(), nameEn: z.string(), nameBn: z.string(), kind: z.string(), filed: count, prints: count, copies: count }))
                 })
                 .openapi('MisOperations')
             }

@@ -17,5 +17,7 @@ export const routes = {
   recover: '/recover',
   counterRecover: '/counter/recover',
   acting: '/acting',
-  staff: (id: string) => `/staff/${encodeURIComponent(id)}`
+  staff: (id: string) => `/staff/${encodeURIComponent(id)}`,
+  adminCounters: '/admin/counters',
+  findCounter: '/counters'
 } as const;

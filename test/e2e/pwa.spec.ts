@@ -56,7 +56,7 @@ test('the language switch changes every text and is remembered', async ({ page }
   await page.getByRole('button', { name: 'English' }).click();
 });
 
-const publicPages = ['/', '/register', '/login', '/track', '/dev/inbox'];
+const publicPages = ['/', '/register', '/login', '/track', '/counters', '/dev/inbox'];
 
 // One test per language and per role: axe takes a few seconds a page on a 2-core machine, so one test for the
 // whole sweep ran past any sensible time limit, and a failure named nothing narrower than "somewhere".
@@ -93,8 +93,8 @@ const pagesOf: Record<string, string[]> = {
   citizen: ['/password', '/applications', '/apply?step=about', '/apply?step=address', '/apply?step=documents', '/apply?step=check'],
   bdo: ['/password', '/applications', '/monitoring', '/reports'],
   sdo: ['/acting'],
-  dm: ['/monitoring', '/reports', '/acting', '/staff/demo-bdo'],
-  admin: ['/password', '/admin/messages', '/admin/holidays', '/acting', '/staff/demo-eo']
+  dm: ['/monitoring', '/reports', '/acting', '/staff/demo-bdo', '/admin/counters'],
+  admin: ['/password', '/admin/messages', '/admin/holidays', '/acting', '/staff/demo-eo', '/admin/counters']
 };
 for (const [role, paths] of Object.entries(pagesOf)) {
   test(`every page of the ${role} fits a 360 px phone and has no serious or critical accessibility problems`, async ({ page }) => {

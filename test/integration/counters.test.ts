@@ -90,6 +90,22 @@ describe('counters: added, edited, found, closed (issue 13 item 4)', () => {
   });
 });
 
+test("the counters page's list: every counter the manager may change, closed ones too, and the operators to attach", async () => {
+  const res = await dm.get('/api/counters/managed');
+  expect(res.status).toBe(200);
+  const counters = res.body.counters as { id: string; closedAt: string | null }[];
+  expect(counters.map((c) => c.id)).toEqual(expect.arrayContaining(['n24pgs/kiosk', 'n24pgs/barasat-sadar/barasat-i/csc-1']));
+  // Open ones first, then the closed (the kiosk closed in the test above).
+  const open = counters.map((c) => c.closedAt === null);
+  expect(open).toEqual([...open].sort((a, b) => Number(b) - Number(a)));
+  expect(open).toContain(false);
+  const operators = res.body.operators as { id: string; officeId: string }[];
+  expect(operators).toEqual(expect.arrayContaining([{ id: 'demo-operator', name: 'Demo CSC Operator', officeId: 'n24pgs/barasat-sadar/barasat-i/csc-1' }]));
+  expect(res.headers.get('cache-control')).toBe('no-store');
+  expect((await admin.get('/api/counters/managed')).status).toBe(200);
+  for (const who of [bdo, citizen]) expect((await who.get('/api/counters/managed')).status).toBe(403);
+});
+
 describe('printing at any counter of the district after the identity check (issue 13 item 4)', () => {
   test("a kiosk in another subdivision prints a web applicant's certificate after the code sent to the applicant's mobile; the print is audited", async () => {
     const ain = await approvedWebApplication();

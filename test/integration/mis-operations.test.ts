@@ -39,7 +39,7 @@ describe('MIS for the DM and the SDO (issue 13 item 7)', () => {
     for (const who of ['demo-dm', 'demo-sdo']) {
       const res = await (await loginClient(server.url, who)).get('/api/mis/operations');
       expect(res.status, who).toBe(200);
-      expect(res.body.officers).toEqual([{ officerId: 'demo-bdo', name: 'Demo BDO Barasat I', role: 'bdo', officeName: 'Barasat I', decided: 2, approved: 1, rejected: 1, onTime: 2, onTimePercent: 100 }]);
+      expect(res.body.officers).toEqual([{ officerId: 'demo-bdo', name: 'Demo BDO Barasat I', role: 'bdo', officeName: 'Barasat I', officeNameBn: 'বারাসত ১', decided: 2, approved: 1, rejected: 1, onTime: 2, onTimePercent: 100 }]);
       expect(res.body.appeals).toEqual({ filed: 1, decided: 1, pending: 0, allowed: 1, dismissed: 0, overdue: 0, penalties: 0, penaltyRupees: 0 });
       const csc = res.body.counters.find((c: { counterId: string }) => c.counterId === 'n24pgs/barasat-sadar/barasat-i/csc-1');
       expect(csc).toMatchObject({ prints: 1, copies: 2, filed: 0 });

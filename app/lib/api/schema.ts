@@ -4968,6 +4968,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/counters/managed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every counter the caller manages, closed ones too, and the operators they may attach (administrator; the DM for the district) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Counters and operators */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counters: components["schemas"]["Counter"][];
+                            operators: {
+                                id: string;
+                                name: string;
+                                officeId: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Not logged in, or wrong credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/counters/{id}": {
         parameters: {
             query?: never;
@@ -6408,6 +6469,7 @@ export interface components {
                 name: string;
                 role: string;
                 officeName: string;
+                officeNameBn: string;
                 decided: number;
                 approved: number;
                 rejected: number;
@@ -6427,6 +6489,7 @@ export interface components {
             counters: {
                 counterId: string;
                 nameEn: string;
+                nameBn: string;
                 kind: string;
                 filed: number;
                 prints: number;
