@@ -17,7 +17,8 @@ import { getOffice } from '../offices/offices.ts';
 import { appendEvent } from '../applications/audit.ts';
 import { trustedCaPem } from './credentials.ts';
 import { districtSealPublicKeyPem } from '../signing/seal-key.ts';
-import { printedFacts, type FormOnCertificate } from './issue.ts';
+import { printedFacts } from './issue.ts';
+import { certificateByNumber } from './lookup.ts';
 import { openSeal } from './seal.ts';
 import { formatAin } from '../../shared/ain.ts';
 import { verifyCertificatePdf } from './sign.ts';
@@ -110,12 +111,7 @@ export function certificateRoutes(deps: Deps) {
     }),
     async (c) => {
       const no = c.req.valid('param').certificateNo;
-      const [row] = await deps.sql<{ name: string; ain: string; issuedAt: Date; nameEn: string; nameBn: string; districtNameEn: string; pdfSha256: string; revokedAt: Date | null; revokeReason: string | null; seal: string; form: FormOnCertificate; officer: string }[]>`
-        select a.applicant_name as name, a.ain, c.issued_at, o.name_en, o.name_bn, d.name_en as district_name_en, c.pdf_sha256,
-               c.revoked_at, c.revoke_reason, c.seal, a.form, u.name as officer
-        from certificates c join applications a on a.id = c.application_id join offices o on o.id = a.office_id
-          join offices d on d.id = o.district_id join users u on u.id = c.issued_by
-        where c.certificate_no = ${no}`;
+      const row = await certificateByNumber(deps.sql, no);
       if (!row) throw new ApiError(404, 'certificate_unknown');
       const signature = await storedSignature(row.pdfSha256);
       // The facts as sealed at issue, which are what the paper prints; a v1 seal (five fields) predates them, and

@@ -19,6 +19,12 @@ export interface SlaRule {
 export const stepOfApplicationSql = (sql: Queryable) =>
   sql`case a.status when 'submitted' then 'scrutiny' when 'under_enquiry' then 'enquiry' when 'enquiry_reported' then 'approval' end`;
 
+/** The rules in their order, as the time-limit matrix prints them. */
+export async function listSlaRules(sql: Queryable): Promise<SlaRule[]> {
+  return sql<SlaRule[]>`
+    select step, responsible_role, due_days, l1_role, l1_due_days from sla_rules order by position`;
+}
+
 export interface SlaClock {
   rules: Record<SlaStep, SlaRule>;
   holidays: ReadonlySet<string>;

@@ -52,6 +52,10 @@ export async function createUser(sql: Queryable, input: NewUser): Promise<User> 
   }
 }
 
+export async function setUserLanguage(sql: Queryable, id: string, lang: Lang): Promise<void> {
+  await sql`update users set lang = ${lang} where id = ${id}`;
+}
+
 export async function listStaff(sql: Sql): Promise<(User & { officeName: string | null })[]> {
   return sql<(User & { officeName: string | null })[]>`
     select ${sql(columns.map((c) => 'u.' + c))}, o.name_en as "officeName"
