@@ -6,7 +6,7 @@
 export const statuses = ['submitted', 'under_enquiry', 'enquiry_reported', 'approved', 'rejected', 'sent_back', 'delivered'] as const;
 export type Status = (typeof statuses)[number];
 
-export const actions = ['forward_to_eo', 'submit_report', 'approve', 'reject', 'send_back', 'resubmit', 'reassign_eo', 're_enquire', 'mark_delivered'] as const;
+export const actions = ['forward_to_eo', 'submit_report', 'approve', 'reject', 'send_back', 'resubmit', 'reassign_eo', 're_enquire', 'mark_delivered', 'revoke_certificate'] as const;
 export type Action = (typeof actions)[number];
 
 /**

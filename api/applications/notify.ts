@@ -35,7 +35,9 @@ const citizenEvent: Partial<Record<Action, NotificationEvent>> = {
   send_back: 'sent_back',
   approve: 'approved',
   reject: 'rejected',
-  mark_delivered: 'collected'
+  mark_delivered: 'collected',
+  // The holder hears of it at once: a revoked certificate must not be shown as proof of residence.
+  revoke_certificate: 'certificate_revoked'
 };
 
 /** Whose desk the application lands on after the step, and what they are to do there. */
@@ -64,7 +66,8 @@ export async function notifyStep(deps: Pick<Deps, 'config'>, sql: Queryable, app
       event,
       userIds: [app.applicantId],
       applicationId: app.id,
-      link: `${origin}/track/${app.ain}`,
+      // A revocation points at the certificate's public verification, which says revoked and why.
+      link: action === 'revoke_certificate' && details.certificateNo ? `${origin}/verify/${details.certificateNo}` : `${origin}/track/${app.ain}`,
       contacts: form,
       values: (lang: Lang) => ({
         ain: app.ain,

@@ -4,21 +4,17 @@
 import { createHash } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { multilineText } from '../../shared/text.ts';
-import { covers } from '../authz.ts';
-import { smsDate } from '../applications/notify.ts';
-import { enqueueNotification } from '../notify/notify.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
 import { perClientLimit } from '../http/rate-limit.ts';
 import { errorResponses } from '../http/schemas.ts';
-import { getOffice } from '../offices/offices.ts';
-import { appendEvent } from '../applications/audit.ts';
 import { trustedCaPem } from './credentials.ts';
 import { districtSealPublicKeyPem } from '../signing/seal-key.ts';
 import { printedFacts } from './issue.ts';
 import { certificateByNumber } from './lookup.ts';
+import { revokeCertificate } from '../applications/revoke.ts';
 import { openSeal } from './seal.ts';
 import { formatAin } from '../../shared/ain.ts';
 import { verifyCertificatePdf } from './sign.ts';
@@ -154,43 +150,7 @@ export function certificateRoutes(deps: Deps) {
       const { user } = currentUser(c);
       const no = c.req.valid('param').certificateNo;
       const { reason } = c.req.valid('json');
-      const now = deps.clock.now();
-      const revokedAt = await deps.sql.begin(async (sql) => {
-        const [cert] = await sql<{ applicationId: string; ain: string; applicantId: string; officeId: string; status: string; revokedAt: Date | null }[]>`
-          select c.application_id::text, a.ain, a.applicant_id, a.office_id, a.status, c.revoked_at
-          from certificates c join applications a on a.id = c.application_id
-          where c.certificate_no = ${no} for update`;
-        if (!cert) throw new ApiError(404, 'certificate_unknown');
-        const [place, own] = await Promise.all([getOffice(sql, cert.officeId), user.officeId ? getOffice(sql, user.officeId) : null]);
-        if (!place || !covers(user, own, place)) throw new ApiError(403, 'forbidden');
-        if (cert.revokedAt) throw new ApiError(409, 'certificate_revoked');
-        await sql`update certificates set revoked_at = ${now}, revoked_by = ${user.id}, revoke_reason = ${reason} where certificate_no = ${no}`;
-        await appendEvent(sql, {
-          applicationId: cert.applicationId,
-          actorId: user.id,
-          actorRole: user.role,
-          action: 'revoke_certificate',
-          fromStatus: cert.status,
-          toStatus: cert.status,
-          remarks: `${no}: ${reason}`,
-          channel: null,
-          at: now
-        });
-        // The holder hears of it at once: a revoked certificate must not be shown as proof of residence.
-        // To the form's mobile and email too, like every message about the application (DESIGN §12).
-        const [contacts] = await sql<{ name: string; mobile: string | null; email: string | null }[]>`
-          select applicant_name as name, form->>'mobile' as mobile, nullif(form->>'email', '') as email from applications where id = ${cert.applicationId}`;
-        await enqueueNotification(sql, now, {
-          event: 'certificate_revoked',
-          contacts,
-          userIds: [cert.applicantId],
-          applicationId: cert.applicationId,
-          link: `${deps.config.origin}/verify/${no}`,
-          values: { certificateNo: no, ain: cert.ain, date: smsDate(now) }
-        });
-        return now;
-      });
-      deps.log.info('certificate_revoked', { by: user.id });
+      const { revokedAt } = await revokeCertificate(deps, user, no, reason);
       return c.json({ certificateNo: no, status: 'revoked' as const, revokedAt: revokedAt.toISOString(), revokeReason: reason }, 200);
     }
   );
