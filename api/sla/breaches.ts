@@ -2,6 +2,7 @@
 // past the L1 officer's (level `l1`), recorded once in sla_breaches. The sweeper records them on its interval and
 // alerts; a step that an officer leaves late is recorded in the same transaction that leaves it (act.ts, report.ts).
 import type { Queryable } from '../db/connect.ts';
+import { openStatuses } from '../../shared/workflow.ts';
 import { stepOfApplicationSql, type SlaStep } from './rules.ts';
 
 // What the messages need about each new row, shared by the sweeper's three parts; `fresh` is the insert's RETURNING.
@@ -45,7 +46,7 @@ export async function recordBreaches(sql: Queryable, level: 'responsible' | 'l1'
       insert into sla_breaches (application_id, office_id, step, level, due_at, detected_at, escalated_to)
       select a.id, a.office_id, r.step, ${level}, ${due}, ${now}, ${escalatedTo}
       from applications a join sla_rules r on r.step = ${stepOfApplicationSql(sql)}
-      where a.status in ('submitted', 'under_enquiry', 'enquiry_reported') and ${due} < ${now}
+      where a.status = any(${openStatuses}) and ${due} < ${now}
         ${applicationId ? sql`and a.id = ${applicationId}` : sql``}
         and not exists (select 1 from sla_breaches b where b.application_id = a.id and b.level = ${level} and b.step = r.step and b.due_at = ${due})
       on conflict do nothing

@@ -11,6 +11,7 @@ import type { Deps } from '../deps.ts';
 import { enqueueNotifications, type Notification } from '../notify/notify.ts';
 import { steps, type Step } from '../notify/templates.ts';
 import { describeFresh, recordBreaches, type Event } from './breaches.ts';
+import { openStatuses } from '../../shared/workflow.ts';
 import { stepOfApplicationSql, type SlaStep } from './rules.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 
@@ -50,7 +51,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
         insert into sla_reminders (application_id, step, due_at, sent_at)
         select a.id, ${stepOfApplicationSql(sql)}, a.step_due_at, ${now}
         from applications a
-        where a.status in ('submitted', 'under_enquiry', 'enquiry_reported')
+        where a.status = any(${openStatuses})
           and a.step_due_at > ${now} and a.step_due_at <= ${now}::timestamptz + ${before}::interval - interval '1 millisecond'
         on conflict do nothing
         returning application_id, step, due_at, (select responsible_role from sla_rules r where r.step = sla_reminders.step) as escalated_to)
