@@ -10,7 +10,7 @@
 // one keeps its place with the same new due time. Every step is one transaction with its audit event and messages.
 import { appendEvent } from '../applications/audit.ts';
 import { processingOf } from '../applications/authority.ts';
-import { smsDate } from '../applications/notify.ts';
+import { smsDate } from '../time.ts';
 import type { Queryable, Sql } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';

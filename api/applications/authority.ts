@@ -9,7 +9,7 @@
 import { covers } from '../authz.ts';
 import type { Queryable } from '../db/connect.ts';
 import { getOffice, type Office } from '../offices/offices.ts';
-import { kolkataDate } from '../sla/calendar.ts';
+import { kolkataDate } from '../time.ts';
 import type { User } from '../users/user.ts';
 import type { Standing } from './workflow.ts';
 

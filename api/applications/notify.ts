@@ -5,7 +5,7 @@ import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { enqueueNotification } from '../notify/notify.ts';
 import { smsReasons, steps, type NotificationEvent, type Step } from '../notify/templates.ts';
-import { kolkataDate } from '../sla/calendar.ts';
+import { smsDate } from '../time.ts';
 import type { Action } from './workflow.ts';
 
 export interface StepFacts {
@@ -49,11 +49,6 @@ const officerWork: Partial<Record<Action | 'submit', { who: 'bdo' | 'eo'; step: 
   re_enquire: { who: 'eo', step: 'enquiry' },
   submit_report: { who: 'bdo', step: 'decision' }
 };
-
-/** "2026-11-27" → "27-11-2026", the way dates are written in India. */
-export function smsDate(at: Date): string {
-  return kolkataDate(at).split('-').reverse().join('-');
-}
 
 export async function notifyStep(deps: Pick<Deps, 'config'>, sql: Queryable, app: StepFacts, action: Action | 'submit', at: Date, details: StepDetails = {}): Promise<void> {
   const origin = deps.config.origin;

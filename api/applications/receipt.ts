@@ -8,6 +8,7 @@ import { glossary, placeName } from '../../i18n/glossary.ts';
 import { translate, type Lang, type MessageKey } from '../../i18n/index.ts';
 import { A4, bengaliDigits, createPdf, GREEN, GREY, Writer } from '../pdf/text.ts';
 import type { Queryable } from '../db/connect.ts';
+import { kolkataFormat } from '../time.ts';
 import type { ApplicationRow } from './access.ts';
 
 export interface ReceiptInput {
@@ -30,8 +31,8 @@ export async function receiptContents(sql: Queryable, app: Pick<ApplicationRow, 
 }
 
 const locale = (lang: Lang) => (lang === 'en' ? 'en-IN' : `${lang}-IN`);
-const when = (lang: Lang, at: Date) => new Intl.DateTimeFormat(locale(lang), { timeZone: 'Asia/Kolkata', dateStyle: 'long', timeStyle: 'short' }).format(at);
-const day = (lang: Lang, at: Date) => new Intl.DateTimeFormat(locale(lang), { timeZone: 'Asia/Kolkata', dateStyle: 'long' }).format(at);
+const when = (lang: Lang, at: Date) => kolkataFormat(locale(lang), { dateStyle: 'long', timeStyle: 'short' }).format(at);
+const day = (lang: Lang, at: Date) => kolkataFormat(locale(lang), { dateStyle: 'long' }).format(at);
 
 export async function renderReceipt({ app, office, documents, trackUrl, lang }: ReceiptInput): Promise<Uint8Array> {
   const pdf = await createPdf();

@@ -2,7 +2,7 @@
 // carries the verify URL and the district's seal, the approving officer's CMS signature, and one row that says
 // which application, who, when, and where the signed bytes are. Runs inside the approval's transaction.
 import type { Applicant } from '../../shared/application.ts';
-import { kolkataDate } from '../sla/calendar.ts';
+import { kolkataDate } from '../time.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';

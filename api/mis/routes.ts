@@ -8,7 +8,7 @@ import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses, isoDay } from '../http/schemas.ts';
 import { blocksCovered, getOffice } from '../offices/offices.ts';
-import { kolkataDate } from '../sla/calendar.ts';
+import { kolkataDate } from '../time.ts';
 import { misLocalLang, renderMisPdf } from './pdf.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { placeName } from '../../i18n/glossary.ts';

@@ -4,7 +4,7 @@
 // use the submitted_at and decided_at indexes, the pending ones the partial index of pending applications.
 import type { Queryable } from '../db/connect.ts';
 import { pendingStatuses, type Status } from '../../shared/workflow.ts';
-import { endOfKolkataDay, kolkataTime } from '../sla/calendar.ts';
+import { endOfKolkataDay, kolkataTime } from '../time.ts';
 import { stepOf } from '../sla/rules.ts';
 
 export interface BlockFigures {

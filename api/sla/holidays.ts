@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import Holidays from 'date-holidays';
 import type { Queryable } from '../db/connect.ts';
-import { kolkataDate } from './calendar.ts';
+import { kolkataDate } from '../time.ts';
 
 const version = (createRequire(import.meta.url)('date-holidays/package.json') as { version: string }).version;
 export const PACKAGE_SOURCE = `date-holidays ${version} (IN-WB)`;

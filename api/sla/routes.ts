@@ -8,7 +8,7 @@ import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses, isoDay, jsonBody } from '../http/schemas.ts';
 import { blocksCovered } from '../offices/offices.ts';
-import { kolkataDate } from './calendar.ts';
+import { kolkataDate } from '../time.ts';
 import { acknowledgeBreach, breachesOf } from './escalations.ts';
 import { addHoliday, listHolidays, removeHoliday } from './holidays.ts';
 import { listSlaRules } from './rules.ts';

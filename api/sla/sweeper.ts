@@ -5,7 +5,7 @@
 // second sweeper (another process, the same instant) find nothing new, so nothing is recorded or sent twice.
 import { sweepAppeals } from '../appeals/appeals.ts';
 import type { Lang } from '../../i18n/index.ts';
-import { smsDate } from '../applications/notify.ts';
+import { smsDate } from '../time.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { enqueueNotifications, type Notification } from '../notify/notify.ts';
