@@ -6,7 +6,7 @@ import { parseAin } from '../shared/ain.ts';
 import { toE164IndianMobile } from '../shared/mobile.ts';
 import { translate, type Lang, type MessageKey } from '../i18n/index.ts';
 import { placeName } from '../i18n/glossary.ts';
-import { smsDate } from '../api/applications/notify.ts';
+import { smsDate } from '../api/time.ts';
 import { findPublicStatus, publicState, stateDate, type PublicStatus } from '../api/applications/track.ts';
 import { smsReasons, type NotificationEvent, type SlotValues } from '../api/notify/templates.ts';
 import type { Deps } from '../api/deps.ts';

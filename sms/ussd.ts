@@ -16,7 +16,7 @@ import { languageNames } from '../i18n/index.ts';
 import { placeName } from '../i18n/glossary.ts';
 import { publicState, stateDate, type PublicStatus } from '../api/applications/track.ts';
 import { isOpen } from '../shared/workflow.ts';
-import { smsDate } from '../api/applications/notify.ts';
+import { smsDate } from '../api/time.ts';
 import { clip, smsReasons } from '../api/notify/templates.ts';
 
 /** Remarks longer than this are cut at a word on a feature phone; the tracking page has them whole. */

@@ -5,7 +5,7 @@
 import type { Queryable, Sql } from '../db/connect.ts';
 import { ApiError } from '../http/errors.ts';
 import { getOffice, type Office } from '../offices/offices.ts';
-import { kolkataDate } from '../sla/calendar.ts';
+import { kolkataDate } from '../time.ts';
 import { recordStaffChange } from '../users/lifecycle.ts';
 import type { User } from '../users/user.ts';
 

@@ -11,7 +11,7 @@
 import { z } from '@hono/zod-openapi';
 import { appendEvent } from '../applications/audit.ts';
 import { processingOf } from '../applications/authority.ts';
-import { smsDate } from '../applications/notify.ts';
+import { smsDate } from '../time.ts';
 import type { Queryable, Sql } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';

@@ -10,7 +10,7 @@ import { getOffice } from '../offices/offices.ts';
 import type { User } from '../users/user.ts';
 import { lockApplication, readApplication, type ApplicationRow } from './access.ts';
 import { duesFor, loadSlaClock, restartedDues } from '../sla/rules.ts';
-import { recordLateStep } from '../sla/sweeper.ts';
+import { recordLateStep } from '../sla/breaches.ts';
 import { appendEvent } from './audit.ts';
 import { notifyStep } from './notify.ts';
 import { decide, type Decision, type Standing, type Status } from './workflow.ts';

@@ -6,9 +6,10 @@
 //   - the handler the DM named, or the DM himself, after taking the application over on escalation.
 // The same for the Enquiry Officer: the assigned EO while still posted to the processing office, or the officer
 // holding the acting charge for that EO. A charge ends by itself: it is only ever looked up for today's date.
+import { covers } from '../authz.ts';
 import type { Queryable } from '../db/connect.ts';
 import { getOffice, type Office } from '../offices/offices.ts';
-import { kolkataDate } from '../sla/calendar.ts';
+import { kolkataDate } from '../time.ts';
 import type { User } from '../users/user.ts';
 import type { Standing } from './workflow.ts';
 
@@ -118,13 +119,21 @@ export async function authorityOver(
       ([place.id, place.subdivisionId, place.districtId].includes(counter.parentId) || (app.certificatePrintedAt ?? []).includes(counter.id));
   }
 
+  // Citizens and counters have no jurisdiction (api/authz.ts), so their offices are not looked up for it.
+  let inJurisdiction = false;
+  if (actor.role !== 'citizen' && actor.role !== 'operator') {
+    const [place, own] = await Promise.all([getOffice(sql, app.officeId), actor.officeId ? getOffice(sql, actor.officeId) : null]);
+    inJurisdiction = !!place && covers(actor, own, place);
+  }
+
   return {
     standing: {
       role: actor.role,
       isOwner: app.applicantId === actor.id || app.filedBy === actor.id,
       isBlockBdo,
       isAssignedEo,
-      isBlockCounter
+      isBlockCounter,
+      inJurisdiction
     },
     capacity,
     designation

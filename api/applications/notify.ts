@@ -5,7 +5,7 @@ import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { enqueueNotification } from '../notify/notify.ts';
 import { smsReasons, steps, type NotificationEvent, type Step } from '../notify/templates.ts';
-import { kolkataDate } from '../sla/calendar.ts';
+import { smsDate } from '../time.ts';
 import type { Action } from './workflow.ts';
 
 export interface StepFacts {
@@ -35,7 +35,9 @@ const citizenEvent: Partial<Record<Action, NotificationEvent>> = {
   send_back: 'sent_back',
   approve: 'approved',
   reject: 'rejected',
-  mark_delivered: 'collected'
+  mark_delivered: 'collected',
+  // The holder hears of it at once: a revoked certificate must not be shown as proof of residence.
+  revoke_certificate: 'certificate_revoked'
 };
 
 /** Whose desk the application lands on after the step, and what they are to do there. */
@@ -48,11 +50,6 @@ const officerWork: Partial<Record<Action | 'submit', { who: 'bdo' | 'eo'; step: 
   submit_report: { who: 'bdo', step: 'decision' }
 };
 
-/** "2026-11-27" → "27-11-2026", the way dates are written in India. */
-export function smsDate(at: Date): string {
-  return kolkataDate(at).split('-').reverse().join('-');
-}
-
 export async function notifyStep(deps: Pick<Deps, 'config'>, sql: Queryable, app: StepFacts, action: Action | 'submit', at: Date, details: StepDetails = {}): Promise<void> {
   const origin = deps.config.origin;
   const event = action === 'submit' ? 'received' : citizenEvent[action];
@@ -64,7 +61,8 @@ export async function notifyStep(deps: Pick<Deps, 'config'>, sql: Queryable, app
       event,
       userIds: [app.applicantId],
       applicationId: app.id,
-      link: `${origin}/track/${app.ain}`,
+      // A revocation points at the certificate's public verification, which says revoked and why.
+      link: action === 'revoke_certificate' && details.certificateNo ? `${origin}/verify/${details.certificateNo}` : `${origin}/track/${app.ain}`,
       contacts: form,
       values: (lang: Lang) => ({
         ain: app.ain,

@@ -5,7 +5,7 @@ import { applicantSchema, documentKinds, type Applicant } from '../../shared/app
 import { rejectionReasons } from '../../shared/decision.ts';
 import { formatAin } from '../../shared/ain.ts';
 import type { Sql } from '../db/connect.ts';
-import { kolkataDate } from '../sla/calendar.ts';
+import { kolkataDate } from '../time.ts';
 import type { Office } from '../offices/offices.ts';
 import type { Deps } from '../deps.ts';
 import type { User } from '../users/user.ts';

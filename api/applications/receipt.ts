@@ -7,6 +7,8 @@ import { formatAin } from '../../shared/ain.ts';
 import { glossary, placeName } from '../../i18n/glossary.ts';
 import { translate, type Lang, type MessageKey } from '../../i18n/index.ts';
 import { A4, bengaliDigits, createPdf, GREEN, GREY, Writer } from '../pdf/text.ts';
+import type { Queryable } from '../db/connect.ts';
+import { kolkataFormat } from '../time.ts';
 import type { ApplicationRow } from './access.ts';
 
 export interface ReceiptInput {
@@ -18,9 +20,19 @@ export interface ReceiptInput {
   lang: Lang;
 }
 
+/** What the receipt lists and in which language beside English: the applicant's, whoever prints it (a counter prints it for the citizen). */
+export async function receiptContents(sql: Queryable, app: Pick<ApplicationRow, 'id' | 'applicantId'>): Promise<{ documents: ReceiptInput['documents']; lang: Lang | null }> {
+  const [documents, [applicant]] = await Promise.all([
+    sql<{ kind: string; proof: string }[]>`
+      select kind, proof from documents where application_id = ${app.id} and replaced_at is null and kind <> 'field_photo' order by kind, created_at`,
+    sql<{ lang: Lang }[]>`select lang from users where id = ${app.applicantId}`
+  ]);
+  return { documents, lang: applicant?.lang ?? null };
+}
+
 const locale = (lang: Lang) => (lang === 'en' ? 'en-IN' : `${lang}-IN`);
-const when = (lang: Lang, at: Date) => new Intl.DateTimeFormat(locale(lang), { timeZone: 'Asia/Kolkata', dateStyle: 'long', timeStyle: 'short' }).format(at);
-const day = (lang: Lang, at: Date) => new Intl.DateTimeFormat(locale(lang), { timeZone: 'Asia/Kolkata', dateStyle: 'long' }).format(at);
+const when = (lang: Lang, at: Date) => kolkataFormat(locale(lang), { dateStyle: 'long', timeStyle: 'short' }).format(at);
+const day = (lang: Lang, at: Date) => kolkataFormat(locale(lang), { dateStyle: 'long' }).format(at);
 
 export async function renderReceipt({ app, office, documents, trackUrl, lang }: ReceiptInput): Promise<Uint8Array> {
   const pdf = await createPdf();

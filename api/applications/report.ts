@@ -10,7 +10,7 @@ import type { User } from '../users/user.ts';
 import { lockApplication } from './access.ts';
 import { authorityOf, refusal } from './act.ts';
 import { duesFor, loadSlaClock } from '../sla/rules.ts';
-import { recordLateStep } from '../sla/sweeper.ts';
+import { recordLateStep } from '../sla/breaches.ts';
 import { appendEvent } from './audit.ts';
 import { notifyStep } from './notify.ts';
 import { decide } from './workflow.ts';

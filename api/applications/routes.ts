@@ -4,7 +4,6 @@ import { parseAin } from '../../shared/ain.ts';
 import { applicationSchema } from '../../shared/application.ts';
 import { reportSchema } from '../../shared/report.ts';
 import type { Deps } from '../deps.ts';
-import type { Lang } from '../../i18n/index.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
@@ -13,7 +12,8 @@ import { applicationForReader } from './access.ts';
 import { idTypes, rejectionReasons } from '../../shared/decision.ts';
 import { actOnApplication } from './act.ts';
 import { applicationDetail, applicationDetailSchema, listApplications, listedApplicationSchema } from './queries.ts';
-import { renderReceipt } from './receipt.ts';
+import { receiptContents, renderReceipt } from './receipt.ts';
+import { certificateOfApplication } from '../certificates/lookup.ts';
 import { submitReport } from './report.ts';
 import { statuses } from './workflow.ts';
 import { resubmitApplication } from './resubmit.ts';
@@ -205,8 +205,7 @@ export function applicationRoutes(deps: Deps) {
     async (c) => {
       const { user } = currentUser(c);
       const record = await applicationForReader(deps.sql, user, { ain: ainFromPath(c.req.valid('param').ain) }, deps.clock.now());
-      const [certificate] = await deps.sql<{ certificateNo: string; pdfSha256: string; revokedAt: Date | null }[]>`
-        select certificate_no, pdf_sha256, revoked_at from certificates where application_id = ${record.id}`;
+      const certificate = await certificateOfApplication(deps.sql, record.id);
       if (!certificate) throw new ApiError(404, 'certificate_not_issued');
       if (certificate.revokedAt) throw new ApiError(410, 'certificate_revoked');
       const pdf = await deps.storage.get(certificate.pdfSha256);
@@ -231,11 +230,8 @@ export function applicationRoutes(deps: Deps) {
     async (c) => {
       const { user } = currentUser(c);
       const record = await applicationForReader(deps.sql, user, { ain: ainFromPath(c.req.valid('param').ain) }, deps.clock.now());
-      const documents = await deps.sql<{ kind: string; proof: string }[]>`
-        select kind, proof from documents where application_id = ${record.id} and replaced_at is null and kind <> 'field_photo' order by kind, created_at`;
-      // In the applicant's language beside English, whoever prints it (a counter prints it for the citizen).
-      const [applicant] = await deps.sql<{ lang: Lang }[]>`select lang from users where id = ${record.applicantId}`;
-      const pdf = await renderReceipt({ app: record, office: record.office, documents, trackUrl: `${deps.config.origin}/track/${record.ain}`, lang: applicant?.lang ?? deps.config.defaultLang });
+      const { documents, lang } = await receiptContents(deps.sql, record);
+      const pdf = await renderReceipt({ app: record, office: record.office, documents, trackUrl: `${deps.config.origin}/track/${record.ain}`, lang: lang ?? deps.config.defaultLang });
       return c.body(new Uint8Array(pdf), 200, {
         'Content-Type': 'application/pdf',
         'Content-Disposition': `attachment; filename="receipt-${record.ain}.pdf"`,

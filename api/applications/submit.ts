@@ -10,7 +10,7 @@ import type { Deps } from '../deps.ts';
 import type { Queryable } from '../db/connect.ts';
 import { ApiError } from '../http/errors.ts';
 import { getOffice } from '../offices/offices.ts';
-import { kolkataDate } from '../sla/calendar.ts';
+import { kolkataDate } from '../time.ts';
 import { duesFor, loadSlaClock } from '../sla/rules.ts';
 import { sendLoginDetails } from '../users/login-details.ts';
 import { createUser, type User } from '../users/user.ts';

@@ -1,7 +1,7 @@
 // The Ordinary Residential Certificate workflow (DESIGN §4; the seed's activity table, steps 3–8), as one pure
 // function: given an application, an action and who is acting, it says what the application becomes, or why not.
 // No I/O: routes load the facts, call decide(), and write the result, the audit event and the outbox rows in one
-// transaction (api/applications/act.ts, report.ts, resubmit.ts).
+// transaction (api/applications/act.ts, report.ts, resubmit.ts, revoke.ts).
 import { actions, type Action, type Status } from '../../shared/workflow.ts';
 
 // The words live in shared/workflow.ts, which the PWA reads too; re-exported so the API's modules name one place.
@@ -21,6 +21,8 @@ export interface Standing {
   isAssignedEo: boolean;
   /** An operator at a kiosk or CSC that serves the application's block, or that printed its certificate (issue 13). */
   isBlockCounter: boolean;
+  /** The application's office lies within the actor's jurisdiction (api/authz.ts `covers`). */
+  inJurisdiction: boolean;
 }
 
 export type Decision =
@@ -29,7 +31,8 @@ export type Decision =
 
 interface Rule {
   from: readonly Status[];
-  to: Status;
+  /** `unchanged`: the step is recorded on the application without moving it (revoking its certificate). */
+  to: Status | 'unchanged';
   /** Who may take this step (seed: Responsibility column). */
   by: (s: Standing) => boolean;
 }
@@ -50,8 +53,17 @@ export const rules: Record<Action, Rule> = {
   reassign_eo: { from: ['under_enquiry'], to: 'under_enquiry', by: bdo },
   re_enquire: { from: ['enquiry_reported'], to: 'under_enquiry', by: bdo },
   // Step 7: the certificate is handed over at the block office or at a counter of the block.
-  mark_delivered: { from: ['approved'], to: 'delivered', by: (s) => (s.role === 'operator' && (s.isOwner || s.isBlockCounter)) || bdo(s) }
+  mark_delivered: { from: ['approved'], to: 'delivered', by: (s) => (s.role === 'operator' && (s.isOwner || s.isBlockCounter)) || bdo(s) },
+  // DESIGN §9: the District Magistrate revokes a certificate of the district, issued or already handed over. The
+  // application keeps its status (and its version: a screen open on it is not stale); the certificate says revoked.
+  revoke_certificate: { from: ['approved', 'delivered'], to: 'unchanged', by: (s) => s.role === 'dm' && s.inJurisdiction }
 };
+
+/**
+ * The steps an application's own page offers. Revoking is done on the certificate, by its number
+ * (POST /api/certificates/{certificateNo}/revoke), so the officer's action panel never shows it.
+ */
+const onApplicationPage = actions.filter((a) => a !== 'revoke_certificate');
 
 /**
  * What `action` does to an application in `status` at `version`, when taken by someone of this standing who saw
@@ -62,10 +74,10 @@ export function decide(app: { status: Status; version: number }, action: Action,
   const rule = rules[action];
   if (!rule.by(standing)) return { ok: false, reason: 'not_permitted' };
   if (!rule.from.includes(app.status)) return { ok: false, reason: 'wrong_state' };
-  return { ok: true, to: rule.to };
+  return { ok: true, to: rule.to === 'unchanged' ? app.status : rule.to };
 }
 
 /** The actions this person could take on the application now: what the officer's screen offers. */
 export function availableActions(app: { status: Status; version: number }, standing: Standing): Action[] {
-  return actions.filter((a) => decide(app, a, app.version, standing).ok);
+  return onApplicationPage.filter((a) => decide(app, a, app.version, standing).ok);
 }

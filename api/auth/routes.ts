@@ -9,9 +9,9 @@ import { errorResponses, indianMobile, jsonBody, newPassword, optionalEmail, per
 import { sendLoginDetails } from '../users/login-details.ts';
 import { toE164IndianMobile } from '../../shared/mobile.ts';
 import { freeText } from '../../shared/text.ts';
-import { createUser, findUserForLogin, getUser, type User } from '../users/user.ts';
+import { createUser, findUserForLogin, getUser, setUserLanguage, type User } from '../users/user.ts';
 import { generateOneTimePassword, hashPassword, verifyAgainstDummy, verifyPassword } from './password.ts';
-import { createSession, invalidateSession, invalidateUserSessions, SESSION_COOKIE } from './session.ts';
+import { createSession, invalidateSession, replacePassword, SESSION_COOKIE } from './session.ts';
 import { returnAttempt, takeAttempt, type Counter } from './throttle.ts';
 
 const userResponse = z.object({ user: userSchema });
@@ -140,7 +140,7 @@ export function authRoutes(deps: Deps) {
   app.openapi(setLanguage, async (c) => {
     const { user } = currentUser(c, { allowPendingPasswordChange: true });
     const { lang } = c.req.valid('json');
-    await deps.sql`update users set lang = ${lang} where id = ${user.id}`;
+    await setUserLanguage(deps.sql, user.id, lang);
     c.header('Cache-Control', 'no-store');
     return c.json({ user: { ...user, lang } }, 200);
   });
@@ -157,12 +157,7 @@ export function authRoutes(deps: Deps) {
     }
     if (body.newPassword === body.currentPassword) throw new ApiError(400, 'validation', { fields: { newPassword: 'field.password_same' } });
     const passwordHash = await hashPassword(body.newPassword);
-    await deps.sql.begin(async (sql) => {
-      await sql`
-        update users set password_hash = ${passwordHash}, must_change_password = false, password_expires_at = null
-        where id = ${user.id}`;
-      await invalidateUserSessions(sql, user.id, session.id);
-    });
+    await replacePassword(deps.sql, user.id, passwordHash, session.id);
     await returnAttempt(deps, { forget: counters });
     return c.json({ user: (await getUser(deps.sql, user.id))! }, 200);
   });

@@ -91,3 +91,13 @@ interface SessionRow {
   sessionCreatedAt: Date;
   lastActiveAt: Date;
 }
+
+/** A password the user chose, in place of the old: no longer one to change, and every other session of theirs ends. */
+export async function replacePassword(db: Sql, userId: string, passwordHash: string, keepSessionId: string): Promise<void> {
+  await db.begin(async (sql) => {
+    await sql`
+      update users set password_hash = ${passwordHash}, must_change_password = false, password_expires_at = null
+      where id = ${userId}`;
+    await invalidateUserSessions(sql, userId, keepSessionId);
+  });
+}

@@ -4,7 +4,7 @@
 // transaction (`signCertificate`, hundreds of milliseconds of CPU and perhaps a TSA's round trip), and the row is
 // written inside it (`recordCertificate`), so the application's lock is held for the update alone.
 import type { Applicant } from '../../shared/application.ts';
-import { kolkataDate } from '../sla/calendar.ts';
+import { kolkataDate } from '../time.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';

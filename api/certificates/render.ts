@@ -6,6 +6,7 @@ import QRCode from 'qrcode';
 import { glossary } from '../../i18n/glossary.ts';
 import { formatAin } from '../../shared/ain.ts';
 import { A4, bengaliDigits, breakAnywhere, createPdf, GREEN, GREY, Writer } from '../pdf/text.ts';
+import { kolkataFormat } from '../time.ts';
 
 export interface CertificateContent {
   certificateNo: string;
@@ -176,5 +177,5 @@ export async function renderCertificate(c: CertificateContent): Promise<PDFDocum
 
 const MARGIN = 50;
 
-const dateEn = new Intl.DateTimeFormat('en-IN', { timeZone: 'Asia/Kolkata', day: 'numeric', month: 'long', year: 'numeric' });
-const dateBn = new Intl.DateTimeFormat('bn-IN', { timeZone: 'Asia/Kolkata', day: 'numeric', month: 'long', year: 'numeric' });
+const dateEn = kolkataFormat('en-IN', { day: 'numeric', month: 'long', year: 'numeric' });
+const dateBn = kolkataFormat('bn-IN', { day: 'numeric', month: 'long', year: 'numeric' });

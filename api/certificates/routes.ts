@@ -4,19 +4,16 @@
 import { createHash } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { multilineText } from '../../shared/text.ts';
-import { covers } from '../authz.ts';
-import { smsDate } from '../applications/notify.ts';
-import { enqueueNotification } from '../notify/notify.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
 import { perClientLimit } from '../http/rate-limit.ts';
 import { errorResponses } from '../http/schemas.ts';
-import { getOffice } from '../offices/offices.ts';
-import { appendEvent } from '../applications/audit.ts';
 import { districtSealPublicKeyPem } from '../signing/seal-key.ts';
-import { printedFacts, type FormOnCertificate } from './issue.ts';
+import { printedFacts } from './issue.ts';
+import { certificateByNumber } from './lookup.ts';
+import { revokeCertificate } from '../applications/revoke.ts';
 import { openSeal } from './seal.ts';
 import { formatAin } from '../../shared/ain.ts';
 import { verifyCertificatePdf } from './sign.ts';
@@ -110,12 +107,7 @@ export function certificateRoutes(deps: Deps) {
     }),
     async (c) => {
       const no = c.req.valid('param').certificateNo;
-      const [row] = await deps.sql<{ name: string; ain: string; issuedAt: Date; nameEn: string; nameBn: string; districtNameEn: string; pdfSha256: string; revokedAt: Date | null; revokeReason: string | null; seal: string; form: FormOnCertificate; officer: string }[]>`
-        select a.applicant_name as name, a.ain, c.issued_at, o.name_en, o.name_bn, d.name_en as district_name_en, c.pdf_sha256,
-               c.revoked_at, c.revoke_reason, c.seal, a.form, u.name as officer
-        from certificates c join applications a on a.id = c.application_id join offices o on o.id = a.office_id
-          join offices d on d.id = o.district_id join users u on u.id = c.issued_by
-        where c.certificate_no = ${no}`;
+      const row = await certificateByNumber(deps.sql, no);
       if (!row) throw new ApiError(404, 'certificate_unknown');
       const signature = await storedSignature(row.pdfSha256);
       // The facts as sealed at issue, which are what the paper prints; a v1 seal (five fields) predates them, and
@@ -158,43 +150,7 @@ export function certificateRoutes(deps: Deps) {
       const { user } = currentUser(c);
       const no = c.req.valid('param').certificateNo;
       const { reason } = c.req.valid('json');
-      const now = deps.clock.now();
-      const revokedAt = await deps.sql.begin(async (sql) => {
-        const [cert] = await sql<{ applicationId: string; ain: string; applicantId: string; officeId: string; status: string; revokedAt: Date | null }[]>`
-          select c.application_id::text, a.ain, a.applicant_id, a.office_id, a.status, c.revoked_at
-          from certificates c join applications a on a.id = c.application_id
-          where c.certificate_no = ${no} for update`;
-        if (!cert) throw new ApiError(404, 'certificate_unknown');
-        const [place, own] = await Promise.all([getOffice(sql, cert.officeId), user.officeId ? getOffice(sql, user.officeId) : null]);
-        if (!place || !covers(user, own, place)) throw new ApiError(403, 'forbidden');
-        if (cert.revokedAt) throw new ApiError(409, 'certificate_revoked');
-        await sql`update certificates set revoked_at = ${now}, revoked_by = ${user.id}, revoke_reason = ${reason} where certificate_no = ${no}`;
-        await appendEvent(sql, {
-          applicationId: cert.applicationId,
-          actorId: user.id,
-          actorRole: user.role,
-          action: 'revoke_certificate',
-          fromStatus: cert.status,
-          toStatus: cert.status,
-          remarks: `${no}: ${reason}`,
-          channel: null,
-          at: now
-        });
-        // The holder hears of it at once: a revoked certificate must not be shown as proof of residence.
-        // To the form's mobile and email too, like every message about the application (DESIGN §12).
-        const [contacts] = await sql<{ name: string; mobile: string | null; email: string | null }[]>`
-          select applicant_name as name, form->>'mobile' as mobile, nullif(form->>'email', '') as email from applications where id = ${cert.applicationId}`;
-        await enqueueNotification(sql, now, {
-          event: 'certificate_revoked',
-          contacts,
-          userIds: [cert.applicantId],
-          applicationId: cert.applicationId,
-          link: `${deps.config.origin}/verify/${no}`,
-          values: { certificateNo: no, ain: cert.ain, date: smsDate(now) }
-        });
-        return now;
-      });
-      deps.log.info('certificate_revoked', { by: user.id });
+      const { revokedAt } = await revokeCertificate(deps, user, no, reason);
       return c.json({ certificateNo: no, status: 'revoked' as const, revokedAt: revokedAt.toISOString(), revokeReason: reason }, 200);
     }
   );

@@ -11,6 +11,7 @@ import { currentUser, requirePermission } from '../http/middleware.ts';
 import { binaryFile, errorResponses } from '../http/schemas.ts';
 import { takeAttempt } from '../auth/throttle.ts';
 import { sha256Hex } from '../storage/storage.ts';
+import { getDocument, recordPreview, storeUpload } from './documents.ts';
 import { inspectUpload, makePreview, type Mime } from './inspect.ts';
 
 // Citizens and counters upload the application's documents; an Enquiry Officer only photos taken on the visit.
@@ -92,7 +93,7 @@ export function documentRoutes(deps: Deps) {
       if (file.size > limit) throw new ApiError(413, 'file_too_large', { vars: { mb: Math.round(limit / 1048576) } });
 
       // The hourly rate is counted before the file is looked at, like a login attempt (api/auth/throttle.ts).
-      const { perHour, maxFiles, maxBytes } = deps.config.uploads;
+      const { perHour } = deps.config.uploads;
       const wait = await takeAttempt(deps, [{ kind: 'upload', value: user.id, rule: { limit: perHour, windowMs: 3_600_000 } }]);
       if (wait > 0) {
         throw new ApiError(429, 'upload_rate', { vars: { minutes: Math.ceil(wait / 60_000) }, headers: { 'Retry-After': String(Math.ceil(wait / 1000)) } });
@@ -103,25 +104,7 @@ export function documentRoutes(deps: Deps) {
       if (kind === 'field_photo' && inspected.mime === 'application/pdf') throw new ApiError(415, 'photo_type', { fields: { file: 'field.file' } });
       const sha256 = sha256Hex(inspected.bytes);
       const size = inspected.bytes.length;
-      const id = await deps.sql.begin(async (sql) => {
-        // The uploader's row is the lock: parallel uploads by one person are counted against the quota one by one.
-        await sql`select id from users where id = ${user.id} for update`;
-        const [held] = await sql<{ files: number; bytes: number }[]>`
-          select count(*)::int as files, coalesce(sum(size), 0)::bigint as bytes
-          from documents where uploaded_by = ${user.id} and application_id is null`;
-        if (held!.files + 1 > maxFiles || Number(held!.bytes) + size > maxBytes) {
-          throw new ApiError(413, 'upload_quota', { vars: { files: held!.files, mb: Math.round(Number(held!.bytes) / 1048576) }, fields: { file: 'field.file' } });
-        }
-        // The janitor takes the same lock before it removes a file no row uses (janitor.ts), so it cannot remove the
-        // bytes this upload finds already stored and refers to.
-        await sql`select pg_advisory_xact_lock(hashtextextended(${sha256}, 0))`;
-        await deps.storage.put(inspected.bytes);
-        const [row] = await sql<{ id: string }[]>`
-          insert into documents (uploaded_by, kind, proof, sha256, size, mime, created_at)
-          values (${user.id}, ${kind}, ${proof}, ${sha256}, ${size}, ${inspected.mime}, ${deps.clock.now()})
-          returning id`;
-        return row!.id;
-      });
+      const id = await storeUpload(deps, { uploadedBy: user.id, kind, proof, bytes: inspected.bytes, sha256, mime: inspected.mime });
       return c.json({ id, kind: kind as UploadKind, proof, sha256, size, mime: inspected.mime }, 201);
     }
   );
@@ -133,7 +116,7 @@ export function documentRoutes(deps: Deps) {
     const original = await deps.storage.get(doc.sha256);
     const preview = original ? await makePreview(original) : null;
     if (!preview) return null;
-    await deps.sql`update documents set preview_sha256 = ${await deps.storage.put(preview)} where id = ${id}`;
+    await recordPreview(deps.sql, id, await deps.storage.put(preview));
     return preview;
   }
 
@@ -156,8 +139,7 @@ export function documentRoutes(deps: Deps) {
       async (c) => {
         const { user } = currentUser(c);
         const { id } = c.req.valid('param');
-        const [doc] = await deps.sql<{ uploadedBy: string; applicationId: string | null; sha256: string; previewSha256: string | null; mime: string; kind: string }[]>`
-          select uploaded_by, application_id::text, sha256, preview_sha256, mime, kind from documents where id = ${id}`;
+        const doc = await getDocument(deps.sql, id);
         if (!doc) throw new ApiError(404, 'not_found');
         if (doc.applicationId) await applicationForReader(deps.sql, user, { id: doc.applicationId }, deps.clock.now());
         else if (doc.uploadedBy !== user.id) throw new ApiError(403, 'forbidden');

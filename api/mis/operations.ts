@@ -1,7 +1,7 @@
 // MIS for the people who run the district (issue 13 item 7): who decided how much and how much of it on time, the
 // appeals under the RTPS Act, and what each counter did, over a period and the reader's jurisdiction.
 import type { Sql } from '../db/connect.ts';
-import { endOfKolkataDay, kolkataTime } from '../sla/calendar.ts';
+import { endOfKolkataDay, kolkataTime } from '../time.ts';
 
 export interface OfficerRow {
   officerId: string;

@@ -7,6 +7,7 @@ import type { PDFDocument, PDFPage } from 'pdf-lib';
 import { glossary } from '../../i18n/glossary.ts';
 import { translate, type Lang, type MessageKey } from '../../i18n/index.ts';
 import { A4, createPdf, GREY, INK, Writer } from '../pdf/text.ts';
+import { kolkataFormat } from '../time.ts';
 import type { MisSummary } from './summary.ts';
 
 export interface MisRecordMeta {
@@ -20,7 +21,7 @@ export interface MisRecordMeta {
   lang: Lang;
 }
 
-const kolkata = new Intl.DateTimeFormat('en-IN', { timeZone: 'Asia/Kolkata', dateStyle: 'long', timeStyle: 'medium' });
+const kolkata = kolkataFormat('en-IN', { dateStyle: 'long', timeStyle: 'medium' });
 const show = (v: number | null, suffix = '') => (v === null ? '-' : `${v}${suffix}`);
 
 export function misLocalLang(lang: Lang): Exclude<Lang, 'en'> {

@@ -8,13 +8,14 @@ import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
 import { binaryFile, errorResponses, isoDay } from '../http/schemas.ts';
 import { blocksCovered, getOffice } from '../offices/offices.ts';
-import { kolkataDate } from '../sla/calendar.ts';
+import { kolkataDate } from '../time.ts';
 import { misLocalLang, renderMisPdf } from './pdf.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { placeName } from '../../i18n/glossary.ts';
 import { covers } from '../authz.ts';
 import { misSummary, type MisSummary } from './summary.ts';
 import { misOperations } from './operations.ts';
+import { getMisRecord, keepMisRecord } from './records.ts';
 
 const query = z.object({ from: isoDay.optional(), to: isoDay.optional(), office: identifier('field.office').optional() });
 const count = z.number().int();
@@ -56,17 +57,6 @@ const misRecordSchema = z
     pdfUrl: z.string()
   })
   .openapi('MisRecord');
-
-interface MisRecord {
-  id: string;
-  pdfSha256: string;
-  generatedBy: string;
-  generatedAt: Date;
-  scope: string;
-  periodFrom: string;
-  periodTo: string;
-  lang: string;
-}
 
 export function misRoutes(deps: Deps) {
   const app = new OpenAPIHono<ApiEnv>();
@@ -161,9 +151,7 @@ export function misRoutes(deps: Deps) {
         lang
       });
       const pdfSha256 = await deps.storage.put(Buffer.from(bytes));
-      await deps.sql`
-        insert into mis_records (id, pdf_sha256, generated_by, generated_at, scope, period_from, period_to, lang)
-        values (${recordId}, ${pdfSha256}, ${user.id}, ${now}, ${scope.id}, ${summary.from}, ${summary.to}, ${lang})`;
+      await keepMisRecord(deps.sql, { id: recordId, pdfSha256, generatedBy: user.id, generatedAt: now, scope: scope.id, periodFrom: summary.from, periodTo: summary.to, lang });
       deps.log.info('mis_pdf', { by: user.id, record: recordId });
       c.header('Content-Type', 'application/pdf');
       c.header('Content-Disposition', `attachment; filename="mis-${scope.code}-${summary.from}-${summary.to}.pdf"`);
@@ -220,8 +208,7 @@ export function misRoutes(deps: Deps) {
   /** The record, for its maker or an officer whose jurisdiction covers its offices; otherwise 404 (no hint it exists). */
   async function readableRecord(c: Parameters<Parameters<typeof app.openapi>[1]>[0], id: string) {
     const { user } = currentUser(c);
-    const [record] = await deps.sql<MisRecord[]>`
-      select id, pdf_sha256, generated_by, generated_at, scope, period_from::text, period_to::text, lang from mis_records where id = ${id}`;
+    const record = await getMisRecord(deps.sql, id);
     if (!record) throw new ApiError(404, 'mis_record_unknown');
     if (record.generatedBy !== user.id) {
       const covered = await blocksCovered(deps.sql, user);

@@ -3,8 +3,8 @@
 // rejection reason and by block. Every figure is one aggregate query over the scope's blocks; the period filters
 // use the submitted_at and decided_at indexes, the pending ones the partial index of pending applications.
 import type { Queryable } from '../db/connect.ts';
-import type { Status } from '../applications/workflow.ts';
-import { endOfKolkataDay, kolkataTime } from '../sla/calendar.ts';
+import { pendingStatuses, type Status } from '../../shared/workflow.ts';
+import { endOfKolkataDay, kolkataTime } from '../time.ts';
 import { stepOf } from '../sla/rules.ts';
 
 export interface BlockFigures {
@@ -84,7 +84,7 @@ export async function misSummary(sql: Queryable, blockIds: string[], from: strin
     sql<{ officeId: string; status: Status; count: number; late: number }[]>`
       select office_id, status, count(*)::int as count, count(*) filter (where step_due_at < ${now})::int as late
       from applications
-      where status in ('submitted', 'under_enquiry', 'enquiry_reported', 'sent_back') and office_id in ${sql(blockIds)}
+      where status = any(${pendingStatuses}) and office_id in ${sql(blockIds)}
       group by office_id, status`
   ]);
 

@@ -13,6 +13,23 @@ export interface VapidKeys {
   privateKey: string;
 }
 
+/**
+ * Registers a device's subscription for this user. The same browser subscribing again, or someone else logging in
+ * on it, moves the subscription, never copies it: the endpoint is the device.
+ */
+export async function subscribe(sql: Sql, userId: string, s: { endpoint: string; keys: { p256dh: string; auth: string } }, at: Date): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`
+    insert into push_subscriptions (user_id, endpoint, p256dh, auth, created_at)
+    values (${userId}, ${s.endpoint}, ${s.keys.p256dh}, ${s.keys.auth}, ${at})
+    on conflict (endpoint) do update set user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth
+    returning id::text`;
+  return row!.id;
+}
+
+export async function unsubscribe(sql: Sql, userId: string, endpoint: string): Promise<void> {
+  await sql`delete from push_subscriptions where endpoint = ${endpoint} and user_id = ${userId}`;
+}
+
 export async function loadVapidKeys(sql: Sql, configured: Partial<VapidKeys>, now: Date): Promise<VapidKeys> {
   if (configured.publicKey && configured.privateKey) return { publicKey: configured.publicKey, privateKey: configured.privateKey };
   const fresh = webpush.generateVAPIDKeys();

@@ -7,6 +7,7 @@ import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses, jsonBody } from '../http/schemas.ts';
 import { listTroubledMessages, retryMessage, type TroubledMessage } from './outbox.ts';
+import { subscribe, unsubscribe } from './push.ts';
 
 const base64url = z.string().regex(/^[A-Za-z0-9_-]+=*$/, 'field.push_key').max(200, 'field.push_key');
 
@@ -69,13 +70,7 @@ export function notifyRoutes(deps: Deps) {
     async (c) => {
       const { user } = currentUser(c);
       const s = c.req.valid('json');
-      // The same browser subscribing again, or someone else logging in on it, moves the subscription, never copies it.
-      const [row] = await deps.sql<{ id: string }[]>`
-        insert into push_subscriptions (user_id, endpoint, p256dh, auth, created_at)
-        values (${user.id}, ${s.endpoint}, ${s.keys.p256dh}, ${s.keys.auth}, ${deps.clock.now()})
-        on conflict (endpoint) do update set user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth
-        returning id::text`;
-      return c.json({ id: row!.id }, 201);
+      return c.json({ id: await subscribe(deps.sql, user.id, s, deps.clock.now()) }, 201);
     }
   );
 
@@ -90,7 +85,7 @@ export function notifyRoutes(deps: Deps) {
     }),
     async (c) => {
       const { user } = currentUser(c);
-      await deps.sql`delete from push_subscriptions where endpoint = ${c.req.valid('json').endpoint} and user_id = ${user.id}`;
+      await unsubscribe(deps.sql, user.id, c.req.valid('json').endpoint);
       return c.body(null, 204);
     }
   );

@@ -1,25 +1,8 @@
 // Working days (DESIGN §5): Sundays and the holidays table are skipped, and a due date falls at the end of that day
-// in Asia/Kolkata. India has no daylight saving, so Kolkata is always UTC+05:30 and plain arithmetic is exact.
+// in Asia/Kolkata (api/time.ts).
 // SLA_DAYS=calendar counts every day instead, for a district that chooses to.
 import type { Queryable } from '../db/connect.ts';
-
-const IST_OFFSET_MS = (5 * 60 + 30) * 60_000;
-const DAY_MS = 86_400_000;
-
-/** The calendar date ("2026-11-27") in Kolkata at this instant. */
-export function kolkataDate(at: Date): string {
-  return new Date(at.getTime() + IST_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** 23:59:59.999 Kolkata time on that date. */
-export function endOfKolkataDay(date: string): Date {
-  return new Date(Date.parse(date + 'T00:00:00Z') - IST_OFFSET_MS + DAY_MS - 1);
-}
-
-/** hh:mm Kolkata time on that date. */
-export function kolkataTime(date: string, hours: number, minutes = 0): Date {
-  return new Date(Date.parse(date + 'T00:00:00Z') - IST_OFFSET_MS + (hours * 60 + minutes) * 60_000);
-}
+import { DAY_MS, endOfKolkataDay, kolkataDate } from '../time.ts';
 
 export type DayCount = 'working' | 'calendar';
 

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import Holidays from 'date-holidays';
 import type { Queryable } from '../db/connect.ts';
-import { kolkataDate } from './calendar.ts';
+import { kolkataDate } from '../time.ts';
 
 const version = (createRequire(import.meta.url)('date-holidays/package.json') as { version: string }).version;
 export const PACKAGE_SOURCE = `date-holidays ${version} (IN-WB)`;
@@ -41,4 +41,19 @@ export async function listHolidays(sql: Queryable, year: number): Promise<Holida
     select day::text, name, source from holidays
     where day >= make_date(${year}, 1, 1) and day < make_date(${year + 1}, 1, 1)
     order by day`;
+}
+
+/** The administrator's holiday; null when that day is already one. */
+export async function addHoliday(sql: Queryable, input: { day: string; name: string }, by: string): Promise<Holiday | null> {
+  const [row] = await sql<Holiday[]>`
+    insert into holidays (day, name, source, created_by) values (${input.day}, ${input.name}, 'administrator', ${by})
+    on conflict (day) do nothing
+    returning day::text, name, source`;
+  return row ?? null;
+}
+
+/** Whether there was a holiday that day to remove. Due dates already set stay as they were. */
+export async function removeHoliday(sql: Queryable, day: string): Promise<boolean> {
+  const removed = await sql`delete from holidays where day = ${day}`;
+  return removed.count > 0;
 }

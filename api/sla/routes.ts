@@ -8,9 +8,10 @@ import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses, isoDay, jsonBody } from '../http/schemas.ts';
 import { blocksCovered } from '../offices/offices.ts';
-import { kolkataDate } from './calendar.ts';
-import { listHolidays } from './holidays.ts';
-import { slaSteps, stepOfApplicationSql, type SlaRule } from './rules.ts';
+import { kolkataDate } from '../time.ts';
+import { acknowledgeBreach, breachesOf } from './escalations.ts';
+import { addHoliday, listHolidays, removeHoliday } from './holidays.ts';
+import { listSlaRules, slaSteps } from './rules.ts';
 import { handOverCandidates, takeOver } from './takeover.ts';
 
 
@@ -65,10 +66,7 @@ export function slaRoutes(deps: Deps) {
     async (c) => {
       const { user } = currentUser(c);
       const { day, name } = c.req.valid('json');
-      const [row] = await deps.sql<{ day: string; name: string; source: string }[]>`
-        insert into holidays (day, name, source, created_by) values (${day}, ${name}, 'administrator', ${user.id})
-        on conflict (day) do nothing
-        returning day::text, name, source`;
+      const row = await addHoliday(deps.sql, { day, name }, user.id);
       if (!row) throw new ApiError(409, 'holiday_exists', { fields: { day: 'field.holiday_exists' } });
       deps.log.info('holiday_added', { by: user.id });
       return c.json(row, 201);
@@ -86,8 +84,7 @@ export function slaRoutes(deps: Deps) {
       responses: { 204: { description: 'Removed' }, ...errorResponses(400, 401, 403, 404) }
     }),
     async (c) => {
-      const removed = await deps.sql`delete from holidays where day = ${c.req.valid('param').day}`;
-      if (removed.count === 0) throw new ApiError(404, 'not_found');
+      if (!(await removeHoliday(deps.sql, c.req.valid('param').day))) throw new ApiError(404, 'not_found');
       return c.body(null, 204);
     }
   );
@@ -113,9 +110,7 @@ export function slaRoutes(deps: Deps) {
       }
     }),
     async (c) => {
-      const rules = await deps.sql<SlaRule[]>`
-        select step, responsible_role, due_days, l1_role, l1_due_days from sla_rules order by position`;
-      return c.json({ rules }, 200);
+      return c.json({ rules: await listSlaRules(deps.sql) }, 200);
     }
   );
 
@@ -154,29 +149,7 @@ export function slaRoutes(deps: Deps) {
       const ids = office ? [office] : blocks.map((b) => b.id);
       c.header('Cache-Control', 'no-store');
       if (ids.length === 0) return c.json({ blocks: [], breaches: [], handOverTo: [] }, 200);
-      // The BDO is L1 of the enquiries; the scrutiny and decision steps are the BDO's own and go to the DM.
-      const onlyOwn = user.role === 'bdo' ? deps.sql`and b.step = 'enquiry'` : deps.sql``;
-      // Live: the application still waits in that step, on the same due time (a resubmission or a re-enquiry sets
-      // new ones, and the old breach is history). `all=1` adds the settled ones.
-      const live = deps.sql`${stepOfApplicationSql(deps.sql)} = b.step
-        and b.due_at = case b.level when 'responsible' then a.step_due_at else a.l1_due_at end`;
-      const [counts, rows] = await Promise.all([
-        deps.sql<{ officeId: string; live: number; l1: number; unacknowledged: number }[]>`
-          select b.office_id, count(distinct b.application_id)::int as live,
-                 count(distinct b.application_id) filter (where b.level = 'l1')::int as l1,
-                 count(distinct b.application_id) filter (where b.acknowledged_at is null)::int as unacknowledged
-          from sla_breaches b join applications a on a.id = b.application_id
-          where b.office_id in ${deps.sql(ids)} and ${live} ${onlyOwn}
-          group by b.office_id`,
-        deps.sql<{ id: string; ain: string; officeId: string; step: 'scrutiny' | 'enquiry' | 'approval'; level: 'responsible' | 'l1'; dueAt: Date; detectedAt: Date; escalatedTo: 'bdo' | 'sdo' | 'dm'; status: string; acknowledgedAt: Date | null; acknowledgedBy: string | null; comment: string | null; takenOverAt: Date | null; handledBy: string | null }[]>`
-          select b.id::text, a.ain, b.office_id, b.step, b.level, b.due_at, b.detected_at, b.escalated_to, a.status,
-                 b.acknowledged_at, u.name as acknowledged_by, b.ack_comment as comment, b.taken_over_at, h.name as handled_by
-          from sla_breaches b join applications a on a.id = b.application_id left join users u on u.id = b.acknowledged_by
-          left join users h on h.id = b.handed_to
-          where b.office_id in ${deps.sql(ids)} ${all === '1' ? deps.sql`` : deps.sql`and ${live}`} ${onlyOwn}
-          order by b.acknowledged_at nulls first, b.due_at
-          limit 500`
-      ]);
+      const { counts, breaches: rows } = await breachesOf(deps.sql, user, ids, all === '1');
       const handOverTo = await handOverCandidates(deps.sql, user);
       const byOffice = new Map(counts.map((r) => [r.officeId, r]));
       return c.json(
@@ -210,16 +183,7 @@ export function slaRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       const { comment } = c.req.valid('json');
       const now = deps.clock.now();
-      await deps.sql.begin(async (sql) => {
-        const [b] = await sql<{ officeId: string; escalatedTo: string; acknowledgedAt: Date | null }[]>`
-          select office_id, escalated_to, acknowledged_at from sla_breaches where id = ${id} for update`;
-        if (!b) throw new ApiError(404, 'not_found');
-        const blocks = await blocksCovered(sql, user);
-        const mine = blocks.some((o) => o.id === b.officeId) && (user.role === b.escalatedTo || user.role === 'dm');
-        if (!mine) throw new ApiError(403, 'forbidden');
-        if (b.acknowledgedAt) throw new ApiError(409, 'already_acknowledged');
-        await sql`update sla_breaches set acknowledged_at = ${now}, acknowledged_by = ${user.id}, ack_comment = ${comment} where id = ${id}`;
-      });
+      await acknowledgeBreach(deps.sql, user, id, comment, now);
       deps.log.info('breach_acknowledged', { id, by: user.id });
       return c.json({ id, acknowledgedAt: now.toISOString() }, 200);
     }

@@ -1,7 +1,7 @@
 // The SLA of an application (seed §C, DESIGN §5): which step it is in, who must act, by when, and who is alerted
 // when that passes. The rules live in the sla_rules table; this module turns them into due times.
 import type { Queryable } from '../db/connect.ts';
-import { stepOf, type SlaStep, type Status } from '../../shared/workflow.ts';
+import { openStatuses, stepOf, type SlaStep, type Status } from '../../shared/workflow.ts';
 import { addWorkingDays, holidaysFrom, type DayCount } from './calendar.ts';
 
 // The steps and which status waits in which are words the PWA shares (shared/workflow.ts).
@@ -18,6 +18,12 @@ export interface SlaRule {
 /** The same, in SQL, for an open application aliased `a`. */
 export const stepOfApplicationSql = (sql: Queryable) =>
   sql`case a.status when 'submitted' then 'scrutiny' when 'under_enquiry' then 'enquiry' when 'enquiry_reported' then 'approval' end`;
+
+/** The rules in their order, as the time-limit matrix prints them. */
+export async function listSlaRules(sql: Queryable): Promise<SlaRule[]> {
+  return sql<SlaRule[]>`
+    select step, responsible_role, due_days, l1_role, l1_due_days from sla_rules order by position`;
+}
 
 export interface SlaClock {
   rules: Record<SlaStep, SlaRule>;
@@ -48,7 +54,7 @@ export interface SlaDues {
 export async function fillMissingDues(sql: Queryable, count: DayCount): Promise<number> {
   const missing = await sql<{ id: string; status: Status; slaStartedAt: Date }[]>`
     select id::text, status, sla_started_at from applications
-    where status in ('submitted', 'under_enquiry', 'enquiry_reported') and step_due_at is null`;
+    where status = any(${openStatuses}) and step_due_at is null`;
   if (missing.length === 0) return 0;
   const earliest = new Date(Math.min(...missing.map((m) => m.slaStartedAt.getTime())));
   const clock = await loadSlaClock(sql, earliest, count);

@@ -5,40 +5,20 @@
 // second sweeper (another process, the same instant) find nothing new, so nothing is recorded or sent twice.
 import { sweepAppeals } from '../appeals/appeals.ts';
 import type { Lang } from '../../i18n/index.ts';
-import { smsDate } from '../applications/notify.ts';
+import { smsDate } from '../time.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { enqueueNotifications, type Notification } from '../notify/notify.ts';
 import { steps, type Step } from '../notify/templates.ts';
+import { describeFresh, recordBreaches, type Event } from './breaches.ts';
+import { openStatuses } from '../../shared/workflow.ts';
 import { stepOfApplicationSql, type SlaStep } from './rules.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 
 type SweepDeps = Pick<Deps, 'sql' | 'clock' | 'config' | 'log'>;
 
 
-// What the messages need about each new row, shared by the three parts; `fresh` is the insert's RETURNING.
-const describeFresh = (sql: Queryable) => sql`
-  select f.application_id::text as "applicationId", a.ain, a.office_id as "officeId", o.subdivision_id as "subdivisionId",
-         o.district_id as "districtId", o.name_en as "officeEn", o.name_bn as "officeBn", f.step, f.due_at as "dueAt",
-         f.escalated_to as role, a.assigned_eo_id as "assignedEoId"
-  from fresh f join applications a on a.id = f.application_id join offices o on o.id = a.office_id`;
-
 const stepWords: Record<SlaStep, Step> = { scrutiny: 'scrutiny', enquiry: 'enquiry', approval: 'decision' };
-
-interface Event {
-  applicationId: string;
-  ain: string;
-  officeId: string;
-  subdivisionId: string | null;
-  districtId: string;
-  officeEn: string;
-  officeBn: string;
-  step: SlaStep;
-  dueAt: Date;
-  /** The role to tell: the L1 officer for a breach, the responsible one for a reminder. */
-  role: 'bdo' | 'eo' | 'sdo' | 'dm';
-  assignedEoId: string | null;
-}
 
 export interface SweepResult {
   breaches: number;
@@ -71,7 +51,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
         insert into sla_reminders (application_id, step, due_at, sent_at)
         select a.id, ${stepOfApplicationSql(sql)}, a.step_due_at, ${now}
         from applications a
-        where a.status in ('submitted', 'under_enquiry', 'enquiry_reported')
+        where a.status = any(${openStatuses})
           and a.step_due_at > ${now} and a.step_due_at <= ${now}::timestamptz + ${before}::interval - interval '1 millisecond'
         on conflict do nothing
         returning application_id, step, due_at, (select responsible_role from sla_rules r where r.step = sla_reminders.step) as escalated_to)
@@ -84,33 +64,6 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
   const appeals = await sweepAppeals(deps, now);
   if (result.breaches || result.l1Breaches || result.reminders || appeals) deps.log.info('sla_swept', { ...result, appeals });
   return result;
-}
-
-/**
- * A step left after its due time (the officer acted between two sweeps, or while no process ran) is recorded as
- * missed all the same, in the transaction that leaves it and before the status changes, so MIS and the record
- * never lose a breach. Nobody is alerted: the work is done.
- */
-export async function recordLateStep(sql: Queryable, applicationId: string, now: Date): Promise<void> {
-  await recordBreaches(sql, 'responsible', now, applicationId);
-  await recordBreaches(sql, 'l1', now, applicationId);
-}
-
-/** Breaches of open applications (or of one) past the level's due time, recorded now unless already; the new ones. */
-async function recordBreaches(sql: Queryable, level: 'responsible' | 'l1', now: Date, applicationId?: string): Promise<Event[]> {
-  const due = level === 'responsible' ? sql`a.step_due_at` : sql`a.l1_due_at`;
-  const escalatedTo = level === 'responsible' ? sql`r.l1_role` : sql`'dm'`;
-  return sql<Event[]>`
-    with fresh as (
-      insert into sla_breaches (application_id, office_id, step, level, due_at, detected_at, escalated_to)
-      select a.id, a.office_id, r.step, ${level}, ${due}, ${now}, ${escalatedTo}
-      from applications a join sla_rules r on r.step = ${stepOfApplicationSql(sql)}
-      where a.status in ('submitted', 'under_enquiry', 'enquiry_reported') and ${due} < ${now}
-        ${applicationId ? sql`and a.id = ${applicationId}` : sql``}
-        and not exists (select 1 from sla_breaches b where b.application_id = a.id and b.level = ${level} and b.step = r.step and b.due_at = ${due})
-      on conflict do nothing
-      returning application_id, step, due_at, escalated_to)
-    ${describeFresh(sql)}`;
 }
 
 /** Officers by role and office, read once per sweep: a district has a few dozen. */

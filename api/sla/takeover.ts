@@ -9,7 +9,7 @@ import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
 import { enqueueNotification } from '../notify/notify.ts';
 import { steps } from '../notify/templates.ts';
-import { smsDate } from '../applications/notify.ts';
+import { smsDate } from '../time.ts';
 import { blocksCovered } from '../offices/offices.ts';
 import type { User } from '../users/user.ts';
 import { stepOfApplicationSql } from './rules.ts';

@@ -7,6 +7,7 @@ import { officeKindsFor, type Role, type StaffRole } from '../authz.ts';
 import type { Queryable, Sql } from '../db/connect.ts';
 import { ApiError } from '../http/errors.ts';
 import { getOffice, type Office } from '../offices/offices.ts';
+import { openStatuses } from '../../shared/workflow.ts';
 import type { User } from './user.ts';
 
 export type StaffAction = 'create' | 'deactivate' | 'reactivate' | 'transfer' | 'change_role' | 'acting_charge' | 'acting_charge_ended' | 'attach_counter';
@@ -92,7 +93,7 @@ export async function openWorkOf(sql: Queryable, user: { id: string; role: Role;
     where assigned_eo_id = ${user.id} and status = 'under_enquiry'
     union all
     select ain, status, office_id, 'handled' from applications
-    where handler_id = ${user.id} and status in ('submitted', 'under_enquiry', 'enquiry_reported')
+    where handler_id = ${user.id} and status = any(${openStatuses})
     union all
     select ain, status, office_id, 'to_resubmit' from applications
     where ${user.role === 'operator'} and filed_by = ${user.id} and status = 'sent_back'

@@ -52,6 +52,10 @@ export async function createUser(sql: Queryable, input: NewUser): Promise<User> 
   }
 }
 
+export async function setUserLanguage(sql: Queryable, id: string, lang: Lang): Promise<void> {
+  await sql`update users set lang = ${lang} where id = ${id}`;
+}
+
 /**
  * The staff a manager sees: the administrator everyone; the DM those posted in the district (the accounts the DM
  * manages, DESIGN §13); the SDO the district's officers who may hold an acting charge in the subdivision (EOs, BDOs

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openDatabase, type Database } from '../../api/db/connect.ts';
 import { migrate, readMigrations } from '../../api/db/migrate.ts';
+import { openStatuses, pendingStatuses } from '../../shared/workflow.ts';
 import { createTestDatabase, poolerEnv, sharedDatabase } from '../support/server.ts';
 
 let databases: Database[] = [];
@@ -47,5 +48,16 @@ describe('migrations', () => {
     await expect(migrate(databases[0]!.sql, broken)).rejects.toThrow();
     const [row] = await databases[0]!.sql<{ exists: boolean }[]>`select to_regclass('half_done') is not null as exists`;
     expect(row!.exists).toBe(false);
+  });
+
+  // shared/workflow.ts names the open statuses once; a partial index must spell them out (migrations/014).
+  test.each([
+    ['applications_open_step_due', openStatuses],
+    ['applications_open_l1_due', openStatuses],
+    ['applications_pending_office', pendingStatuses]
+  ])('the partial index %s covers exactly the named statuses', async (name, named) => {
+    const [index] = await databases[0]!.sql<{ indexdef: string }[]>`select indexdef from pg_indexes where indexname = ${name}`;
+    const predicate = index!.indexdef.split(' WHERE ')[1] ?? '';
+    expect([...predicate.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]).sort()).toEqual([...named].sort());
   });
 });

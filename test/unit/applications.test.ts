@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { deriveAadhaarKeys, maskAadhaar, openAadhaar, sealAadhaar } from '../../api/applications/aadhaar.ts';
 import { sealEvent, verifyChain, type StoredEvent } from '../../api/applications/audit.ts';
 import { maskName } from '../../api/applications/track.ts';
-import { addWorkingDays, kolkataDate } from '../../api/sla/calendar.ts';
+import { addWorkingDays } from '../../api/sla/calendar.ts';
+import { kolkataDate } from '../../api/time.ts';
 import { applicantSchema } from '../../shared/application.ts';
 import { validApplicant } from '../support/applications.ts';
 

@@ -45,3 +45,11 @@ describe('no hidden state', () => {
     expect(offending.map((file) => relative(root, file))).toEqual([]);
   });
 });
+
+// STYLE habit 10: a route file parses, authorises, calls its folder's service module and answers; the SQL lives there.
+test('no route file of the API holds a SQL template', () => {
+  const routeFiles = sourceFiles(join(root, 'api')).filter((file) => /(^|[/-])routes\.ts$/.test(file));
+  expect(routeFiles.length).toBeGreaterThan(10);
+  const withSql = routeFiles.filter((file) => /\bsql(<[^`]*>)?`/.test(readFileSync(file, 'utf8'))).map((file) => relative(root, file));
+  expect(withSql).toEqual([]);
+});

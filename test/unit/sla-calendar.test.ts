@@ -1,7 +1,8 @@
 // Calendar edge cases of the SLA (DESIGN §5): Saturday and Sunday submissions, a run of holidays, the year end,
 // and midnight in Kolkata, which is 18:30 UTC the day before.
 import { describe, expect, test } from 'vitest';
-import { addWorkingDays, kolkataDate } from '../../api/sla/calendar.ts';
+import { addWorkingDays } from '../../api/sla/calendar.ts';
+import { kolkataDate } from '../../api/time.ts';
 import { duesFor, stepOf, type SlaClock } from '../../api/sla/rules.ts';
 
 const end = (date: string) => new Date(Date.parse(`${date}T23:59:59.999+05:30`)).toISOString();

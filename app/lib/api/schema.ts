@@ -6251,7 +6251,7 @@ export interface components {
                 revokedAt: string | null;
                 revokeReason: string | null;
             } | null;
-            actions: ("forward_to_eo" | "submit_report" | "approve" | "reject" | "send_back" | "resubmit" | "reassign_eo" | "re_enquire" | "mark_delivered")[];
+            actions: ("forward_to_eo" | "submit_report" | "approve" | "reject" | "send_back" | "resubmit" | "reassign_eo" | "re_enquire" | "mark_delivered" | "revoke_certificate")[];
             enquiryOfficers: {
                 id: string;
                 name: string;
