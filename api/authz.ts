@@ -88,22 +88,25 @@ export function canReadApplication(actor: Actor, actorOffice: OfficePlace | null
 }
 
 /**
- * Whether a record held at `place` (an application's block, say) is within the actor's jurisdiction, given the
- * actor's own office. Citizens and operators have no jurisdiction: they see what they filed, checked elsewhere.
+ * How far each role's jurisdiction reaches from the office it is posted to (DESIGN §3): the one description of it.
+ * `covers` reads it here; `coveredSql` (api/offices/jurisdiction.ts) writes the same as a SQL condition for the
+ * lists, and test/integration/jurisdiction.test.ts checks the two agree for every role and office. Citizens and
+ * operators have none: they see what they filed, checked elsewhere.
  */
+export const reach: Record<Role, 'everywhere' | 'district' | 'subdivision' | 'office' | 'none'> = {
+  admin: 'everywhere',
+  dm: 'district',
+  sdo: 'subdivision',
+  bdo: 'office',
+  eo: 'office',
+  citizen: 'none',
+  operator: 'none'
+};
+
+/** Whether a record held at `place` (an application's block, say) is within the actor's jurisdiction. */
 export function covers(actor: Actor, actorOffice: OfficePlace | null, place: OfficePlace): boolean {
-  switch (actor.role) {
-    case 'admin':
-      return true;
-    case 'dm':
-      return actorOffice !== null && place.districtId === actorOffice.id;
-    case 'sdo':
-      return actorOffice !== null && place.subdivisionId === actorOffice.id;
-    case 'bdo':
-    case 'eo':
-      return actorOffice !== null && place.id === actorOffice.id;
-    case 'citizen':
-    case 'operator':
-      return false;
-  }
+  const r = reach[actor.role];
+  if (r === 'everywhere') return true;
+  if (r === 'none' || actorOffice === null) return false;
+  return (r === 'district' ? place.districtId : r === 'subdivision' ? place.subdivisionId : place.id) === actorOffice.id;
 }

@@ -2,8 +2,10 @@
 // officer to act in that office's name for a date range. The charge itself is looked up by date wherever a decision
 // is taken (api/applications/authority.ts), so it ends by itself at the end of its last day; the superior can also
 // end it early. Assigning and ending are recorded on the acting officer's page (staff_changes).
+import { can } from '../authz.ts';
 import type { Queryable, Sql } from '../db/connect.ts';
 import { ApiError } from '../http/errors.ts';
+import { coveredSql } from '../offices/jurisdiction.ts';
 import { getOffice, type Office } from '../offices/offices.ts';
 import { kolkataDate } from '../time.ts';
 import { recordStaffChange } from '../users/lifecycle.ts';
@@ -111,14 +113,8 @@ export async function endCharge(sql: Sql, assigner: User, id: string, at: Date):
 
 /** Charges in the assigner's reach that have not yet run out (today's and future ones), soonest first. */
 export async function listCharges(sql: Sql, viewer: User, at: Date): Promise<Charge[]> {
-  const scope =
-    viewer.role === 'admin'
-      ? sql`true`
-      : viewer.role === 'dm'
-        ? sql`o.district_id = ${viewer.officeId}`
-        : viewer.role === 'sdo'
-          ? sql`o.subdivision_id = ${viewer.officeId}`
-          : sql`ch.acting_user_id = ${viewer.id}`;
+  // The assigners (acting:assign) see the charges of their jurisdiction; anyone else the charges they hold.
+  const scope = can(viewer, 'acting:assign') ? coveredSql(sql, viewer) : sql`ch.acting_user_id = ${viewer.id}`;
   return sql<Charge[]>`
     select ch.id::text, ch.office_id, o.name_en as office_name, ch.role, ch.absent_user_id, ch.acting_user_id, u.name as acting_name,
            ch.starts_on::text, ch.ends_on::text, ch.reason, ch.ended_at

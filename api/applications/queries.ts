@@ -16,6 +16,7 @@ import { processingOf } from './authority.ts';
 import { appealOut, appealSchema, appealsOf } from '../appeals/appeals.ts';
 import { listEvents } from './audit.ts';
 import { actions, availableActions, openStatuses, statuses, type Status } from './workflow.ts';
+import { coveredSql } from '../offices/jurisdiction.ts';
 
 const channels = ['web', 'kiosk', 'csc'] as const satisfies readonly ApplicationRow['channel'][];
 
@@ -35,20 +36,17 @@ export interface ListedApplication {
  * the newest first; officers see a work queue: open applications first, the one due soonest at the top.
  */
 export async function listApplications(sql: Sql, user: User, at: Date, filter: { status?: string } = {}, limit = 200): Promise<ListedApplication[]> {
+  // What each may list is what each may open (api/authz.ts canReadApplication): officers their jurisdiction; an
+  // Enquiry Officer the enquiries assigned to them where they are still posted (a transferred EO leaves them with
+  // the office); citizens and operators what they filed.
   const scope =
     user.role === 'citizen'
       ? sql`(a.applicant_id = ${user.id} or a.filed_by = ${user.id})`
       : user.role === 'operator'
         ? sql`a.filed_by = ${user.id}`
-        : user.role === 'bdo'
-          ? sql`a.office_id = ${user.officeId}`
-          : user.role === 'sdo'
-            ? sql`o.subdivision_id = ${user.officeId}`
-            : user.role === 'dm'
-              ? sql`o.district_id = ${user.officeId}`
-              : user.role === 'admin'
-                ? sql`true`
-                : sql`a.assigned_eo_id = ${user.id}`; // an Enquiry Officer: the enquiries assigned to them
+        : user.role === 'eo'
+          ? sql`(a.assigned_eo_id = ${user.id} and (o.id = ${user.officeId} or o.subdivision_id = ${user.officeId}))`
+          : coveredSql(sql, user);
   // Issue 13: an officer on acting charge sees that office's queue (or the absent EO's enquiries) while the charge
   // lasts, and one to whom the DM handed an application sees it.
   const today = kolkataDate(at);
