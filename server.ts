@@ -15,6 +15,7 @@ import { ensurePrivateDir, openDatabase } from './api/db/connect.ts';
 import { migrate } from './api/db/migrate.ts';
 import { type Clock, type Deps, developmentClock, systemClock } from './api/deps.ts';
 import { createConsoleMailer } from './api/dev/messages.ts';
+import type { Mailer } from './api/notify/channels.ts';
 import { createLogger, requestIdFrom, withRequestId, type Logger } from './api/log.ts';
 import { createMetrics } from './api/metrics/metrics.ts';
 import type { Agent } from 'node:https';
@@ -33,7 +34,9 @@ import { existingDemoUsers, seedDemoUsers } from './api/users/demo.ts';
 import { createSmsApp } from './sms/app.ts';
 import { createSmsSender } from './sms/providers/index.ts';
 
-type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+// The listener answers every failure itself (@hono/node-server's handleFetchError and handleResponseError), so the
+// router starts it and does not wait: its promise never rejects.
+type Listener = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /**
  * Outside production a missing secret is generated once and kept under DATA_DIR, so a developer needs no setup and
@@ -79,7 +82,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     if (applied.length) log.info('migrated', { applied: applied.join(',') });
     const record = !config.production;
     const clock = overrides.clock ?? (config.production ? systemClock : developmentClock());
-    const mail = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from, log) : createConsoleMailer(db.sql, record);
+    const mail: Mailer & { close?(): void } = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from, log) : createConsoleMailer(db.sql, record);
     const vapid = await loadVapidKeys(db.sql, config.vapid, clock.now());
     const metrics = createMetrics(db.sql, { poolMax: db.poolMax, embedded: db.embedded, now: () => clock.now() });
     const deps: Deps = {
@@ -127,12 +130,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
         res.setHeader('X-Request-Id', reqId);
         withRequestId(reqId, () => {
           const url = req.url ?? '/';
-          if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) return api(req, res);
-          if (url === '/sms' || url.startsWith('/sms/') || url.startsWith('/sms?')) return sms(req, res);
+          if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) return void api(req, res);
+          if (url === '/sms' || url.startsWith('/sms/') || url.startsWith('/sms?')) return void sms(req, res);
           // Prometheus's conventional path; the route itself lives in the API with its schema.
           if (url === '/metrics' || url.startsWith('/metrics?')) {
             req.url = '/api' + url;
-            return api(req, res);
+            return void api(req, res);
           }
           next();
         });
@@ -142,7 +145,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
         const grace = Number.isFinite(graceMs) ? new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))) : new Promise<void>(() => {});
         await Promise.race([stopWork(), grace]);
         clearTimeout(timer);
-        if ('close' in mail && typeof mail.close === 'function') mail.close();
+        mail.close?.();
         await db.close();
       }
     };

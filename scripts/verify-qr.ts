@@ -17,7 +17,7 @@ let publicKeyPem: string;
 try {
   publicKeyPem = readFileSync(keyPath, 'utf8');
 } catch (err) {
-  console.error(`Cannot read ${keyPath}: ${err instanceof Error ? err.message : err}`);
+  console.error(`Cannot read ${keyPath}: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(2);
 }
 

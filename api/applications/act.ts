@@ -6,7 +6,6 @@ import { recordCertificate, signCertificate, type IssuedCertificate } from '../c
 import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
-import { getOffice } from '../offices/offices.ts';
 import type { User } from '../users/user.ts';
 import { lockApplication, readApplication, type ApplicationRow } from './access.ts';
 import { duesFor, loadSlaClock, restartedDues } from '../sla/rules.ts';

@@ -63,7 +63,7 @@ async function loadOfficerP12(path: string, passphrase: string | undefined, offi
   try {
     certificates = openP12(p12, passphrase);
   } catch (err) {
-    throw new Error(`Cannot open the PKCS#12 of officer ${officerId} at ${path} (wrong SIGNING_P12_PASSPHRASE?): ${err instanceof Error ? err.message : err}`);
+    throw new Error(`Cannot open the PKCS#12 of officer ${officerId} at ${path} (wrong SIGNING_P12_PASSPHRASE?): ${err instanceof Error ? err.message : String(err)}`);
   }
   if (!certificates) throw new Error(`The PKCS#12 of officer ${officerId} at ${path} holds no RSA key with its certificate.`);
   return { p12, passphrase, ...certificates };
@@ -80,7 +80,7 @@ const SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';
 function openP12(p12: Buffer, passphrase: string): { certificatePem: string; caPem?: string } | null {
   const parsed = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(p12.toString('binary')), false, passphrase);
   const certificates = (parsed.getBags({ bagType: CERT_BAG })[CERT_BAG] ?? []).flatMap((b) => (b.cert ? [b.cert] : []));
-  const key = parsed.getBags({ bagType: SHROUDED_KEY_BAG })[SHROUDED_KEY_BAG]?.[0]?.key as forge.pki.rsa.PrivateKey | undefined;
+  const key = parsed.getBags({ bagType: SHROUDED_KEY_BAG })[SHROUDED_KEY_BAG]?.[0]?.key;
   if (!key?.n) return null;
   const own = certificates.find((c) => {
     const pub = c.publicKey as Partial<forge.pki.rsa.PublicKey>;
@@ -124,7 +124,7 @@ async function developmentCa(dataDir: string): Promise<DevelopmentCa> {
       return forge.pki.privateKeyToPem(key) + forge.pki.certificateToPem(certificate);
     })
   ).toString('utf8');
-  const key = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
+  const key = forge.pki.privateKeyFromPem(pem);
   const certificatePem = splitPem(pem).find((block) => block.includes('CERTIFICATE'));
   if (!certificatePem) throw new Error(`${path} holds no certificate; delete it to make a new development CA.`);
   return { key, certificate: forge.pki.certificateFromPem(certificatePem), certificatePem };
@@ -206,8 +206,8 @@ function rsaKeyPair(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.
     privateKeyEncoding: { type: 'pkcs1', format: 'pem' }
   });
   return {
-    privateKey: forge.pki.privateKeyFromPem(pair.privateKey) as forge.pki.rsa.PrivateKey,
-    publicKey: forge.pki.publicKeyFromPem(pair.publicKey) as forge.pki.rsa.PublicKey
+    privateKey: forge.pki.privateKeyFromPem(pair.privateKey),
+    publicKey: forge.pki.publicKeyFromPem(pair.publicKey)
   };
 }
 

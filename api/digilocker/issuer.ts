@@ -102,7 +102,7 @@ const sameName = (a: string, b: string) => a.normalize('NFC').toLowerCase().repl
 
 /** The owner's Aadhaar name and date of birth must be the certificate's. */
 function ownerMatches(cert: CertificateRecord, details: Record<string, string>): boolean {
-  const dob = String(cert.form.dateOfBirth ?? '');
+  const dob = typeof cert.form.dateOfBirth === 'string' ? cert.form.dateOfBirth : '';
   return !!details.FullName && !!details.DOB && sameName(details.FullName, cert.name) && details.DOB === ddmmyyyy(dob);
 }
 

@@ -152,11 +152,11 @@ export async function checkEsignResponse(xml: string, expect: ResponseExpectatio
   }
   const signerInfo = signedData.signerInfos[0];
   if (signedData.signerInfos.length !== 1 || !signerInfo?.signedAttrs || signedData.encapContentInfo.eContent) return { ok: false, reason: 'malformed' };
-  const digest = signerInfo.signedAttrs.attributes.find((a) => a.type === OID.messageDigest)?.values[0];
+  const digest: unknown = signerInfo.signedAttrs.attributes.find((a) => a.type === OID.messageDigest)?.values[0];
   if (!(digest instanceof asn1js.OctetString) || Buffer.from(digest.valueBlock.valueHexView).toString('hex') !== expect.digestHex) return { ok: false, reason: 'hash' };
 
   const certificates = (signedData.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
-  const sid = signerInfo.sid;
+  const sid: unknown = signerInfo.sid;
   const signer = certificates.find((c) => sid instanceof pkijs.IssuerAndSerialNumber && c.issuer.isEqual(sid.issuer) && c.serialNumber.isEqual(sid.serialNumber));
   if (!signer) return { ok: false, reason: 'malformed' };
   // The signature over the signed attributes (as a SET), with the signer's key: the messageDigest above is only

@@ -3,7 +3,7 @@
 // in the reader's language beside English (Bengali beside English for a reader of English: the state's language),
 // drawn by the HarfBuzz writer of `api/pdf/text.ts`; figures in Western digits, as in the CSV, so they can be checked
 // against it; a totals row like the CSV's.
-import type { PDFDocument, PDFPage } from 'pdf-lib';
+import type { PDFPage } from 'pdf-lib';
 import { glossary } from '../../i18n/glossary.ts';
 import { translate, type Lang, type MessageKey } from '../../i18n/index.ts';
 import { A4, createPdf, GREY, INK, Writer } from '../pdf/text.ts';

@@ -254,7 +254,7 @@ export function startDispatcher(deps: DispatchDeps, intervalMs = 1000, metrics?:
   const release = async (): Promise<number> => {
     stopped = true;
     clearInterval(timer);
-    const batch = current as Batch | null;
+    const batch = current;
     if (!batch || batch.next >= batch.claimed.length) return 0;
     const ids = batch.claimed.slice(batch.next).map((m) => m.id);
     batch.next = batch.claimed.length;

@@ -101,12 +101,11 @@ export async function requestTimestamp(url: string, imprint: Buffer, timeoutMs =
   });
   if (!res.ok) throw new Error(`the TSA at ${url} answered HTTP ${res.status}`);
   const response = pkijs.TimeStampResp.fromBER(await res.arrayBuffer());
-  // granted (0) or grantedWithMods (1)
-  if (response.status.status > 1 || !response.timeStampToken) throw new Error(`the TSA refused the request (status ${response.status.status})`);
+  if (response.status.status > pkijs.PKIStatus.grantedWithMods || !response.timeStampToken) throw new Error(`the TSA refused the request (status ${response.status.status})`);
   const tst = timestampInfo(response.timeStampToken);
   if (!Buffer.from(tst.messageImprint.hashedMessage.valueBlock.valueHexView).equals(imprint)) throw new Error('the TSA stamped another imprint');
   if (!tst.nonce || !Buffer.from(tst.nonce.valueBlock.valueHexView).equals(Buffer.from(nonce))) throw new Error('the TSA answered another request (nonce)');
-  return response.timeStampToken.toSchema() as asn1js.Sequence;
+  return response.timeStampToken.toSchema();
 }
 
 /** The TSTInfo inside a timestamp token. */

@@ -10,7 +10,7 @@ const SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';
 
 export function p12KeySigner(credential: SigningCredential): KeySigner {
   const parsed = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(credential.p12.toString('binary')), false, credential.passphrase);
-  const key = parsed.getBags({ bagType: SHROUDED_KEY_BAG })[SHROUDED_KEY_BAG]?.[0]?.key as forge.pki.rsa.PrivateKey | undefined;
+  const key = parsed.getBags({ bagType: SHROUDED_KEY_BAG })[SHROUDED_KEY_BAG]?.[0]?.key;
   if (!key) throw new Error('the PKCS#12 holds no key');
   const certificates = (parsed.getBags({ bagType: CERT_BAG })[CERT_BAG] ?? []).flatMap((b) => (b.cert ? [b.cert] : []));
   const own = certificates.find((c) => (c.publicKey as forge.pki.rsa.PublicKey).n?.equals(key.n));

@@ -62,7 +62,7 @@ export function pkcs11KeySigner(token: TokenConfig, label: string): KeySigner {
   const certificates = withToken(token, (lib, session) => {
     const [key] = find(lib, session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }, { type: pkcs11js.CKA_LABEL, value: label }], 1);
     if (!key) throw new Error(`no private key labelled ${label} on the PKCS#11 token`);
-    const value = (h: pkcs11js.Handle) => lib.C_GetAttributeValue(session, h, [{ type: pkcs11js.CKA_VALUE }])[0]!.value as Buffer;
+    const value = (h: pkcs11js.Handle) => lib.C_GetAttributeValue(session, h, [{ type: pkcs11js.CKA_VALUE }])[0]!.value;
     const [own] = find(lib, session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE }, { type: pkcs11js.CKA_LABEL, value: label }], 1);
     if (!own) throw new Error(`no certificate labelled ${label} on the PKCS#11 token`);
     const cas = find(lib, session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE }]).filter((h) =>
@@ -111,7 +111,7 @@ export function generateTokenKey(token: TokenConfig, label: string): { modulus: 
       ]
     );
     const [modulus, exponent] = lib.C_GetAttributeValue(session, publicKey, [{ type: pkcs11js.CKA_MODULUS }, { type: pkcs11js.CKA_PUBLIC_EXPONENT }]);
-    return { modulus: modulus!.value as Buffer, exponent: exponent!.value as Buffer };
+    return { modulus: modulus!.value, exponent: exponent!.value };
   });
 }
 
@@ -136,7 +136,7 @@ export function tokenKeyExtractable(token: TokenConfig, label: string): { sensit
     const [key] = find(lib, session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }, { type: pkcs11js.CKA_LABEL, value: label }], 1);
     if (!key) throw new Error(`no private key labelled ${label}`);
     const [s, e] = lib.C_GetAttributeValue(session, key, [{ type: pkcs11js.CKA_SENSITIVE }, { type: pkcs11js.CKA_EXTRACTABLE }]);
-    return { sensitive: (s!.value as Buffer)[0] === 1, extractable: (e!.value as Buffer)[0] === 1 };
+    return { sensitive: s!.value[0] === 1, extractable: e!.value[0] === 1 };
   });
 }
 
@@ -170,7 +170,7 @@ export function generateTokenSealKey(token: TokenConfig, label: string): string 
         { type: pkcs11js.CKA_SIGN, value: true }
       ]
     );
-    return spkiPem(lib.C_GetAttributeValue(session, publicKey, [{ type: pkcs11js.CKA_EC_POINT }])[0]!.value as Buffer);
+    return spkiPem(lib.C_GetAttributeValue(session, publicKey, [{ type: pkcs11js.CKA_EC_POINT }])[0]!.value);
   });
 }
 
@@ -186,7 +186,7 @@ export function tokenSealKey(token: TokenConfig, label: string): { sign(data: Bu
   const publicKeyPem = withToken(token, (lib, session) => {
     const [pub] = find(lib, session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY }, { type: pkcs11js.CKA_LABEL, value: label }], 1);
     if (!pub) throw new Error(`no public key labelled ${label} on the PKCS#11 token`);
-    return spkiPem(lib.C_GetAttributeValue(session, pub, [{ type: pkcs11js.CKA_EC_POINT }])[0]!.value as Buffer);
+    return spkiPem(lib.C_GetAttributeValue(session, pub, [{ type: pkcs11js.CKA_EC_POINT }])[0]!.value);
   });
   return {
     publicKeyPem,

@@ -82,7 +82,7 @@ async function measure(server: BenchServer, smoke: boolean) {
     const categories = result!.lhr.categories;
     scores[label] = { performance: Math.round((categories.performance?.score ?? 0) * 100), accessibility: Math.round((categories.accessibility?.score ?? 0) * 100) };
   }
-  await chrome.kill();
+  chrome.kill();
 
   const sorted = runs.map((r) => r.ms).sort((a, b) => a - b);
   return {

@@ -69,10 +69,10 @@ function savedAnswers(page: Page): Promise<Record<string, unknown>[]> {
     () =>
       new Promise((resolve, reject) => {
         const open = indexedDB.open('orc-device');
-        open.onerror = () => reject(open.error);
+        open.onerror = () => reject(open.error ?? new Error('indexedDB.open failed'));
         open.onsuccess = () => {
           const all = open.result.transaction('drafts').objectStore('drafts').getAll();
-          all.onerror = () => reject(all.error);
+          all.onerror = () => reject(all.error ?? new Error('getAll failed'));
           all.onsuccess = () => {
             open.result.close();
             resolve((all.result as { fields: Record<string, unknown> }[]).map((d) => d.fields));

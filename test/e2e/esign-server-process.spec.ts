@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyCertificatePdf } from '../../api/certificates/sign.ts';
-import { startEspMock, type EspMock } from '../mocks/esp.ts';
-import { startTsaMock, type TsaMock } from '../mocks/tsa.ts';
+import { startEspMock } from '../mocks/esp.ts';
+import { startTsaMock } from '../mocks/tsa.ts';
 import { idempotencyKey } from '../support/applications.ts';
 import { fileApplication } from './api.ts';
 import { logIn } from './login.ts';
@@ -30,10 +30,8 @@ test('the BDO approves with eSign on a phone and the citizen downloads a certifi
   const dataDir = mkdtempSync(join(tmpdir(), 'orc-esign-e2e-'));
   const port = Number(process.env.E2E_PORT ?? 4173) + 8;
   const baseURL = `http://localhost:${port}`;
-  let esp: EspMock | undefined;
-  let tsa: TsaMock | undefined;
-  esp = await startEspMock({ residents: { [AADHAAR]: 'Demo BDO Barasat I' }, otp: '314159' });
-  tsa = await startTsaMock();
+  const esp = await startEspMock({ residents: { [AADHAAR]: 'Demo BDO Barasat I' }, otp: '314159' });
+  const tsa = await startTsaMock();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
     env: {
       ...process.env,
@@ -129,8 +127,8 @@ test('the BDO approves with eSign on a phone and the citizen downloads a certifi
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.on('exit', resolve));
-    await esp?.close();
-    await tsa?.close();
+    await esp.close();
+    await tsa.close();
     rmSync(dataDir, { recursive: true, force: true });
     if (output.includes('"level":"error"')) console.log(output.slice(-3000));
   }

@@ -3,7 +3,7 @@
 // approves and signs; the citizen downloads the certificate; the QR code printed on it leads to the verify page,
 // which says valid; the DM revokes; the verify page says revoked.
 import { expect, request, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { idempotencyKey, proofs, testJpeg } from '../support/applications.ts';
+import { testJpeg } from '../support/applications.ts';
 import { qrTextOf } from '../support/pdf.ts';
 import { fileApplication } from './api.ts';
 import { logIn } from './login.ts';

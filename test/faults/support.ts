@@ -32,8 +32,8 @@ export async function startServerProcess(env: Record<string, string>, opts: { po
     stdio: ['ignore', 'pipe', 'pipe']
   });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   let running = true;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => {
@@ -74,7 +74,7 @@ export async function seedDocumentSets(sql: postgres.Sql, userId: string, count:
     insert into documents (uploaded_by, kind, proof, sha256, size, mime, created_at)
     select ${userId}, k.kind, k.proof, ${sha}, 1000, 'image/jpeg', now()
     from generate_series(1, ${count}) g,
-         unnest(${documentKinds as unknown as string[]}::text[], ${documentKinds.map((k) => proofs[k])}::text[]) as k(kind, proof)
+         unnest(${documentKinds}::text[], ${documentKinds.map((k) => proofs[k])}::text[]) as k(kind, proof)
     order by g, k.kind
     returning id::text`;
   const sets: string[][] = [];
@@ -163,7 +163,7 @@ export async function submissionLoad(opts: {
           break;
         }
         // 503 (database away) and a dropped connection (server killed) are retried; anything else is a finding.
-        const unexpected = answers.find((a) => a.status !== 503 && a.status !== 'network' && !opts.retryAlso?.includes(a.status as number));
+        const unexpected = answers.find((a) => a.status !== 503 && a.status !== 'network' && !opts.retryAlso?.includes(a.status));
         if (unexpected) throw new Error(`submission answered ${unexpected.status}`);
         await sleep(200);
       }
@@ -216,7 +216,7 @@ export async function tally(sql: postgres.Sql, load: LoadResult): Promise<Tally>
 
 export function report(name: string, t: Tally, extra: Record<string, unknown> = {}): string {
   const more = Object.entries(extra)
-    .map(([k, v]) => ` / ${k} ${v}`)
+    .map(([k, v]) => ` / ${k} ${String(v)}`)
     .join('');
   const line = `[fault] ${name}: sent ${t.sent} / acknowledged ${t.acknowledged} / stored ${t.stored} / duplicates ${t.duplicates} / lost ${t.lost}${more}`;
   console.log(line);

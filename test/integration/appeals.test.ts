@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sweep } from '../../api/sla/sweeper.ts';
 import { idempotencyKey, insertUser, loginClient, uploadDocumentSet, upload, testJpeg, validApplicant } from '../support/applications.ts';
-import { Client } from '../support/client.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;

@@ -81,7 +81,7 @@ describe('DigiLocker Issuer API 1.12', () => {
     expect([res.http, res.root?.localName, res.status, res.ts, res.txn]).toEqual([200, 'PullURIResponse', '1', '2026-11-27T11:00:00+05:30', '1452503688']);
     expect(res.get('URI')).toBe(`${ISSUER}-RSCER-${certificateNo}`);
     expect(Buffer.from(res.get('DocContent')!, 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    const data = new DOMParser().parseFromString(Buffer.from(res.get('DataContent')!, 'base64').toString('utf8'), 'text/xml').documentElement!;
+    const data = new DOMParser().parseFromString(Buffer.from(res.get('DataContent')!, 'base64').toString('utf8'), 'text/xml').documentElement;
     expect([data.localName, data.getAttribute('number'), data.getAttribute('type'), data.getAttribute('status')]).toEqual(['Certificate', certificateNo, 'RSCER', 'A']);
     const person = data.getElementsByTagName('Person')[0]!;
     expect([person.getAttribute('name'), person.getAttribute('dob'), person.getAttribute('gender')]).toEqual(['Rina Das', '14-04-1998', 'F']);

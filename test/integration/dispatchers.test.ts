@@ -50,7 +50,7 @@ describe.skipIf(!sharedDatabase)('two dispatcher processes on one PostgreSQL', (
       stdio: ['ignore', 'pipe', 'inherit']
     });
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     return { child, output: new Promise((resolve) => child.on('exit', () => resolve(out))) };
   }
 

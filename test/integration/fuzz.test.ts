@@ -40,7 +40,7 @@ type JsonSchema = {
   maximum?: number;
 };
 
-let operations: Operation[] = [];
+const operations: Operation[] = [];
 // Logging out and moving the clock (sessions are idle-limited) end the test clients' sessions: fuzzed last.
 const endsSessions = (op: Operation) => op.path === '/api/auth/logout' || op.path === '/api/dev/clock';
 let components: Record<string, JsonSchema> = {};
@@ -174,7 +174,7 @@ function bodyFor(op: Operation): fc.Arbitrary<{ body?: BodyInit; type?: string }
       }),
       // Not a multipart body at all, or a cut-off one, under a multipart content type.
       fc.tuple(fc.uint8Array({ maxLength: 300 }), fc.constantFrom('multipart/form-data; boundary=X', 'multipart/form-data', 'multipart/form-data; boundary=')).map(([bytes, type]) => ({
-        body: Buffer.concat([Buffer.from('--X\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\n'), Buffer.from(bytes)]) as unknown as BodyInit,
+        body: Buffer.concat([Buffer.from('--X\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\n'), Buffer.from(bytes)]),
         type
       }))
     );
@@ -195,7 +195,7 @@ function requestFor(op: Operation) {
   });
 }
 
-async function send(op: Operation, r: { role: string; params: unknown[]; query: unknown[]; body: { body?: BodyInit; type?: string } }) {
+async function send(op: Operation, r: { role: string; params: unknown[]; query: (string | null | undefined)[]; body: { body?: BodyInit; type?: string } }) {
   let path = op.path;
   op.params.forEach((name, i) => (path = path.replace(`{${name}}`, String(r.params[i]))));
   const search = new URLSearchParams();

@@ -65,7 +65,7 @@ describe.skipIf(!sharedDatabase)('two instances behind HAProxy', () => {
       stdio: ['ignore', 'pipe', 'inherit']
     });
     await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
       child.once('exit', (code) => reject(new Error(`instance ${name} exited with ${code}`)));
     });
     instances.set(name, child);
@@ -172,7 +172,7 @@ describe.skipIf(!sharedDatabase)('two instances behind HAProxy', () => {
     // Ten submissions at once; instance a dies (SIGKILL: no goodbye) while they are in flight.
     // A connection cut by the dying instance is no answer at all (status 0), like a 502: not acknowledged.
     const submitting = sets.map((documents, i) =>
-      citizen.post('/api/applications', { applicant: validApplicant(), documents }, { 'idempotency-key': keys[i]! }).catch(() => ({ status: 0, body: null }) as { status: number; body: { ain: string } | null })
+      citizen.post('/api/applications', { applicant: validApplicant(), documents }, { 'idempotency-key': keys[i]! }).catch(() => ({ status: 0, body: null }))
     );
     await new Promise((r) => setTimeout(r, 30));
     instances.get('a')!.kill('SIGKILL');

@@ -16,7 +16,7 @@ beforeAll(async () => {
     // Two separate pools, as two processes starting at the same moment would have.
     const pooler = poolerEnv.DATABASE_POOLER === 'pgbouncer' ? 'pgbouncer' : 'none';
     databases = [await openDatabase({ databaseUrl: db.url, dataDir: '', pooler }), await openDatabase({ databaseUrl: db.url, dataDir: '', pooler })];
-    cleanup = db.drop;
+    cleanup = () => db.drop();
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'orc-migrate-'));
     databases = [await openDatabase({ dataDir: dir })];

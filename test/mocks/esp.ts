@@ -161,7 +161,7 @@ ${error ? `<p class="err" role="alert">${html(error)}</p>` : ''}
       ];
       const failed = checks.find(([ok]) => !ok);
       if (failed) return send(400, `ESP: invalid request (${failed[1]}).`);
-      const s: Session = { id: randomUUID(), txn: root.getAttribute('txn')!, aspId: aspIdClaimed, digestHex: input!.textContent!, docInfo: input!.getAttribute('docInfo')!, responseUrl: root.getAttribute('responseUrl')!, tries: 0 };
+      const s: Session = { id: randomUUID(), txn: root.getAttribute('txn')!, aspId: aspIdClaimed, digestHex: input!.textContent, docInfo: input!.getAttribute('docInfo')!, responseUrl: root.getAttribute('responseUrl')!, tries: 0 };
       sessions.set(s.id, s);
       mock.requests.push({ txn: s.txn, aspId: s.aspId, digestHex: s.digestHex, docInfo: s.docInfo });
       mock.sentOtps.push(mock.otp);

@@ -16,8 +16,11 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void, tls?: { key: string; cert: string }): Promise<MockServer> {
-  const make = (): Server => (tls ? createHttps(tls, handler) : createHttp(handler));
+export async function listen(handler: (req: IncomingMessage, res: ServerResponse) => Promise<unknown>, tls?: { key: string; cert: string }): Promise<MockServer> {
+  // Not awaited: node's server does not wait for a handler. A double that throws is itself broken; its rejection
+  // stays unhandled on purpose, so vitest reports it and fails the run.
+  const serve = (req: IncomingMessage, res: ServerResponse) => void handler(req, res);
+  const make = (): Server => (tls ? createHttps(tls, serve) : createHttp(serve));
   let server = make();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

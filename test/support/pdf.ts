@@ -46,7 +46,7 @@ export function qrTextOf(pdf: Uint8Array): string | null {
     const width = Number(/\/Width\s+(\d+)/.exec(dict)?.[1]);
     const height = Number(/\/Height\s+(\d+)/.exec(dict)?.[1]);
     const length = Number(/\/Length\s+(\d+)/.exec(dict)?.[1]);
-    const start = m.index! + m[0].length;
+    const start = m.index + m[0].length;
     let pixels: Buffer;
     try {
       pixels = inflateSync(bytes.subarray(start, start + length));

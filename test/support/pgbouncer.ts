@@ -58,7 +58,7 @@ export async function startPgBouncer(serverUrl: string, pool: { mode?: 'transact
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = `postgres://${server.username || 'postgres'}@127.0.0.1:${port}/postgres`;
   for (let i = 0; ; i++) {
-    if (child.exitCode !== null || i === 100) throw new Error(`PgBouncer did not start: ${stderr || spawnSync('cat', [join(dir, 'pgbouncer.log')]).stdout}`);
+    if (child.exitCode !== null || i === 100) throw new Error(`PgBouncer did not start: ${stderr || String(spawnSync('cat', [join(dir, 'pgbouncer.log')]).stdout)}`);
     const up = await new Promise<boolean>((resolve) => {
       const socket = createServer().listen(port, '127.0.0.1');
       socket.once('listening', () => socket.close(() => resolve(false)));

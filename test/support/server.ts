@@ -109,7 +109,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: Om
     async close() {
       http.closeAllConnections();
       await new Promise((resolve) => http.close(resolve));
-      await runtime!.close();
+      await runtime.close();
       await db?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     }

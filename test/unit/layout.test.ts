@@ -39,6 +39,40 @@ describe('dependency direction', () => {
   });
 });
 
+// sms/ is another door onto the API's domain, not a second API: it may use only these modules of api/, each named
+// with what the gateway takes from it, so a new reach into api/'s insides is a decision made here in review.
+const smsEntryPoints: Record<string, string> = {
+  'api/deps.ts': 'the composition root: the gateway gets the database, clock, log and config through Deps like a route',
+  'api/config.ts': 'the configuration type, to choose the SMS provider',
+  'api/db/connect.ts': 'the Sql type a provider records with',
+  'api/log.ts': 'the Logger type: one log for the whole process',
+  'api/notify/channels.ts': 'the SmsSender interface the providers implement for the outbox',
+  'api/notify/outbox.ts': "applyDeliveryReport: a provider's delivery report settles the outbox row",
+  'api/notify/notify.ts': 'enqueueSms: replies go out through the outbox like every other message',
+  'api/notify/templates.ts': 'the SMS wording (reasons, clip to a segment) shared with the outbound notices',
+  'api/applications/track.ts': "the public status lookup, the same a citizen's tracking page reads",
+  'api/applications/notify.ts': 'smsDate: dates written as in the outbound notices',
+  'api/users/phone-language.ts': "the language a phone chose, kept for the outbound notices too",
+  'api/http/unavailable.ts': 'how a database outage is recognised and when to come back, as the API answers it',
+  'api/dev/messages.ts': "the development outbox the console provider records into, as the console mailer does"
+};
+
+describe('sms/ and api/', () => {
+  const uses = sourceFiles(join(root, 'sms')).flatMap((file) =>
+    importsOf(file)
+      .filter((spec) => spec.startsWith('api/'))
+      .map((spec) => ({ file: relative(root, file), spec }))
+  );
+
+  test('sms/ uses of api/ only its named entry points', () => {
+    expect(uses.filter(({ spec }) => !Object.hasOwn(smsEntryPoints, spec)).map(({ file, spec }) => `${file} → ${spec}`)).toEqual([]);
+  });
+
+  test('every named entry point is still used, so the list says what the gateway needs today', () => {
+    expect(Object.keys(smsEntryPoints).filter((entry) => !uses.some(({ spec }) => spec === entry))).toEqual([]);
+  });
+});
+
 describe('no hidden state', () => {
   test('keys and credentials are not kept in module state: they come through deps.secrets, one cache per runtime', () => {
     const offending = sourceFiles(join(root, 'api')).filter((file) => /^(?:export )?(?:const|let) \w+ = new WeakMap/m.test(readFileSync(file, 'utf8')));

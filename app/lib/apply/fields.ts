@@ -14,7 +14,35 @@ const ownedBy: Record<Step, string[]> = {
   check: ['declaration']
 };
 
-export function emptyFields(): Record<string, unknown> {
+interface WizardAddress {
+  house: string;
+  postOffice: string;
+  policeStation: string;
+  pin: string;
+}
+
+/**
+ * What the wizard's inputs hold (strings, and the two checkboxes) before applicantFromFields shapes it for the API.
+ * A type alias, not an interface, so it still fits the drafts' `Record<string, unknown>`.
+ */
+export type WizardFields = {
+  name: string;
+  guardianRelation: string;
+  guardianName: string;
+  gender: string;
+  dateOfBirth: string;
+  mobile: string;
+  email: string;
+  presentAddress: WizardAddress & { blockId: string };
+  permanentSameAsPresent: boolean;
+  permanentAddress: WizardAddress & { district: string };
+  yearsOfResidence: string;
+  purpose: string;
+  aadhaar: string;
+  declaration: boolean;
+};
+
+export function emptyFields(): WizardFields {
   const address = { house: '', postOffice: '', policeStation: '', pin: '' };
   return {
     name: '',
@@ -34,13 +62,16 @@ export function emptyFields(): Record<string, unknown> {
   };
 }
 
+/** An input's value as text: inputs give strings, a draft from before may hold a number; absent is ''. */
+const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+
 export function applicantFromFields(f: Record<string, unknown>): Record<string, unknown> {
-  const years = String(f.yearsOfResidence ?? '').trim();
+  const years = text(f.yearsOfResidence).trim();
   const out: Record<string, unknown> = {
     ...f,
     yearsOfResidence: years === '' ? undefined : Number(years),
-    email: String(f.email ?? '').trim() || undefined,
-    aadhaar: String(f.aadhaar ?? '').trim() || undefined
+    email: text(f.email).trim() || undefined,
+    aadhaar: text(f.aadhaar).trim() || undefined
   };
   if (f.permanentSameAsPresent) delete out.permanentAddress;
   return out;

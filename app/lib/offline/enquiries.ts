@@ -32,7 +32,7 @@ export async function syncEnquiries(ownerId: string): Promise<{ enquiries: Cache
   if (res.ok) {
     const listed = new Set(res.data.applications.map((row) => row.ain));
     const details = await Promise.all([...listed].map(fetchDetail));
-    await Promise.all(details.map((detail) => detail.ok && keep(detail.data, ownerId)));
+    await Promise.all(details.flatMap((detail) => (detail.ok ? [keep(detail.data, ownerId)] : [])));
     await forgetClosed(ownerId, listed);
   }
   return { enquiries: (await enquiriesOf(ownerId)).sort((a, b) => a.detail.dueAt.localeCompare(b.detail.dueAt)), offline: !res.ok };
