@@ -51,7 +51,7 @@ const smsEntryPoints: Record<string, string> = {
   'api/notify/notify.ts': 'enqueueSms: replies go out through the outbox like every other message',
   'api/notify/templates.ts': 'the SMS wording (reasons, clip to a segment) shared with the outbound notices',
   'api/applications/track.ts': "the public status lookup, the same a citizen's tracking page reads",
-  'api/applications/notify.ts': 'smsDate: dates written as in the outbound notices',
+  'api/time.ts': 'smsDate: dates written as in the outbound notices (the one time module)',
   'api/users/phone-language.ts': "the language a phone chose, kept for the outbound notices too",
   'api/http/unavailable.ts': 'how a database outage is recognised and when to come back, as the API answers it',
   'api/dev/messages.ts': "the development outbox the console provider records into, as the console mailer does"
