@@ -4,8 +4,9 @@ import { placeName } from '../../i18n/glossary.ts';
 
 export type Office = Schemas['Office'];
 
-export async function loadOffices(): Promise<Office[]> {
-  const res = await ask(client.GET('/api/offices'));
+/** Every office, or none when the API cannot be reached: a page's load passes SvelteKit's `fetch`. */
+export async function loadOffices(fetch?: typeof globalThis.fetch): Promise<Office[]> {
+  const res = await ask(client.GET('/api/offices', { fetch }));
   return res.ok ? res.data.offices : [];
 }
 

@@ -60,4 +60,13 @@ test('the clock passes the time limit: the DM sees the escalation, acknowledges 
   await page.goto('/reports');
   await expect(page.getByTestId('mis-received')).not.toHaveText('0');
   await expect(page.getByRole('link', { name: 'Download PDF (official record)' })).toHaveAttribute('href', /\/api\/mis\/summary\.pdf\?from=\d{4}-\d\d-\d\d&to=/);
+  // The period is in the address: a link or the back button gives the same report.
+  const to = await page.getByLabel('To', { exact: true }).inputValue();
+  await page.getByLabel('From', { exact: true }).fill(to);
+  await page.getByRole('button', { name: 'Show the report' }).click();
+  await expect(page).toHaveURL(new RegExp(`/reports\\?from=${to}&to=${to}`));
+  await expect(page.getByRole('link', { name: 'Download PDF (official record)' })).toHaveAttribute('href', `/api/mis/summary.pdf?from=${to}&to=${to}`);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/reports$/);
+  await expect(page.getByLabel('From', { exact: true })).not.toHaveValue(to);
 });

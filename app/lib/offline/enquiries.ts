@@ -8,7 +8,7 @@ import { oneAtATime, Offline, postOnce, Refused, uploadDocument } from './queue.
 
 type EnquiryDetail = Schemas['ApplicationDetail'];
 
-const fetchDetail = (ain: string) => ask(client.GET('/api/applications/{ain}', { params: { path: { ain } } }));
+const fetchDetail = (ain: string, fetcher?: typeof fetch) => ask(client.GET('/api/applications/{ain}', { params: { path: { ain } }, fetch: fetcher }));
 
 /** The enquiry from the server when it answers, else the copy on the phone; `offline` says which it is. */
 export async function loadEnquiry(ain: string, ownerId: string): Promise<{ detail: EnquiryDetail; offline: boolean } | { error: string }> {
@@ -24,14 +24,14 @@ export async function loadEnquiry(ain: string, ownerId: string): Promise<{ detai
 
 /**
  * Copies every open enquiry of this officer to the phone and forgets those no longer theirs to visit (reported,
- * reassigned, decided); answers the list (from the phone when offline).
+ * reassigned, decided); answers the list (from the phone when offline). A page's load passes SvelteKit's `fetch`.
  */
-export async function syncEnquiries(ownerId: string): Promise<{ enquiries: CachedEnquiry[]; offline: boolean }> {
+export async function syncEnquiries(ownerId: string, fetcher?: typeof fetch): Promise<{ enquiries: CachedEnquiry[]; offline: boolean }> {
   // The server lists an Enquiry Officer only the enquiries assigned to them (api/applications/queries.ts).
-  const res = await ask(client.GET('/api/applications', { params: { query: { status: 'under_enquiry' } } }));
+  const res = await ask(client.GET('/api/applications', { params: { query: { status: 'under_enquiry' } }, fetch: fetcher }));
   if (res.ok) {
     const listed = new Set(res.data.applications.map((row) => row.ain));
-    const details = await Promise.all([...listed].map(fetchDetail));
+    const details = await Promise.all([...listed].map((ain) => fetchDetail(ain, fetcher)));
     await Promise.all(details.flatMap((detail) => (detail.ok ? [keep(detail.data, ownerId)] : [])));
     await forgetClosed(ownerId, listed);
   }
