@@ -2,7 +2,7 @@
 // workflow whether the step is allowed for this person at this version, writes the new state, one audit event and
 // the citizen's notifications. A decision taken on a stale screen is refused with 409 and changes nothing.
 import type { RejectionReason } from '../../shared/decision.ts';
-import { recordCertificate, signCertificate, type IssuedCertificate } from '../certificates/issue.ts';
+import { recordCertificate, recordUnusedNumber, signCertificate, type IssuedCertificate, type SignedCertificate } from '../certificates/issue.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
@@ -71,63 +71,70 @@ export async function actOnApplication(
   const now = deps.clock.now();
   // Rendering and signing take hundreds of milliseconds (more with a TSA far away): done first, they hold neither
   // the application's row lock nor a pooled connection — on the embedded database, the only one (issue 16).
-  if (input.action === 'approve' && !issue) issue = await signedBeforehand(deps, actor, ain, input, now);
-  return deps.sql.begin(async (sql) => {
-    const app = await lockApplication(sql, ain);
-    const authority = await authorityOf(sql, actor, app, now);
-    const decision = decide(app, input.action, input.version, authority.standing);
-    if (!decision.ok) throw refusal(decision);
+  let signed: { certificate: SignedCertificate; applicationId: string } | null = null;
+  if (input.action === 'approve' && !issue) ({ issue, signed } = await signedBeforehand(deps, actor, ain, input, now));
+  try {
+    return await deps.sql.begin(async (sql) => {
+      const app = await lockApplication(sql, ain);
+      const authority = await authorityOf(sql, actor, app, now);
+      const decision = decide(app, input.action, input.version, authority.standing);
+      if (!decision.ok) throw refusal(decision);
 
-    let assignedEoId = app.assignedEoId;
-    if ('eoId' in input && input.eoId) {
-      // The enquiry goes to an Enquiry Officer of the application's own block (seed step 3), or of the subdivision
-      // for a municipal area; never to a deactivated account.
-      const processing = await processingOf(sql, app.officeId);
-      const [eo] = await sql<{ id: string }[]>`
-        select id from users where id = ${input.eoId} and role = 'eo' and office_id = ${processing.officeId} and deactivated_at is null`;
-      if (!eo) throw new ApiError(400, 'validation', { fields: { eoId: 'field.eo' } });
-      assignedEoId = eo.id;
-    }
-    const code = input.action === 'reject' ? input.reason : null;
-    const remarks = ('remarks' in input && input.remarks?.trim()) || null;
-    const version = app.version + 1;
-    if (input.action === 'approve') await requireReasonToApprove(sql, app, remarks);
-    // Step 5: approval records the signed certificate in the same transaction, so there is never an approved
-    // application without one, nor a certificate for an application that was not approved.
-    const certificate = input.action === 'approve' ? await issue!(sql, app, now, authority.designation) : null;
-    if (input.action === 'mark_delivered') await recordCollection(sql, app.id, actor, input.collector, now);
-    // The next step's due times count from T, the submission; a decision or a send-back stops the clock.
-    const slaClock = await loadSlaClock(sql, app.slaStartedAt, deps.config.sla.days);
-    const dues = input.action === 're_enquire' ? restartedDues(decision.to, now, slaClock) : duesFor(decision.to, app.slaStartedAt, slaClock);
-    // Reassigning an enquiry keeps its due time; the new officer is reminded afresh. Leaving a step late is recorded.
-    if (input.action === 'reassign_eo') await sql`delete from sla_reminders where application_id = ${app.id} and step = 'enquiry'`;
-    else await recordLateStep(sql, app.id, now);
-    const decided = input.action === 'approve' || input.action === 'reject';
-    // A take-over on escalation lasts until the application leaves the officers' desks.
-    const handlerId = decided || input.action === 'send_back' ? null : app.handlerId;
-    await sql`
-      update applications
-      set status = ${decision.to}, version = ${version}, updated_at = ${now}, assigned_eo_id = ${assignedEoId},
-          step_due_at = ${dues.stepDueAt}, l1_due_at = ${dues.l1DueAt}, decided_at = case when ${decided}::boolean then ${now}::timestamptz else decided_at end,
-          handler_id = ${handlerId}, decision_code = ${code}, decision_remarks = ${input.action === 'reject' || input.action === 'send_back' || input.action === 'approve' ? remarks : null}
-      where id = ${app.id}`;
-    await appendEvent(sql, {
-      applicationId: app.id,
-      actorId: actor.id,
-      actorRole: actor.role,
-      action: input.action,
-      fromStatus: app.status,
-      toStatus: decision.to,
-      // "not_resident: Not found at the address", "ORC-2026-11002-000017", or the remarks alone.
-      remarks: [code ?? certificate?.certificateNo, remarks].filter(Boolean).join(': ') || null,
-      channel: null,
-      at: now,
-      capacity: authority.capacity
+      let assignedEoId = app.assignedEoId;
+      if ('eoId' in input && input.eoId) {
+        // The enquiry goes to an Enquiry Officer of the application's own block (seed step 3), or of the subdivision
+        // for a municipal area; never to a deactivated account.
+        const processing = await processingOf(sql, app.officeId);
+        const [eo] = await sql<{ id: string }[]>`
+          select id from users where id = ${input.eoId} and role = 'eo' and office_id = ${processing.officeId} and deactivated_at is null`;
+        if (!eo) throw new ApiError(400, 'validation', { fields: { eoId: 'field.eo' } });
+        assignedEoId = eo.id;
+      }
+      const code = input.action === 'reject' ? input.reason : null;
+      const remarks = ('remarks' in input && input.remarks?.trim()) || null;
+      const version = app.version + 1;
+      if (input.action === 'approve') await requireReasonToApprove(sql, app, remarks);
+      // Step 5: approval records the signed certificate in the same transaction, so there is never an approved
+      // application without one, nor a certificate for an application that was not approved.
+      const certificate = input.action === 'approve' ? await issue!(sql, app, now, authority.designation) : null;
+      if (input.action === 'mark_delivered') await recordCollection(sql, app.id, actor, input.collector, now);
+      // The next step's due times count from T, the submission; a decision or a send-back stops the clock.
+      const slaClock = await loadSlaClock(sql, app.slaStartedAt, deps.config.sla.days);
+      const dues = input.action === 're_enquire' ? restartedDues(decision.to, now, slaClock) : duesFor(decision.to, app.slaStartedAt, slaClock);
+      // Reassigning an enquiry keeps its due time; the new officer is reminded afresh. Leaving a step late is recorded.
+      if (input.action === 'reassign_eo') await sql`delete from sla_reminders where application_id = ${app.id} and step = 'enquiry'`;
+      else await recordLateStep(sql, app.id, now);
+      const decided = input.action === 'approve' || input.action === 'reject';
+      // A take-over on escalation lasts until the application leaves the officers' desks.
+      const handlerId = decided || input.action === 'send_back' ? null : app.handlerId;
+      await sql`
+        update applications
+        set status = ${decision.to}, version = ${version}, updated_at = ${now}, assigned_eo_id = ${assignedEoId},
+            step_due_at = ${dues.stepDueAt}, l1_due_at = ${dues.l1DueAt}, decided_at = case when ${decided}::boolean then ${now}::timestamptz else decided_at end,
+            handler_id = ${handlerId}, decision_code = ${code}, decision_remarks = ${input.action === 'reject' || input.action === 'send_back' || input.action === 'approve' ? remarks : null}
+        where id = ${app.id}`;
+      await appendEvent(sql, {
+        applicationId: app.id,
+        actorId: actor.id,
+        actorRole: actor.role,
+        action: input.action,
+        fromStatus: app.status,
+        toStatus: decision.to,
+        // "not_resident: Not found at the address", "ORC-2026-11002-000017", or the remarks alone.
+        remarks: [code ?? certificate?.certificateNo, remarks].filter(Boolean).join(': ') || null,
+        channel: null,
+        at: now,
+        capacity: authority.capacity
+      });
+      await notifyStep(deps, sql, { ...app, assignedEoId, stepDueAt: dues.stepDueAt }, input.action, now, { reason: code, remarks, certificateNo: certificate?.certificateNo });
+      deps.log.info('application_action', { action: input.action, by: actor.id, to: decision.to });
+      return { ain, status: decision.to, version, ...(certificate ? { certificateNo: certificate.certificateNo } : {}) };
     });
-    await notifyStep(deps, sql, { ...app, assignedEoId, stepDueAt: dues.stepDueAt }, input.action, now, { reason: code, remarks, certificateNo: certificate?.certificateNo });
-    deps.log.info('application_action', { action: input.action, by: actor.id, to: decision.to });
-    return { ain, status: decision.to, version, ...(certificate ? { certificateNo: certificate.certificateNo } : {}) };
-  });
+  } catch (err) {
+    // A number taken for a certificate this transaction then did not record is accounted for (migrations/015).
+    if (signed) await recordUnusedNumber(deps, deps.sql, { certificateNo: signed.certificate.certificateNo, applicationId: signed.applicationId, at: now }, err);
+    throw err;
+  }
 }
 
 /**
@@ -135,18 +142,25 @@ export async function actOnApplication(
  * application is read and the approval checked as the transaction will check it (workflow, reason), so a refused
  * approval is told at once and takes no certificate number; the transaction then finds the same version, or refuses.
  */
-async function signedBeforehand(deps: Deps, actor: User, ain: string, input: Extract<OfficerAction, { action: 'approve' }>, now: Date): Promise<Issuer> {
+async function signedBeforehand(
+  deps: Deps,
+  actor: User,
+  ain: string,
+  input: Extract<OfficerAction, { action: 'approve' }>,
+  now: Date
+): Promise<{ issue: Issuer; signed: { certificate: SignedCertificate; applicationId: string } }> {
   const app = await readApplication(deps.sql, ain);
   const authority = await authorityOf(deps.sql, actor, app, now);
   const decision = decide(app, 'approve', input.version, authority.standing);
   if (!decision.ok) throw refusal(decision);
   await requireReasonToApprove(deps.sql, app, input.remarks?.trim() || null);
   const signed = await signCertificate(deps, deps.sql, app, actor, now, authority.designation);
-  return async (sql, locked, at, designation) => {
+  const issue: Issuer = async (sql, locked, at, designation) => {
     // The capacity the certificate prints must still be the officer's (an acting charge may have ended meanwhile).
     if (JSON.stringify(designation) !== JSON.stringify(authority.designation)) throw new ApiError(409, 'stale_version');
     return recordCertificate(deps, sql, { applicationId: locked.id, certificateNo: signed.certificateNo, at, officerId: actor.id, pdf: signed.pdf, seal: signed.seal });
   };
+  return { issue, signed: { certificate: signed, applicationId: app.id } };
 }
 
 /**

@@ -65,8 +65,27 @@ export async function signCertificate(
     throw new ApiError(409, 'signing_credential_missing');
   });
   const composed = await composeCertificate(deps, sql, app, { name: officer.name, designation }, at, { block, district });
-  const pdf = await signCertificatePdf(composed.doc, signer, composed.meta, deps.config.signing.tsaUrl);
-  return { certificateNo: composed.certificateNo, pdf, seal: composed.seal };
+  try {
+    const pdf = await signCertificatePdf(composed.doc, signer, composed.meta, deps.config.signing.tsaUrl);
+    return { certificateNo: composed.certificateNo, pdf, seal: composed.seal };
+  } catch (err) {
+    await recordUnusedNumber(deps, sql, { certificateNo: composed.certificateNo, applicationId: app.id, at }, err);
+    throw err;
+  }
+}
+
+/**
+ * Says why a number taken for an approval went unused (migrations/015): the signature failed (a TSA's refusal, say),
+ * or the approval's transaction refused or failed. If even this cannot be written (the database is away), the log
+ * line is the record.
+ */
+export async function recordUnusedNumber(deps: Pick<Deps, 'log'>, sql: Queryable, n: { certificateNo: string; applicationId: string; at: Date }, cause: unknown): Promise<void> {
+  const reason = cause instanceof ApiError ? cause.code : cause instanceof Error ? cause.message.slice(0, 200) : 'unknown';
+  deps.log.warn('certificate_number_unused', { certificateNo: n.certificateNo, reason });
+  await sql`
+    insert into unused_certificate_numbers (certificate_no, application_id, reason, recorded_at)
+    values (${n.certificateNo}, ${n.applicationId}, ${reason}, ${n.at})
+    on conflict (certificate_no) do nothing`.catch(() => {});
 }
 
 type Office = NonNullable<Awaited<ReturnType<typeof getOffice>>>;

@@ -69,15 +69,16 @@ export async function findCounters(sql: Sql, where: { blockId?: string; pin?: st
  * are posted to now: the counters page lists a counter's operators and offers the others from this one answer.
  */
 export async function listManagedCounters(sql: Sql, manager: User): Promise<{ counters: Counter[]; operators: { id: string; name: string; officeId: string }[] }> {
-  const district = manager.role === 'admin' ? null : manager.officeId;
+  // Fails closed: a DM without an office (which validation does not allow) sees nothing, not everything.
+  const district = manager.role === 'admin' ? null : (manager.officeId ?? '');
   const [counters, operators] = await Promise.all([
     sql<Counter[]>`
       select ${columns(sql)} from offices
-      where kind in ('kiosk', 'csc') ${district ? sql`and district_id = ${district}` : sql``}
+      where kind in ('kiosk', 'csc') ${district !== null ? sql`and district_id = ${district}` : sql``}
       order by closed_at nulls first, kind desc, name_en`,
     sql<{ id: string; name: string; officeId: string }[]>`
       select u.id, u.name, u.office_id from users u join offices o on o.id = u.office_id
-      where u.role = 'operator' and u.deactivated_at is null ${district ? sql`and o.district_id = ${district}` : sql``}
+      where u.role = 'operator' and u.deactivated_at is null ${district !== null ? sql`and o.district_id = ${district}` : sql``}
       order by u.name, u.id`
   ]);
   return { counters, operators };

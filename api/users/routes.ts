@@ -15,6 +15,7 @@ import { toE164IndianMobile } from '../../shared/mobile.ts';
 import { createUser, listStaff } from './user.ts';
 import { deactivateStaff, reactivateStaff, recordStaffChange, repostStaff, staffDetail } from './lifecycle.ts';
 import { jsonBody } from '../http/schemas.ts';
+import { maskMobile } from '../../shared/mobile.ts';
 
 const create = createRoute({
   method: 'post',
@@ -90,8 +91,12 @@ export function userRoutes(deps: Deps) {
 
   app.openapi(list, async (c) => {
     c.header('Cache-Control', 'no-store');
-    const users = await listStaff(deps.sql, currentUser(c).user);
-    return c.json({ users: users.map((u) => ({ ...u, deactivatedAt: u.deactivatedAt?.toISOString() ?? null })) }, 200);
+    const viewer = currentUser(c).user;
+    const users = await listStaff(deps.sql, viewer);
+    // The SDO lists the district's officers only to name one to an acting charge (DESIGN §7: no more personal data
+    // than the task needs): no email, a masked mobile, and not whether an account still waits on its one-time password.
+    const shown = viewer.role === 'sdo' ? users.map((u) => ({ ...u, mobile: maskMobile(u.mobile), email: null, mustChangePassword: false })) : users;
+    return c.json({ users: shown.map((u) => ({ ...u, deactivatedAt: u.deactivatedAt?.toISOString() ?? null })) }, 200);
   });
 
   const userParam = z.object({ id: identifier('field.user_id') });

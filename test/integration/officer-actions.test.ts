@@ -48,6 +48,26 @@ describe("the BDO's decisions (seed steps 3 and 5)", () => {
     expect(outbox.some((m) => m.recipient === '+919000000001' && m.body.includes(ain) && /field enquiry|সরেজমিন|स्थल/.test(m.body))).toBe(true);
   });
 
+  test('two approvals of one application at once: one certificate, one 409, and every number taken is accounted for', async () => {
+    const ain = await newApplication();
+    const sql = server.runtime.deps.sql;
+    const serial = async () =>
+      (await sql<{ lastSerial: number }[]>`select last_serial from certificate_serials where office_id = 'n24pgs/barasat-sadar/barasat-i'`)[0]?.lastSerial ?? 0;
+    const before = await serial();
+    const body = { action: 'approve', version: 1, remarks: 'Residence evident from the documents; no enquiry needed.' };
+    const answers = await Promise.all([act(bdo, ain, body), act(bdo, ain, body)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const issued = answers.find((a) => a.status === 200)!.body.certificateNo as string;
+    const certificates = await sql<{ certificateNo: string }[]>`select c.certificate_no from certificates c join applications a on a.id = c.application_id where a.ain = ${ain}`;
+    expect(certificates.map((c) => c.certificateNo)).toEqual([issued]);
+    // Numbers are taken before the transactions: one the refused approval took (if it got that far before the
+    // other committed) is kept with its reason, so the block's series has no unexplained gap.
+    const unused = await sql<{ certificateNo: string; reason: string }[]>`
+      select u.certificate_no, u.reason from unused_certificate_numbers u join applications a on a.id = u.application_id where a.ain = ${ain}`;
+    expect((await serial()) - before).toBe(1 + unused.length);
+    for (const u of unused) expect(u).toEqual({ certificateNo: expect.not.stringMatching(issued), reason: 'stale_version' });
+  });
+
   test('a decision on a stale version gets 409 and changes nothing', async () => {
     const ain = await newApplication();
     expect((await act(bdo, ain, { action: 'send_back', version: 1, remarks: 'Upload a clearer residence certificate.' })).status).toBe(200);

@@ -99,7 +99,12 @@ describe('the administrator creates officers and operators', () => {
     expect(byDm.map((u) => u.id)).toEqual(expect.arrayContaining(['demo-operator', 'demo-eo', 'demo-bdo', 'demo-sdo', 'demo-dm']));
     expect(byDm.map((u) => u.id)).not.toContain('demo-admin'); // posted nowhere, managed by no DM
     expect(byDm.find((u) => u.id === 'demo-eo')?.deactivatedAt).toBeNull();
-    const bySdo = (await (await as('demo-sdo')).get('/api/users')).body.users as Listed[];
+    const bySdo = (await (await as('demo-sdo')).get('/api/users')).body.users as (Listed & { mobile: string; email: string | null })[];
     expect(new Set(bySdo.map((u) => u.role))).toEqual(new Set(['eo', 'bdo', 'sdo']));
+    // The SDO needs names and posts to name an acting officer, not the officers' contact details.
+    const eo = bySdo.find((u) => u.id === 'demo-eo')!;
+    expect(eo.mobile).toMatch(/^\+91\*+\d{4}$/);
+    expect(bySdo.every((u) => u.email === null)).toBe(true);
+    expect((byDm as (Listed & { mobile: string })[]).find((u) => u.id === 'demo-eo')?.mobile).toMatch(/^\+91\d{10}$/);
   });
 });

@@ -1,13 +1,18 @@
 // Acting charges (issue 13 item 2): the charges in the viewer's reach, the officers who may hold one and the offices.
-// The staff list answers only the superiors (SDO, DM, administrator); for anyone else it is empty and the form is not shown.
+// Only the superiors (SDO, DM, administrator) assign, so only they ask for the staff list; anyone else sees the
+// charges they hold and no form.
 import { ask, client } from '$lib/api.ts';
 import type { PageLoad } from './$types';
 
-export const load: PageLoad = async ({ fetch }) => {
+const assigners = ['sdo', 'dm', 'admin'];
+
+export const load: PageLoad = async ({ fetch, parent }) => {
+  const { user } = await parent();
+  const assigns = assigners.includes(user.role);
   const [charges, staff, offices] = await Promise.all([
     ask(client.GET('/api/acting-charges', { fetch })),
-    ask(client.GET('/api/users', { fetch })),
+    assigns ? ask(client.GET('/api/users', { fetch })) : null,
     ask(client.GET('/api/offices', { fetch }))
   ]);
-  return { charges, staff: staff.ok ? staff.data.users : [], offices: offices.ok ? offices.data.offices : [] };
+  return { charges, staff: staff?.ok ? staff.data.users : [], offices: offices.ok ? offices.data.offices : [] };
 };
