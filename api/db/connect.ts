@@ -34,13 +34,19 @@ export interface Database {
 /**
  * `pooler: 'pgbouncer'`: the URL is a PgBouncer in transaction mode, which hands each transaction to whichever
  * server connection is free, so a statement prepared on one is unknown on the next: postgres.js must not prepare
- * (`prepare: false`, unnamed statements). Everything else already fits transaction pooling: no LISTEN/NOTIFY, no
- * session settings, advisory locks only transaction-scoped (`pg_advisory_xact_lock`).
+ * (`prepare: false`, unnamed statements). And it must not pipeline (`max_pipeline: 0`): unprepared, a query with
+ * parameters is sent as Parse/Describe/Flush, with no Sync, and finished only after the server has described its
+ * parameters; PgBouncer 1.18 gives the server connection back to its pool at the previous query's ReadyForQuery, so
+ * a Parse/Describe already pipelined behind it is answered to nobody and the query waits for ever (reproduced: 50
+ * callers each sending `select 1` and `select ${x}::text` at once hang within seconds; with no pipelining, never).
+ * PgBouncer 1.21 and later follow the extended protocol through a pipeline. Everything else already fits transaction
+ * pooling: no LISTEN/NOTIFY, no session settings, advisory locks only transaction-scoped (`pg_advisory_xact_lock`).
  */
 export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; max?: number; pooler?: 'none' | 'pgbouncer' }): Promise<Database> {
   if (opts.databaseUrl) {
     const max = opts.max ?? 10;
-    const sql = postgres(opts.databaseUrl, { ...common, ...resilient, max, prepare: opts.pooler !== 'pgbouncer' });
+    const pooled = opts.pooler === 'pgbouncer';
+    const sql = postgres(opts.databaseUrl, { ...common, ...resilient, max, prepare: !pooled, ...(pooled ? { max_pipeline: 0 } : {}) });
     return { sql, embedded: false, poolMax: max, close: () => sql.end({ timeout: 5 }) };
   }
   return openEmbedded(opts.dataDir);
