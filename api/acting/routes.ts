@@ -6,6 +6,7 @@ import type { ApiEnv } from '../http/env.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses, isoDay, jsonBody } from '../http/schemas.ts';
 import { assignCharge, endCharge, listCharges, type Charge } from './charges.ts';
+import { kolkataDate } from '../time.ts';
 
 const charge = z
   .object({
@@ -64,12 +65,21 @@ export function actingRoutes(deps: Deps) {
       path: '/acting-charges',
       tags: ['staff'],
       summary: "Acting charges not yet run out: the superior's jurisdiction, or an officer's own",
-      responses: { 200: { description: 'Charges', content: { 'application/json': { schema: z.object({ charges: z.array(charge) }) } } }, ...errorResponses(401) }
+      responses: {
+        200: {
+          description: "Charges, and the server's Kolkata day they are judged by",
+          content: { 'application/json': { schema: z.object({ charges: z.array(charge), today: z.string().openapi({ example: '2026-12-01' }) }) } }
+        },
+        ...errorResponses(401)
+      }
     }),
     async (c) => {
       const { user } = currentUser(c);
       c.header('Cache-Control', 'no-store');
-      return c.json({ charges: (await listCharges(deps.sql, user, deps.clock.now())).map(out) }, 200);
+      const now = deps.clock.now();
+      // The form's days start from the server's today, which decides whether a charge has begun or run out, not from
+      // the phone's clock, which may be wrong (or, in development, behind a clock moved forward).
+      return c.json({ charges: (await listCharges(deps.sql, user, now)).map(out), today: kolkataDate(now) }, 200);
     }
   );
 

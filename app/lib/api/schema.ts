@@ -4654,7 +4654,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Charges */
+                /** @description Charges, and the server's Kolkata day they are judged by */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -4662,6 +4662,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             charges: components["schemas"]["ActingCharge"][];
+                            /** @example 2026-12-01 */
+                            today: string;
                         };
                     };
                 };

@@ -2,7 +2,6 @@
 // with no network the list as last synced is shown, and when), an officer's queue filtered by the status in the
 // address (`?status=`), and an Enquiry Officer's visits, synced to the phone for the field (DESIGN §1).
 import { ask, client, type Answer } from '$lib/api.ts';
-import { kolkataToday } from '$lib/format.ts';
 import { getList, putList, reportsOf, type FieldReport } from '$lib/offline/db.ts';
 import { syncEnquiries } from '$lib/offline/enquiries.ts';
 import { statuses, type Status } from '../../../../shared/workflow.ts';
@@ -70,8 +69,8 @@ async function enquiries(userId: string, fetcher: typeof fetch): Promise<Pick<Li
  */
 async function actingQueue(userId: string, listed: Row[], fetcher: typeof fetch): Promise<Row[]> {
   const charges = await ask(client.GET('/api/acting-charges', { fetch: fetcher }));
-  const today = kolkataToday();
-  if (!charges.ok || !charges.data.charges.some((c) => c.actingUserId === userId && c.startsOn <= today)) return [];
+  // Begun by the server's day, which is the one the server acts on, not the phone's.
+  if (!charges.ok || !charges.data.charges.some((c) => c.actingUserId === userId && c.startsOn <= charges.data.today)) return [];
   const res = await ask(client.GET('/api/applications', { fetch: fetcher, params: { query: {} } }));
   if (!res.ok) return [];
   const ains = new Set(listed.map((r) => r.ain));
