@@ -93,7 +93,7 @@ export function canReadApplication(actor: Actor, actorOffice: OfficePlace | null
  * lists, and test/integration/jurisdiction.test.ts checks the two agree for every role and office. Citizens and
  * operators have none: they see what they filed, checked elsewhere.
  */
-export const reach: Record<Role, 'everywhere' | 'district' | 'subdivision' | 'office' | 'none'> = {
+export const reach = {
   admin: 'everywhere',
   dm: 'district',
   sdo: 'subdivision',
@@ -101,7 +101,7 @@ export const reach: Record<Role, 'everywhere' | 'district' | 'subdivision' | 'of
   eo: 'office',
   citizen: 'none',
   operator: 'none'
-};
+} as const satisfies Record<Role, 'everywhere' | 'district' | 'subdivision' | 'office' | 'none'>;
 
 /** Whether a record held at `place` (an application's block, say) is within the actor's jurisdiction. */
 export function covers(actor: Actor, actorOffice: OfficePlace | null, place: OfficePlace): boolean {

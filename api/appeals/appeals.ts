@@ -18,6 +18,7 @@ import { ApiError } from '../http/errors.ts';
 import { enqueueNotification } from '../notify/notify.ts';
 import { getOffice } from '../offices/offices.ts';
 import type { User } from '../users/user.ts';
+import { isOpen, type Status } from '../../shared/workflow.ts';
 
 /** An appeal as the API answers it (the routes here, and the application's detail in applications/queries.ts). */
 export const appealSchema = z
@@ -122,7 +123,7 @@ async function notifyAppellate(sql: Queryable, deps: Pick<Deps, 'config'>, at: D
  */
 export async function fileAppeal(deps: Pick<Deps, 'sql' | 'config' | 'log'>, actor: User, ain: string, input: { level: 1 | 2; grounds: string; documentIds: string[] }, at: Date): Promise<Appeal> {
   return deps.sql.begin(async (sql) => {
-    const [app] = await sql<{ id: string; status: string; applicantId: string; filedBy: string; officeId: string; dueAt: Date; decidedAt: Date | null }[]>`
+    const [app] = await sql<{ id: string; status: Status; applicantId: string; filedBy: string; officeId: string; dueAt: Date; decidedAt: Date | null }[]>`
       select id::text, status, applicant_id, filed_by, office_id, due_at, decided_at from applications where ain = ${ain} for update`;
     if (!app) throw new ApiError(404, 'not_found');
     if (app.applicantId !== actor.id && app.filedBy !== actor.id) throw new ApiError(403, 'forbidden');
@@ -138,7 +139,7 @@ export async function fileAppeal(deps: Pick<Deps, 'sql' | 'config' | 'log'>, act
       if (app.status === 'rejected') {
         ground = 'rejected';
         from = app.decidedAt ?? at;
-      } else if (['submitted', 'under_enquiry', 'enquiry_reported'].includes(app.status) && app.dueAt < at) {
+      } else if (isOpen(app.status) && app.dueAt < at) {
         // Not served within the stipulated time (the due date the citizen was given, working days: holidays excluded).
         ground = 'delayed';
         from = app.dueAt;
@@ -224,7 +225,7 @@ export async function decideAppeal(deps: Pick<Deps, 'sql' | 'config' | 'log'>, o
     if (appeal.status !== 'pending') throw new ApiError(409, 'appeal_decided');
     if (order.penaltyRupees !== undefined && appeal.level !== 2) throw new ApiError(400, 'validation', { fields: { penaltyRupees: 'field.penalty_second_appeal' } });
 
-    const [app] = await sql<{ id: string; ain: string; status: string; applicantId: string; hasReport: boolean }[]>`
+    const [app] = await sql<{ id: string; ain: string; status: Status; applicantId: string; hasReport: boolean }[]>`
       select a.id::text, a.ain, a.status, a.applicant_id, exists (select 1 from enquiry_reports r where r.application_id = a.id) as has_report
       from applications a where a.id = ${appeal.applicationId} for update`;
     const status = order.outcome === 'allow' ? 'allowed' : 'dismissed';
@@ -237,7 +238,7 @@ export async function decideAppeal(deps: Pick<Deps, 'sql' | 'config' | 'log'>, o
       // Directed to issue within N days: the application is back on the Designated Officer's desk with that due time.
       const due = new Date(at.getTime() + order.directionDays! * DAY);
       if (app!.status === 'rejected') toStatus = app!.hasReport ? 'enquiry_reported' : 'submitted';
-      if (['rejected', 'submitted', 'under_enquiry', 'enquiry_reported'].includes(app!.status)) {
+      if (app!.status === 'rejected' || isOpen(app!.status)) {
         await sql`
           update applications set status = ${toStatus}, version = version + 1, updated_at = ${at}, due_at = ${due}, step_due_at = ${due},
                  l1_due_at = ${due}, decided_at = null, decision_code = null, decision_remarks = null

@@ -6,8 +6,10 @@
 //   - the handler the DM named, or the DM himself, after taking the application over on escalation.
 // The same for the Enquiry Officer: the assigned EO while still posted to the processing office, or the officer
 // holding the acting charge for that EO. A charge ends by itself: it is only ever looked up for today's date.
-import { covers } from '../authz.ts';
+import postgres from 'postgres';
+import { covers, reach } from '../authz.ts';
 import type { Queryable } from '../db/connect.ts';
+import { withinSql } from '../offices/jurisdiction.ts';
 import { getOffice, type Office } from '../offices/offices.ts';
 import { kolkataDate } from '../time.ts';
 import type { User } from '../users/user.ts';
@@ -63,6 +65,23 @@ export async function activeCharge(sql: Queryable, userId: string, officeId: str
       ${absentUserId !== undefined ? sql`and absent_user_id = ${absentUserId}` : sql``}
     limit 1`;
   return row ?? null;
+}
+
+/**
+ * `activeCharge` as a list condition, for applications joined as `a` with their office as `o`: those the user holds
+ * through a charge today. An EO's charge is for the absent officer's enquiries; a BDO's or an SDO's for what that
+ * role reaches from the charge's office (api/authz.ts `reach`).
+ */
+export function heldThroughChargeSql(sql: Queryable, userId: string, at: Date): postgres.Fragment {
+  const today = kolkataDate(at);
+  return sql`exists (
+    select 1 from acting_charges ch
+    where ch.acting_user_id = ${userId} and ch.ended_at is null and ch.starts_on <= ${today}::date and ch.ends_on >= ${today}::date
+      and case ch.role
+            when 'eo' then a.assigned_eo_id = ch.absent_user_id
+            when 'sdo' then ${withinSql(sql, reach.sdo, sql`ch.office_id`)}
+            else ${withinSql(sql, reach.bdo, sql`ch.office_id`)}
+          end)`;
 }
 
 export async function authorityOver(

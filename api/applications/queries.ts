@@ -5,14 +5,13 @@ import { applicantSchema, documentKinds, type Applicant } from '../../shared/app
 import { rejectionReasons } from '../../shared/decision.ts';
 import { formatAin } from '../../shared/ain.ts';
 import type { Sql } from '../db/connect.ts';
-import { kolkataDate } from '../time.ts';
 import type { Office } from '../offices/offices.ts';
 import type { Deps } from '../deps.ts';
 import type { User } from '../users/user.ts';
 import { maskAadhaar } from './aadhaar.ts';
 import type { ApplicationRow } from './access.ts';
 import { standingOf } from './act.ts';
-import { processingOf } from './authority.ts';
+import { heldThroughChargeSql, processingOf } from './authority.ts';
 import { appealOut, appealSchema, appealsOf } from '../appeals/appeals.ts';
 import { listEvents } from './audit.ts';
 import { actions, availableActions, openStatuses, statuses, type Status } from './workflow.ts';
@@ -49,17 +48,7 @@ export async function listApplications(sql: Sql, user: User, at: Date, filter: {
           : coveredSql(sql, user);
   // Issue 13: an officer on acting charge sees that office's queue (or the absent EO's enquiries) while the charge
   // lasts, and one to whom the DM handed an application sees it.
-  const today = kolkataDate(at);
-  const acting = ['citizen', 'operator', 'admin'].includes(user.role)
-    ? sql``
-    : sql`or a.handler_id = ${user.id} or exists (
-        select 1 from acting_charges ch
-        where ch.acting_user_id = ${user.id} and ch.ended_at is null and ch.starts_on <= ${today}::date and ch.ends_on >= ${today}::date
-          and case ch.role
-                when 'eo' then a.assigned_eo_id = ch.absent_user_id
-                when 'sdo' then o.subdivision_id = ch.office_id
-                else a.office_id = ch.office_id
-              end)`;
+  const acting = ['citizen', 'operator', 'admin'].includes(user.role) ? sql`` : sql`or a.handler_id = ${user.id} or ${heldThroughChargeSql(sql, user.id, at)}`;
   const queue = !['citizen', 'operator'].includes(user.role);
   const due = queue ? sql`coalesce(a.step_due_at, a.due_at)` : sql`a.due_at`;
   return sql<ListedApplication[]>`

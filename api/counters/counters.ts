@@ -10,6 +10,7 @@ import type { Queryable, Sql } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
 import { render } from '../notify/templates.ts';
+import { coveredSql } from '../offices/jurisdiction.ts';
 import { getOffice, type Office } from '../offices/offices.ts';
 import { recordStaffChange } from '../users/lifecycle.ts';
 import type { User } from '../users/user.ts';
@@ -69,16 +70,15 @@ export async function findCounters(sql: Sql, where: { blockId?: string; pin?: st
  * are posted to now: the counters page lists a counter's operators and offers the others from this one answer.
  */
 export async function listManagedCounters(sql: Sql, manager: User): Promise<{ counters: Counter[]; operators: { id: string; name: string; officeId: string }[] }> {
-  // Fails closed: a DM without an office (which validation does not allow) sees nothing, not everything.
-  const district = manager.role === 'admin' ? null : (manager.officeId ?? '');
+  // coveredSql fails closed: a DM without an office (which validation does not allow) sees nothing, not everything.
   const [counters, operators] = await Promise.all([
     sql<Counter[]>`
-      select ${columns(sql)} from offices
-      where kind in ('kiosk', 'csc') ${district !== null ? sql`and district_id = ${district}` : sql``}
+      select ${columns(sql)} from offices o
+      where kind in ('kiosk', 'csc') and ${coveredSql(sql, manager)}
       order by closed_at nulls first, kind desc, name_en`,
     sql<{ id: string; name: string; officeId: string }[]>`
       select u.id, u.name, u.office_id from users u join offices o on o.id = u.office_id
-      where u.role = 'operator' and u.deactivated_at is null ${district !== null ? sql`and o.district_id = ${district}` : sql``}
+      where u.role = 'operator' and u.deactivated_at is null and ${coveredSql(sql, manager)}
       order by u.name, u.id`
   ]);
   return { counters, operators };

@@ -9,7 +9,15 @@ export function coveredSql(sql: Queryable, actor: { role: Role; officeId: string
   const r = reach[actor.role];
   if (r === 'everywhere') return sql`true`;
   if (r === 'none' || actor.officeId === null) return sql`false`;
-  if (r === 'district') return sql`o.district_id = ${actor.officeId}`;
-  if (r === 'subdivision') return sql`o.subdivision_id = ${actor.officeId}`;
-  return sql`o.id = ${actor.officeId}`;
+  return withinSql(sql, r, actor.officeId);
+}
+
+/**
+ * True for the rows whose office, joined as `o`, lies within `office` at this reach: the one place a reach becomes a
+ * column. `office` is an id, or SQL naming one (an acting charge's office, the district of the SDO's subdivision).
+ */
+export function withinSql(sql: Queryable, r: 'district' | 'subdivision' | 'office', office: string | postgres.Fragment): postgres.Fragment {
+  if (r === 'district') return sql`o.district_id = ${office}`;
+  if (r === 'subdivision') return sql`o.subdivision_id = ${office}`;
+  return sql`o.id = ${office}`;
 }

@@ -15,9 +15,14 @@ export interface SlaRule {
   l1DueDays: number;
 }
 
-/** The same, in SQL, for an open application aliased `a`. */
-export const stepOfApplicationSql = (sql: Queryable) =>
-  sql`case a.status when 'submitted' then 'scrutiny' when 'under_enquiry' then 'enquiry' when 'enquiry_reported' then 'approval' end`;
+/**
+ * `stepOf` in SQL, for an open application aliased `a`: written out from the same pairs (as parameters), so the two
+ * cannot drift apart; null for a status no officer owes anything in.
+ */
+export const stepOfApplicationSql = (sql: Queryable) => {
+  const arms = openStatuses.reduce((cases, status) => sql`${cases} when ${status} then ${stepOf(status)}`, sql`case a.status`);
+  return sql`(${arms} end)`;
+};
 
 /** The rules in their order, as the time-limit matrix prints them. */
 export async function listSlaRules(sql: Queryable): Promise<SlaRule[]> {

@@ -7,6 +7,7 @@ import { officeKindsFor, type Role, type StaffRole } from '../authz.ts';
 import type { Queryable, Sql } from '../db/connect.ts';
 import { ApiError } from '../http/errors.ts';
 import { getOffice, type Office } from '../offices/offices.ts';
+import { rules } from '../applications/workflow.ts';
 import { openStatuses } from '../../shared/workflow.ts';
 import type { User } from './user.ts';
 
@@ -86,11 +87,14 @@ async function postingFor(sql: Queryable, manager: User, role: StaffRole, office
   return office;
 }
 
+// An enquiry is held while its report is due; the office's queue is what its BDO decides on (the workflow's rules).
+const officeDecides = [...new Set([...rules.forward_to_eo.from, ...rules.approve.from])];
+
 /** What a person holds that others must pick up: listed on deactivation and transfer, and on the user's page. */
 export async function openWorkOf(sql: Queryable, user: { id: string; role: Role; officeId: string | null }): Promise<OpenWork[]> {
   return sql<OpenWork[]>`
     select ain, status, office_id, 'enquiry' as kind from applications
-    where assigned_eo_id = ${user.id} and status = 'under_enquiry'
+    where assigned_eo_id = ${user.id} and status = any(${rules.submit_report.from})
     union all
     select ain, status, office_id, 'handled' from applications
     where handler_id = ${user.id} and status = any(${openStatuses})
@@ -99,7 +103,7 @@ export async function openWorkOf(sql: Queryable, user: { id: string; role: Role;
     where ${user.role === 'operator'} and filed_by = ${user.id} and status = 'sent_back'
     union all
     select a.ain, a.status, a.office_id, 'office_queue' from applications a
-    where ${user.role === 'bdo' || user.role === 'sdo'} and a.status in ('submitted', 'enquiry_reported')
+    where ${user.role === 'bdo' || user.role === 'sdo'} and a.status = any(${officeDecides})
       and a.office_id in (select ${user.officeId}::text union all select area_office_id from area_processing where processing_office_id = ${user.officeId})
     order by 1
     limit 500`;

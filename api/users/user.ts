@@ -3,6 +3,7 @@ import type { Lang } from '../../i18n/index.ts';
 import type { Role } from '../authz.ts';
 import type { Queryable, Sql } from '../db/connect.ts';
 import { ApiError } from '../http/errors.ts';
+import { coveredSql, withinSql } from '../offices/jurisdiction.ts';
 import { toE164IndianMobile } from '../../shared/mobile.ts';
 
 export async function getUser(sql: Sql, id: string): Promise<User | null> {
@@ -62,14 +63,13 @@ export async function setUserLanguage(sql: Queryable, id: string, lang: Lang): P
  * and SDOs; acting/charges.ts decides who fits which post).
  */
 export async function listStaff(sql: Sql, viewer: { role: Role; officeId: string | null }): Promise<StaffListed[]> {
+  // The SDO names acting officers from anywhere in the district, wider than their own reach (api/authz.ts).
   const scope =
-    viewer.role === 'admin'
-      ? sql`true`
-      : viewer.role === 'dm'
-        ? sql`o.district_id = ${viewer.officeId}`
-        : viewer.role === 'sdo'
-          ? sql`o.district_id = (select district_id from offices where id = ${viewer.officeId}) and u.role in ('eo', 'bdo', 'sdo')`
-          : sql`false`;
+    viewer.role === 'sdo'
+      ? sql`${withinSql(sql, 'district', sql`(select district_id from offices where id = ${viewer.officeId})`)} and u.role in ('eo', 'bdo', 'sdo')`
+      : viewer.role === 'admin' || viewer.role === 'dm'
+        ? coveredSql(sql, viewer)
+        : sql`false`;
   return sql<StaffListed[]>`
     select ${sql(columns.map((c) => 'u.' + c))}, o.name_en as "officeName", u.deactivated_at
     from users u left join offices o on o.id = u.office_id

@@ -4,7 +4,7 @@
 // data, so logout deletes the whole database (DESIGN §7).
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Schemas } from '../api.ts';
-import type { DocumentKind } from '../../../shared/application.ts';
+import type { DocumentKind } from '$shared/application.ts';
 
 export interface DraftFile {
   localId: string;

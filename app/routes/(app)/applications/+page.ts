@@ -4,7 +4,7 @@
 import { ask, client, type Answer } from '$lib/api.ts';
 import { getList, putList, reportsOf, type FieldReport } from '$lib/offline/db.ts';
 import { syncEnquiries } from '$lib/offline/enquiries.ts';
-import { statuses, type Status } from '../../../../shared/workflow.ts';
+import { statuses, type Status } from '$shared/workflow.ts';
 import type { PageLoad } from './$types';
 
 type Listed = Answer<'/api/applications'>['applications'][number];
