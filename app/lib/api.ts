@@ -44,6 +44,9 @@ export async function ask<D>(pending: Promise<{ data?: D; error?: unknown; respo
   try {
     answer = await pending;
   } catch {
+    // No answer at all, or an answer that is not our JSON: the API answers JSON even when it fails, so an HTML page
+    // with a 200 is not from us but from the network in between — a captive portal on station or café Wi-Fi, or an
+    // operator's proxy. Either way the reader should check their connection and try again, not report our fault.
     return { ok: false, status: 0, error: { code: 'network', message: t('common.network_error') } };
   }
   const { data, error, response } = answer;

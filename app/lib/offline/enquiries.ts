@@ -11,8 +11,8 @@ type EnquiryDetail = Schemas['ApplicationDetail'];
 const fetchDetail = (ain: string, fetcher?: typeof fetch) => ask(client.GET('/api/applications/{ain}', { params: { path: { ain } }, fetch: fetcher }));
 
 /** The enquiry from the server when it answers, else the copy on the phone; `offline` says which it is. */
-export async function loadEnquiry(ain: string, ownerId: string): Promise<{ detail: EnquiryDetail; offline: boolean } | { error: string }> {
-  const res = await fetchDetail(ain);
+export async function loadEnquiry(ain: string, ownerId: string, fetcher?: typeof fetch): Promise<{ detail: EnquiryDetail; offline: boolean } | { error: string }> {
+  const res = await fetchDetail(ain, fetcher);
   if (res.ok) {
     await keep(res.data, ownerId);
     return { detail: res.data, offline: false };
