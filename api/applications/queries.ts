@@ -50,7 +50,7 @@ export async function listApplications(sql: Sql, user: User, at: Date, filter: {
   // Issue 13: an officer on acting charge sees that office's queue (or the absent EO's enquiries) while the charge
   // lasts, and one to whom the DM handed an application sees it.
   const today = kolkataDate(at);
-  const acting = ['citizen', 'operator', 'admin'].includes(user.role)
+  const acting = ['citizen', 'operator', 'state', 'admin'].includes(user.role)
     ? sql``
     : sql`or a.handler_id = ${user.id} or exists (
         select 1 from acting_charges ch
