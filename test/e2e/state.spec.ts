@@ -73,3 +73,18 @@ test('the state officer reads the districts, drills down to a district and a blo
   await page.getByRole('button', { name: 'Show', exact: true }).click();
   await expect(page).toHaveURL(/[?&]district=n24pgs/);
 });
+
+test('the administrator creates a State Officer, who is posted to no office', async ({ page }, info) => {
+  // A Kolkata mobile range, distinct per project and from accounts.spec.ts's numbers.
+  const mobile = (info.project.name === 'postgres' ? '98313' : '98312') + (Date.now() % 100_000).toString().padStart(5, '0');
+  await logIn(page, 'demo-admin');
+  await page.getByLabel('Full name').fill('Anita Sen');
+  await page.getByLabel('Mobile number').fill(mobile);
+  await page.getByLabel('Role').selectOption('state');
+  // No office to choose: the form says why.
+  await expect(page.getByLabel('Office', { exact: true })).toHaveCount(0);
+  await expect(page.getByText('A State Officer is posted to no office: they see every district.')).toBeVisible();
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('status')).toContainText(/Account WB\d{8} created/);
+  await expect(page.getByRole('row').filter({ hasText: 'Anita Sen' })).toContainText('State Officer');
+});

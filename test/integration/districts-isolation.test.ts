@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sweep } from '../../api/sla/sweeper.ts';
 import { idempotencyKey, insertUser, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
 import { Client } from '../support/client.ts';
+import { actualText } from '../support/pdf.ts';
 import { insertDistrict, type TestDistrict } from '../support/district.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -230,6 +231,12 @@ describe('the state officer sees every district and acts on none', () => {
     expect((await csvB.text()).split('\r\n')[1]).toMatch(/^"Test Alpha 1",3,/);
     const pdf = await fetch(`${server.url}/api/mis/summary.pdf`, { headers: { cookie: state.cookie } });
     expect(pdf.status).toBe(200);
+    // The record names the state as its offices and has a row per district, under a District column.
+    const text = actualText(new Uint8Array(await pdf.clone().arrayBuffer()));
+    expect(text).toContain('West Bengal');
+    expect(text).toContain('Test District 1');
+    expect(text).toMatch(/District/);
+    expect(text).not.toContain('Test Alpha 1');
     // The state-level record is kept, and another state officer may read it; a DM may not.
     const record = pdf.headers.get('x-record-id');
     expect((await (await loginClient(server.url, 'state-2')).get(`/api/mis/records/${record}`)).status).toBe(200);
