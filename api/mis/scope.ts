@@ -6,7 +6,7 @@
 import type { Queryable } from '../db/connect.ts';
 import { ApiError } from '../http/errors.ts';
 import { blocksCovered, getOffice, type Office } from '../offices/offices.ts';
-import type { Role } from '../authz.ts';
+import { covers, type Actor } from '../authz.ts';
 import { percent, type BlockFigures } from './summary.ts';
 
 export type MisLevel = 'state' | 'district' | 'subdivision' | 'block';
@@ -29,12 +29,22 @@ export interface ScopeAsked {
 
 /**
  * The report's scope for this actor. Each office asked for narrows the blocks the actor covers; one outside them (a
- * DM asking for another district, a block of another subdivision) is refused with 403, as is an actor who covers
- * no block. The narrowest office asked for is the report's.
+ * DM asking for another district, a block of another subdivision, an SDO asking for the whole district) is refused
+ * with 403, as is an actor who covers no block. The narrowest office asked for is the report's.
  */
-export async function misScope(sql: Queryable, actor: { role: Role; officeId: string | null }, asked: ScopeAsked): Promise<MisScope> {
+export async function misScope(sql: Queryable, actor: Actor, asked: ScopeAsked): Promise<MisScope> {
   const covered = await blocksCovered(sql, actor);
   if (covered.length === 0) throw new ApiError(403, 'forbidden');
+  // Each office asked for is of its kind and lies wholly within reach: an SDO asking for the district would
+  // otherwise get a report titled with the district but holding only the subdivision's blocks.
+  const actorOffice = actor.officeId ? await getOffice(sql, actor.officeId) : null;
+  const kinds = { district: ['district'], subdivision: ['subdivision'], office: ['block', 'urban'] } as const;
+  for (const param of ['district', 'subdivision', 'office'] as const) {
+    const id = asked[param];
+    if (!id) continue;
+    const o = await getOffice(sql, id);
+    if (!o || !(kinds[param] as readonly string[]).includes(o.kind) || !covers(actor, actorOffice, o)) throw new ApiError(403, 'office_out_of_reach');
+  }
   const blocks = covered.filter(
     (b) => (!asked.district || b.districtId === asked.district) && (!asked.subdivision || b.subdivisionId === asked.subdivision) && (!asked.office || b.id === asked.office)
   );

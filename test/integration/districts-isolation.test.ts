@@ -134,6 +134,11 @@ describe('an officer of district A sees nothing of district B', () => {
     await inBengali.post('/api/auth/login', { login: 'demo-dm', password: 'demo-password' });
     const bn = await inBengali.get(`/api/mis/summary?district=${b.district}`);
     expect(bn.body.error).toMatchObject({ code: 'office_out_of_reach', message: 'এই দপ্তরটি আপনার এক্তিয়ারের মধ্যে নয়।' });
+    // Nobody asks above their own office: an SDO for the district, a BDO for the subdivision.
+    expect((await (await loginClient(server.url, 'demo-sdo')).get('/api/mis/summary?district=n24pgs')).status).toBe(403);
+    expect((await (await loginClient(server.url, 'demo-bdo')).get('/api/mis/summary?subdivision=n24pgs/barasat-sadar')).status).toBe(403);
+    const own = await (await loginClient(server.url, 'demo-dm')).get('/api/mis/summary?subdivision=n24pgs/barasat-sadar');
+    expect(own.body).toMatchObject({ level: 'subdivision', scope: { officeId: 'n24pgs/barasat-sadar' } });
     // B's DM likewise sees only B.
     const dmB = (await (await loginClient(server.url, b.users.dm)).get('/api/mis/summary')).body;
     expect(dmB.blocks.map((x: { officeId: string }) => x.officeId)).toEqual([b.block]);
