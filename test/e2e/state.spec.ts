@@ -72,6 +72,7 @@ test('the state officer reads the districts, drills down to a district and a blo
   await page.getByLabel('District').selectOption('n24pgs');
   await page.getByRole('button', { name: 'Show', exact: true }).click();
   await expect(page).toHaveURL(/[?&]district=n24pgs/);
+  if (shots) await page.screenshot({ path: join(shots, `state-monitoring-en-${info.project.name}.png`), fullPage: true });
 });
 
 test('the administrator creates a State Officer, who is posted to no office', async ({ page }, info) => {
