@@ -1,10 +1,16 @@
 // Who may do what, in one place. Routes ask `can(actor, permission)` for what a role may do at all and
 // `covers(actor, office)` for whether a record lies within the actor's jurisdiction (DESIGN §3). Later features add
 // permissions here rather than checking roles inline.
-export const roles = ['citizen', 'operator', 'eo', 'bdo', 'sdo', 'dm', 'admin'] as const;
+export const roles = ['citizen', 'operator', 'eo', 'bdo', 'sdo', 'dm', 'state', 'admin'] as const;
 export type Role = (typeof roles)[number];
 export const staffRoles = ['operator', 'eo', 'bdo', 'sdo', 'dm'] as const satisfies readonly Role[];
 export type StaffRole = (typeof staffRoles)[number];
+/**
+ * The roles the administrator creates accounts for: the posted ones, and the state officer (issue 15), who is
+ * posted to no office (DESIGN §15: one deployment, every district; see officeKindsFor).
+ */
+export const creatableRoles = [...staffRoles, 'state'] as const satisfies readonly Role[];
+export type CreatableRole = (typeof creatableRoles)[number];
 
 export type OfficeKind = 'district' | 'subdivision' | 'block' | 'kiosk' | 'csc' | 'urban';
 
@@ -17,6 +23,11 @@ export const officeKindsFor: Record<Role, readonly OfficeKind[]> = {
   bdo: ['block'],
   sdo: ['subdivision'],
   dm: ['district'],
+  // The state officer watches every district from the state headquarters, which is not an office of this model:
+  // offices are the tree district → subdivision → block that applications are filed in, and a state office would
+  // need a district of its own (offices.district_id) and would reach nothing by the equality scoping works by.
+  // Like the administrator, a state officer belongs to no office and reaches everywhere (`reach` below).
+  state: [],
   admin: []
 };
 
@@ -36,8 +47,10 @@ const grants = {
   'certificates:revoke': ['dm'],
   'messages:manage': ['admin'],
   'holidays:manage': ['admin'],
-  'escalations:read': ['bdo', 'sdo', 'dm'],
-  'mis:read': ['bdo', 'sdo', 'dm']
+  // The state officer (issue 15) reads escalations and MIS across districts, and the applications behind them; no
+  // officer's action, no staff, counters or acting charges: those stay with each district.
+  'escalations:read': ['bdo', 'sdo', 'dm', 'state'],
+  'mis:read': ['bdo', 'sdo', 'dm', 'state']
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof grants;
@@ -95,6 +108,7 @@ export function canReadApplication(actor: Actor, actorOffice: OfficePlace | null
  */
 export const reach = {
   admin: 'everywhere',
+  state: 'everywhere',
   dm: 'district',
   sdo: 'subdivision',
   bdo: 'office',

@@ -898,4 +898,15 @@ export const bn: Record<MessageKey, string> = {
   'ops.prints': 'ছাপা শংসাপত্র',
   'ops.copies': 'কপি',
   'ops.no_counters': 'এই এলাকায় কোনো কাউন্টার নেই।',
+  // Issue 15: the state officer.
+  'role.state': "রাজ্য আধিকারিক",
+  'dashboard.state': "আপনি রাজ্যের সব জেলা দেখেন: সময়সীমা পেরোনো আবেদন এসকেলেশনে, আর জেলা অনুযায়ী এমআইএস রিপোর্ট; কোনো জেলা খুলে তার ব্লকগুলি দেখুন। প্রতিটি জেলা নিজের আবেদনের উপর কাজ করে।",
+  'error.office_out_of_reach': "এই দপ্তরটি আপনার এক্তিয়ারের মধ্যে নয়।",
+  'mis.col_district': "জেলা",
+  'rep.districts': "জেলা অনুযায়ী",
+  'rep.trail': "রিপোর্টের এলাকা",
+  'mon.district': "জেলা",
+  'mon.all_districts': "সব জেলা",
+  'mon.breach_district': "জেলা: {district}",
+  'staff.no_office_state': "রাজ্য আধিকারিক কোনো দপ্তরে নিযুক্ত নন: তিনি সব জেলা দেখেন।",
 };

@@ -898,6 +898,17 @@ export const en = {
   'ops.prints': 'Certificates printed',
   'ops.copies': 'Copies',
   'ops.no_counters': 'No counters in this area.',
+  // Issue 15: the state officer.
+  'role.state': "State Officer",
+  'dashboard.state': "You watch every district of the state: applications past their time limit under Escalations, and MIS reports by district, opening a district to see its blocks. Each district acts on its own applications.",
+  'error.office_out_of_reach': "That office is not within your jurisdiction.",
+  'mis.col_district': "District",
+  'rep.districts': "By district",
+  'rep.trail': "Report for",
+  'mon.district': "District",
+  'mon.all_districts': "All districts",
+  'mon.breach_district': "District: {district}",
+  'staff.no_office_state': "A State Officer is posted to no office: they see every district.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -10,11 +10,14 @@ export const glossary = {
   /** The Block Development Officer: in Bengali the West Bengal government's own title, সমষ্টি উন্নয়ন আধিকারিক. */
   bdo: { en: 'Block Development Officer', bn: 'সমষ্টি উন্নয়ন আধিকারিক', hi: 'खंड विकास अधिकारी' },
   /** Where a text has no room for the title (an SMS). */
-  bdoShort: { en: 'BDO', bn: 'বিডিও', hi: 'बीडीओ' }
+  bdoShort: { en: 'BDO', bn: 'বিডিও', hi: 'बीडीओ' },
+  /** The state, as the state officer's reports name their scope (issue 15). */
+  state: { en: 'West Bengal', bn: 'পশ্চিমবঙ্গ', hi: 'पश्चिम बंगाल' }
 } as const satisfies Record<string, Record<Lang, string>>;
 
 /** The words of North 24 Parganas' office names, in Devanagari. */
 const hindiWords: Record<string, string> = {
+  'West Bengal': 'पश्चिम बंगाल',
   'North 24 Parganas': 'उत्तर 24 परगना',
   Barasat: 'बारासात',
   Sadar: 'सदर',

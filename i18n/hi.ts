@@ -898,4 +898,15 @@ export const hi: Record<MessageKey, string> = {
   'ops.prints': 'छपे प्रमाणपत्र',
   'ops.copies': 'प्रतियाँ',
   'ops.no_counters': 'इस क्षेत्र में कोई काउंटर नहीं।',
+  // Issue 15: the state officer.
+  'role.state': "राज्य अधिकारी",
+  'dashboard.state': "आप राज्य के सभी ज़िले देखते हैं: समय-सीमा पार कर चुके आवेदन एस्केलेशन में, और ज़िलेवार एमआईएस रिपोर्ट; किसी ज़िले को खोलकर उसके ब्लॉक देखें। हर ज़िला अपने आवेदनों पर स्वयं कार्य करता है।",
+  'error.office_out_of_reach': "यह कार्यालय आपके अधिकार-क्षेत्र में नहीं है।",
+  'mis.col_district': "ज़िला",
+  'rep.districts': "ज़िले के अनुसार",
+  'rep.trail': "रिपोर्ट का क्षेत्र",
+  'mon.district': "ज़िला",
+  'mon.all_districts': "सभी ज़िले",
+  'mon.breach_district': "ज़िला: {district}",
+  'staff.no_office_state': "राज्य अधिकारी किसी कार्यालय में तैनात नहीं होते: वे सभी ज़िले देखते हैं।",
 };

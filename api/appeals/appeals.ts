@@ -283,7 +283,8 @@ export async function listAppeals(sql: Sql, user: User): Promise<Appeal[]> {
   const scope =
     user.role === 'citizen' || user.role === 'operator'
       ? sql`(a.applicant_id = ${user.id} or a.filed_by = ${user.id})`
-      : user.role === 'admin'
+      : // The state officer (issue 15) reads every district's appeals; hearing them stays with the district.
+        user.role === 'admin' || user.role === 'state'
         ? sql`true`
         : user.role === 'dm'
           ? sql`(p.appellate_office_id = ${user.officeId} or o.district_id = ${user.officeId})`

@@ -66,7 +66,7 @@ export async function applicationForReader(sql: Queryable, user: User, where: { 
   if (!office) throw new ApiError(403, 'forbidden');
   if (canReadApplication(user, actorOffice, app, office)) return { ...app, office };
   // Issue 13: an officer on acting charge of the office, or to whom the DM handed it on escalation, reads it too.
-  if (!['citizen', 'operator', 'admin'].includes(user.role) && at) {
+  if (!['citizen', 'operator', 'state', 'admin'].includes(user.role) && at) {
     const { standing } = await authorityOver(sql, user, app, at);
     if (standing.isBlockBdo || standing.isAssignedEo) return { ...app, office };
   }

@@ -94,7 +94,8 @@ export async function authorityOver(
   let isBlockBdo = false;
   let capacity: string | null = null;
   let designation: Designation | null = null;
-  const staff = !['citizen', 'operator', 'admin'].includes(actor.role);
+  // The state officer (issue 15) reads every district and holds no office's powers: no acting charge, no hand-over.
+  const staff = !['citizen', 'operator', 'state', 'admin'].includes(actor.role);
 
   if (staff && actor.role === processing.role && actor.officeId === processing.officeId) {
     isBlockBdo = true;

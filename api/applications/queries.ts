@@ -48,7 +48,7 @@ export async function listApplications(sql: Sql, user: User, at: Date, filter: {
           : coveredSql(sql, user);
   // Issue 13: an officer on acting charge sees that office's queue (or the absent EO's enquiries) while the charge
   // lasts, and one to whom the DM handed an application sees it.
-  const acting = ['citizen', 'operator', 'admin'].includes(user.role) ? sql`` : sql`or a.handler_id = ${user.id} or ${heldThroughChargeSql(sql, user.id, at)}`;
+  const acting = ['citizen', 'operator', 'state', 'admin'].includes(user.role) ? sql`` : sql`or a.handler_id = ${user.id} or ${heldThroughChargeSql(sql, user.id, at)}`;
   const queue = !['citizen', 'operator'].includes(user.role);
   const due = queue ? sql`coalesce(a.step_due_at, a.due_at)` : sql`a.due_at`;
   return sql<ListedApplication[]>`

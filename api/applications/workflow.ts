@@ -9,7 +9,7 @@ export { actions, openStatuses, statuses, type Action, type Status } from '../..
 
 /** Who the actor is to this application, worked out by the caller from the database and api/authz.ts. */
 export interface Standing {
-  role: 'citizen' | 'operator' | 'eo' | 'bdo' | 'sdo' | 'dm' | 'admin';
+  role: 'citizen' | 'operator' | 'eo' | 'bdo' | 'sdo' | 'dm' | 'state' | 'admin';
   /** The citizen it was filed for, or the citizen or operator who filed it. */
   isOwner: boolean;
   /**

@@ -4,6 +4,7 @@ import { z } from '@hono/zod-openapi';
 import { toE164IndianMobile } from '../../shared/mobile.ts';
 import { freeText } from '../../shared/text.ts';
 import { isCommonPassword } from '../auth/common-passwords.ts';
+import { roles } from '../authz.ts';
 import '../../shared/zod.ts'; // the shared error wording: a missing field is "required", anything else "not valid"
 
 /** A person's name: one line of text (shared/text.ts holds the rule for control characters). */
@@ -43,7 +44,7 @@ export const userSchema = z
     name: z.string(),
     mobile: z.string().openapi({ example: '+919830012345' }),
     email: z.string().nullable(),
-    role: z.enum(['citizen', 'operator', 'eo', 'bdo', 'sdo', 'dm', 'admin']),
+    role: z.enum(roles),
     officeId: z.string().nullable(),
     lang: z.enum(['bn', 'en', 'hi']),
     mustChangePassword: z.boolean()

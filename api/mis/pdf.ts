@@ -8,7 +8,9 @@ import { glossary } from '../../i18n/glossary.ts';
 import { translate, type Lang, type MessageKey } from '../../i18n/index.ts';
 import { A4, createPdf, GREY, INK, Writer } from '../pdf/text.ts';
 import { kolkataFormat } from '../time.ts';
-import type { MisSummary } from './summary.ts';
+import type { BlockFigures, MisSummary } from './summary.ts';
+
+type BlockRow = Omit<BlockFigures, 'onTime'>;
 
 export interface MisRecordMeta {
   recordId: string;
@@ -16,7 +18,9 @@ export interface MisRecordMeta {
   scope: { en: string; local: string };
   generatedAt: Date;
   generatedBy: string;
-  blockNames: Map<string, { en: string; local: string }>;
+  /** The table's rows, named in English and the local language: blocks, or districts for the state (issue 15). */
+  rows: (BlockRow & { en: string; local: string })[];
+  rowsAreDistricts: boolean;
   /** The reader's language; English readers get Bengali beside English. */
   lang: Lang;
 }
@@ -94,7 +98,7 @@ export async function renderMisPdf(s: MisSummary, meta: MisRecordMeta): Promise<
   y -= 10;
 
   const columns: [MessageKey, number][] = [
-    ['mis.col_block', 40],
+    [meta.rowsAreDistricts ? 'mis.col_district' : 'mis.col_block', 40],
     ['mis.col_received', 200],
     ['mis.col_approved', 255],
     ['mis.col_rejected', 310],
@@ -112,13 +116,12 @@ export async function renderMisPdf(s: MisSummary, meta: MisRecordMeta): Promise<
     values.forEach((v, i) => w.line(String(v), columns[i]![1], y, { size: 9, weight, color: INK }));
   };
   header();
-  for (const b of s.blocks) {
+  for (const b of meta.rows) {
     if (y < 90) {
       newPage();
       header();
     }
-    const name = meta.blockNames.get(b.officeId);
-    cells([name ? `${name.local} / ${name.en}` : b.officeId, b.received, b.approved, b.rejected, b.pending, b.beyondSla, show(b.compliancePercent, ' %')]);
+    cells([`${b.local} / ${b.en}`, b.received, b.approved, b.rejected, b.pending, b.beyondSla, show(b.compliancePercent, ' %')]);
     y -= 14;
   }
   // The totals, as the CSV's last row: the same figures a clerk adds up from the rows above.

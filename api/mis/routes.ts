@@ -11,14 +11,23 @@ import { blocksCovered, getOffice } from '../offices/offices.ts';
 import { kolkataDate } from '../time.ts';
 import { misLocalLang, renderMisPdf } from './pdf.ts';
 import { createHash, randomUUID } from 'node:crypto';
-import { placeName } from '../../i18n/glossary.ts';
-import { covers } from '../authz.ts';
-import { misSummary, type MisSummary } from './summary.ts';
+import { glossary, placeName } from '../../i18n/glossary.ts';
+import { covers, reach } from '../authz.ts';
+import { misSummary } from './summary.ts';
+import { misScope, scopeRows } from './scope.ts';
 import { misOperations } from './operations.ts';
 import { getMisRecord, keepMisRecord } from './records.ts';
 
-const query = z.object({ from: isoDay.optional(), to: isoDay.optional(), office: identifier('field.office').optional() });
+const query = z.object({
+  from: isoDay.optional(),
+  to: isoDay.optional(),
+  // Issue 15: the state officer drills down to a district and a subdivision; anyone to an office within reach.
+  district: identifier('field.office').optional(),
+  subdivision: identifier('field.office').optional(),
+  office: identifier('field.office').optional()
+});
 const count = z.number().int();
+const rowSchema = z.object({ officeId: z.string(), nameEn: z.string(), nameBn: z.string(), received: count, approved: count, rejected: count, pending: count, beyondSla: count, compliancePercent: z.number().nullable() });
 const summarySchema = z
   .object({
     from: z.string(),
@@ -38,11 +47,19 @@ const summarySchema = z
     }),
     channels: z.object({ web: count, kiosk: count, csc: count }),
     rejectionReasons: z.array(z.object({ reason: z.string(), count })),
-    blocks: z.array(z.object({ officeId: z.string(), nameEn: z.string(), nameBn: z.string(), received: count, approved: count, rejected: count, pending: count, beyondSla: count, compliancePercent: z.number().nullable() }))
+    blocks: z.array(rowSchema),
+    // Issue 15: the report's level; at the state level the table has a row per district (`districts`) and
+    // `blocks` is empty, at every other level the reverse.
+    level: z.enum(['state', 'district', 'subdivision', 'block']),
+    districts: z.array(rowSchema),
+    // The offices from the district down to the report's own, for the breadcrumbs (empty for the state).
+    trail: z.array(z.object({ officeId: z.string(), kind: z.string(), nameEn: z.string(), nameBn: z.string() }))
   })
   .openapi('MisSummary');
 
 const DAY = 86_400_000;
+/** The scope a state-level MIS record is kept under (mis_records.scope names an office otherwise). */
+const STATE_SCOPE = 'state';
 
 const misRecordSchema = z
   .object({
@@ -69,18 +86,14 @@ export function misRoutes(deps: Deps) {
     const from = q.from ?? kolkataDate(new Date(Date.parse(to + 'T12:00:00Z') - 29 * DAY));
     if (from > to) throw new ApiError(400, 'validation', { fields: { from: 'field.date_order' } });
     if (Date.parse(to) - Date.parse(from) > 5 * 366 * DAY) throw new ApiError(400, 'validation', { fields: { from: 'field.date_range' } });
-    const covered = await blocksCovered(deps.sql, user);
-    const blocks = q.office ? covered.filter((b) => b.id === q.office) : covered;
-    if (blocks.length === 0) throw new ApiError(403, 'forbidden');
-    const scope = q.office ? blocks[0]! : (await getOffice(deps.sql, user.officeId!))!;
+    const where = await misScope(deps.sql, user, q);
+    const blocks = where.blocks;
     const summary = await misSummary(deps.sql, blocks.map((b) => b.id), from, to, now);
-    return { user, now, scope, blocks, summary };
+    const rows = await scopeRows(deps.sql, where, summary.blocks);
+    // The state has no office row: its report is named by the glossary's state and recorded under STATE_SCOPE.
+    const scope = where.office ?? { id: STATE_SCOPE, code: 'wb', nameEn: glossary.state.en, nameBn: glossary.state.bn };
+    return { user, now, scope, where, blocks, summary, rows };
   }
-
-  const named = (summary: MisSummary, blocks: { id: string; nameEn: string; nameBn: string }[]) => {
-    const byId = new Map(blocks.map((b) => [b.id, b]));
-    return summary.blocks.map((b) => ({ ...b, nameEn: byId.get(b.officeId)!.nameEn, nameBn: byId.get(b.officeId)!.nameBn }));
-  };
 
   app.openapi(
     createRoute({
@@ -93,9 +106,21 @@ export function misRoutes(deps: Deps) {
       responses: { 200: { description: 'Summary', content: { 'application/json': { schema: summarySchema } } }, ...errorResponses(400, 401, 403) }
     }),
     async (c) => {
-      const { now, scope, blocks, summary } = await load(c, c.req.valid('query'));
+      const { now, scope, where, summary, rows } = await load(c, c.req.valid('query'));
       c.header('Cache-Control', 'no-store');
-      return c.json({ ...summary, scope: { officeId: scope.id, nameEn: scope.nameEn, nameBn: scope.nameBn }, generatedAt: now.toISOString(), blocks: named(summary, blocks) }, 200);
+      const state = where.level === 'state';
+      return c.json(
+        {
+          ...summary,
+          scope: { officeId: scope.id, nameEn: scope.nameEn, nameBn: scope.nameBn },
+          generatedAt: now.toISOString(),
+          level: where.level,
+          blocks: state ? [] : rows,
+          districts: state ? rows : [],
+          trail: where.trail.map((o) => ({ officeId: o.id, kind: o.kind, nameEn: o.nameEn, nameBn: o.nameBn }))
+        },
+        200
+      );
     }
   );
 
@@ -110,10 +135,10 @@ export function misRoutes(deps: Deps) {
       responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses(400, 401, 403) }
     }),
     async (c) => {
-      const { summary, blocks, scope } = await load(c, c.req.valid('query'));
+      const { summary, where, rows, scope } = await load(c, c.req.valid('query'));
       const cell = (v: string | number | null) => (v === null ? '' : typeof v === 'number' ? String(v) : `"${v.replace(/"/g, '""')}"`);
-      const lines = [['block', 'received', 'approved', 'rejected', 'pending', 'beyond_sla', 'on_time_percent'].join(',')];
-      for (const b of named(summary, blocks)) lines.push([b.nameEn, b.received, b.approved, b.rejected, b.pending, b.beyondSla, b.compliancePercent].map(cell).join(','));
+      const lines = [[where.level === 'state' ? 'district' : 'block', 'received', 'approved', 'rejected', 'pending', 'beyond_sla', 'on_time_percent'].join(',')];
+      for (const b of rows) lines.push([b.nameEn, b.received, b.approved, b.rejected, b.pending, b.beyondSla, b.compliancePercent].map(cell).join(','));
       const t = summary.totals;
       const pending = t.pendingByStep.scrutiny + t.pendingByStep.enquiry + t.pendingByStep.approval + t.pendingByStep.sentBack;
       lines.push(['Total', t.received, t.approved, t.rejected, pending, t.pendingBeyondSla, t.compliancePercent].map(cell).join(','));
@@ -135,7 +160,7 @@ export function misRoutes(deps: Deps) {
       responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: binaryFile } } }, ...errorResponses(400, 401, 403) }
     }),
     async (c) => {
-      const { user, now, summary, blocks, scope } = await load(c, c.req.valid('query'));
+      const { user, now, summary, where, rows, scope } = await load(c, c.req.valid('query'));
       const lang = c.var.lang;
       const local = misLocalLang(lang);
       const localName = (o: { nameEn: string; nameBn: string }) => placeName(o, local);
@@ -147,7 +172,8 @@ export function misRoutes(deps: Deps) {
         scope: { en: scope.nameEn, local: localName(scope) },
         generatedAt: now,
         generatedBy: `${user.name} (${user.role.toUpperCase()}, ${user.id})`,
-        blockNames: new Map(blocks.map((b) => [b.id, { en: b.nameEn, local: localName(b) }])),
+        rows: rows.map((r) => ({ ...r, en: r.nameEn, local: localName(r) })),
+        rowsAreDistricts: where.level === 'state',
         lang
       });
       const pdfSha256 = await deps.storage.put(Buffer.from(bytes));
@@ -213,7 +239,11 @@ export function misRoutes(deps: Deps) {
     if (record.generatedBy !== user.id) {
       const covered = await blocksCovered(deps.sql, user);
       const [place, own] = await Promise.all([getOffice(deps.sql, record.scope), user.officeId ? getOffice(deps.sql, user.officeId) : null]);
-      const inReach = covered.some((b) => b.id === record.scope) || (!!place && !!own && covers(user, own, place));
+      // A state-level record is readable by those whose reach is everywhere (the state officers, issue 15).
+      const inReach =
+        covered.some((b) => b.id === record.scope) ||
+        (!!place && covers(user, own, place)) ||
+        (record.scope === STATE_SCOPE && covered.length > 0 && reach[user.role] === 'everywhere');
       if (!inReach) throw new ApiError(404, 'mis_record_unknown');
     }
     return record;

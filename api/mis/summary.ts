@@ -14,6 +14,8 @@ export interface BlockFigures {
   rejected: number;
   pending: number;
   beyondSla: number;
+  /** The period's decisions taken by the date the citizen was given: what a district's share is added up from. */
+  onTime: number;
   /** Share of the period's decisions taken by the date the citizen was given; null with no decisions. */
   compliancePercent: number | null;
 }
@@ -37,7 +39,7 @@ export interface MisSummary {
   blocks: BlockFigures[];
 }
 
-const percent = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 10);
+export const percent = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 10);
 const days = (hours: number | null) => (hours === null ? null : Math.round((hours / 24) * 10) / 10);
 
 /**
@@ -88,7 +90,7 @@ export async function misSummary(sql: Queryable, blockIds: string[], from: strin
       group by office_id, status`
   ]);
 
-  const blocks = new Map<string, BlockFigures & { onTime: number }>(
+  const blocks = new Map<string, BlockFigures>(
     blockIds.map((id) => [id, { officeId: id, received: 0, approved: 0, rejected: 0, pending: 0, beyondSla: 0, compliancePercent: null, onTime: 0 }])
   );
   const channels = { web: 0, kiosk: 0, csc: 0 };
@@ -137,6 +139,6 @@ export async function misSummary(sql: Queryable, blockIds: string[], from: strin
     },
     channels,
     rejectionReasons: [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
-    blocks: rows.map(({ onTime: on, ...b }) => ({ ...b, compliancePercent: percent(on, b.approved + b.rejected) }))
+    blocks: rows.map((b) => ({ ...b, compliancePercent: percent(b.onTime, b.approved + b.rejected) }))
   };
 }

@@ -1,4 +1,5 @@
-import type { OfficeKind, OfficePlace } from '../authz.ts';
+import type { OfficeKind, OfficePlace, Role } from '../authz.ts';
+import { coveredSql } from './jurisdiction.ts';
 import type { Queryable, Sql } from '../db/connect.ts';
 
 export interface Office extends OfficePlace {
@@ -30,14 +31,25 @@ export async function getOffice(sql: Queryable, id: string): Promise<Office | nu
 export type { OfficeKind };
 
 /**
- * The blocks (and municipal areas, issue 13) within an officer's jurisdiction (DESIGN §3): the district's, the
- * subdivision's, or their own.
+ * The blocks (and municipal areas, issue 13) within an officer's jurisdiction (DESIGN §3): every district's (the
+ * state officer), the district's, the subdivision's, or their own. Jurisdiction is `reach` (api/authz.ts), written
+ * as SQL by `coveredSql`; the roles that read reports and escalations are the ones that reach blocks, so an EO (an
+ * office, but no reports) or the administrator (everywhere, but no reports) gets none here.
  */
-export async function blocksCovered(sql: Queryable, actor: { role: string; officeId: string | null }): Promise<Office[]> {
-  if (!actor.officeId || !['dm', 'sdo', 'bdo'].includes(actor.role)) return [];
-  const column = actor.role === 'dm' ? sql`district_id` : actor.role === 'sdo' ? sql`subdivision_id` : sql`id`;
+export async function blocksCovered(sql: Queryable, actor: { role: Role; officeId: string | null }): Promise<Office[]> {
+  if (!['state', 'dm', 'sdo', 'bdo'].includes(actor.role)) return [];
+  return sql<Office[]>`
+    select o.id, o.kind, o.code, o.name_en, o.name_bn, o.parent_id, o.subdivision_id, o.district_id, o.closed_at, o.area_kind
+    from offices o where o.kind in ('block', 'urban') and ${coveredSql(sql, actor)}
+    order by o.district_id, o.code`;
+}
+
+/** The districts these offices lie in, in code order (issue 15: the state officer's lists name each district). */
+export async function districtsOf(sql: Queryable, offices: { districtId: string }[]): Promise<Office[]> {
+  const ids = [...new Set(offices.map((o) => o.districtId))];
+  if (ids.length === 0) return [];
   return sql<Office[]>`
     select id, kind, code, name_en, name_bn, parent_id, subdivision_id, district_id, closed_at, area_kind
-    from offices where kind in ('block', 'urban') and ${column} = ${actor.officeId}
+    from offices where id in ${sql(ids)}
     order by code`;
 }

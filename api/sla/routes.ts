@@ -7,7 +7,7 @@ import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
 import { errorResponses, isoDay, jsonBody } from '../http/schemas.ts';
-import { blocksCovered } from '../offices/offices.ts';
+import { blocksCovered, districtsOf } from '../offices/offices.ts';
 import { kolkataDate } from '../time.ts';
 import { acknowledgeBreach, breachesOf } from './escalations.ts';
 import { addHoliday, listHolidays, removeHoliday } from './holidays.ts';
@@ -21,6 +21,7 @@ const breach = z
     id: z.string(),
     ain: z.string(),
     officeId: z.string(),
+    districtId: z.string().openapi({ description: 'The district of the block (issue 15: the state officer sees every district)' }),
     step: z.enum(['scrutiny', 'enquiry', 'approval']),
     level: z.enum(['responsible', 'l1']),
     dueAt: z.string(),
@@ -121,16 +122,25 @@ export function slaRoutes(deps: Deps) {
       tags: ['sla'],
       summary: 'Live breaches in the caller jurisdiction, by block, and the breaches themselves (optionally of one block)',
       description:
-        'The DM sees the district, the SDO the subdivision; a BDO sees the enquiries of the block that missed their time (the BDO is their L1). A breach is live while its application is still in that step.',
+        'The state officer sees every district (issue 15; `district` narrows to one), the DM the district, the SDO the subdivision; a BDO sees the enquiries of the block that missed their time (the BDO is their L1). A breach is live while its application is still in that step.',
       middleware: [requirePermission('escalations:read')] as const,
-      request: { query: z.object({ office: identifier('field.office').optional(), all: z.enum(['0', '1']).optional() }) },
+      request: {
+        query: z.object({
+          // Issue 15: the state officer sees every district, and narrows to one.
+          district: identifier('field.office').optional(),
+          office: identifier('field.office').optional(),
+          all: z.enum(['0', '1']).optional()
+        })
+      },
       responses: {
         200: {
           description: 'Escalations',
           content: {
             'application/json': {
               schema: z.object({
-                blocks: z.array(z.object({ officeId: z.string(), nameEn: z.string(), nameBn: z.string(), live: z.number(), l1: z.number(), unacknowledged: z.number() })),
+                blocks: z.array(z.object({ officeId: z.string(), districtId: z.string(), nameEn: z.string(), nameBn: z.string(), live: z.number(), l1: z.number(), unacknowledged: z.number() })),
+                // The districts of those blocks with their totals: one for a DM, every district for the state officer.
+                districts: z.array(z.object({ officeId: z.string(), nameEn: z.string(), nameBn: z.string(), live: z.number(), l1: z.number(), unacknowledged: z.number() })),
                 breaches: z.array(breach),
                 // For the DM: the officers an application can be handed to (issue 13).
                 handOverTo: z.array(z.object({ id: z.string(), name: z.string(), role: z.string(), officeName: z.string() }))
@@ -143,21 +153,27 @@ export function slaRoutes(deps: Deps) {
     }),
     async (c) => {
       const { user } = currentUser(c);
-      const { office, all } = c.req.valid('query');
-      const blocks = await blocksCovered(deps.sql, user);
-      if (office && !blocks.some((b) => b.id === office)) throw new ApiError(403, 'forbidden');
-      const ids = office ? [office] : blocks.map((b) => b.id);
+      const { district, office, all } = c.req.valid('query');
+      const covered = await blocksCovered(deps.sql, user);
+      const blocks = covered.filter((b) => (!district || b.districtId === district) && (!office || b.id === office));
+      if ((district || office) && blocks.length === 0) throw new ApiError(403, 'office_out_of_reach');
+      const ids = blocks.map((b) => b.id);
       c.header('Cache-Control', 'no-store');
-      if (ids.length === 0) return c.json({ blocks: [], breaches: [], handOverTo: [] }, 200);
-      const { counts, breaches: rows } = await breachesOf(deps.sql, user, ids, all === '1');
-      const handOverTo = await handOverCandidates(deps.sql, user);
+      if (ids.length === 0) return c.json({ blocks: [], districts: [], breaches: [], handOverTo: [] }, 200);
+      const [{ counts, breaches: rows }, handOverTo, districts] = await Promise.all([
+        breachesOf(deps.sql, user, ids, all === '1'),
+        handOverCandidates(deps.sql, user),
+        districtsOf(deps.sql, blocks)
+      ]);
       const byOffice = new Map(counts.map((r) => [r.officeId, r]));
+      const blockRows = blocks.map((b) => ({ officeId: b.id, districtId: b.districtId, nameEn: b.nameEn, nameBn: b.nameBn, live: byOffice.get(b.id)?.live ?? 0, l1: byOffice.get(b.id)?.l1 ?? 0, unacknowledged: byOffice.get(b.id)?.unacknowledged ?? 0 }));
+      const districtOf = new Map(blocks.map((b) => [b.id, b.districtId]));
+      const sum = (d: string, k: 'live' | 'l1' | 'unacknowledged') => blockRows.filter((b) => b.districtId === d).reduce((n, b) => n + b[k], 0);
       return c.json(
         {
-          blocks: blocks
-            .filter((b) => ids.includes(b.id))
-            .map((b) => ({ officeId: b.id, nameEn: b.nameEn, nameBn: b.nameBn, live: byOffice.get(b.id)?.live ?? 0, l1: byOffice.get(b.id)?.l1 ?? 0, unacknowledged: byOffice.get(b.id)?.unacknowledged ?? 0 })),
-          breaches: rows.map((r) => ({ ...r, dueAt: r.dueAt.toISOString(), detectedAt: r.detectedAt.toISOString(), acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null, takenOverAt: r.takenOverAt?.toISOString() ?? null })),
+          blocks: blockRows,
+          districts: districts.map((d) => ({ officeId: d.id, nameEn: d.nameEn, nameBn: d.nameBn, live: sum(d.id, 'live'), l1: sum(d.id, 'l1'), unacknowledged: sum(d.id, 'unacknowledged') })),
+          breaches: rows.map((r) => ({ ...r, districtId: districtOf.get(r.officeId)!, dueAt: r.dueAt.toISOString(), detectedAt: r.detectedAt.toISOString(), acknowledgedAt: r.acknowledgedAt?.toISOString() ?? null, takenOverAt: r.takenOverAt?.toISOString() ?? null })),
           handOverTo
         },
         200

@@ -1,4 +1,4 @@
-// Development only: one account per role in block Barasat I, so anyone can try every screen at once (issue 2).
+// Development only: one account per role in block Barasat I (and a state officer, posted nowhere), so anyone can try every screen at once (issue 2).
 import type { Role } from '../authz.ts';
 import { hashPassword } from '../auth/password.ts';
 import type { Deps } from '../deps.ts';
@@ -10,7 +10,9 @@ const demoAccounts: { role: Role; name: string; officeId: string | null }[] = [
   { role: 'bdo', name: 'Demo BDO Barasat I', officeId: 'n24pgs/barasat-sadar/barasat-i' },
   { role: 'sdo', name: 'Demo SDO Barasat Sadar', officeId: 'n24pgs/barasat-sadar' },
   { role: 'dm', name: 'Demo DM North 24 Parganas', officeId: 'n24pgs' },
-  { role: 'admin', name: 'Demo Administrator', officeId: null }
+  { role: 'admin', name: 'Demo Administrator', officeId: null },
+  // Added last so the others keep their mobile numbers (the index below gives them).
+  { role: 'state', name: 'Demo State Officer', officeId: null }
 ];
 
 /** Creates the demo accounts that are missing and returns their user IDs. Refuses in production. */

@@ -2,7 +2,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { identifier } from '../../shared/text.ts';
 import { generateOneTimePassword, hashPassword } from '../auth/password.ts';
-import { officeKindsFor, staffRoles } from '../authz.ts';
+import { creatableRoles, officeKindsFor, staffRoles } from '../authz.ts';
 import type { Deps } from '../deps.ts';
 import { multilineText } from '../../shared/text.ts';
 import type { ApiEnv } from '../http/env.ts';
@@ -21,7 +21,7 @@ const create = createRoute({
   method: 'post',
   path: '/users',
   tags: ['users'],
-  summary: 'Create an officer or operator account (admin)',
+  summary: 'Create an officer or operator account (admin); a state officer is posted to no office and is given none',
   middleware: [requirePermission('staff:create')] as const,
   request: {
     body: {
@@ -32,8 +32,8 @@ const create = createRoute({
             name: personName,
             mobile: indianMobile,
             email: optionalEmail,
-            role: z.enum(staffRoles, 'field.role'),
-            officeId: identifier('field.office')
+            role: z.enum(creatableRoles, 'field.role'),
+            officeId: identifier('field.office').optional()
           })
         }
       }
@@ -66,25 +66,26 @@ export function userRoutes(deps: Deps) {
   app.openapi(create, async (c) => {
     const admin = currentUser(c).user;
     const body = c.req.valid('json');
-    const office = await getOffice(deps.sql, body.officeId);
-    if (!office || !officeKindsFor[body.role].includes(office.kind)) {
-      throw new ApiError(400, 'validation', { fields: { officeId: 'field.office' } });
-    }
+    // Every posted role needs an office of its kind; the state officer has none (api/authz.ts officeKindsFor), and
+    // an office sent with one is refused rather than dropped, so a mistaken role is not created silently.
+    const office = body.officeId ? await getOffice(deps.sql, body.officeId) : null;
+    const fits = officeKindsFor[body.role].length === 0 ? !body.officeId : !!office && officeKindsFor[body.role].includes(office.kind);
+    if (!fits) throw new ApiError(400, 'validation', { fields: { officeId: 'field.office' } });
     const password = generateOneTimePassword();
     const user = await createUser(deps.sql, {
       name: body.name,
       mobile: toE164IndianMobile(body.mobile)!,
       email: body.email?.toLowerCase() ?? null,
       role: body.role,
-      officeId: office.id,
+      officeId: office?.id ?? null,
       lang: c.var.lang,
       passwordHash: await hashPassword(password),
       mustChangePassword: true,
       passwordExpiresAt: new Date(deps.clock.now().getTime() + deps.config.session.tempPasswordMs),
       createdBy: admin.id
     });
-    await recordStaffChange(deps.sql, { userId: user.id, action: 'create', toRole: user.role, toOfficeId: office.id, byUserId: admin.id, at: deps.clock.now() });
-    deps.log.info('staff_created', { user: user.id, role: user.role, office: office.id, by: admin.id });
+    await recordStaffChange(deps.sql, { userId: user.id, action: 'create', toRole: user.role, toOfficeId: office?.id ?? null, byUserId: admin.id, at: deps.clock.now() });
+    deps.log.info('staff_created', { user: user.id, role: user.role, office: office?.id ?? null, by: admin.id });
     await sendLoginDetails(deps, user, password);
     return c.json({ userId: user.id }, 201);
   });

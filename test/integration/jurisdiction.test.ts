@@ -2,17 +2,20 @@
 // may open) reads it in TypeScript, and the application lists write it as SQL (api/offices/jurisdiction.ts). For
 // every role, posted at every level, the list must hold exactly the applications the officer may open.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { canReadApplication, type Role } from '../../api/authz.ts';
+import { can, canReadApplication, covers, type Role } from '../../api/authz.ts';
 import { listApplications } from '../../api/applications/queries.ts';
-import { getOffice } from '../../api/offices/offices.ts';
+import { blocksCovered, getOffice } from '../../api/offices/offices.ts';
 import type { User } from '../../api/users/user.ts';
 import { makeAin } from '../../shared/ain.ts';
 import { insertUser } from '../support/applications.ts';
+import { insertDistrict } from '../support/district.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
+  // Issue 15: a second district, so that "the district" and "everywhere" are told apart.
+  await insertDistrict(server.runtime.deps.sql);
 });
 afterAll(() => server.close());
 
@@ -22,12 +25,15 @@ const places = [
   { office: 'n24pgs/barasat-sadar/barasat-i', eo: null },
   { office: 'n24pgs/barasat-sadar/deganga', eo: 'eo-a' }, // assigned to an EO who is posted elsewhere
   { office: 'n24pgs/bangaon/bagda', eo: 'eo-b' },
-  { office: 'n24pgs/bidhannagar/bidhannagar-mc', eo: 'eo-c' }
+  { office: 'n24pgs/bidhannagar/bidhannagar-mc', eo: 'eo-c' },
+  { office: 'testdist/sadar/alpha', eo: null } // another district
 ];
 
 // Every role, posted at each level its role can hold, and some at offices that hold none of the applications.
 const actors: { id: string; role: Role; officeId: string | null }[] = [
   { id: 'admin-x', role: 'admin', officeId: null },
+  { id: 'state-x', role: 'state', officeId: null },
+  { id: 'dm-other', role: 'dm', officeId: 'testdist' },
   { id: 'dm-x', role: 'dm', officeId: 'n24pgs' },
   { id: 'sdo-barasat', role: 'sdo', officeId: 'n24pgs/barasat-sadar' },
   { id: 'sdo-bangaon', role: 'sdo', officeId: 'n24pgs/bangaon' },
@@ -73,4 +79,18 @@ test('for every role and posting, the list holds exactly the applications canRea
     actors.map(async (a) => (await listApplications(sql, { ...a, name: a.id } as unknown as User, now)).filter((r) => ours.has(r.ain)).length)
   );
   expect(new Set(counts).size).toBeGreaterThan(3);
+});
+
+test('for every role and posting, the blocks of reports and escalations are exactly those `covers` reaches', async () => {
+  const { sql } = server.runtime.deps;
+  const blocks = await sql<{ id: string }[]>`select id from offices where kind in ('block', 'urban')`;
+  for (const actor of actors) {
+    const listed = (await blocksCovered(sql, actor)).map((b) => b.id).sort();
+    const actorOffice = actor.officeId ? await getOffice(sql, actor.officeId) : null;
+    const reached: string[] = [];
+    for (const { id } of blocks) if (covers(actor, actorOffice, (await getOffice(sql, id))!)) reached.push(id);
+    // Only the roles that read reports and escalations have blocks listed; for them the list is `covers`.
+    const expected = can(actor, 'mis:read') ? reached.sort() : [];
+    expect({ actor: actor.id, listed }).toEqual({ actor: actor.id, listed: expected });
+  }
 });

@@ -8,7 +8,7 @@ const amdanga: OfficePlace = { id: 'n24pgs/barasat-sadar/amdanga', kind: 'block'
 const baduria: OfficePlace = { id: 'n24pgs/basirhat/baduria', kind: 'block', subdivisionId: 'n24pgs/basirhat', districtId: 'n24pgs' };
 const otherDistrictBlock: OfficePlace = { id: 'nadia/sadar/krishnagar-i', kind: 'block', subdivisionId: 'nadia/sadar', districtId: 'nadia' };
 
-const postings: Record<Role, OfficePlace | null> = { citizen: null, operator: null, eo: barasatI, bdo: barasatI, sdo: barasatSadar, dm: district, admin: null };
+const postings: Record<Role, OfficePlace | null> = { citizen: null, operator: null, eo: barasatI, bdo: barasatI, sdo: barasatSadar, dm: district, state: null, admin: null };
 const actor = (role: Role): Actor => ({ id: 'demo-' + role, role, officeId: postings[role]?.id ?? null });
 
 describe('jurisdiction (DESIGN §3)', () => {
@@ -23,6 +23,8 @@ describe('jurisdiction (DESIGN §3)', () => {
     ['dm', baduria, true],
     ['dm', otherDistrictBlock, false],
     ['admin', otherDistrictBlock, true],
+    ['state', baduria, true],
+    ['state', otherDistrictBlock, true],
     ['citizen', barasatI, false],
     ['operator', barasatI, false]
   ];
@@ -41,6 +43,16 @@ describe('permissions', () => {
       expect(can(actor(role), 'staff:create')).toBe(role === 'admin');
       expect(can(actor(role), 'staff:list')).toBe(['admin', 'dm', 'sdo'].includes(role));
     }
+  });
+
+  test('the state officer reads reports and escalations everywhere and does nothing else (issue 15)', () => {
+    const state = actor('state');
+    expect(can(state, 'mis:read')).toBe(true);
+    expect(can(state, 'escalations:read')).toBe(true);
+    for (const p of ['staff:create', 'staff:list', 'staff:manage', 'counters:manage', 'acting:assign', 'appeals:decide', 'certificates:revoke', 'reports:submit', 'documents:upload', 'applications:submit', 'counters:print', 'messages:manage', 'holidays:manage'] as const) {
+      expect({ p, allowed: can(state, p) }).toEqual({ p, allowed: false });
+    }
+    expect(officeKindsFor.state).toEqual([]);
   });
 
   test('officers and operators are posted to the right kind of office; citizens and admins to none', () => {

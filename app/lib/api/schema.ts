@@ -983,7 +983,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create an officer or operator account (admin) */
+        /** Create an officer or operator account (admin); a state officer is posted to no office and is given none */
         post: {
             parameters: {
                 query?: never;
@@ -1007,8 +1007,8 @@ export interface paths {
                          */
                         email?: string;
                         /** @enum {string} */
-                        role: "operator" | "eo" | "bdo" | "sdo" | "dm";
-                        officeId: string;
+                        role: "operator" | "eo" | "bdo" | "sdo" | "dm" | "state";
+                        officeId?: string;
                     };
                 };
             };
@@ -3402,11 +3402,12 @@ export interface paths {
         };
         /**
          * Live breaches in the caller jurisdiction, by block, and the breaches themselves (optionally of one block)
-         * @description The DM sees the district, the SDO the subdivision; a BDO sees the enquiries of the block that missed their time (the BDO is their L1). A breach is live while its application is still in that step.
+         * @description The state officer sees every district (issue 15; `district` narrows to one), the DM the district, the SDO the subdivision; a BDO sees the enquiries of the block that missed their time (the BDO is their L1). A breach is live while its application is still in that step.
          */
         get: {
             parameters: {
                 query?: {
+                    district?: string;
                     office?: string;
                     all?: "0" | "1";
                 };
@@ -3424,6 +3425,15 @@ export interface paths {
                     content: {
                         "application/json": {
                             blocks: {
+                                officeId: string;
+                                districtId: string;
+                                nameEn: string;
+                                nameBn: string;
+                                live: number;
+                                l1: number;
+                                unacknowledged: number;
+                            }[];
+                            districts: {
                                 officeId: string;
                                 nameEn: string;
                                 nameBn: string;
@@ -3698,6 +3708,8 @@ export interface paths {
                 query?: {
                     from?: string;
                     to?: string;
+                    district?: string;
+                    subdivision?: string;
                     office?: string;
                 };
                 header?: never;
@@ -3765,6 +3777,8 @@ export interface paths {
                 query?: {
                     from?: string;
                     to?: string;
+                    district?: string;
+                    subdivision?: string;
                     office?: string;
                 };
                 header?: never;
@@ -3832,6 +3846,8 @@ export interface paths {
                 query?: {
                     from?: string;
                     to?: string;
+                    district?: string;
+                    subdivision?: string;
                     office?: string;
                 };
                 header?: never;
@@ -4047,6 +4063,8 @@ export interface paths {
                 query?: {
                     from?: string;
                     to?: string;
+                    district?: string;
+                    subdivision?: string;
                     office?: string;
                 };
                 header?: never;
@@ -6113,7 +6131,7 @@ export interface components {
             mobile: string;
             email: string | null;
             /** @enum {string} */
-            role: "citizen" | "operator" | "eo" | "bdo" | "sdo" | "dm" | "admin";
+            role: "citizen" | "operator" | "eo" | "bdo" | "sdo" | "dm" | "state" | "admin";
             officeId: string | null;
             /** @enum {string} */
             lang: "bn" | "en" | "hi";
@@ -6389,6 +6407,8 @@ export interface components {
             id: string;
             ain: string;
             officeId: string;
+            /** @description The district of the block (issue 15: the state officer sees every district) */
+            districtId: string;
             /** @enum {string} */
             step: "scrutiny" | "enquiry" | "approval";
             /** @enum {string} */
@@ -6450,6 +6470,25 @@ export interface components {
                 pending: number;
                 beyondSla: number;
                 compliancePercent: number | null;
+            }[];
+            /** @enum {string} */
+            level: "state" | "district" | "subdivision" | "block";
+            districts: {
+                officeId: string;
+                nameEn: string;
+                nameBn: string;
+                received: number;
+                approved: number;
+                rejected: number;
+                pending: number;
+                beyondSla: number;
+                compliancePercent: number | null;
+            }[];
+            trail: {
+                officeId: string;
+                kind: string;
+                nameEn: string;
+                nameBn: string;
             }[];
         };
         MisRecord: {
