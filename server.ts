@@ -13,6 +13,7 @@ import { deriveAadhaarKeys } from './api/applications/aadhaar.ts';
 import { loadConfig, type Config } from './api/config.ts';
 import { ensurePrivateDir, openDatabase } from './api/db/connect.ts';
 import { migrate } from './api/db/migrate.ts';
+import { ensureOfficesImported } from './api/offices/import.ts';
 import { type Clock, type Deps, developmentClock, systemClock } from './api/deps.ts';
 import { createConsoleMailer } from './api/dev/messages.ts';
 import type { Mailer } from './api/notify/channels.ts';
@@ -80,6 +81,10 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   try {
     const applied = await migrate(db.sql);
     if (applied.length) log.info('migrated', { applied: applied.join(',') });
+    // Every district's offices, from the data file (issue 15 item 1): a fresh database gets them all, and a changed
+    // file is applied at the next start. Unchanged, this is one query.
+    const offices = await ensureOfficesImported(db.sql, new Date());
+    if (offices) log.info('offices_imported', { rows: offices.rows, inserted: offices.inserted, updated: offices.updated, removed: offices.removed.length, kept: offices.kept.join(',') });
     const record = !config.production;
     const clock = overrides.clock ?? (config.production ? systemClock : developmentClock());
     const mail: Mailer & { close?(): void } = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from, log) : createConsoleMailer(db.sql, record);

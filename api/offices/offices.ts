@@ -13,11 +13,14 @@ export interface Office extends OfficePlace {
   areaKind: 'municipal_corporation' | 'municipality' | null;
 }
 
-export async function listOffices(sql: Sql): Promise<Office[]> {
+/** Open offices: every one, one district's (`district`), or the districts alone (`kind: 'district'`). */
+export async function listOffices(sql: Sql, filter: { district?: string; kind?: 'district' } = {}): Promise<Office[]> {
   return sql<Office[]>`
     select id, kind, code, name_en, name_bn, parent_id, subdivision_id, district_id, closed_at, area_kind
     from offices
     where closed_at is null
+      ${filter.district ? sql`and district_id = ${filter.district}` : sql``}
+      ${filter.kind ? sql`and kind = ${filter.kind}` : sql``}
     order by district_id, subdivision_id nulls first, kind, code`;
 }
 

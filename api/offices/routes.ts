@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
+import { identifier } from '../../shared/text.ts';
 import { listOffices } from './offices.ts';
 
 const officeSchema = z
@@ -21,7 +22,15 @@ const list = createRoute({
   method: 'get',
   path: '/offices',
   tags: ['offices'],
-  summary: 'The district, its subdivisions and blocks, kiosks and CSCs (public information)',
+  summary: "West Bengal's districts, subdivisions, blocks, municipal areas, kiosks and CSCs (public information)",
+  description:
+    'With `kind=district`, the 23 districts only; with `district`, that district and its offices only (what a phone needs to choose a block: all of them at once is about 80 KB).',
+  request: {
+    query: z.object({
+      district: identifier('field.block').optional().openapi({ example: 'n24pgs' }),
+      kind: z.enum(['district']).optional()
+    })
+  },
   responses: { 200: { description: 'Offices', content: { 'application/json': { schema: z.object({ offices: z.array(officeSchema) }) } } } }
 });
 
@@ -29,7 +38,7 @@ export function officeRoutes(deps: Deps) {
   const app = new OpenAPIHono<ApiEnv>();
   app.openapi(list, async (c) => {
     c.header('Cache-Control', 'public, max-age=300');
-    return c.json({ offices: await listOffices(deps.sql) }, 200);
+    return c.json({ offices: await listOffices(deps.sql, c.req.valid('query')) }, 200);
   });
   return app;
 }

@@ -1,5 +1,5 @@
 // Dates as the offices count them: in Asia/Kolkata, in the reader's language.
-import type { Lang } from '../../i18n/index.ts';
+import type { Lang } from '$i18n/index.ts';
 
 const locale = (lang: Lang) => (lang === 'en' ? 'en-IN' : `${lang}-IN`);
 

@@ -1,7 +1,7 @@
 // The PWA's language: chosen by the user (kept on the device), else the browser's, else Bengali. Every string
 // shown goes through t(), which reads the current language, so a switch re-renders every text at once.
 import { browser } from '$app/environment';
-import { isLang, pickLanguage, translate, type Lang, type MessageKey } from '../../i18n/index.ts';
+import { isLang, pickLanguage, translate, type Lang, type MessageKey } from '$i18n/index.ts';
 
 const STORAGE_KEY = 'lang';
 let current = $state<Lang>('bn');

@@ -227,3 +227,41 @@ test('"check your answers" shows every answer in words: relation, gender, the da
   await page.getByRole('button', { name: 'English', exact: true }).click();
   await page.screenshot({ path: `${process.env.SCREENS_DIR ?? 'test-results/screens'}/check-answers-en.png`, fullPage: true });
 });
+
+test('a citizen of another district chooses it first, then its block; the draft keeps both, and the AIN carries the district digits (issue 15)', async ({ page }) => {
+  await loginAsCitizen(page);
+  await page.goto('/apply');
+  await aboutYou(page);
+  const district = page.getByLabel('District', { exact: true });
+  // The likely district first (North 24 Parganas for a citizen), then the others in alphabetical order.
+  const names = await district.locator('option').allTextContents();
+  expect(names).toHaveLength(23);
+  expect(names.slice(0, 3)).toEqual(['North 24 Parganas', 'Alipurduar', 'Bankura']);
+  await page.getByLabel('House number, road or village').fill('Vill. Kenduadihi');
+  await page.getByLabel('Post office').fill('Bankura');
+  await page.getByLabel('Police station').fill('Bankura');
+  await page.getByLabel('PIN code').fill('722101');
+  await district.selectOption({ label: 'Bankura' });
+  // Only the chosen district's blocks, grouped under its subdivisions; the post-office suggestion is North 24 Parganas's.
+  const groups = page.locator('select[id="presentAddress.blockId"] optgroup');
+  await expect.poll(() => groups.evaluateAll((gs) => gs.map((g) => (g as HTMLOptGroupElement).label))).toEqual(['Bankura Sadar', 'Bishnupur', 'Khatra']);
+  await expect(page.getByTestId('block-suggestions')).toHaveCount(0);
+  await page.getByLabel('Block').selectOption({ label: 'Bankura I' });
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await page.getByRole('link', { name: 'Back' }).click();
+  await expect(district).toHaveValue('bankura');
+  await expect(page.getByLabel('Block')).toHaveValue('bankura/bankura-sadar/bankura-i');
+  await page.screenshot({ path: test.info().outputPath('district-en.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await page.getByLabel('Years you have lived in West Bengal without a break').fill('20');
+  await page.getByLabel('What do you need the certificate for?').fill('College admission');
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await documents(page, 40);
+  await sign(page);
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expect(page.locator('dl.summary')).toContainText('Bankura I 722101');
+  await page.getByLabel(/I declare that what I have written is true/).check();
+  await page.getByRole('button', { name: 'Send application' }).click();
+  const ain = (await page.getByTestId('ain').textContent({ timeout: 30_000 }))!.replace(/\s/g, '');
+  expect(ain.slice(2, 7)).toBe('13006'); // Bankura's Census 2011 code 13, Bankura I's block code 006
+});

@@ -900,10 +900,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The district, its subdivisions and blocks, kiosks and CSCs (public information) */
+        /**
+         * West Bengal's districts, subdivisions, blocks, municipal areas, kiosks and CSCs (public information)
+         * @description With `kind=district`, the 23 districts only; with `district`, that district and its offices only (what a phone needs to choose a block: all of them at once is about 80 KB).
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    district?: string;
+                    kind?: "district";
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;

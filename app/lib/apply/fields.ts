@@ -1,7 +1,7 @@
 // The wizard keeps what the user typed as strings (that is what inputs give); this turns it into the shape the shared
 // schema checks and the API takes, and lists which fields each step of the wizard owns.
 import { applicantSchema, documentSetErrors, type DocumentKind } from '$shared/application.ts';
-import type { MessageKey } from '../../../i18n/index.ts';
+import type { MessageKey } from '$i18n/index.ts';
 
 export type Step = 'about' | 'address' | 'residence' | 'documents' | 'check';
 export const steps: Step[] = ['about', 'address', 'residence', 'documents', 'check'];

@@ -1,0 +1,94 @@
+// All 23 districts (issue 15 item 1; DESIGN §15): the offices come from api/offices/west-bengal.csv, loaded at start on
+// a fresh database and by `npm run offices:import`; an import is one transaction, idempotent, applies a rename, refuses
+// a bad file as a whole and never deletes an office something refers to. An application filed in a block of another
+// district carries that district's AIN digits.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { importOffices, parseOfficesCsv, readOfficesFile, type OfficeRow } from '../../api/offices/import.ts';
+import { parseAin } from '../../shared/ain.ts';
+import { idempotencyKey, insertUser, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
+import { Client } from '../support/client.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+let server: TestServer;
+const file = readOfficesFile();
+const { rows } = parseOfficesCsv(file.text);
+const bankuraI = 'bankura/bankura-sadar/bankura-i';
+const at = () => server.clock.now();
+
+beforeAll(async () => {
+  server = await startTestServer({}, { dispatchIntervalMs: 0 });
+}, 120_000);
+afterAll(() => server?.close());
+
+const officeRow = async (id: string) =>
+  (await server.runtime.deps.sql<{ nameEn: string; code: string; districtId: string }[]>`select name_en, code, district_id from offices where id = ${id}`)[0];
+
+describe('the offices data file', () => {
+  test('a fresh server has imported it: 23 districts, and a district asked for alone', async () => {
+    const client = new Client(server.url);
+    const districts = (await client.get('/api/offices?kind=district')).body.offices as { id: string; code: string; kind: string }[];
+    expect(districts).toHaveLength(23);
+    expect(districts.every((d) => d.kind === 'district')).toBe(true);
+    expect(districts.find((d) => d.id === 'n24pgs')?.code).toBe('11');
+    const bankura = (await client.get('/api/offices?district=bankura')).body.offices as { id: string; districtId: string; kind: string }[];
+    expect(bankura.every((o) => o.districtId === 'bankura')).toBe(true);
+    expect(bankura.filter((o) => o.kind === 'block')).toHaveLength(22);
+    const [imports] = await server.runtime.deps.sql<{ n: number; checksum: string }[]>`select count(*)::int as n, max(checksum) as checksum from office_imports`;
+    expect(imports).toEqual({ n: 1, checksum: file.checksum });
+  });
+
+  test('importing the same file again changes nothing', async () => {
+    const report = await importOffices(server.runtime.deps.sql, rows, file.checksum, at());
+    expect(report).toEqual({ rows: rows.length, inserted: 0, updated: 0, removed: [], kept: [] });
+  });
+
+  test('a renamed office is updated, and only it', async () => {
+    const renamed = rows.map((r) => (r.id === bankuraI ? { ...r, nameEn: 'Bankura-I' } : r));
+    expect(await importOffices(server.runtime.deps.sql, renamed, 'renamed', at())).toMatchObject({ inserted: 0, updated: 1, removed: [], kept: [] });
+    expect((await officeRow(bankuraI))?.nameEn).toBe('Bankura-I');
+    expect(await importOffices(server.runtime.deps.sql, rows, file.checksum, at())).toMatchObject({ updated: 1 });
+    expect((await officeRow(bankuraI))?.nameEn).toBe('Bankura I');
+  });
+
+  test('a bad file is refused with its lines named; a row the database refuses undoes the whole import', async () => {
+    const broken = file.text.replace(/\nblock,bankura\/bankura-sadar\/bankura-i,bankura\/bankura-sadar,006,/, '\nblock,bankura/bankura-sadar/bankura-i,bankura/nowhere,6,');
+    const { errors } = parseOfficesCsv(broken);
+    const line = file.text.slice(0, file.text.indexOf('block,bankura/bankura-sadar/bankura-i,')).split('\n').length;
+    expect(errors).toEqual([`line ${line}: code "6" does not fit a block (^0[0-9]{2}$)`, `line ${line}: parent "bankura/nowhere" is not an office on an earlier line`]);
+
+    // A rename early in the file and a row the database refuses later: nothing of it is written.
+    const renamed = rows.map((r) => (r.id === 'n24pgs/barasat-sadar/barasat-i' ? { ...r, nameEn: 'Barasat One' } : r));
+    const bad: OfficeRow = { ...rows.at(-1)!, id: 'paschim-bardhaman/durgapur/bad', parentId: 'paschim-bardhaman/durgapur', code: '099', censusCode: 'not digits' };
+    await expect(importOffices(server.runtime.deps.sql, [...renamed, bad], 'bad', at())).rejects.toThrow();
+    expect((await officeRow('n24pgs/barasat-sadar/barasat-i'))?.nameEn).toBe('Barasat I');
+    expect(await officeRow(bad.id)).toBeUndefined();
+    const [imports] = await server.runtime.deps.sql<{ n: number }[]>`select count(*)::int as n from office_imports where checksum = 'bad'`;
+    expect(imports!.n).toBe(0);
+  });
+
+  test('an office gone from the file is deleted when nothing refers to it, and kept and reported when something does', async () => {
+    const sql = server.runtime.deps.sql;
+    await insertUser(sql, { id: 'bdo-nayagram', role: 'bdo', officeId: 'jhargram/jhargram/nayagram', mobile: '+919830050001' });
+    const without = rows.filter((r) => r.id !== 'jhargram/jhargram/nayagram' && r.id !== 'jhargram/jhargram/jamboni');
+    const report = await importOffices(sql, without, 'without', at());
+    expect(report).toMatchObject({ inserted: 0, updated: 0, removed: ['jhargram/jhargram/jamboni'], kept: ['jhargram/jhargram/nayagram'] });
+    expect(await officeRow('jhargram/jhargram/nayagram')).toBeDefined();
+    const [logged] = await sql<{ kept: string[] }[]>`select kept from office_imports where checksum = 'without'`;
+    expect(logged!.kept).toEqual(['jhargram/jhargram/nayagram']);
+    expect(await importOffices(sql, rows, file.checksum, at())).toMatchObject({ inserted: 1, removed: [], kept: [] });
+  });
+
+  test("an application in a block of Bankura gets Bankura's district digits and the block's code in its AIN", async () => {
+    const citizen = await loginClient(server.url, 'demo-citizen');
+    const documents = await uploadDocumentSet(citizen, server.origin);
+    const applicant = validApplicant({ presentAddress: { house: 'Vill. Kenduadihi', postOffice: 'Bankura', policeStation: 'Bankura', pin: '722101', blockId: bankuraI } });
+    const res = await citizen.post('/api/applications', { applicant, documents }, { 'idempotency-key': idempotencyKey() });
+    expect(res.status).toBe(201);
+    expect(parseAin(res.body.ain as string).ok).toBe(true);
+    expect(String(res.body.ain).slice(2, 7)).toBe('13006'); // district 13 (Census 2011: Bankura), block 006
+    expect((await officeRow(bankuraI))).toMatchObject({ code: '006', districtId: 'bankura' });
+    // North 24 Parganas keeps 11.
+    const n24 = await citizen.post('/api/applications', { applicant: validApplicant(), documents: await uploadDocumentSet(citizen, server.origin, 1) }, { 'idempotency-key': idempotencyKey() });
+    expect(String(n24.body.ain).slice(2, 7)).toBe('11002');
+  });
+});
