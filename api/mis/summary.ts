@@ -1,7 +1,8 @@
 // The MIS summary (seed §D, feature 5) for a BDO, an SDO or the DM: what was received and decided in a period,
 // what is pending now and at which step, how much of it is past its time, how long decisions take, by channel, by
 // rejection reason and by block. Every figure is one aggregate query over the scope's blocks; the period filters
-// use the submitted_at and decided_at indexes, the pending ones the partial index of pending applications.
+// use the indexes by office and date (016_mis_by_office.sql), the pending ones the partial index of pending
+// applications.
 import type { Queryable } from '../db/connect.ts';
 import { pendingStatuses, type Status } from '../../shared/workflow.ts';
 import { endOfKolkataDay, kolkataTime } from '../time.ts';
@@ -75,10 +76,11 @@ export async function misSummary(sql: Queryable, blockIds: string[], from: strin
     // One pass over the period's decisions gives everything about them: per block, per reason, and the disposal
     // times to the nearest hour, from which the median and the 90th percentile are read below. Disposal time runs
     // from the first submission (the citizen's wait); "on time" compares with the date last given to the citizen,
-    // which a resubmission resets.
+    // which a resubmission resets. The hours are rounded half up in floating point: extract() answers numeric, whose
+    // arithmetic was a third of the state's yearly summary at 10,000,000 applications (test/bench/state-scale.ts).
     sql<{ officeId: string; reason: string | null; rejected: boolean; hours: number; count: number; onTime: number }[]>`
       select office_id, decision_code as reason, status = 'rejected' as rejected,
-             round(extract(epoch from decided_at - submitted_at) / 3600)::int as hours,
+             floor(date_part('epoch', decided_at - submitted_at) / 3600 + 0.5)::int as hours,
              count(*)::int as count, count(*) filter (where decided_at <= due_at)::int as on_time
       from applications
       where decided_at between ${start} and ${end} and office_id in ${sql(blockIds)}

@@ -48,7 +48,11 @@ export async function recordBreaches(sql: Queryable, level: 'responsible' | 'l1'
       from applications a join sla_rules r on r.step = ${stepOfApplicationSql(sql)}
       where a.status = any(${openStatuses}) and ${due} < ${now}
         ${applicationId ? sql`and a.id = ${applicationId}` : sql``}
-        and not exists (select 1 from sla_breaches b where b.application_id = a.id and b.level = ${level} and b.step = r.step and b.due_at = ${due})
+      -- A breach already recorded is skipped by its unique key (application, step, level, due time), one index probe
+      -- per row still past its time. This used to be a NOT EXISTS as well, for which the planner, misled by the
+      -- statistics of a table that had just grown from nothing, chose a merge join comparing every recorded breach
+      -- with every late application: 20 s per sweep at state scale (test/bench/state-scale.ts). A skipped row still
+      -- takes an id from the sequence (bigint: gaps, never exhaustion).
       on conflict do nothing
       returning application_id, step, due_at, escalated_to)
     ${describeFresh(sql)}`;

@@ -9,9 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { startTsaMock } from '../mocks/tsa.ts';
 import { idempotencyKey, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
 import type { Client } from '../support/client.ts';
-import { percentile, startServer, type BenchOptions } from './support.ts';
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+import { median, percentile, startServer, type BenchOptions } from './support.ts';
 
 /** A TSA `delayMs` away: waits, then forwards the request to the local one. */
 async function distantTsa(targetUrl: string, delayMs: number): Promise<{ url: string; close(): Promise<void> }> {

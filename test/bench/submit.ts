@@ -1,5 +1,9 @@
 // DESIGN §10: submissions with four 500 KB documents — ≥ 50 per second, and nothing lost under twice that load.
 // One submission here is what a phone does: upload 4 scans of ~500 KB and a signature, then POST the application.
+//
+// Each concurrent submitter is a citizen of their own, as 50 submissions a second would be: one account's uploads
+// are counted against its quota one at a time (its row is the lock, api/documents/documents.ts), so one account
+// sending everything measured that lock, not the service. That figure is printed too (oneAccountPerSecond).
 import postgres from 'postgres';
 import sharp from 'sharp';
 import { validApplicant } from '../support/applications.ts';
@@ -15,7 +19,15 @@ async function scan(seed: number): Promise<Buffer> {
 export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
   const total = smoke ? 4 : 60;
   const server = await startServer();
-  const cookie = await login(server.url, 'demo-citizen');
+  // Eight citizens with the demo citizen's password, for the eight submitters at twice the load.
+  const db = postgres(server.databaseUrl, { max: 1, onnotice: () => {} });
+  await db`
+    insert into users (id, name, mobile, role, password_hash)
+    select 'bench-citizen-' || n, 'Bench Citizen', '+9198300' || lpad(n::text, 5, '0'), 'citizen', password_hash
+    from users, generate_series(1, 8) n where id = 'demo-citizen'`;
+  await db.end();
+  const cookies = await Promise.all(Array.from({ length: 8 }, (_, n) => login(server.url, `bench-citizen-${n + 1}`)));
+  const oneAccount = await login(server.url, 'demo-citizen');
   const scans = await Promise.all([0, 1, 2, 3].map(scan));
   const signature = await sharp({ create: { width: 600, height: 200, channels: 3, background: '#fff' } }).png().toBuffer();
   const kinds: [string, string, Buffer][] = [
@@ -25,9 +37,8 @@ export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
     ['residence', 'panchayat_pradhan', scans[3]!],
     ['signed_form', 'signed_form', signature]
   ];
-  const headers = { cookie, origin: server.url };
-
-  async function submitOne(n: number): Promise<{ ok: boolean; ms: number; status: number }> {
+  async function submitOne(n: number, cookie: string): Promise<{ ok: boolean; ms: number; status: number }> {
+    const headers = { cookie, origin: server.url };
     const started = performance.now();
     const ids: string[] = [];
     for (const [kind, proof, bytes] of kinds) {
@@ -47,13 +58,13 @@ export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
     return { ok: res.status === 201, ms: performance.now() - started, status: res.status };
   }
 
-  async function run(concurrency: number, count: number) {
+  async function run(concurrency: number, count: number, accounts: string[]) {
     let next = 0;
     const results: { ok: boolean; ms: number; status: number }[] = [];
     const started = performance.now();
     await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < count) results.push(await submitOne(next++ + concurrency * 100_000));
+      Array.from({ length: concurrency }, async (_, worker) => {
+        while (next < count) results.push(await submitOne(next++ + concurrency * 100_000 + accounts.length * 1_000_000, accounts[worker % accounts.length]!));
       })
     );
     const seconds = (performance.now() - started) / 1000;
@@ -68,8 +79,9 @@ export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
     };
   }
 
-  const base = await run(4, total);
-  const doubled = await run(8, total);
+  const base = await run(4, total, cookies.slice(0, 4));
+  const doubled = await run(8, total, cookies);
+  const single = smoke ? null : await run(4, total, [oneAccount]);
   const sql = postgres(server.databaseUrl, { max: 1, onnotice: () => {} });
   const [{ stored }] = (await sql`select count(*)::int as stored from applications`) as unknown as [{ stored: number }];
   await sql.end();
@@ -81,7 +93,8 @@ export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
     p99ms: base.p99ms,
     doubledLoadPerSecond: doubled.perSecond,
     doubledLoadFailed: `${doubled.failed} (HTTP ${doubled.failedStatuses})`,
-    accepted: 2 * total - base.failed - doubled.failed,
+    oneAccountPerSecond: single ? `${single.perSecond} (4 at once from one account)` : 'not in a smoke run',
+    accepted: 2 * total - base.failed - doubled.failed + (single ? total - single.failed : 0),
     stored,
     bars: '≥ 50 per second; nothing lost under 2× load (stored = accepted)'
   };

@@ -12,6 +12,15 @@ import { createTestDatabase } from '../support/server.ts';
 /** `npm run bench -- --smoke`: every benchmark at a tiny size, so `npm test` proves none of them is broken. */
 export interface BenchOptions {
   smoke?: boolean;
+  /** `--rounds=N`: interleaved rounds for a benchmark that measures ratios (at least 3; DESIGN §10). */
+  rounds?: number;
+  /** `--size=N`: the number of applications, for the benchmarks that generate them. */
+  size?: number;
+}
+
+/** The middle value (of an even count, the upper middle one). */
+export function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 }
 
 /** A port nobody listens on now, so two checkouts (or a smoke run in CI beside a server) never collide. */

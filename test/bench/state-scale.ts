@@ -1,0 +1,151 @@
+// DESIGN §10, state scale: 10,000,000 applications across the 23 districts — the SLA sweep ≤ 2 s, a district's MIS
+// summary for a year ≤ 500 ms, the state's ≤ 2 s. Real PostgreSQL only: the embedded database is for one district.
+//
+// The districts: the migrations hold North 24 Parganas only, so the other 22 are made up here, each with three
+// subdivisions of five blocks (about what a West Bengal district has). The real list of districts is being added on
+// another branch (`districts`); when it lands, the generator can read the offices it brings instead.
+//
+// `--size=N` sets the number of applications (default 10,000,000); `--smoke` makes 2,000. The rows are made by
+// set-based SQL (generate_series), a million per statement, with the secondary indexes dropped during the load and
+// built afterwards, and the foreign keys left unchecked (the generator only names offices and users it made): built
+// row by row, 10,000,000 rows and ten indexes would take hours on a 2-core machine.
+import { loadConfig } from '../../api/config.ts';
+import { openDatabase, type Sql } from '../../api/db/connect.ts';
+import { migrate } from '../../api/db/migrate.ts';
+import { createLogger } from '../../api/log.ts';
+import { misSummary } from '../../api/mis/summary.ts';
+import { sweep } from '../../api/sla/sweeper.ts';
+import { createTestDatabase } from '../support/server.ts';
+import { median, type BenchOptions } from './support.ts';
+
+const NOW = new Date('2026-11-27T05:00:00Z');
+const YEAR = { from: '2025-11-28', to: '2026-11-27' };
+
+/** The 22 districts the migrations do not hold, three subdivisions of five blocks each, with their officers. */
+async function makeDistricts(sql: Sql): Promise<void> {
+  await sql`
+    with d as (select n, lpad(n::text, 2, '0') as code from generate_series(1, 23) n where n <> 11)
+    insert into offices (id, kind, code, name_en, name_bn, parent_id, district_id, subdivision_id)
+    select 'd' || code, 'district', code, 'District ' || code, 'জেলা ' || code, null, 'd' || code, null from d
+    union all
+    select 'd' || code || '/s' || s, 'subdivision', lpad(s::text, 2, '0'), 'Subdivision ' || code || '-' || s, 'মহকুমা ' || code || '-' || s,
+           'd' || code, 'd' || code, null
+    from d, generate_series(1, 3) s`;
+  await sql`
+    insert into offices (id, kind, code, name_en, name_bn, parent_id, district_id, subdivision_id)
+    select s.id || '/b' || lpad(((s.code::int - 1) * 5 + b)::text, 3, '0'), 'block', lpad(((s.code::int - 1) * 5 + b)::text, 3, '0'),
+           'Block ' || s.id || '-' || b, 'ব্লক ' || s.id || '-' || b, s.id, s.district_id, s.id
+    from offices s, generate_series(1, 5) b
+    where s.kind = 'subdivision' and s.id like 'd%'`;
+  // The officers the sweeper writes to: a BDO per block, an SDO per subdivision, a DM per district, one admin.
+  await sql`
+    insert into users (id, name, mobile, role, office_id, password_hash)
+    select 'bench-' || o.kind || '-' || o.id, 'Bench Officer', '+9197' || lpad(row_number() over (order by o.id)::text, 8, '0'),
+           case o.kind when 'district' then 'dm' when 'subdivision' then 'sdo' else 'bdo' end, o.id, 'x'
+    from offices o where o.kind in ('district', 'subdivision', 'block', 'urban')
+    union all select 'bench-citizen', 'Bench Citizen', '+919830000001', 'citizen', null, 'x'
+    union all select 'bench-admin', 'Bench Admin', '+919830000002', 'admin', null, 'x'
+    on conflict do nothing`;
+}
+
+/**
+ * `total` applications over the 700 days before NOW, spread over every block and municipal area of the state;
+ * `open` of them still with an officer (one in ten of those past its time, one in twenty past L1's), the rest
+ * decided 1–12 days after submission: 70 % approved, 15 % delivered, 15 % rejected. Row g decides all.
+ */
+export async function generateState(sql: Sql, total: number, open: number, progress: (line: string) => void = () => {}): Promise<void> {
+  await makeDistricts(sql);
+  const secondary = await sql<{ indexdef: string; indexname: string }[]>`
+    select indexname, indexdef from pg_indexes
+    where tablename = 'applications' and indexname not in (select conname from pg_constraint where conrelid = 'applications'::regclass)`;
+  for (const i of secondary) await sql`drop index ${sql(i.indexname)}`;
+  const batch = 1_000_000;
+  for (let first = 1; first <= total; first += batch) {
+    const last = Math.min(total, first + batch - 1);
+    await sql.begin(async (tx) => {
+      await tx`set local session_replication_role = replica`; // foreign keys unchecked: see the header
+      await tx`
+        with blocks as (select array_agg(id order by id) as ids, count(*)::int as n from offices where kind in ('block', 'urban')),
+        g as (
+          select g, ${NOW}::timestamptz - ((g * 7919 % 700) || ' days')::interval - ((g % 86400) || ' seconds')::interval as submitted,
+                 g <= ${open} as is_open, (g * 31 % 100) as roll
+          from generate_series(${first}::bigint, ${last}::bigint) g)
+        insert into applications (ain, status, applicant_id, filed_by, channel, office_id, applicant_name, form, submitted_at, due_at,
+                                  sla_started_at, step_due_at, l1_due_at, updated_at, decided_at, decision_code, idempotency_key, request_hash)
+        select (26000000000000 + g)::text,
+               case when is_open then (array['submitted', 'under_enquiry', 'enquiry_reported'])[(g % 3) + 1]
+                    when roll < 70 then 'approved' when roll < 85 then 'delivered' else 'rejected' end,
+               'bench-citizen', 'bench-citizen', (array['web', 'web', 'kiosk', 'csc'])[(g % 4) + 1], blocks.ids[(g * 104729 % blocks.n) + 1], 'Bench Applicant', '{}'::jsonb,
+               case when is_open then ${NOW}::timestamptz - ((g % 20) || ' days')::interval else submitted end,
+               submitted + interval '7 days', submitted,
+               case when is_open then ${NOW}::timestamptz + case g % 10 when 0 then interval '-1 day' when 1 then interval '13 hours 29 minutes' else ((g % 5 + 1) || ' days')::interval end end,
+               case when is_open then ${NOW}::timestamptz + case when g % 20 = 0 then interval '-1 hour' else ((g % 5 + 3) || ' days')::interval end end,
+               submitted,
+               case when is_open then null else submitted + (((g % 12) + 1) || ' days')::interval + ((g % 3600) || ' seconds')::interval end,
+               case when not is_open and roll >= 85 then (array['documents_insufficient', 'not_resident', 'false_information', 'duplicate', 'other'])[(g % 5) + 1] end,
+               'bench-' || g, 'x'
+        from g, blocks`;
+    });
+    progress(`  state: ${last.toLocaleString('en')} applications written`);
+  }
+  // pg_indexes gives the definitions back as text; replaying them is the one use of sql.unsafe here (a benchmark's
+  // own DDL, no value from outside).
+  for (const i of secondary) {
+    await sql.begin(async (tx) => {
+      await tx`set local maintenance_work_mem = '256MB'`;
+      await tx.unsafe(i.indexdef);
+    });
+    progress(`  state: index ${i.indexname} rebuilt`);
+  }
+  // As the autovacuum daemon leaves a production table: visibility map set, so MIS scans stay index-only.
+  await sql`vacuum analyze applications`;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await fn();
+  return { ms: Math.round(performance.now() - started), value };
+}
+
+export async function benchState({ smoke = false, size }: BenchOptions = {}) {
+  const total = smoke ? 2_000 : (size ?? 10_000_000);
+  const open = Math.round(total * 0.015);
+  const pg = await createTestDatabase();
+  const db = await openDatabase({ databaseUrl: pg.url, dataDir: '/tmp', max: 10 });
+  try {
+    await migrate(db.sql);
+    const generated = await timed(() => generateState(db.sql, total, open, smoke ? undefined : (line) => console.log(line)));
+    const [table] = await db.sql<{ size: string }[]>`select pg_size_pretty(pg_total_relation_size('applications')) as size`;
+
+    const config = loadConfig({ LOG_LEVEL: 'silent', SLA_REMINDER_HOUR: '9' });
+    const deps = { sql: db.sql, clock: { now: () => NOW }, config, log: createLogger('silent') };
+    const first = await timed(() => sweep(deps));
+    const steady = await timed(() => sweep(deps));
+
+    // The state's MIS is the one the administrator reads, over every block and municipal area; a district's is its
+    // DM's, over the district's own (North 24 Parganas, the real one, and a made-up one).
+    const blocksOf = async (district: string | null) =>
+      (await db.sql<{ id: string }[]>`select id from offices where kind in ('block', 'urban') and (${district}::text is null or district_id = ${district})`).map((b) => b.id);
+    const runs = async (blocks: string[]) => {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) times.push((await timed(() => misSummary(db.sql, blocks, YEAR.from, YEAR.to, NOW))).ms);
+      return `${median(times)} (runs ${times.join(', ')})`;
+    };
+    const state = await runs(await blocksOf(null));
+    const n24 = await runs(await blocksOf('n24pgs'));
+    const other = await runs(await blocksOf('d07'));
+    return {
+      name: `state scale: ${total.toLocaleString('en')} applications (${open.toLocaleString('en')} open), 23 districts, real PostgreSQL`,
+      generateSeconds: Math.round(generated.ms / 1000),
+      applicationsTableSize: table!.size,
+      firstSweepMs: `${first.ms} (breaches ${first.value.breaches}, L1 ${first.value.l1Breaches}, reminders ${first.value.reminders})`,
+      steadySweepMs: steady.ms,
+      stateMisYearMs: state,
+      districtMisYearMs: `${n24} North 24 Parganas; ${other} district 07`,
+      bars: 'sweep ≤ 2,000 ms; a district MIS for a year ≤ 500 ms; the state MIS for a year ≤ 2,000 ms'
+    };
+  } finally {
+    await db.close();
+    await pg.drop();
+  }
+}
