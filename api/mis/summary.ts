@@ -1,7 +1,7 @@
 // The MIS summary (seed §D, feature 5) for a BDO, an SDO or the DM: what was received and decided in a period,
 // what is pending now and at which step, how much of it is past its time, how long decisions take, by channel, by
 // rejection reason and by block. Every figure is one aggregate query over the scope's blocks; the period filters
-// use the indexes by office and date (016_mis_by_office.sql), the pending ones the partial index of pending
+// use the indexes by office and date (018_mis_by_office.sql), the pending ones the partial index of pending
 // applications.
 import type { Queryable } from '../db/connect.ts';
 import { pendingStatuses, type Status } from '../../shared/workflow.ts';

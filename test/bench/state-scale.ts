@@ -1,9 +1,9 @@
 // DESIGN §10, state scale: 10,000,000 applications across the 23 districts — the SLA sweep ≤ 2 s, a district's MIS
 // summary for a year ≤ 500 ms, the state's ≤ 2 s. Real PostgreSQL only: the embedded database is for one district.
 //
-// The districts: the migrations hold North 24 Parganas only, so the other 22 are made up here, each with three
-// subdivisions of five blocks (about what a West Bengal district has). The real list of districts is being added on
-// another branch (`districts`); when it lands, the generator can read the offices it brings instead.
+// The districts are the real ones (api/offices/west-bengal.csv: 341 blocks and 27 municipal areas), so each
+// district's share of the load follows its number of offices: North 24 Parganas, with 22 blocks and 26 municipal
+// areas, gets about an eighth of it.
 //
 // `--size=N` sets the number of applications (default 10,000,000); `--smoke` makes 2,000. The rows are made by
 // set-based SQL (generate_series), a million per statement, with the secondary indexes dropped during the load and
@@ -14,6 +14,7 @@ import { openDatabase, type Sql } from '../../api/db/connect.ts';
 import { migrate } from '../../api/db/migrate.ts';
 import { createLogger } from '../../api/log.ts';
 import { misSummary } from '../../api/mis/summary.ts';
+import { ensureOfficesImported } from '../../api/offices/import.ts';
 import { sweep } from '../../api/sla/sweeper.ts';
 import { createTestDatabase } from '../support/server.ts';
 import { median, type BenchOptions } from './support.ts';
@@ -21,22 +22,9 @@ import { median, type BenchOptions } from './support.ts';
 const NOW = new Date('2026-11-27T05:00:00Z');
 const YEAR = { from: '2025-11-28', to: '2026-11-27' };
 
-/** The 22 districts the migrations do not hold, three subdivisions of five blocks each, with their officers. */
+/** Every district's offices from the data file, as a server's start loads them (issue 15 item 1), and their officers. */
 async function makeDistricts(sql: Sql): Promise<void> {
-  await sql`
-    with d as (select n, lpad(n::text, 2, '0') as code from generate_series(1, 23) n where n <> 11)
-    insert into offices (id, kind, code, name_en, name_bn, parent_id, district_id, subdivision_id)
-    select 'd' || code, 'district', code, 'District ' || code, 'জেলা ' || code, null, 'd' || code, null from d
-    union all
-    select 'd' || code || '/s' || s, 'subdivision', lpad(s::text, 2, '0'), 'Subdivision ' || code || '-' || s, 'মহকুমা ' || code || '-' || s,
-           'd' || code, 'd' || code, null
-    from d, generate_series(1, 3) s`;
-  await sql`
-    insert into offices (id, kind, code, name_en, name_bn, parent_id, district_id, subdivision_id)
-    select s.id || '/b' || lpad(((s.code::int - 1) * 5 + b)::text, 3, '0'), 'block', lpad(((s.code::int - 1) * 5 + b)::text, 3, '0'),
-           'Block ' || s.id || '-' || b, 'ব্লক ' || s.id || '-' || b, s.id, s.district_id, s.id
-    from offices s, generate_series(1, 5) b
-    where s.kind = 'subdivision' and s.id like 'd%'`;
+  await ensureOfficesImported(sql, NOW);
   // The officers the sweeper writes to: a BDO per block, an SDO per subdivision, a DM per district, one admin.
   await sql`
     insert into users (id, name, mobile, role, office_id, password_hash)
@@ -123,7 +111,7 @@ export async function benchState({ smoke = false, size }: BenchOptions = {}) {
     const steady = await timed(() => sweep(deps));
 
     // The state's MIS is the one the administrator reads, over every block and municipal area; a district's is its
-    // DM's, over the district's own (North 24 Parganas, the real one, and a made-up one).
+    // DM's, over the district's own (North 24 Parganas, the largest, and Murshidabad, a district of blocks only).
     const blocksOf = async (district: string | null) =>
       (await db.sql<{ id: string }[]>`select id from offices where kind in ('block', 'urban') and (${district}::text is null or district_id = ${district})`).map((b) => b.id);
     const runs = async (blocks: string[]) => {
@@ -133,7 +121,7 @@ export async function benchState({ smoke = false, size }: BenchOptions = {}) {
     };
     const state = await runs(await blocksOf(null));
     const n24 = await runs(await blocksOf('n24pgs'));
-    const other = await runs(await blocksOf('d07'));
+    const other = await runs(await blocksOf('murshidabad'));
     return {
       name: `state scale: ${total.toLocaleString('en')} applications (${open.toLocaleString('en')} open), 23 districts, real PostgreSQL`,
       generateSeconds: Math.round(generated.ms / 1000),
@@ -141,7 +129,7 @@ export async function benchState({ smoke = false, size }: BenchOptions = {}) {
       firstSweepMs: `${first.ms} (breaches ${first.value.breaches}, L1 ${first.value.l1Breaches}, reminders ${first.value.reminders})`,
       steadySweepMs: steady.ms,
       stateMisYearMs: state,
-      districtMisYearMs: `${n24} North 24 Parganas; ${other} district 07`,
+      districtMisYearMs: `${n24} North 24 Parganas (48 offices); ${other} Murshidabad (26 blocks)`,
       bars: 'sweep ≤ 2,000 ms; a district MIS for a year ≤ 500 ms; the state MIS for a year ≤ 2,000 ms'
     };
   } finally {
