@@ -15,6 +15,7 @@ const schema = z.object({
   ORIGIN: z.string().url().optional(),
   DATABASE_URL: z.string().optional(),
   DATABASE_POOLER: z.enum(['none', 'pgbouncer']).default('none'),
+  DATABASE_DIRECT_URL: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
   DEFAULT_LANG: z.enum(['bn', 'en', 'hi']).default('bn'),
   BODY_SIZE_LIMIT: z.coerce.number().int().positive().default(512 * 1024),
@@ -133,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secureCookies: origin.startsWith('https:'),
     databaseUrl: e.DATABASE_URL,
     databasePooler: e.DATABASE_POOLER,
+    databaseDirectUrl: e.DATABASE_DIRECT_URL,
     dataDir: resolve(e.DATA_DIR),
     defaultLang: e.DEFAULT_LANG,
     bodySizeLimit: e.BODY_SIZE_LIMIT,
@@ -225,6 +227,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** `pgbouncer`: DATABASE_URL is a PgBouncer in transaction mode, so no prepared statements. */
   databasePooler: 'none' | 'pgbouncer';
+  /** PostgreSQL itself, past the pooler: for pg_dump and pg_restore, which need a session of their own. */
+  databaseDirectUrl: string | undefined;
   dataDir: string;
   defaultLang: 'bn' | 'en' | 'hi';
   bodySizeLimit: number;

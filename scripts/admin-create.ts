@@ -30,7 +30,9 @@ if (!values.name?.trim() || !mobile || (lang !== 'bn' && lang !== 'en' && lang !
 
 process.umask(0o077); // as the server: the embedded database's files stay private
 const config = loadConfig();
-const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, max: 1 });
+// Behind PgBouncer (DATABASE_POOLER) the tool, like the server, must prepare no statements: one prepared on one
+// server connection is unknown on the next.
+const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, max: 1, pooler: config.databasePooler });
 try {
   await migrate(db.sql);
   const [admins] = await db.sql<{ n: number }[]>`select count(*)::int as n from users where role = 'admin'`;

@@ -17,7 +17,9 @@ import { SecretCache } from '../api/secrets.ts';
 const { values } = parseArgs({ options: { checkpoint: { type: 'boolean', default: false } } });
 process.umask(0o077);
 const config = loadConfig();
-const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, max: 1 });
+// Behind PgBouncer (DATABASE_POOLER) the tool, like the server, must prepare no statements: one prepared on one
+// server connection is unknown on the next.
+const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, max: 1, pooler: config.databasePooler });
 try {
   const deps = { sql: db.sql, config, clock: systemClock, storage: createLocalStorage(join(config.dataDir, 'files')), log: createLogger('warn'), secrets: new SecretCache() };
   if (values.checkpoint) {

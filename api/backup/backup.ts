@@ -11,6 +11,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
+import type { Config } from '../config.ts';
 import { sha256Hex, type Storage } from '../storage/storage.ts';
 
 const run = promisify(execFile);
@@ -21,6 +22,20 @@ export interface Manifest {
   database: string;
   files: number;
   bytes: number;
+}
+
+/**
+ * Where pg_dump and pg_restore connect: PostgreSQL itself, never a PgBouncer in transaction mode. Both start by
+ * setting search_path to '' for their whole session (pg_dump also its timeouts, DateStyle and more), outside any
+ * transaction. Through the pooler those settings stay on whichever server connection took them, which goes back to
+ * the pool: the app's next query there finds no tables ("relation … does not exist"; with the app busy, 5 of 10
+ * pg_dump runs through the test pooler left such a connection behind). And pg_dump's snapshot transaction may run on
+ * another server connection, without its settings. So behind a pooler they need DATABASE_DIRECT_URL; null when
+ * there is no URL they may use.
+ */
+export function backupDatabaseUrl(config: Pick<Config, 'databaseUrl' | 'databasePooler' | 'databaseDirectUrl'>): string | null {
+  if (config.databaseDirectUrl) return config.databaseDirectUrl;
+  return config.databasePooler === 'none' ? (config.databaseUrl ?? null) : null;
 }
 
 /** The URL for pg_dump and pg_restore without its password, which goes in PGPASSWORD: never on a command line `ps` shows. */

@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { listEvents, verifyChain } from '../../api/applications/audit.ts';
-import { backup, restore } from '../../api/backup/backup.ts';
+import { backup, backupDatabaseUrl, restore } from '../../api/backup/backup.ts';
 import { trustedCaPem } from '../../api/certificates/credentials.ts';
 import { verifyCertificatePdf } from '../../api/certificates/sign.ts';
 import { openDatabase } from '../../api/db/connect.ts';
 import { purgeExpired } from '../../api/retention/retention.ts';
 import { createLocalStorage } from '../../api/storage/storage.ts';
 import { idempotencyKey, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
-import { createTestDatabase, sharedDatabase, startTestServer, type TestServer } from '../support/server.ts';
+import { backend, createTestDatabase, pooler, sharedDatabase, startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -58,7 +58,12 @@ describe.skipIf(!sharedDatabase)('backup and restore', () => {
   test('restored into an empty database and storage, every certificate verifies and every audit chain checks', async () => {
     const certificates = [await approvedApplication(), await approvedApplication()];
     const { config, storage } = server.runtime.deps;
-    const manifest = await backup({ databaseUrl: config.databaseUrl!, storage, dir: backupDir });
+    // Through PgBouncer the app's URL is the pooler's, and pg_dump and pg_restore go to the server itself
+    // (DATABASE_DIRECT_URL): their session settings would otherwise be left on a pooled connection, and the app's
+    // next query there found no tables (this test failed so before the direct URL existed).
+    if (backend === 'pgbouncer') expect(backupDatabaseUrl({ ...config, databaseDirectUrl: undefined })).toBeNull();
+    const databaseUrl = backupDatabaseUrl(config)!;
+    const manifest = await backup({ databaseUrl, storage, dir: backupDir });
     // Every file a row names (scans, previews, certificates; the same scan uploaded twice is one file), each
     // checked against its name.
     const [named] = await server.runtime.deps.sql<{ n: number }[]>`
@@ -72,19 +77,20 @@ describe.skipIf(!sharedDatabase)('backup and restore', () => {
     expect(execFileSync('pg_restore', ['--list', join(backupDir, 'database.dump')], { encoding: 'utf8' })).toContain('TABLE DATA public applications');
 
     // Never over live data: the running server's own database is refused, and nothing is written.
-    await expect(restore({ databaseUrl: config.databaseUrl!, storage: createLocalStorage(restoredFiles), dir: backupDir })).rejects.toThrow(/not empty/);
+    await expect(restore({ databaseUrl, storage: createLocalStorage(restoredFiles), dir: backupDir })).rejects.toThrow(/not empty/);
     expect(existsSync(join(restoredFiles, certificates[0]!.slice(0, 2)))).toBe(false);
 
     const target = await createTestDatabase();
     const restoredStorage = createLocalStorage(restoredFiles);
     try {
-      expect(await restore({ databaseUrl: target.url, storage: restoredStorage, dir: backupDir })).toEqual({ files: manifest.files });
+      expect(await restore({ databaseUrl: target.directUrl, storage: restoredStorage, dir: backupDir })).toEqual({ files: manifest.files });
       // Into storage that now holds files, a second restore is refused too.
       const other = await createTestDatabase();
-      await expect(restore({ databaseUrl: other.url, storage: restoredStorage, dir: backupDir })).rejects.toThrow(/storage is not empty/);
+      await expect(restore({ databaseUrl: other.directUrl, storage: restoredStorage, dir: backupDir })).rejects.toThrow(/storage is not empty/);
       await other.drop();
 
-      const db = await openDatabase({ databaseUrl: target.url, dataDir: '' });
+      // The restored database as the app would open it: through the pooler, when there is one.
+      const db = await openDatabase({ databaseUrl: target.url, dataDir: '', pooler });
       try {
         const rows = await db.sql<{ certificateNo: string; pdfSha256: string }[]>`select certificate_no, pdf_sha256 from certificates order by certificate_no`;
         expect(rows.map((r) => r.certificateNo)).toEqual([...certificates].sort());

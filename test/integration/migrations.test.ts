@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openDatabase, type Database } from '../../api/db/connect.ts';
 import { migrate, readMigrations } from '../../api/db/migrate.ts';
 import { openStatuses, pendingStatuses } from '../../shared/workflow.ts';
-import { createTestDatabase, poolerEnv, sharedDatabase } from '../support/server.ts';
+import { createTestDatabase, pooler, sharedDatabase } from '../support/server.ts';
 
 let databases: Database[] = [];
 let cleanup: () => Promise<void> = async () => {};
@@ -14,7 +14,6 @@ beforeAll(async () => {
   if (sharedDatabase) {
     const db = await createTestDatabase();
     // Two separate pools, as two processes starting at the same moment would have.
-    const pooler = poolerEnv.DATABASE_POOLER === 'pgbouncer' ? 'pgbouncer' : 'none';
     databases = [await openDatabase({ databaseUrl: db.url, dataDir: '', pooler }), await openDatabase({ databaseUrl: db.url, dataDir: '', pooler })];
     cleanup = () => db.drop();
   } else {

@@ -18,6 +18,8 @@ export const backend = (process.env.TEST_BACKEND ?? 'pglite') as 'pglite' | 'pos
 export const sharedDatabase = backend !== 'pglite';
 /** What the app's configuration needs besides DATABASE_URL to use the test database. */
 export const poolerEnv: Record<string, string> = backend === 'pgbouncer' ? { DATABASE_POOLER: 'pgbouncer' } : {};
+/** The same, for tests that open the database themselves (openDatabase's `pooler`). */
+export const pooler = backend === 'pgbouncer' ? 'pgbouncer' : 'none';
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A clock the test moves by hand. */
@@ -44,16 +46,22 @@ function pgbouncerUrl(): string {
   return process.env.PGBOUNCER_URL;
 }
 
-/** A fresh database on the real server, reached directly or (TEST_BACKEND=pgbouncer) through the pooler. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A fresh database on the real server, reached directly or (TEST_BACKEND=pgbouncer) through the pooler; `directUrl`
+ * always reaches the server itself, for what needs a session of its own (pg_dump, pg_restore: DATABASE_DIRECT_URL).
+ */
+export async function createTestDatabase(): Promise<{ url: string; directUrl: string; drop(): Promise<void> }> {
   const name = `orc_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   await admin.end();
   const url = new URL(backend === 'pgbouncer' ? pgbouncerUrl() : adminUrl);
   url.pathname = '/' + name;
+  const directUrl = new URL(adminUrl);
+  directUrl.pathname = '/' + name;
   return {
     url: url.toString(),
+    directUrl: directUrl.toString(),
     async drop() {
       const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
       await a.unsafe(`drop database if exists ${name} with (force)`);
@@ -98,7 +106,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: Om
   const db = sharedDatabase ? await createTestDatabase() : null;
   const clock = new TestClock();
   runtime = await createRuntime(
-    loadConfig({ NODE_ENV: 'development', PORT: String(port), ORIGIN: origin, DATA_DIR: dataDir, DATABASE_URL: db?.url, LOG_LEVEL: 'silent', SLA_SWEEP_INTERVAL_SECONDS: '0', ...testLimits, ...poolerEnv, ...env }),
+    loadConfig({ NODE_ENV: 'development', PORT: String(port), ORIGIN: origin, DATA_DIR: dataDir, DATABASE_URL: db?.url, ...(db && backend === 'pgbouncer' ? { DATABASE_DIRECT_URL: db.directUrl } : {}), LOG_LEVEL: 'silent', SLA_SWEEP_INTERVAL_SECONDS: '0', ...testLimits, ...poolerEnv, ...env }),
     { ...opts, clock, log: opts.log ?? bugsOnlyLogger() }
   );
   return {
