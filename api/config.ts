@@ -50,7 +50,7 @@ const schema = z.object({
   MSDG_ENTITY_ID: z.string().regex(/^\d{12,19}$/, 'must be the 12–19 digit DLT entity id').optional(),
   SMS_CALLBACK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
-  MAIL_FROM: z.string().default('e-District North 24 Parganas <no-reply@localhost>'),
+  MAIL_FROM: z.string().default('e-District West Bengal <no-reply@localhost>'),
   VAPID_PUBLIC_KEY: z.string().optional(),
   VAPID_PRIVATE_KEY: z.string().optional(),
   VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// address').default('mailto:no-reply@localhost'),

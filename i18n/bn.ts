@@ -1,7 +1,7 @@
 import type { MessageKey } from './en.ts';
 
 export const bn: Record<MessageKey, string> = {
-  'app.name': 'ই-ডিস্ট্রিক্ট উত্তর ২৪ পরগনা',
+  'app.name': 'ই-ডিস্ট্রিক্ট পশ্চিমবঙ্গ',
   'app.service': 'সাধারণ বাসিন্দা শংসাপত্র',
   'app.skip': 'মূল অংশে যান',
 
@@ -128,7 +128,7 @@ export const bn: Record<MessageKey, string> = {
   'field.office': 'ভূমিকার সঙ্গে মেলে এমন দপ্তর বেছে নিন।',
 
   'msg.welcome_subject': 'আপনার ই-ডিস্ট্রিক্ট অ্যাকাউন্ট',
-  'msg.welcome_email': 'প্রিয় {name},\n\nআপনার ই-ডিস্ট্রিক্ট অ্যাকাউন্ট তৈরি হয়েছে।\n\nইউজার আইডি: {userId}\nএককালীন পাসওয়ার্ড: {password}\n\n{hours} ঘণ্টার মধ্যে {url} ঠিকানায় লগ ইন করে নিজের পাসওয়ার্ড বেছে নিন।\n\nআপনি এটি না চেয়ে থাকলে বার্তাটি উপেক্ষা করুন।\n\nই-ডিস্ট্রিক্ট, উত্তর ২৪ পরগনা',
+  'msg.welcome_email': 'প্রিয় {name},\n\nআপনার ই-ডিস্ট্রিক্ট অ্যাকাউন্ট তৈরি হয়েছে।\n\nইউজার আইডি: {userId}\nএককালীন পাসওয়ার্ড: {password}\n\n{hours} ঘণ্টার মধ্যে {url} ঠিকানায় লগ ইন করে নিজের পাসওয়ার্ড বেছে নিন।\n\nআপনি এটি না চেয়ে থাকলে বার্তাটি উপেক্ষা করুন।\n\nই-ডিস্ট্রিক্ট, পশ্চিমবঙ্গ সরকার',
   'nav.apply': 'আবেদন',
   'nav.track': 'অবস্থা দেখুন',
   'nav.applications': 'আবেদনগুলি',
@@ -603,7 +603,8 @@ export const bn: Record<MessageKey, string> = {
   'receipt.scan': "স্ক্যান করে অবস্থা দেখুন",
   'receipt.keep': "এই রসিদ রেখে দিন। যে কোনো সময় আবেদনের অবস্থা দেখুন, বা এসএমএসে STATUS ও AIN পাঠান:",
   'receipt.note': "প্রতিটি ধাপে এসএমএস পাবেন। এই রসিদ ব্যবস্থা থেকে তৈরি, এতে স্বাক্ষরের দরকার নেই।",
-  'mis.pdf_office': "পশ্চিমবঙ্গ সরকার, জেলাশাসকের দপ্তর, উত্তর ২৪ পরগনা, ই-ডিস্ট্রিক্ট",
+  'mis.pdf_office': "পশ্চিমবঙ্গ সরকার, জেলাশাসকের দপ্তর, {district}, ই-ডিস্ট্রিক্ট",
+  'mis.pdf_office_state': "পশ্চিমবঙ্গ সরকার, ই-ডিস্ট্রিক্ট",
   'mis.pdf_title': "এমআইএস প্রতিবেদন",
   'mis.pdf_offices': "দপ্তর",
   'mis.pdf_period': "সময়কাল (দুই দিনই ধরে)",
@@ -625,7 +626,7 @@ export const bn: Record<MessageKey, string> = {
   'mis.col_beyond': "সময় পেরিয়ে",
   'mis.col_on_time': "সময়ে",
   'mis.total': "মোট",
-  'mis.pdf_footer': "পৃষ্ঠা {page} / {pages}। ই-ডিস্ট্রিক্ট, উত্তর ২৪ পরগনার সরকারি নথি, নং {record}।",
+  'mis.pdf_footer': "পৃষ্ঠা {page} / {pages}। ই-ডিস্ট্রিক্ট, {district}-এর সরকারি নথি, নং {record}।",
   'error.mis_record_unknown': "এমন কোনো এমআইএস নথি নেই, বা এটি আপনার দেখার নয়।",
   // issue 11 h11b
   'field.control_characters': 'এই লেখা থেকে অদৃশ্য নিয়ন্ত্রণ-অক্ষরগুলি মুছে দিন (শুধু নতুন লাইন ও ট্যাব চলবে)।',

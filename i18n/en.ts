@@ -1,7 +1,7 @@
 // The message catalogue's source language. bn.ts and hi.ts must have every key (the type checker enforces it) and
 // the same {placeholders} (a unit test enforces that). Write for a reader with little schooling: short, plain words.
 export const en = {
-  'app.name': 'e-District North 24 Parganas',
+  'app.name': 'e-District West Bengal',
   'app.service': 'Ordinary Residential Certificate',
   'app.skip': 'Skip to main content',
 
@@ -128,7 +128,7 @@ export const en = {
   'field.office': 'Choose an office that matches the role.',
 
   'msg.welcome_subject': 'Your e-District account',
-  'msg.welcome_email': 'Dear {name},\n\nYour e-District account has been created.\n\nUser ID: {userId}\nOne-time password: {password}\n\nLog in at {url} within {hours} hours and choose your own password.\n\nIf you did not ask for this, ignore this message.\n\ne-District, North 24 Parganas',
+  'msg.welcome_email': 'Dear {name},\n\nYour e-District account has been created.\n\nUser ID: {userId}\nOne-time password: {password}\n\nLog in at {url} within {hours} hours and choose your own password.\n\nIf you did not ask for this, ignore this message.\n\ne-District, Government of West Bengal',
   'nav.apply': 'Apply',
   'nav.track': 'Track',
   'nav.applications': 'Applications',
@@ -603,7 +603,8 @@ export const en = {
   'receipt.scan': "Scan to track",
   'receipt.keep': "Keep this receipt. Track your application at any time, or send STATUS and the AIN by SMS:",
   'receipt.note': "You will get an SMS at every step. This receipt is made by the system and needs no signature.",
-  'mis.pdf_office': "Government of West Bengal, Office of the District Magistrate, North 24 Parganas, e-District",
+  'mis.pdf_office': "Government of West Bengal, Office of the District Magistrate, {district}, e-District",
+  'mis.pdf_office_state': "Government of West Bengal, e-District",
   'mis.pdf_title': "MIS report",
   'mis.pdf_offices': "Offices",
   'mis.pdf_period': "Period (both days included)",
@@ -625,7 +626,7 @@ export const en = {
   'mis.col_beyond': "Late",
   'mis.col_on_time': "On time",
   'mis.total': "Total",
-  'mis.pdf_footer': "Page {page} of {pages}. Official record of e-District, North 24 Parganas, no. {record}.",
+  'mis.pdf_footer': "Page {page} of {pages}. Official record of e-District, {district}, no. {record}.",
   'error.mis_record_unknown': "There is no such MIS record, or it is not yours to see.",
   // issue 11 h11b
   'field.control_characters': 'Remove the invisible control characters from this text (only line breaks and tabs are allowed).',

@@ -1,7 +1,7 @@
 import type { MessageKey } from './en.ts';
 
 export const hi: Record<MessageKey, string> = {
-  'app.name': 'ई-डिस्ट्रिक्ट उत्तर 24 परगना',
+  'app.name': 'ई-डिस्ट्रिक्ट पश्चिम बंगाल',
   'app.service': 'सामान्य निवासी प्रमाणपत्र',
   'app.skip': 'मुख्य भाग पर जाएँ',
 
@@ -128,7 +128,7 @@ export const hi: Record<MessageKey, string> = {
   'field.office': 'भूमिका से मेल खाता कार्यालय चुनें।',
 
   'msg.welcome_subject': 'आपका ई-डिस्ट्रिक्ट खाता',
-  'msg.welcome_email': 'प्रिय {name},\n\nआपका ई-डिस्ट्रिक्ट खाता बन गया है।\n\nयूज़र आईडी: {userId}\nएक बार का पासवर्ड: {password}\n\n{hours} घंटे के भीतर {url} पर लॉग इन करके अपना पासवर्ड चुनें।\n\nअगर आपने यह नहीं माँगा था, तो इस संदेश को अनदेखा करें।\n\nई-डिस्ट्रिक्ट, उत्तर 24 परगना',
+  'msg.welcome_email': 'प्रिय {name},\n\nआपका ई-डिस्ट्रिक्ट खाता बन गया है।\n\nयूज़र आईडी: {userId}\nएक बार का पासवर्ड: {password}\n\n{hours} घंटे के भीतर {url} पर लॉग इन करके अपना पासवर्ड चुनें।\n\nअगर आपने यह नहीं माँगा था, तो इस संदेश को अनदेखा करें।\n\nई-डिस्ट्रिक्ट, पश्चिम बंगाल सरकार',
   'nav.apply': 'आवेदन',
   'nav.track': 'स्थिति देखें',
   'nav.applications': 'आवेदन',
@@ -603,7 +603,8 @@ export const hi: Record<MessageKey, string> = {
   'receipt.scan': "स्कैन कर स्थिति देखें",
   'receipt.keep': "यह रसीद संभालकर रखें। कभी भी आवेदन की स्थिति देखें, या एसएमएस से STATUS और AIN भेजें:",
   'receipt.note': "हर चरण पर एसएमएस मिलेगा। यह रसीद सिस्टम से बनी है, इस पर हस्ताक्षर की ज़रूरत नहीं।",
-  'mis.pdf_office': "पश्चिम बंगाल सरकार, ज़िलाधिकारी कार्यालय, उत्तर 24 परगना, ई-डिस्ट्रिक्ट",
+  'mis.pdf_office': "पश्चिम बंगाल सरकार, ज़िलाधिकारी कार्यालय, {district}, ई-डिस्ट्रिक्ट",
+  'mis.pdf_office_state': "पश्चिम बंगाल सरकार, ई-डिस्ट्रिक्ट",
   'mis.pdf_title': "एमआईएस रिपोर्ट",
   'mis.pdf_offices': "कार्यालय",
   'mis.pdf_period': "अवधि (दोनों दिन शामिल)",
@@ -625,7 +626,7 @@ export const hi: Record<MessageKey, string> = {
   'mis.col_beyond': "समय पार",
   'mis.col_on_time': "समय पर",
   'mis.total': "कुल",
-  'mis.pdf_footer': "पृष्ठ {page} / {pages}। ई-डिस्ट्रिक्ट, उत्तर 24 परगना का आधिकारिक अभिलेख, सं. {record}।",
+  'mis.pdf_footer': "पृष्ठ {page} / {pages}। ई-डिस्ट्रिक्ट, {district} का आधिकारिक अभिलेख, सं. {record}।",
   'error.mis_record_unknown': "ऐसा कोई एमआईएस अभिलेख नहीं है, या यह आपके देखने का नहीं है।",
   // issue 11 h11b
   'field.control_characters': 'इस पाठ से अदृश्य नियंत्रण वर्ण हटाएँ (केवल नई पंक्ति और टैब की अनुमति है)।',

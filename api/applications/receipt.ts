@@ -14,30 +14,39 @@ import type { ApplicationRow } from './access.ts';
 export interface ReceiptInput {
   app: ApplicationRow;
   office: { nameEn: string; nameBn: string };
+  /** The district the application is filed in: its DM's office issues the receipt (the deployment is statewide). */
+  district: { nameEn: string; nameBn: string };
   documents: { kind: string; proof: string }[];
   trackUrl: string;
   /** The citizen's language; the receipt pairs it with English. */
   lang: Lang;
 }
 
-/** What the receipt lists and in which language beside English: the applicant's, whoever prints it (a counter prints it for the citizen). */
-export async function receiptContents(sql: Queryable, app: Pick<ApplicationRow, 'id' | 'applicantId'>): Promise<{ documents: ReceiptInput['documents']; lang: Lang | null }> {
-  const [documents, [applicant]] = await Promise.all([
+/**
+ * What the receipt lists, the district it is issued in, and in which language beside English: the applicant's,
+ * whoever prints it (a counter prints it for the citizen).
+ */
+export async function receiptContents(
+  sql: Queryable,
+  app: Pick<ApplicationRow, 'id' | 'applicantId' | 'officeId'>
+): Promise<{ documents: ReceiptInput['documents']; district: ReceiptInput['district']; lang: Lang | null }> {
+  const [documents, [applicant], [district]] = await Promise.all([
     sql<{ kind: string; proof: string }[]>`
       select kind, proof from documents where application_id = ${app.id} and replaced_at is null and kind <> 'field_photo' order by kind, created_at`,
-    sql<{ lang: Lang }[]>`select lang from users where id = ${app.applicantId}`
+    sql<{ lang: Lang }[]>`select lang from users where id = ${app.applicantId}`,
+    sql<ReceiptInput['district'][]>`select d.name_en, d.name_bn from offices o join offices d on d.id = o.district_id where o.id = ${app.officeId}`
   ]);
-  return { documents, lang: applicant?.lang ?? null };
+  return { documents, district: district!, lang: applicant?.lang ?? null };
 }
 
 const locale = (lang: Lang) => (lang === 'en' ? 'en-IN' : `${lang}-IN`);
 const when = (lang: Lang, at: Date) => kolkataFormat(locale(lang), { dateStyle: 'long', timeStyle: 'short' }).format(at);
 const day = (lang: Lang, at: Date) => kolkataFormat(locale(lang), { dateStyle: 'long' }).format(at);
 
-export async function renderReceipt({ app, office, documents, trackUrl, lang }: ReceiptInput): Promise<Uint8Array> {
+export async function renderReceipt({ app, office, district, documents, trackUrl, lang }: ReceiptInput): Promise<Uint8Array> {
   const pdf = await createPdf();
   pdf.setTitle(`Acknowledgement receipt ${formatAin(app.ain)}`);
-  pdf.setAuthor('e-District, North 24 Parganas');
+  pdf.setAuthor(`e-District, ${district.nameEn}`);
   pdf.setLanguage(lang === 'en' ? 'en-IN' : `${lang}-IN`);
   pdf.setCreationDate(app.submittedAt);
   const page = pdf.addPage([A4.width, A4.height]);
@@ -67,7 +76,7 @@ export async function renderReceipt({ app, office, documents, trackUrl, lang }: 
   };
 
   pair(tr('receipt.government'), en('receipt.government'), 10);
-  pair(tr('receipt.office', { district: placeName({ nameEn: 'North 24 Parganas', nameBn: 'উত্তর ২৪ পরগনা' }, lang) }), en('receipt.office', { district: 'North 24 Parganas' }), 10);
+  pair(tr('receipt.office', { district: placeName(district, lang) }), en('receipt.office', { district: district.nameEn }), 10);
   y -= 14;
   pair(tr('receipt.title'), en('receipt.title'), 20, 'bold', GREEN, 6);
   pair(glossary.service[lang], glossary.service.en, 13, 'regular', GREY, 6);

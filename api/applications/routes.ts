@@ -230,8 +230,8 @@ export function applicationRoutes(deps: Deps) {
     async (c) => {
       const { user } = currentUser(c);
       const record = await applicationForReader(deps.sql, user, { ain: ainFromPath(c.req.valid('param').ain) }, deps.clock.now());
-      const { documents, lang } = await receiptContents(deps.sql, record);
-      const pdf = await renderReceipt({ app: record, office: record.office, documents, trackUrl: `${deps.config.origin}/track/${record.ain}`, lang: lang ?? deps.config.defaultLang });
+      const { documents, district, lang } = await receiptContents(deps.sql, record);
+      const pdf = await renderReceipt({ app: record, office: record.office, district, documents, trackUrl: `${deps.config.origin}/track/${record.ain}`, lang: lang ?? deps.config.defaultLang });
       return c.body(new Uint8Array(pdf), 200, {
         'Content-Type': 'application/pdf',
         'Content-Disposition': `attachment; filename="receipt-${record.ain}.pdf"`,

@@ -21,6 +21,8 @@ export interface MisRecordMeta {
   /** The table's rows, named in English and the local language: blocks, or districts for the state (issue 15). */
   rows: (BlockRow & { en: string; local: string })[];
   rowsAreDistricts: boolean;
+  /** The district whose DM's office keeps the record, in English and the local language; null for the state's. */
+  district: { en: string; local: string } | null;
   /** The reader's language; English readers get Bengali beside English. */
   lang: Lang;
 }
@@ -40,6 +42,9 @@ export async function renderMisPdf(s: MisSummary, meta: MisRecordMeta): Promise<
   pdf.setCreationDate(meta.generatedAt);
   pdf.setModificationDate(meta.generatedAt);
   const both = (key: MessageKey) => `${translate(local, key)} / ${translate('en', key)}`;
+  // The office whose record it is: the district's DM, or the state's e-District for a report across districts.
+  const districtIn = (lang: Lang) => (meta.district ? (lang === 'en' ? meta.district.en : meta.district.local) : glossary.state[lang]);
+  const office = (lang: Lang) => (meta.district ? translate(lang, 'mis.pdf_office', { district: districtIn(lang) }) : translate(lang, 'mis.pdf_office_state'));
   const writers: [PDFPage, Writer][] = [];
   let w!: Writer;
   let y = 0;
@@ -48,9 +53,9 @@ export async function renderMisPdf(s: MisSummary, meta: MisRecordMeta): Promise<
     w = new Writer(page);
     writers.push([page, w]);
     y = 800;
-    w.line(translate(local, 'mis.pdf_office'), 40, y, { size: 8.5, color: GREY });
+    w.line(office(local), 40, y, { size: 8.5, color: GREY });
     y -= 11;
-    w.line(translate('en', 'mis.pdf_office'), 40, y, { size: 8, color: GREY });
+    w.line(office('en'), 40, y, { size: 8, color: GREY });
     y -= 20;
     w.line(`${translate(local, 'mis.pdf_title')}: ${glossary.service[local]}`, 40, y, { size: 14, weight: 'bold' });
     y -= 16;
@@ -131,8 +136,8 @@ export async function renderMisPdf(s: MisSummary, meta: MisRecordMeta): Promise<
 
   writers.forEach(([, pw], i) => {
     const vars = { page: i + 1, pages: writers.length, record: meta.recordId };
-    pw.line(translate(local, 'mis.pdf_footer', vars), 40, 40, { size: 7.5, color: GREY });
-    pw.line(translate('en', 'mis.pdf_footer', vars), 40, 30, { size: 7.5, color: GREY });
+    pw.line(translate(local, 'mis.pdf_footer', { ...vars, district: districtIn(local) }), 40, 40, { size: 7.5, color: GREY });
+    pw.line(translate('en', 'mis.pdf_footer', { ...vars, district: districtIn('en') }), 40, 30, { size: 7.5, color: GREY });
   });
   for (const [, pw] of writers) await pw.finish(pdf);
   return pdf.save();

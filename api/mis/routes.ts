@@ -174,6 +174,7 @@ export function misRoutes(deps: Deps) {
         generatedBy: `${user.name} (${user.role.toUpperCase()}, ${user.id})`,
         rows: rows.map((r) => ({ ...r, en: r.nameEn, local: localName(r) })),
         rowsAreDistricts: where.level === 'state',
+        district: where.trail[0] ? { en: where.trail[0].nameEn, local: localName(where.trail[0]) } : null,
         lang
       });
       const pdfSha256 = await deps.storage.put(Buffer.from(bytes));

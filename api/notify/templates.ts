@@ -388,9 +388,9 @@ export const steps: Record<'scrutiny' | 'enquiry' | 'decision', PerLang<string>>
 };
 export type Step = keyof typeof steps;
 
-/** The frame of an email around the sentence: greeting, link and footer. */
+/** The frame of an email around the sentence: greeting, link and footer (the state's service: one for every district). */
 export const emailFrame: PerLang<{ greeting: string; link: string; footer: string }> = {
-  en: { greeting: 'Dear {name},', link: 'See it online: {url}', footer: 'e-District, North 24 Parganas. This message was sent automatically; please do not reply.' },
-  bn: { greeting: 'প্রিয় {name},', link: 'অনলাইনে দেখুন: {url}', footer: 'ই-ডিস্ট্রিক্ট, উত্তর ২৪ পরগনা। এই বার্তা স্বয়ংক্রিয়ভাবে পাঠানো; উত্তর দেবেন না।' },
-  hi: { greeting: 'प्रिय {name},', link: 'ऑनलाइन देखें: {url}', footer: 'ई-डिस्ट्रिक्ट, उत्तर 24 परगना। यह संदेश अपने आप भेजा गया है; कृपया उत्तर न दें।' }
+  en: { greeting: 'Dear {name},', link: 'See it online: {url}', footer: 'e-District, Government of West Bengal. This message was sent automatically; please do not reply.' },
+  bn: { greeting: 'প্রিয় {name},', link: 'অনলাইনে দেখুন: {url}', footer: 'ই-ডিস্ট্রিক্ট, পশ্চিমবঙ্গ সরকার। এই বার্তা স্বয়ংক্রিয়ভাবে পাঠানো; উত্তর দেবেন না।' },
+  hi: { greeting: 'प्रिय {name},', link: 'ऑनलाइन देखें: {url}', footer: 'ई-डिस्ट्रिक्ट, पश्चिम बंगाल सरकार। यह संदेश अपने आप भेजा गया है; कृपया उत्तर न दें।' }
 };

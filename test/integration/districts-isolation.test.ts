@@ -97,6 +97,15 @@ describe('an officer of district A sees nothing of district B', () => {
     for (const id of held.b.documents) expect([403, 404]).toContain((await c.get(`/api/documents/${id}`)).status);
   });
 
+  test("B's acknowledgement receipt is issued in B's name, not North 24 Parganas's", async () => {
+    const operatorB = await loginClient(server.url, b.users.operator);
+    const receipt = await fetch(`${server.url}/api/applications/${held.b.ains[0]}/receipt.pdf`, { headers: { cookie: operatorB.cookie } });
+    expect(receipt.status).toBe(200);
+    const text = actualText(new Uint8Array(await receipt.arrayBuffer()));
+    expect(text).toContain('Office of the District Magistrate, Test District 1');
+    expect(text).not.toContain('North 24 Parganas');
+  });
+
   test("and B's officers see nothing of A", async () => {
     for (const who of Object.values(b.users)) {
       const c = await loginClient(server.url, who);
@@ -248,6 +257,14 @@ describe('the state officer sees every district and acts on none', () => {
     expect(text).toContain('Test District 1');
     expect(text).toMatch(/District/);
     expect(text).not.toContain('Test Alpha 1');
+    // Issued by the state's e-District, not by any one district's DM.
+    expect(text).toContain('Government of West Bengal, e-District');
+    expect(text).not.toContain('Office of the District Magistrate');
+    // A district's record is its own DM office's, on the heading and in every page's footer.
+    const pdfB = actualText(new Uint8Array(await (await fetch(`${server.url}/api/mis/summary.pdf`, { headers: { cookie: (await loginClient(server.url, b.users.dm)).cookie } })).arrayBuffer()));
+    expect(pdfB).toContain('Office of the District Magistrate, Test District 1, e-District');
+    expect(pdfB).toContain('Official record of e-District, Test District 1');
+    expect(pdfB).not.toContain('North 24 Parganas');
     // The state-level record is kept, and another state officer may read it; a DM may not.
     const record = pdf.headers.get('x-record-id');
     expect((await (await loginClient(server.url, 'state-2')).get(`/api/mis/records/${record}`)).status).toBe(200);
