@@ -275,6 +275,8 @@ export const en = {
   'field.purpose': 'Say in 3 to 200 characters what you need the certificate for.',
   'field.pin': 'Enter the 6-digit West Bengal PIN code, starting with 7.',
   'field.block': 'Choose your block.',
+  'field.area_not_served': 'Applications for this municipal area are not taken here yet: ask at the district office.',
+  'field.block_other_district': 'A counter files applications for its own district only.',
   'field.choose': 'Choose one.',
   'field.date_of_birth': 'Enter a real date of birth.',
   'field.years': 'Enter a whole number of years, 0 to 120.',

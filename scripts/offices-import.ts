@@ -19,7 +19,8 @@ if (errors.length) {
 
 process.umask(0o077); // as the server: the embedded database's files stay private
 const config = loadConfig();
-const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, max: 1 });
+// Behind PgBouncer as the server is: no prepared statements (README, Connection pooling).
+const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, max: 1, pooler: config.databasePooler });
 try {
   await migrate(db.sql);
   const r = await importOffices(db.sql, rows, checksum, new Date());

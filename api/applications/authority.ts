@@ -7,9 +7,8 @@
 // The same for the Enquiry Officer: the assigned EO while still posted to the processing office, or the officer
 // holding the acting charge for that EO. A charge ends by itself: it is only ever looked up for today's date.
 import postgres from 'postgres';
-import { covers, reach } from '../authz.ts';
+import { covers } from '../authz.ts';
 import type { Queryable } from '../db/connect.ts';
-import { withinSql } from '../offices/jurisdiction.ts';
 import { getOffice, type Office } from '../offices/offices.ts';
 import { kolkataDate } from '../time.ts';
 import type { User } from '../users/user.ts';
@@ -68,20 +67,23 @@ export async function activeCharge(sql: Queryable, userId: string, officeId: str
 }
 
 /**
- * `activeCharge` as a list condition, for applications joined as `a` with their office as `o`: those the user holds
- * through a charge today. An EO's charge is for the absent officer's enquiries; a BDO's or an SDO's for what that
- * role reaches from the charge's office (api/authz.ts `reach`).
+ * `activeCharge` as a list condition, for applications joined as `a`: those the user holds through a charge today,
+ * as `authorityOver` grants them. A BDO's or an SDO's charge is of the office that processes the application
+ * (`processingOf`: its block, or for a municipal area the subdivision named in area_processing); an EO's charge there
+ * is for the absent officer's enquiries.
  */
 export function heldThroughChargeSql(sql: Queryable, userId: string, at: Date): postgres.Fragment {
   const today = kolkataDate(at);
   return sql`exists (
-    select 1 from acting_charges ch
+    select 1
+    from acting_charges ch
+    cross join lateral (
+      select coalesce(ap.processing_office_id, a.office_id) as office_id, coalesce(ap.processing_role, 'bdo') as role
+      from (select 1) one left join area_processing ap on ap.area_office_id = a.office_id
+    ) p
     where ch.acting_user_id = ${userId} and ch.ended_at is null and ch.starts_on <= ${today}::date and ch.ends_on >= ${today}::date
-      and case ch.role
-            when 'eo' then a.assigned_eo_id = ch.absent_user_id
-            when 'sdo' then ${withinSql(sql, reach.sdo, sql`ch.office_id`)}
-            else ${withinSql(sql, reach.bdo, sql`ch.office_id`)}
-          end)`;
+      and ch.office_id = p.office_id
+      and (ch.role = p.role or (ch.role = 'eo' and a.assigned_eo_id = ch.absent_user_id)))`;
 }
 
 export async function authorityOver(

@@ -9,7 +9,7 @@ import { generateOneTimePassword, hashPassword } from '../auth/password.ts';
 import type { Deps } from '../deps.ts';
 import type { Queryable } from '../db/connect.ts';
 import { ApiError } from '../http/errors.ts';
-import { getOffice } from '../offices/offices.ts';
+import { getOffice, takesApplications } from '../offices/offices.ts';
 import { kolkataDate } from '../time.ts';
 import { duesFor, loadSlaClock } from '../sla/rules.ts';
 import { sendLoginDetails } from '../users/login-details.ts';
@@ -36,8 +36,9 @@ export async function submitApplication(deps: Deps, actor: User, input: Applicat
   const citizenMobile = citizen ? toE164IndianMobile(citizen.mobile)! : null;
   const now = deps.clock.now();
   // Independent look-ups, together: submission is on the benchmarked path (DESIGN §10).
-  const [block, , existingCitizen, slaClock] = await Promise.all([
+  const [block, counter, , existingCitizen, slaClock] = await Promise.all([
     getOffice(deps.sql, input.applicant.presentAddress.blockId),
+    channel !== 'web' && actor.officeId ? getOffice(deps.sql, actor.officeId) : null,
     checkDocuments(deps.sql, actor.id, input.documents),
     citizenMobile ? userIdByMobile(deps.sql, citizenMobile) : null,
     loadSlaClock(deps.sql, now, deps.config.sla.days)
@@ -45,7 +46,13 @@ export async function submitApplication(deps: Deps, actor: User, input: Applicat
   const dues = duesFor('submitted', now, slaClock);
   const dueAt = dues.expectedBy;
   // A block, or a municipal area (issue 13), whose processing office the area_processing data names.
-  if (!block || (block.kind !== 'block' && block.kind !== 'urban')) throw new ApiError(400, 'validation', { fields: { 'applicant.presentAddress.blockId': 'field.block' } });
+  const blockField = 'applicant.presentAddress.blockId';
+  if (!block || (block.kind !== 'block' && block.kind !== 'urban')) throw new ApiError(400, 'validation', { fields: { [blockField]: 'field.block' } });
+  // A municipal area is processed by the office area_processing names; one with none (the Kolkata Municipal
+  // Corporation, issue 15) would wait for an officer who cannot exist, so it is refused rather than left to breach.
+  if (block.kind === 'urban' && !(await takesApplications(deps.sql, block.id))) throw new ApiError(400, 'validation', { fields: { [blockField]: 'field.area_not_served' } });
+  // A counter serves its own district's applicants (counters.ts prints and hands over only theirs).
+  if (counter && counter.districtId !== block.districtId) throw new ApiError(400, 'validation', { fields: { [blockField]: 'field.block_other_district' } });
   const newPassword = citizenMobile && !existingCitizen ? generateOneTimePassword() : null;
   const newPasswordHash = newPassword ? await hashPassword(newPassword) : null;
 

@@ -146,8 +146,8 @@ export async function importOffices(sql: Sql, rows: OfficeRow[], checksum: strin
           on conflict (id) do update set
             kind = excluded.kind, code = excluded.code, name_en = excluded.name_en, name_bn = excluded.name_bn,
             parent_id = excluded.parent_id, district_id = excluded.district_id, subdivision_id = excluded.subdivision_id,
-            area_kind = excluded.area_kind, source = excluded.source, census_code = excluded.census_code
-          where (offices.kind, offices.code, offices.name_en, offices.name_bn, offices.parent_id, offices.district_id,
+            area_kind = excluded.area_kind, source = excluded.source, census_code = excluded.census_code, closed_at = null
+          where offices.closed_at is not null or (offices.kind, offices.code, offices.name_en, offices.name_bn, offices.parent_id, offices.district_id,
                  offices.subdivision_id, offices.area_kind, offices.source, offices.census_code)
             is distinct from (excluded.kind, excluded.code, excluded.name_en, excluded.name_bn, excluded.parent_id,
                  excluded.district_id, excluded.subdivision_id, excluded.area_kind, excluded.source, excluded.census_code)
@@ -168,6 +168,8 @@ export async function importOffices(sql: Sql, rows: OfficeRow[], checksum: strin
         kept.push(id);
       }
     }
+    // A kept office stays for the records that name it, but takes no new applications: closed, so no list offers it.
+    if (kept.length) await tx`update offices set closed_at = coalesce(closed_at, ${at}) where id = any(${kept}::text[])`;
     const report: ImportReport = {
       rows: rows.length,
       inserted: changed.filter((r) => r.inserted).length,

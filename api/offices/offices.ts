@@ -13,15 +13,25 @@ export interface Office extends OfficePlace {
   areaKind: 'municipal_corporation' | 'municipality' | null;
 }
 
-/** Open offices: every one, one district's (`district`), or the districts alone (`kind: 'district'`). */
+/**
+ * Open offices: every one, one district's (`district`), or the districts alone (`kind: 'district'`). One district's,
+ * which the wizard offers, leaves out a municipal area no office processes yet (`takesApplications`).
+ */
 export async function listOffices(sql: Sql, filter: { district?: string; kind?: 'district' } = {}): Promise<Office[]> {
   return sql<Office[]>`
     select id, kind, code, name_en, name_bn, parent_id, subdivision_id, district_id, closed_at, area_kind
-    from offices
+    from offices o
     where closed_at is null
-      ${filter.district ? sql`and district_id = ${filter.district}` : sql``}
+      ${filter.district ? sql`and district_id = ${filter.district} and (kind <> 'urban' or exists (select 1 from area_processing ap where ap.area_office_id = o.id))` : sql``}
       ${filter.kind ? sql`and kind = ${filter.kind}` : sql``}
     order by district_id, subdivision_id nulls first, kind, code`;
+}
+
+/** Whether an application filed here has an office to process it: every block does; a municipal area once area_processing names one. */
+export async function takesApplications(sql: Queryable, officeId: string): Promise<boolean> {
+  const [row] = await sql<{ ok: boolean }[]>`
+    select kind <> 'urban' or exists (select 1 from area_processing where area_office_id = ${officeId}) as ok from offices where id = ${officeId}`;
+  return row?.ok ?? false;
 }
 
 export async function getOffice(sql: Queryable, id: string): Promise<Office | null> {

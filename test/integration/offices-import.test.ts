@@ -75,7 +75,12 @@ describe('the offices data file', () => {
     expect(await officeRow('jhargram/jhargram/nayagram')).toBeDefined();
     const [logged] = await sql<{ kept: string[] }[]>`select kept from office_imports where checksum = 'without'`;
     expect(logged!.kept).toEqual(['jhargram/jhargram/nayagram']);
+    // Kept for the records that name it, but closed: the wizard no longer offers it.
+    const listed = async () => ((await (await fetch(`${server.url}/api/offices?district=jhargram`)).json()) as { offices: { id: string }[] }).offices.map((o) => o.id);
+    expect(await listed()).not.toContain('jhargram/jhargram/nayagram');
+    // Back in the file, it is open again.
     expect(await importOffices(sql, rows, file.checksum, at())).toMatchObject({ inserted: 1, removed: [], kept: [] });
+    expect(await listed()).toContain('jhargram/jhargram/nayagram');
   });
 
   test("an application in a block of Bankura gets Bankura's district digits and the block's code in its AIN", async () => {
@@ -90,5 +95,22 @@ describe('the offices data file', () => {
     // North 24 Parganas keeps 11.
     const n24 = await citizen.post('/api/applications', { applicant: validApplicant(), documents: await uploadDocumentSet(citizen, server.origin, 1) }, { 'idempotency-key': idempotencyKey() });
     expect(String(n24.body.ain).slice(2, 7)).toBe('11002');
+  });
+
+  test('a municipal area no office processes yet is neither offered nor taken; a counter files for its own district only', async () => {
+    const offered = ((await (await fetch(`${server.url}/api/offices?district=kolkata`)).json()) as { offices: { id: string }[] }).offices.map((o) => o.id);
+    expect(offered).toEqual(['kolkata']);
+    const citizen = await loginClient(server.url, 'demo-citizen');
+    const kmc = validApplicant({ presentAddress: { house: '5 Esplanade Row', postOffice: 'Kolkata GPO', policeStation: 'Hare Street', pin: '700001', blockId: 'kolkata/kmc' } });
+    const refused = await citizen.post('/api/applications', { applicant: kmc, documents: await uploadDocumentSet(citizen, server.origin, 2) }, { 'idempotency-key': idempotencyKey() });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.fields).toEqual({ 'applicant.presentAddress.blockId': expect.stringContaining('not taken here yet') });
+
+    // The demo CSC is in North 24 Parganas: a Bankura address is another district's to file.
+    const operator = await loginClient(server.url, 'demo-operator');
+    const bankura = validApplicant({ mobile: '9830050099', presentAddress: { house: 'Vill. Kenduadihi', postOffice: 'Bankura', policeStation: 'Bankura', pin: '722101', blockId: bankuraI } });
+    const elsewhere = await operator.post('/api/applications', { applicant: bankura, documents: await uploadDocumentSet(operator, server.origin) }, { 'idempotency-key': idempotencyKey() });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.error.fields).toEqual({ 'applicant.presentAddress.blockId': 'A counter files applications for its own district only.' });
   });
 });

@@ -170,6 +170,18 @@ describe('acting charge (issue 13 item 2)', () => {
     expect((await acting.get('/api/applications')).body.applications.map((a: { ain: string }) => a.ain)).not.toContain(next);
   });
 
+  test("an officer in the SDO's charge lists only what the charge lets him open: the subdivision's municipal areas, not its blocks", async () => {
+    const ain = await newApplication(); // Barasat I, a block: its BDO's, not the SDO's to decide
+    const charge = await dm.post('/api/acting-charges', { officeId: 'n24pgs/barasat-sadar', role: 'sdo', actingUserId: 'bdo-deganga', startsOn: today(), endsOn: plusDays(1), reason: 'SDO Barasat Sadar on training' });
+    expect(charge.status, JSON.stringify(charge.body)).toBe(201);
+    const acting = await loginClient(server.url, 'bdo-deganga');
+    const listed = (await acting.get('/api/applications')).body.applications as { ain: string; officeId: string }[];
+    expect(listed.map((a) => a.ain)).not.toContain(ain);
+    // Whatever the list shows, the charge opens (the list and authorityOver describe the same charge).
+    for (const a of listed) expect({ ain: a.ain, status: (await acting.get(`/api/applications/${a.ain}`)).status }).toEqual({ ain: a.ain, status: 200 });
+    expect((await dm.post(`/api/acting-charges/${charge.body.id}/end`, {})).status).toBe(200);
+  });
+
   test("an acting EO reports on the absent EO's enquiry; the superior ends the charge early", async () => {
     const ain = await newApplication();
     expect((await act(bdo, ain, { action: 'forward_to_eo', version: 1, eoId: 'demo-eo' })).status).toBe(200);

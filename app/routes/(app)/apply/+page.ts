@@ -9,5 +9,6 @@ export const load: PageLoad = async ({ fetch, parent }) => {
   const { user } = await parent();
   const district = user.role === 'operator' && user.officeId ? districtOf(user.officeId) : 'n24pgs';
   const [districts, offices] = await Promise.all([loadOffices(fetch, { kind: 'district' }), loadOffices(fetch, { district })]);
-  return { district, districts, offices };
+  // A counter files for its own district only (the API refuses another's), so an operator is offered that one.
+  return { district, districts: user.role === 'operator' ? districts.filter((d) => d.id === district) : districts, offices };
 };
