@@ -15,10 +15,33 @@ export const glossary = {
   state: { en: 'West Bengal', bn: 'পশ্চিমবঙ্গ', hi: 'पश्चिम बंगाल' }
 } as const satisfies Record<string, Record<Lang, string>>;
 
-/** The words of North 24 Parganas' office names, in Devanagari. */
+/** The words of North 24 Parganas' office names and the names of the state's districts, in Devanagari. */
 const hindiWords: Record<string, string> = {
   'West Bengal': 'पश्चिम बंगाल',
   'North 24 Parganas': 'उत्तर 24 परगना',
+  // The other 22 districts (issue 15), as Hindi Wikipedia titles them. Their blocks' names stay in English for now.
+  Alipurduar: 'अलीपुरद्वार',
+  Bankura: 'बाँकुड़ा',
+  Birbhum: 'बीरभूम',
+  'Cooch Behar': 'कूचबिहार',
+  'Dakshin Dinajpur': 'दक्षिण दिनाजपुर',
+  Darjeeling: 'दार्जिलिंग',
+  Hooghly: 'हुगली',
+  Howrah: 'हावड़ा',
+  Jalpaiguri: 'जलपाईगुड़ी',
+  Jhargram: 'झाड़ग्राम',
+  Kalimpong: 'कालिम्पोंग',
+  Kolkata: 'कोलकाता',
+  Malda: 'मालदा',
+  Murshidabad: 'मुर्शिदाबाद',
+  Nadia: 'नदिया',
+  'Paschim Bardhaman': 'पश्चिम बर्धमान',
+  'Paschim Medinipur': 'पश्चिम मेदिनीपुर',
+  'Purba Bardhaman': 'पूर्व बर्धमान',
+  'Purba Medinipur': 'पूर्व मेदिनीपुर',
+  Purulia: 'पुरुलिया',
+  'South 24 Parganas': 'दक्षिण 24 परगना',
+  'Uttar Dinajpur': 'उत्तर दिनाजपुर',
   Barasat: 'बारासात',
   Sadar: 'सदर',
   Amdanga: 'आमडांगा',
