@@ -27,10 +27,17 @@ test('a citizen turns on notifications after submitting; the next change is push
   await logIn(page, 'demo-citizen');
   // Choosing English while logged in makes it the language of this citizen's SMS, email and push. logIn leaves the
   // page in English and the account in Bengali, so the citizen goes through Bengali to choose English again.
+  // A slow network holds each choice for a moment, so English is chosen while বাংলা is still on its way: the last
+  // choice must win (the switch dropped it once, and the account stayed in Bengali).
+  await page.route('**/api/auth/me/language', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await route.continue();
+  });
   await page.getByRole('button', { name: 'বাংলা' }).click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'bn');
   await page.getByRole('button', { name: 'English' }).click();
   await expect.poll(async () => (await (await page.request.get('/api/auth/me')).json()).user.lang).toBe('en');
+  await page.unroute('**/api/auth/me/language');
 
   await page.goto(`/applications/${ain}?new=1`);
   await expect(page.getByTestId('ain')).toBeVisible();
