@@ -3,16 +3,29 @@
 import jsQR from 'jsqr';
 import { inflateSync } from 'node:zlib';
 
-/** Every stream of the file, inflated when it is compressed. */
+/**
+ * Every stream of the file, inflated when it is compressed. Each is cut by its dictionary's /Length: a delimiter
+ * regex alone would take a compressed stream's last byte for the line break when that byte is a carriage return
+ * (one stream in 256), and the truncated stream would not inflate.
+ */
 export function contentStreams(pdf: Uint8Array): string[] {
-  const raw = Buffer.from(pdf).toString('latin1');
-  return [...raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)].map((m) => {
+  const bytes = Buffer.from(pdf);
+  const raw = bytes.toString('latin1');
+  const out: string[] = [];
+  for (const m of raw.matchAll(/>>\s*stream\r?\n/g)) {
+    const start = m.index + m[0].length;
+    // The stream's own dictionary opens after the previous object's end; its last direct /Length is the stream's.
+    const dict = raw.slice(raw.lastIndexOf(' obj', m.index), m.index);
+    const lengths = [...dict.matchAll(/\/Length\s+(\d+)\b(?!\s+\d+\s+R)/g)];
+    const end = lengths.length ? start + Number(lengths.at(-1)![1]) : raw.indexOf('endstream', start);
+    const data = bytes.subarray(start, end);
     try {
-      return inflateSync(Buffer.from(m[1]!, 'latin1')).toString('latin1');
+      out.push(inflateSync(data).toString('latin1'));
     } catch {
-      return m[1]!; // not compressed
+      out.push(data.toString('latin1')); // not compressed
     }
-  });
+  }
+  return out;
 }
 
 /** The strings drawn with Tj in the standard fonts (the receipt): hex and literal strings, as Latin-1. */
