@@ -84,9 +84,12 @@ export async function buildCms(digest: Buffer, signer: KeySigner, signedAt: Date
  * answer that is not granted, or whose imprint or nonce is not ours: a TSA that stamps something else vouches for
  * nothing. A TSA that cannot be reached fails the signing, since TSA_URL promises every signature a timestamp.
  */
-export async function requestTimestamp(url: string, imprint: Buffer, timeoutMs = 15_000): Promise<asn1js.Sequence> {
-  const nonce = randomBytes(8);
-  nonce[0] = nonce[0]! & 0x7f;
+export async function requestTimestamp(url: string, imprint: Buffer, timeoutMs = 15_000, random: (size: number) => Buffer = randomBytes): Promise<asn1js.Sequence> {
+  const nonce = random(8);
+  // A positive INTEGER in its one DER form: a first byte of 0x00 before one below 0x80 is padding DER forbids, which
+  // OpenSSL's TSA refuses and another may strip before echoing (the echo then differs from what was sent). Both
+  // made one signing in 256 fail, so the first byte is 0x01–0x7f.
+  nonce[0] = 1 + (nonce[0]! % 0x7f);
   const request = new pkijs.TimeStampReq({
     version: 1,
     messageImprint: new pkijs.MessageImprint({ hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }), hashedMessage: new asn1js.OctetString({ valueHex: new Uint8Array(imprint) }) }),

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../api/config.ts';
 import { officerCredential, trustedCaPem } from '../../api/certificates/credentials.ts';
 import { signCertificatePdf, verifyCertificatePdf } from '../../api/certificates/sign.ts';
-import { OID } from '../../api/signing/cms.ts';
+import { OID, requestTimestamp, timestampInfo } from '../../api/signing/cms.ts';
 import { startTsaMock, type TsaMock } from '../mocks/tsa.ts';
 
 const OPENSSL = '/usr/bin/openssl';
@@ -96,6 +96,19 @@ describe('RFC 3161 timestamps', () => {
       await expect(signCertificatePdf(await certificatePdf(), await officerCredential(config, officer), { reason: 'r', location: 'l', name: officer.name, signedAt: new Date() }, tsa.url)).rejects.toThrow(/refused/);
     } finally {
       tsa.reject = false;
+    }
+  });
+
+  test('every nonce is sent as a DER INTEGER, so the TSA takes it and echoes it: one whose random first byte is zero too', async () => {
+    // Drawn bytes 00 05 …: sent as they were drawn, OpenSSL's TSA refused the padded INTEGER, and one approval in
+    // 256 failed (an eSign approval answered 500 on CI).
+    for (const first of [0x00, 0x7f, 0x80, 0xff]) {
+      const imprint = createHash('sha256').update(`document ${first}`).digest();
+      const token = await requestTimestamp(tsa.url, imprint, 15_000, (size) => Buffer.from([first, 0x05, ...Array<number>(size - 2).fill(0x42)]));
+      const nonce = Buffer.from(timestampInfo(new pkijs.ContentInfo({ schema: token })).nonce!.valueBlock.valueHexView);
+      expect(nonce).toHaveLength(8);
+      expect(nonce[0]).toBeGreaterThan(0);
+      expect(nonce[0]).toBeLessThan(0x80);
     }
   });
 });
