@@ -53,7 +53,11 @@ const summarySchema = z
     level: z.enum(['state', 'district', 'subdivision', 'block']),
     districts: z.array(rowSchema),
     // The offices from the district down to the report's own, for the breadcrumbs (empty for the state).
-    trail: z.array(z.object({ officeId: z.string(), kind: z.string(), nameEn: z.string(), nameBn: z.string() }))
+    trail: z.array(z.object({ officeId: z.string(), kind: z.string(), nameEn: z.string(), nameBn: z.string() })),
+    // The blocks and municipal areas of the reader's whole jurisdiction, whatever the report narrows to: the report
+    // form's choice of office, so a report of one block needs no second report to offer the others. Empty for the
+    // state officer, who moves between the 368 offices by the report's own links instead.
+    offices: z.array(z.object({ officeId: z.string(), nameEn: z.string(), nameBn: z.string() }))
   })
   .openapi('MisSummary');
 
@@ -106,7 +110,7 @@ export function misRoutes(deps: Deps) {
       responses: { 200: { description: 'Summary', content: { 'application/json': { schema: summarySchema } } }, ...errorResponses(400, 401, 403) }
     }),
     async (c) => {
-      const { now, scope, where, summary, rows } = await load(c, c.req.valid('query'));
+      const { user, now, scope, where, summary, rows } = await load(c, c.req.valid('query'));
       c.header('Cache-Control', 'no-store');
       const state = where.level === 'state';
       return c.json(
@@ -117,7 +121,8 @@ export function misRoutes(deps: Deps) {
           level: where.level,
           blocks: state ? [] : rows,
           districts: state ? rows : [],
-          trail: where.trail.map((o) => ({ officeId: o.id, kind: o.kind, nameEn: o.nameEn, nameBn: o.nameBn }))
+          trail: where.trail.map((o) => ({ officeId: o.id, kind: o.kind, nameEn: o.nameEn, nameBn: o.nameBn })),
+          offices: user.role === 'state' || where.reach.length < 2 ? [] : where.reach.map((o) => ({ officeId: o.id, nameEn: o.nameEn, nameBn: o.nameBn }))
         },
         200
       );

@@ -19,6 +19,8 @@ export interface MisScope {
   blocks: Office[];
   /** The offices from the district down to the report's own, for the breadcrumbs; empty for the state. */
   trail: Office[];
+  /** Every block the actor covers, whatever the report narrows to: what a report form offers to choose from. */
+  reach: Office[];
 }
 
 export interface ScopeAsked {
@@ -55,7 +57,7 @@ export async function misScope(sql: Queryable, actor: Actor, asked: ScopeAsked):
   const level: MisLevel = !office ? 'state' : office.kind === 'district' ? 'district' : office.kind === 'subdivision' ? 'subdivision' : 'block';
   const trailIds = office ? [office.districtId, office.subdivisionId, office.id].filter((id, i, all): id is string => !!id && all.indexOf(id) === i) : [];
   const trail = (await Promise.all(trailIds.map((id) => getOffice(sql, id)))).filter((o): o is Office => !!o);
-  return { level, office, blocks, trail };
+  return { level, office, blocks, trail, reach: covered };
 }
 
 /** The offices a report's table has a row for: the districts at the state level, otherwise the blocks. */

@@ -72,6 +72,12 @@ test('the state officer reads the districts, drills down to a district and a blo
   await page.getByLabel('District').selectOption('n24pgs');
   await page.getByRole('button', { name: 'Show', exact: true }).click();
   await expect(page).toHaveURL(/[?&]district=n24pgs/);
+  // Narrowed to one district, the choice still offers the others, so the officer moves on without going back to all.
+  await expect(page.getByLabel('District')).toHaveValue('n24pgs');
+  await page.getByLabel('District').selectOption({ label: 'Bankura' });
+  await page.getByRole('button', { name: 'Show', exact: true }).click();
+  await expect(page).toHaveURL(/[?&]district=bankura/);
+  await expect(page.getByLabel('District')).toHaveValue('bankura');
   if (shots) await page.screenshot({ path: join(shots, `state-monitoring-en-${info.project.name}.png`), fullPage: true });
 });
 

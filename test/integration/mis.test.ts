@@ -77,6 +77,10 @@ describe('MIS summary', () => {
     expect(district.totals).toMatchObject({ received: 9, approved: 4, rejected: 2 });
     const one = (await dm.get(`/api/mis/summary${period}&office=${DEGANGA}`)).body;
     expect(one.totals).toMatchObject({ received: 3, rejected: 1 });
+    // One block's report still names every office of the district, for the form's choice; a BDO has nothing to choose.
+    expect(one.blocks.map((b: { officeId: string }) => b.officeId)).toEqual([DEGANGA]);
+    expect(one.offices.map((o: { officeId: string }) => o.officeId)).toEqual(district.blocks.map((b: { officeId: string }) => b.officeId));
+    expect(bdo.offices).toEqual([]);
     expect((await (await loginClient(server.url, 'demo-bdo')).get(`/api/mis/summary${period}&office=${DEGANGA}`)).status).toBe(403);
   });
 

@@ -6496,6 +6496,11 @@ export interface components {
                 nameEn: string;
                 nameBn: string;
             }[];
+            offices: {
+                officeId: string;
+                nameEn: string;
+                nameBn: string;
+            }[];
         };
         MisRecord: {
             id: string;
