@@ -203,4 +203,10 @@ test('what a new user stumbled on: the AIN on one line, Hindi place names, Benga
     expect((await control.boundingBox())!.height).toBeGreaterThanOrEqual(44);
   }
   await photograph(page, 'mis', info.project.name);
+  // One block's report keeps every office of the district on offer.
+  await page.getByLabel('Offices').selectOption({ label: 'Deganga' });
+  await page.getByRole('button', { name: 'Show the report' }).click();
+  await expect(page).toHaveURL(/[?&]office=n24pgs%2Fbarasat-sadar%2Fdeganga/);
+  await expect(page.getByLabel('Offices')).toHaveValue('n24pgs/barasat-sadar/deganga');
+  await expect(page.getByLabel('Offices').locator('option')).toHaveCount(1 + 22 + 26);
 });
