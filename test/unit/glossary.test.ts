@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { renderCertificate } from '../../api/certificates/render.ts';
 import { render, templates } from '../../api/notify/templates.ts';
 import { glossary, hindiPlaceName } from '../../i18n/glossary.ts';
+import { parseOfficesCsv, readOfficesFile } from '../../api/offices/import.ts';
 import { catalogues, languages, translate } from '../../i18n/index.ts';
 import { sampleCertificate } from '../support/certificate.ts';
 import { actualText } from '../support/pdf.ts';
@@ -44,5 +45,14 @@ describe('one glossary', () => {
     expect(names.length).toBeGreaterThan(30);
     for (const name of names) expect(hindiPlaceName(name), name).not.toMatch(/[A-Za-z]/);
     expect(hindiPlaceName('Barasat I')).toBe('बारासात 1');
+  });
+
+  test("every district of the state has a Hindi name, in Devanagari, as the state officer's Hindi report lists them", () => {
+    const { rows } = parseOfficesCsv(readOfficesFile().text);
+    const districts = rows.filter((r) => r.kind === 'district').map((r) => r.nameEn);
+    expect(districts).toHaveLength(23);
+    for (const name of districts) expect(hindiPlaceName(name), name).not.toMatch(/[A-Za-z]/);
+    expect(hindiPlaceName('Cooch Behar')).toBe('कूचबिहार');
+    expect(hindiPlaceName('South 24 Parganas')).toBe('दक्षिण 24 परगना');
   });
 });
