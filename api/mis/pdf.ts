@@ -121,12 +121,21 @@ export async function renderMisPdf(s: MisSummary, meta: MisRecordMeta): Promise<
     values.forEach((v, i) => w.line(String(v), columns[i]![1], y, { size: 9, weight, color: INK }));
   };
   header();
+  // A name in both languages that would run into the figures takes two lines; an office with no Bengali name in the
+  // offices file yet (its nameBn is the English one) is named once.
+  const nameRoom = columns[1]![1] - columns[0]![1] - 8;
   for (const b of meta.rows) {
-    if (y < 90) {
+    const named = b.local === b.en ? b.en : `${b.local} / ${b.en}`;
+    const split = named !== b.en && w.width(named, { size: 9 }) > nameRoom;
+    if (y < (split ? 101 : 90)) {
       newPage();
       header();
     }
-    cells([`${b.local} / ${b.en}`, b.received, b.approved, b.rejected, b.pending, b.beyondSla, show(b.compliancePercent, ' %')]);
+    cells([split ? b.local : named, b.received, b.approved, b.rejected, b.pending, b.beyondSla, show(b.compliancePercent, ' %')]);
+    if (split) {
+      y -= 11;
+      w.line(b.en, columns[0]![1], y, { size: 8, color: GREY });
+    }
     y -= 14;
   }
   // The totals, as the CSV's last row: the same figures a clerk adds up from the rows above.

@@ -255,6 +255,9 @@ describe('the state officer sees every district and acts on none', () => {
     const text = actualText(new Uint8Array(await pdf.clone().arrayBuffer()));
     expect(text).toContain('West Bengal');
     expect(text).toContain('Test District 1');
+    // Every district is named in Bengali beside English (the offices file has all 23), none twice in English.
+    expect(text.replace(/\s+/g, ' ')).toContain('বীরভূম / Birbhum');
+    expect(text.replace(/\s+/g, ' ')).not.toMatch(/\b(\w[\w ]+) \/ \1\b/);
     expect(text).toMatch(/District/);
     expect(text).not.toContain('Test Alpha 1');
     // Issued by the state's e-District, not by any one district's DM.

@@ -115,6 +115,11 @@ describe('MIS summary', () => {
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     const bytes = new Uint8Array(await pdf.arrayBuffer());
+    // A name too long for its column in both languages takes two lines, the English under the Bengali, instead of
+    // running into the figures.
+    const district = actualText(new Uint8Array(await (await fetch(`${server.url}/api/mis/summary.pdf${period}`, { headers: { cookie: (await loginClient(server.url, 'demo-dm')).cookie } })).arrayBuffer())).replace(/\s+/g, ' ');
+    expect(district).toMatch(/বিধাননগর পৌরনিগম (\d+ ){5}- Bidhannagar Municipal Corporation/);
+    expect(district).toContain('হাবড়া পৌরসভা / Habra Municipality');
     const text = actualText(bytes).replace(/\s+/g, ' ');
     // Headings in Bengali beside English (issue 12), the offices, the period, who and when.
     expect(text).toContain('এমআইএস প্রতিবেদন: সাধারণ বাসিন্দা শংসাপত্র');
