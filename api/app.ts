@@ -16,7 +16,7 @@ import { healthRoutes, type Lifecycle } from './health.ts';
 import { devRoutes } from './dev/routes.ts';
 import type { ApiEnv } from './http/env.ts';
 import { ApiError, errorBody, toErrorResponse, validationError } from './http/errors.ts';
-import { crossSiteGuard, jsonBodies, language, loadSession, requestLog, securityHeaders } from './http/middleware.ts';
+import { crossSiteGuard, inOrder, isSafeMethod, jsonBodies, language, loadSession, requestLog, securityHeaders } from './http/middleware.ts';
 import { notifyRoutes } from './notify/routes.ts';
 import { metricsRoutes } from './metrics/routes.ts';
 import { misRoutes } from './mis/routes.ts';
@@ -34,14 +34,17 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
     }
   }).basePath('/api');
 
-  app.use(language(deps));
-  app.use(requestLog(deps.log, deps.metrics));
-  app.use(securityHeaders(deps.config.secureCookies));
+  // Every layer of Hono's middleware chain costs each request an async dispatch and two or three promises, and
+  // under AsyncLocalStorage (the request id, api/log.ts) each promise runs Node's promise hooks: a public lookup
+  // crossed eleven layers and made about sixty promises, twice what its query needs (test/bench/track.ts). So the
+  // steps every request takes are one layer, in the same order, and the body checks (which a GET skips) and the
+  // session one more. The request log keeps a layer boundary after it, so an error thrown by a check is answered by
+  // Hono's error handler before the log reads the status.
+  app.use(inOrder(language(deps), requestLog(deps.log, deps.metrics), securityHeaders(deps.config.secureCookies)));
   // Outside services post here in their own protocols (issue 14): the ESP's answer arrives as a form post from the
   // ESP's page, DigiLocker's requests as XML authenticated by their HMAC; neither comes from our origin.
   const isForeignProtocol = (path: string) => path === '/api/esign/response' || path.startsWith('/api/digilocker/');
   const guard = crossSiteGuard(deps.config.origin);
-  app.use((c, next) => (isForeignProtocol(c.req.path) ? next() : guard(c, next)));
   // Uploads are multipart and larger; their route sets its own limit.
   const isUpload = (path: string) => path === '/api/documents';
   const jsonLimit = bodyLimit({
@@ -51,12 +54,14 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
       throw new ApiError(413, 'payload_too_large', { headers: { Connection: 'close' } });
     }
   });
-  // Only requests that carry a body: the body limit builds the full fetch Request, which a GET never needs and
-  // which costs a public lookup a noticeable share of its time (test/bench/track.ts).
-  const hasBody = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
-  app.use((c, next) => (hasBody(c.req.method) && !isUpload(c.req.path) ? jsonLimit(c, next) : next()));
-  app.use(jsonBodies((path) => isUpload(path) || isForeignProtocol(path)));
-  app.use(loadSession(deps));
+  // Only requests that carry a body meet these: a GET, HEAD or OPTIONS has no body to limit or type, and the
+  // cross-site guard lets them through. The body limit builds the full fetch Request, which a GET never needs.
+  const bodyChecks = inOrder(
+    (c, next) => (isForeignProtocol(c.req.path) ? next() : guard(c, next)),
+    (c, next) => (isUpload(c.req.path) ? next() : jsonLimit(c, next)),
+    jsonBodies((path) => isUpload(path) || isForeignProtocol(path))
+  );
+  app.use(inOrder((c, next) => (isSafeMethod(c.req.method) ? next() : bodyChecks(c, next)), loadSession(deps)));
 
   app.route('/', healthRoutes(deps, lifecycle));
   app.route('/', authRoutes(deps));

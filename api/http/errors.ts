@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ZodError } from 'zod';
+import type { ZodError, ZodType, output } from 'zod';
 import { isDiskFull } from '../storage/storage.ts';
 import { isMessageKey, translate, type Lang, type MessageKey } from '../../i18n/index.ts';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './unavailable.ts';
@@ -43,6 +43,16 @@ export function validationError(error: ZodError): ApiError {
     fields[path] = isMessageKey(issue.message) && issue.message.startsWith('field.') ? (issue.message as FieldKey) : 'field.invalid';
   }
   return new ApiError(400, 'validation', { fields });
+}
+
+/**
+ * A route's path parameters checked against its schema with zod's synchronous parse, failing as app.openapi()'s
+ * validator does (400 naming the fields). For a hot route served outside app.openapi() (api/applications/track.ts).
+ */
+export function pathParams<T extends ZodType>(c: Context, schema: T): output<T> {
+  const result = schema.safeParse(c.req.param());
+  if (!result.success) throw validationError(result.error);
+  return result.data;
 }
 
 const byStatus: Partial<Record<number, ErrorCode>> = {

@@ -1,6 +1,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
-import { deleteCookie, getCookie } from 'hono/cookie';
+import { deleteCookie } from 'hono/cookie';
+import { parse as parseCookies } from 'hono/utils/cookie';
 import { csrf } from 'hono/csrf';
 import { pickLanguage } from '../../i18n/index.ts';
 import { SESSION_COOKIE, validateSessionToken } from '../auth/session.ts';
@@ -12,6 +13,17 @@ import type { ApiEnv } from './env.ts';
 import { ApiError } from './errors.ts';
 
 type Mw = MiddlewareHandler<ApiEnv>;
+
+/**
+ * Several middleware as one layer of Hono's chain, run in the given order: each calls the next through its `next`,
+ * and the last one's `next` is the chain's. An error one of them throws reaches Hono's error handler as before; a
+ * layer of its own would only have cost the request another async dispatch (api/app.ts).
+ */
+export function inOrder(...steps: Mw[]): Mw {
+  const run = (c: Parameters<Mw>[0], next: () => Promise<void>, i: number): Promise<void> =>
+    i === steps.length ? next() : (steps[i]!(c, () => run(c, next, i + 1)) as Promise<void>);
+  return (c, next) => run(c, next, 0);
+}
 
 /**
  * One log line per request (no query string, no body, no address, so no personal data; the request id comes from
@@ -41,6 +53,20 @@ export function setResponseHeader(c: Context<ApiEnv>, name: string, value: strin
   else c.header(name, value);
 }
 
+/**
+ * A request header, read from the Node request itself when there is one, else through Hono (app.request() in unit
+ * tests). c.req.header() asks the fetch Request for its Headers, which @hono/node-server builds on first use by
+ * copying every header of the Node request into an undici Headers object: a public lookup paid that copy (about a
+ * twentieth of its CPU, test/bench/track.ts) only to learn that it sent no Accept-Language and no cookie. Node has
+ * already lower-cased the names and joined repeated headers.
+ */
+export function requestHeader(c: Context<ApiEnv>, name: string): string | undefined {
+  const incoming = c.env?.incoming;
+  if (!incoming) return c.req.header(name);
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
 /** The API's security headers, set before the handler runs so that every answer, errors included, carries them. */
 export function securityHeaders(https: boolean): Mw {
   const headers: Record<string, string> = {
@@ -60,7 +86,7 @@ export function securityHeaders(https: boolean): Mw {
 
 export function language(deps: Pick<Deps, 'config'>): Mw {
   return (c, next) => {
-    c.set('lang', pickLanguage(c.req.header('accept-language'), deps.config.defaultLang));
+    c.set('lang', pickLanguage(requestHeader(c, 'accept-language'), deps.config.defaultLang));
     return next();
   };
 }
@@ -87,7 +113,7 @@ export function crossSiteGuard(origin: string): Mw {
   };
 }
 
-const isSafeMethod = (method: string) => method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+export const isSafeMethod = (method: string) => method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
 
 /** Bodies of JSON routes must say they are JSON; uploads are multipart and opt out by path. */
 export function jsonBodies(except: (path: string) => boolean = () => false): Mw {
@@ -101,12 +127,19 @@ export function jsonBodies(except: (path: string) => boolean = () => false): Mw 
 }
 
 export function loadSession(deps: Pick<Deps, 'sql' | 'clock' | 'config'>): Mw {
-  return async (c, next) => {
-    const token = getCookie(c, SESSION_COOKIE);
-    const auth = token ? await validateSessionToken(deps, token) : null;
-    if (token && !auth) deleteCookie(c, SESSION_COOKIE, { path: '/' });
+  const withToken = async (c: Context<ApiEnv>, next: () => Promise<void>, token: string) => {
+    const auth = await validateSessionToken(deps, token);
+    if (!auth) deleteCookie(c, SESSION_COOKIE, { path: '/' });
     c.set('auth', auth);
     await next();
+  };
+  return (c, next) => {
+    const cookies = requestHeader(c, 'cookie');
+    const token = cookies ? parseCookies(cookies, SESSION_COOKIE)[SESSION_COOKIE] : undefined;
+    if (token) return withToken(c, next, token);
+    // Most public requests carry no session: no async step of their own.
+    c.set('auth', null);
+    return next();
   };
 }
 

@@ -117,6 +117,15 @@ describe('headers and logs', () => {
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
+  test('the public lookup checks its AIN with its OpenAPI schema: too long is a validation error naming the field', async () => {
+    // Tracking is served outside app.openapi() for speed (api/applications/track.ts); its answers must not change.
+    const res = await new Client(server.url).get('/api/track/' + '9'.repeat(41));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'validation', fields: { ain: expect.any(String) } });
+    const doc = (await new Client(server.url).get('/api/openapi.json')).body;
+    expect(doc.paths['/api/track/{ain}'].get.parameters).toEqual([expect.objectContaining({ name: 'ain', in: 'path', required: true })]);
+  });
+
   test('request logs are structured and carry no personal data', async () => {
     const mobile = '9830055501';
     await new Client(server.url).post('/api/auth/register', { name: 'Log Check Person', mobile, email: 'log.check@example.com' });
