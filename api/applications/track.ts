@@ -132,21 +132,20 @@ export function trackRoutes(deps: Deps) {
     if (!row) throw new ApiError(404, 'ain_unknown');
     setResponseHeader(c, 'Cache-Control', 'no-store');
     const lang = c.var.lang;
-    return c.json(
-      {
-        ain: formatAin(ain),
-        status: publicState(row),
-        office: { nameEn: row.nameEn, nameBn: row.nameBn },
-        lastChangeAt: row.updatedAt.toISOString(),
-        nextDueAt: isOpen(row.status) ? row.dueAt.toISOString() : null,
-        applicantName: maskName(row.applicantName),
-        reason: row.decisionCode ? { code: row.decisionCode, text: isMessageKey(`reason.${row.decisionCode}`) ? translate(lang, `reason.${row.decisionCode}` as MessageKey) : row.decisionCode } : null,
-        remarks: row.decisionRemarks,
-        decidedAt: row.decidedAt && (row.status === 'approved' || row.status === 'rejected' || row.status === 'delivered') ? row.decidedAt.toISOString() : null,
-        revokedAt: row.revokedAt?.toISOString() ?? null
-      },
-      200
-    );
+    // Typed by the documented schema, as app.openapi() would check it.
+    const body: z.infer<typeof trackSchema> = {
+      ain: formatAin(ain),
+      status: publicState(row),
+      office: { nameEn: row.nameEn, nameBn: row.nameBn },
+      lastChangeAt: row.updatedAt.toISOString(),
+      nextDueAt: isOpen(row.status) ? row.dueAt.toISOString() : null,
+      applicantName: maskName(row.applicantName),
+      reason: row.decisionCode ? { code: row.decisionCode, text: isMessageKey(`reason.${row.decisionCode}`) ? translate(lang, `reason.${row.decisionCode}` as MessageKey) : row.decisionCode } : null,
+      remarks: row.decisionRemarks,
+      decidedAt: row.decidedAt && (row.status === 'approved' || row.status === 'rejected' || row.status === 'delivered') ? row.decidedAt.toISOString() : null,
+      revokedAt: row.revokedAt?.toISOString() ?? null
+    };
+    return c.json(body, 200);
   });
   return app;
 }
