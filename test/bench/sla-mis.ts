@@ -12,53 +12,21 @@ import { createLogger } from '../../api/log.ts';
 import { misSummary } from '../../api/mis/summary.ts';
 import { sweep } from '../../api/sla/sweeper.ts';
 import { createTestDatabase } from '../support/server.ts';
+import { generateApplications } from './generate.ts';
 import type { BenchOptions } from './support.ts';
 
 const NOW = new Date('2026-11-27T05:00:00Z');
 
-/**
- * `total` applications over the 23 months before NOW in the 22 blocks; `open` of them still with an officer (one in
- * ten of those past its time), the rest decided 1–12 days after submission. Deterministic: row g decides all.
- */
-export async function generateApplications(sql: Sql, total: number, open: number): Promise<void> {
+/** `total` applications in the district's 22 blocks (generate.ts), `open` of them still with an officer. */
+export async function generateDistrict(sql: Sql, total: number, open: number): Promise<void> {
   await sql`insert into users (id, name, mobile, role, password_hash) values ('bench-citizen', 'Bench Citizen', '+919830000001', 'citizen', 'x') on conflict do nothing`;
   await sql`
     insert into users (id, name, mobile, role, office_id, password_hash)
-    select 'bench-bdo-' || o.code, 'BDO ' || o.name_en, '+9198310' || lpad(o.code, 5, '0'), 'bdo', o.id, 'x' from offices o where o.kind = 'block'
+    select 'bench-bdo-' || o.code, 'BDO ' || o.name_en, '+9198310' || lpad(o.code, 5, '0'), 'bdo', o.id, 'x' from offices o where o.kind = 'block' and o.district_id = 'n24pgs'
     union all select 'bench-dm', 'Bench DM', '+919832000001', 'dm', 'n24pgs', 'x'
     on conflict do nothing`;
-  const batch = 100_000;
-  for (let first = 1; first <= total; first += batch) {
-    const last = Math.min(total, first + batch - 1);
-    // Triggers off for the load, the MIS's counters' among them, filled below as one count (as in state-scale.ts):
-    // a million rows each counted by its own trigger would add minutes.
-    await sql.begin(async (tx) => {
-      await tx`set local session_replication_role = replica`;
-      await tx`
-      with blocks as (select array_agg(id order by code) as ids from offices where kind = 'block'),
-      g as (
-        select g, (g % 22) + 1 as b, ${NOW}::timestamptz - ((g * 7919 % 700) || ' days')::interval - ((g % 86400) || ' seconds')::interval as submitted,
-               g <= ${open} as is_open, (g * 31 % 100) as roll
-        from generate_series(${first}::bigint, ${last}::bigint) g)
-      insert into applications (ain, status, applicant_id, filed_by, channel, office_id, applicant_name, form, submitted_at, due_at,
-                                sla_started_at, step_due_at, l1_due_at, updated_at, decided_at, decision_code, idempotency_key, request_hash)
-      select (26000000000000 + g)::text,
-             case when is_open then (array['submitted', 'under_enquiry', 'enquiry_reported'])[(g % 3) + 1]
-                  when roll < 70 then 'approved' when roll < 85 then 'delivered' else 'rejected' end,
-             'bench-citizen', 'bench-citizen', (array['web', 'web', 'kiosk', 'csc'])[(g % 4) + 1], blocks.ids[b], 'Bench Applicant', '{}'::jsonb,
-             case when is_open then ${NOW}::timestamptz - ((g % 20) || ' days')::interval else submitted end,
-             submitted + interval '7 days', submitted,
-             -- one in ten open ones past its time (half of those past L1's too), one in ten due tonight (a reminder)
-             case when is_open then ${NOW}::timestamptz + case g % 10 when 0 then interval '-1 day' when 1 then interval '13 hours 29 minutes' else ((g % 5 + 1) || ' days')::interval end end,
-             case when is_open then ${NOW}::timestamptz + case when g % 20 = 0 then interval '-1 hour' else ((g % 5 + 3) || ' days')::interval end end,
-             submitted,
-             case when is_open then null else submitted + (((g % 12) + 1) || ' days')::interval end,
-             case when not is_open and roll >= 85 then (array['documents_insufficient', 'not_resident', 'false_information', 'duplicate', 'other'])[(g % 5) + 1] end,
-             'bench-' || g, 'x'
-      from g, blocks`;
-    });
-  }
-  await sql`select mis_rebuild()`;
+  const blocks = (await sql<{ id: string }[]>`select id from offices where kind = 'block' and district_id = 'n24pgs' order by code`).map((b) => b.id);
+  await generateApplications(sql, { officeIds: blocks, total, open, now: NOW, batch: 100_000 });
   // As the autovacuum daemon leaves a production table: visibility map set, so MIS scans stay index-only.
   await sql`vacuum analyze applications, mis_received, mis_decided, mis_rejections`;
 }
@@ -98,7 +66,7 @@ export async function benchSlaMis({ smoke = false }: BenchOptions = {}) {
   const bigPg = await createTestDatabase();
   const bigDb = await openDatabase({ databaseUrl: bigPg.url, dataDir: tmpdir(), max: 10 });
   await migrate(bigDb.sql);
-  const generated = await timed(() => generateApplications(bigDb.sql, big.total, big.open));
+  const generated = await timed(() => generateDistrict(bigDb.sql, big.total, big.open));
   const pg1m = await measure(bigDb.sql, 'postgres 1M');
   await bigDb.close();
   await bigPg.drop();
@@ -107,7 +75,7 @@ export async function benchSlaMis({ smoke = false }: BenchOptions = {}) {
   const smallPg = await createTestDatabase();
   const smallDb = await openDatabase({ databaseUrl: smallPg.url, dataDir: tmpdir(), max: 10 });
   await migrate(smallDb.sql);
-  await generateApplications(smallDb.sql, small.total, small.open);
+  await generateDistrict(smallDb.sql, small.total, small.open);
   const pg100k = await measure(smallDb.sql, 'postgres 100k');
   await smallDb.close();
   await smallPg.drop();
@@ -115,7 +83,7 @@ export async function benchSlaMis({ smoke = false }: BenchOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'orc-bench-pglite-'));
   const lite = await openDatabase({ dataDir: dir });
   await migrate(lite.sql);
-  await generateApplications(lite.sql, small.total, small.open);
+  await generateDistrict(lite.sql, small.total, small.open);
   const lite100k = await measure(lite.sql, 'pglite 100k');
   await lite.close();
   rmSync(dir, { recursive: true, force: true });

@@ -19,6 +19,7 @@ import { sweep } from '../../api/sla/sweeper.ts';
 import { liveMisSummary } from '../support/mis-live.ts';
 import { createTestDatabase } from '../support/server.ts';
 import { isDeepStrictEqual } from 'node:util';
+import { generateApplications } from './generate.ts';
 import { median, type BenchOptions } from './support.ts';
 
 const NOW = new Date('2026-11-27T05:00:00Z');
@@ -38,46 +39,15 @@ async function makeDistricts(sql: Sql): Promise<void> {
     on conflict do nothing`;
 }
 
-/**
- * `total` applications over the 700 days before NOW, spread over every block and municipal area of the state;
- * `open` of them still with an officer (one in ten of those past its time, one in twenty past L1's), the rest
- * decided 1–12 days after submission: 70 % approved, 15 % delivered, 15 % rejected. Row g decides all.
- */
+/** The state's offices and officers, then `total` applications over every block and municipal area (generate.ts). */
 export async function generateState(sql: Sql, total: number, open: number, progress: (line: string) => void = () => {}): Promise<void> {
   await makeDistricts(sql);
   const secondary = await sql<{ indexdef: string; indexname: string }[]>`
     select indexname, indexdef from pg_indexes
     where tablename = 'applications' and indexname not in (select conname from pg_constraint where conrelid = 'applications'::regclass)`;
   for (const i of secondary) await sql`drop index ${sql(i.indexname)}`;
-  const batch = 1_000_000;
-  for (let first = 1; first <= total; first += batch) {
-    const last = Math.min(total, first + batch - 1);
-    await sql.begin(async (tx) => {
-      await tx`set local session_replication_role = replica`; // foreign keys unchecked: see the header
-      await tx`
-        with blocks as (select array_agg(id order by id) as ids, count(*)::int as n from offices where kind in ('block', 'urban')),
-        g as (
-          select g, ${NOW}::timestamptz - ((g * 7919 % 700) || ' days')::interval - ((g % 86400) || ' seconds')::interval as submitted,
-                 g <= ${open} as is_open, (g * 31 % 100) as roll
-          from generate_series(${first}::bigint, ${last}::bigint) g)
-        insert into applications (ain, status, applicant_id, filed_by, channel, office_id, applicant_name, form, submitted_at, due_at,
-                                  sla_started_at, step_due_at, l1_due_at, updated_at, decided_at, decision_code, idempotency_key, request_hash)
-        select (26000000000000 + g)::text,
-               case when is_open then (array['submitted', 'under_enquiry', 'enquiry_reported'])[(g % 3) + 1]
-                    when roll < 70 then 'approved' when roll < 85 then 'delivered' else 'rejected' end,
-               'bench-citizen', 'bench-citizen', (array['web', 'web', 'kiosk', 'csc'])[(g % 4) + 1], blocks.ids[(g * 104729 % blocks.n) + 1], 'Bench Applicant', '{}'::jsonb,
-               case when is_open then ${NOW}::timestamptz - ((g % 20) || ' days')::interval else submitted end,
-               submitted + interval '7 days', submitted,
-               case when is_open then ${NOW}::timestamptz + case g % 10 when 0 then interval '-1 day' when 1 then interval '13 hours 29 minutes' else ((g % 5 + 1) || ' days')::interval end end,
-               case when is_open then ${NOW}::timestamptz + case when g % 20 = 0 then interval '-1 hour' else ((g % 5 + 3) || ' days')::interval end end,
-               submitted,
-               case when is_open then null else submitted + (((g % 12) + 1) || ' days')::interval + ((g % 3600) || ' seconds')::interval end,
-               case when not is_open and roll >= 85 then (array['documents_insufficient', 'not_resident', 'false_information', 'duplicate', 'other'])[(g % 5) + 1] end,
-               'bench-' || g, 'x'
-        from g, blocks`;
-    });
-    progress(`  state: ${last.toLocaleString('en')} applications written`);
-  }
+  const offices = (await sql<{ id: string }[]>`select id from offices where kind in ('block', 'urban') order by id`).map((o) => o.id);
+  await generateApplications(sql, { officeIds: offices, total, open, now: NOW, batch: 1_000_000, progress: (n) => progress(`  state: ${n.toLocaleString('en')} applications written`) });
   // pg_indexes gives the definitions back as text; replaying them is the one use of sql.unsafe here (a benchmark's
   // own DDL, no value from outside).
   for (const i of secondary) {
@@ -87,10 +57,6 @@ export async function generateState(sql: Sql, total: number, open: number, progr
     });
     progress(`  state: index ${i.indexname} rebuilt`);
   }
-  // The load ran with triggers off, the MIS's counters' among them (migrations/020_mis_daily_figures.sql): count
-  // them from the rows, as that migration does for the applications it finds.
-  await sql`select mis_rebuild()`;
-  progress('  state: MIS counters filled');
   // As the autovacuum daemon leaves a production table: visibility map set, so MIS scans stay index-only.
   await sql`vacuum analyze applications, mis_received, mis_decided, mis_rejections`;
 }
