@@ -336,8 +336,12 @@ export function smsTemplate(event: NotificationEvent, lang: Lang): SmsTemplate {
  * whole remark): what does not fit is dropped at the last space, and "…" says that something was.
  */
 export function clip(value: string, max: number): string {
-  const chars = Array.from(value.replace(/\s+/g, ' ').trim());
-  if (chars.length <= max) return chars.join('');
+  const text = value.replace(/\s+/g, ' ').trim();
+  // A character is one or two UTF-16 units, so a text no longer in units than the slot fits as it is, without
+  // splitting it into characters (the sweeper fills thousands of slots at once).
+  if (text.length <= max) return text;
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
   // "…" is not in GSM-7 and would turn an English SMS into UCS-2 (70 characters a part instead of 160).
   const ellipsis = chars.every((c) => c <= '\u007f') ? '...' : '…';
   const room = max - ellipsis.length;
