@@ -7,9 +7,19 @@
 -- They are kept by triggers on applications, so they are exact at every moment, whatever changes a row: a decision,
 -- a reopening on appeal (decided_at back to null), a resubmission (a new due date), a transfer between offices, a
 -- deletion. Each trigger takes away what the old row counted and adds what the new row counts. The triggers are
--- deferred to the commit: the counter rows are shared by every submission of an office on a day, and a row lock
--- taken at the insert would be held through the rest of the submission's transaction, one submission of the
--- office after another; taken at the commit, it is held for the commit alone.
+-- deferred to the commit, so the counter rows (shared by every change of an office on a day) are locked for the
+-- commit alone, not through the rest of a decision's or an appeal's transaction (submissions of one office already
+-- take turns on its AIN serial, api/applications/submit.ts). An error in them surfaces at COMMIT.
+--
+-- Every path of the service changes one application per transaction, so counter rows are always locked in one
+-- order (decisions, rejections, receipts; day before month) and commits cannot deadlock on them. A script that
+-- changes many applications in one transaction (a bulk transfer between offices, a cleanup) must first
+-- `lock table mis_received, mis_decided, mis_rejections in share row exclusive mode`, or run with triggers off and
+-- call mis_rebuild() after. TRUNCATE of applications is already refused: it must cascade to application_events,
+-- which refuses it (003_applications.sql).
+--
+-- Applying this migration locks applications against writes while mis_rebuild() counts the existing rows (about a
+-- minute at 10,000,000 applications on a 2-core machine): apply it in a maintenance window (README, "Upgrading").
 --
 -- The day is the Kolkata calendar day, at UTC+05:30 as api/time.ts reckons it (no daylight saving). The decision
 -- figures repeat the MIS's own expressions: disposal hours from the first submission rounded half up, on time when
@@ -126,6 +136,8 @@ create constraint trigger mis_decided_update after update on applications deferr
 -- Counts everything again from applications: after this migration, and after a load with triggers disabled.
 create function mis_rebuild() returns void language plpgsql as $$
 begin
+  -- No change to applications may commit while the counts are made again, or it would be counted twice or lost.
+  lock table applications in share mode;
   delete from mis_received;
   delete from mis_decided;
   delete from mis_rejections;

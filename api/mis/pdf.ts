@@ -131,10 +131,15 @@ export async function renderMisPdf(s: MisSummary, meta: MisRecordMeta): Promise<
       newPage();
       header();
     }
-    cells([split ? b.local : named, b.received, b.approved, b.rejected, b.pending, b.beyondSla, show(b.compliancePercent, ' %')]);
+    // A single name still wider than the column (an English report's "Bidhannagar Municipal Corporation") is set
+    // smaller to fit, never over the figures.
+    const fitted = (text: string, size: number) => Math.min(size, (size * nameRoom) / w.width(text, { size }));
+    const first = split ? b.local : named;
+    w.line(first, columns[0]![1], y, { size: fitted(first, 9), color: INK });
+    [b.received, b.approved, b.rejected, b.pending, b.beyondSla, show(b.compliancePercent, ' %')].forEach((v, i) => w.line(String(v), columns[i + 1]![1], y, { size: 9, color: INK }));
     if (split) {
       y -= 11;
-      w.line(b.en, columns[0]![1], y, { size: 8, color: GREY });
+      w.line(b.en, columns[0]![1], y, { size: fitted(b.en, 8), color: GREY });
     }
     y -= 14;
   }
