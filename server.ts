@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createApi } from './api/app.ts';
+import { keepAliveLongerThanClients } from './api/http/keep-alive.ts';
 import type { Lifecycle } from './api/health.ts';
 import { deriveAadhaarKeys } from './api/applications/aadhaar.ts';
 import { loadConfig, type Config } from './api/config.ts';
@@ -234,6 +235,7 @@ async function main() {
       });
     });
   });
+  keepAliveLongerThanClients(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject); // a port in use ends the start with a clear message, not a hang
     server.listen(config.port, config.host, resolve);

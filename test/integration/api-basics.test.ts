@@ -1,4 +1,6 @@
+import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { KEEP_ALIVE_MS } from '../../api/http/keep-alive.ts';
 import { createLogger } from '../../api/log.ts';
 import { Client } from '../support/client.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -106,6 +108,18 @@ describe('bad requests get a 4xx in the one error shape, never a 500', () => {
 });
 
 describe('headers and logs', () => {
+  test('an idle connection is kept longer than a client or load balancer keeps it, so neither sends on one being closed', async () => {
+    // Node's default of 5 s reset a POST on a pooled connection of a loaded CI machine (ECONNRESET).
+    const header = await new Promise<string | undefined>((resolve, reject) => {
+      get(`${server.url}/api/health/live`, { headers: { connection: 'keep-alive' } }, (res) => {
+        res.resume();
+        resolve(String(res.headers['keep-alive']));
+      }).on('error', reject);
+    });
+    expect(header).toBe(`timeout=${KEEP_ALIVE_MS / 1000}`);
+    expect(KEEP_ALIVE_MS).toBeGreaterThan(60_000); // HAProxy's and cloud load balancers' idle timeout
+  });
+
   test('security headers are set on API responses, errors included', async () => {
     const missing = await new Client(server.url).get('/api/no-such-route');
     expect(missing.headers.get('x-content-type-options')).toBe('nosniff');

@@ -3,6 +3,7 @@
 // API). Prints "ready" once it listens. Used by the load-balancer test to run, and kill, several at once.
 import { createServer } from 'node:http';
 import { loadConfig } from '../../api/config.ts';
+import { keepAliveLongerThanClients } from '../../api/http/keep-alive.ts';
 import { createRuntime } from '../../server.ts';
 
 const config = loadConfig();
@@ -13,6 +14,7 @@ const http = createServer((req, res) =>
     res.end();
   })
 );
+keepAliveLongerThanClients(http); // as server.ts does: HAProxy keeps idle connections to it
 http.listen(config.port, config.host, () => process.stdout.write('ready\n'));
 process.on('SIGTERM', () => {
   http.close();

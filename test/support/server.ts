@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { loadConfig } from '../../api/config.ts';
 import type { Clock } from '../../api/deps.ts';
+import { keepAliveLongerThanClients } from '../../api/http/keep-alive.ts';
 import { createLogger, type Logger } from '../../api/log.ts';
 import { createRuntime, type Runtime, type RuntimeOverrides } from '../../server.ts';
 
@@ -98,6 +99,7 @@ export async function startTestServer(env: Record<string, string> = {}, opts: Om
       res.end();
     })
   );
+  keepAliveLongerThanClients(http); // as server.ts does
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const port = (http.address() as AddressInfo).port;
   const origin = `http://localhost:${port}`;
