@@ -32,7 +32,7 @@ export async function storeUpload(deps: Pick<Deps, 'sql' | 'storage' | 'clock' |
     // The janitor takes the same lock before it removes a file no row uses (janitor.ts), so it cannot remove the
     // bytes this upload finds already stored and refers to.
     await sql`select pg_advisory_xact_lock(hashtextextended(${upload.sha256}, 0))`;
-    await deps.storage.put(upload.bytes);
+    await deps.storage.put(upload.bytes, upload.sha256);
     const [row] = await sql<{ id: string }[]>`
       insert into documents (uploaded_by, kind, proof, sha256, size, mime, created_at)
       values (${upload.uploadedBy}, ${upload.kind}, ${upload.proof}, ${upload.sha256}, ${size}, ${upload.mime}, ${deps.clock.now()})

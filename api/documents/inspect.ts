@@ -86,7 +86,8 @@ export async function inspectUpload(input: Uint8Array): Promise<Inspection> {
   if (input.byteLength === 0) return { ok: false, reason: 'file_empty' };
   const mime = sniff(input);
   if (!mime) return { ok: false, reason: 'file_type' };
-  const bytes = Buffer.from(input);
+  // A view, not a copy: the upload's bytes are only read here, and the stored ones are made anew (stripped or re-encoded).
+  const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   if (mime === 'application/pdf') {
     // A real PDF ends with an end-of-file marker; a truncated upload does not.
     return bytes.subarray(-1024).includes('%%EOF') ? { ok: true, mime, bytes } : { ok: false, reason: 'file_damaged' };

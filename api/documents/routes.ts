@@ -1,18 +1,18 @@
 // Uploads (DESIGN §7): one file per request, judged by its bytes; stored content-addressed under a name the
 // server chooses; served back only to someone with a right to its application, as an attachment, never cached.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { acceptedProofs, documentKinds } from '../../shared/application.ts';
 import { applicationForReader } from '../applications/access.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
-import { currentUser, requirePermission } from '../http/middleware.ts';
+import { currentUser, requestHeader, requirePermission } from '../http/middleware.ts';
 import { binaryFile, errorResponses } from '../http/schemas.ts';
 import { takeAttempt } from '../auth/throttle.ts';
 import { sha256Hex } from '../storage/storage.ts';
 import { getDocument, recordPreview, storeUpload } from './documents.ts';
 import { inspectUpload, makePreview, type Mime } from './inspect.ts';
+import { readUploadForm, UploadFormRejected } from './multipart.ts';
 
 // Citizens and counters upload the application's documents; an Enquiry Officer only photos taken on the visit.
 // 'appeal': a document filed with an appeal under the RTPS Act (issue 13), by the citizen or the counter.
@@ -34,6 +34,17 @@ const documentSchema = z
   })
   .openapi('Document');
 
+/** The upload form, as the OpenAPI document describes it (the handler checks each field itself). */
+const uploadFormSchema = {
+  type: 'object' as const,
+  properties: {
+    file: { type: 'string' as const, format: 'binary' },
+    kind: { type: 'string' as const, enum: [...uploadKinds] },
+    proof: { type: 'string' as const, description: 'Which accepted proof this is; see shared/application.ts' }
+  },
+  required: ['file', 'kind']
+};
+
 export function documentRoutes(deps: Deps) {
   const app = new OpenAPIHono<ApiEnv>();
   const limit = deps.config.uploadSizeLimit;
@@ -44,27 +55,14 @@ export function documentRoutes(deps: Deps) {
       path: '/documents',
       tags: ['documents'],
       summary: 'Upload one file of a document (JPEG, PNG, WebP or PDF); EXIF is removed from images',
-      middleware: [
-        requirePermission('documents:upload'),
-        // The form fields around the file need a little room beyond the file itself.
-        bodyLimit({
-          maxSize: limit + 64 * 1024,
-          onError: () => {
-            throw new ApiError(413, 'file_too_large', { vars: { mb: Math.round(limit / 1048576) }, headers: { Connection: 'close' } });
-          }
-        })
-      ] as const,
+      middleware: [requirePermission('documents:upload')] as const,
       request: {
         body: {
           required: true,
           content: {
-            'multipart/form-data': {
-              schema: z.object({
-                file: z.any().openapi({ type: 'string', format: 'binary' }),
-                kind: z.enum(uploadKinds),
-                proof: z.string().optional().openapi({ description: 'Which accepted proof this is; see shared/application.ts' })
-              })
-            }
+            // Described, not validated by the library: a zod schema here would make @hono/zod-openapi parse the body
+            // with Hono's parseBody; the handler reads it with busboy instead (./multipart.ts) and checks every field.
+            'multipart/form-data': { schema: uploadFormSchema }
           }
         }
       },
@@ -77,20 +75,25 @@ export function documentRoutes(deps: Deps) {
       const { user } = currentUser(c);
       const type = c.req.header('content-type') ?? '';
       if (!type.startsWith('multipart/form-data')) throw new ApiError(415, 'unsupported_media_type');
-      const form = await c.req.parseBody().catch(() => {
+      const form = await readUploadForm(
+        c.env.incoming ? { incoming: c.env.incoming } : { body: c.req.raw.body },
+        { contentType: type, contentLength: requestHeader(c, 'content-length') },
+        { fileBytes: limit, bodyBytes: limit + 64 * 1024 } // the form fields around the file need a little room
+      ).catch((err: unknown) => {
+        if (err instanceof UploadFormRejected && err.reason === 'too_large') {
+          throw new ApiError(413, 'file_too_large', { vars: { mb: Math.round(limit / 1048576) }, headers: { Connection: 'close' } });
+        }
         throw new ApiError(400, 'validation', { fields: { file: 'field.file' } });
       });
-      const kind = form.kind;
+      const { kind } = form.fields;
       const mayUpload: readonly string[] = user.role === 'eo' ? ['field_photo'] : [...documentKinds, 'appeal'];
       if (typeof kind !== 'string' || !mayUpload.includes(kind)) {
         throw new ApiError(400, 'validation', { fields: { kind: 'field.kind' } });
       }
       const accepted = proofsOf[kind as UploadKind];
-      const proof = typeof form.proof === 'string' && form.proof ? form.proof : accepted.length === 1 ? accepted[0]! : '';
+      const proof = form.fields.proof || (accepted.length === 1 ? accepted[0]! : '');
       if (!accepted.includes(proof)) throw new ApiError(400, 'validation', { fields: { proof: 'field.proof' } });
-      const file = form.file;
-      if (!(file instanceof File)) throw new ApiError(400, 'validation', { fields: { file: 'field.file' } });
-      if (file.size > limit) throw new ApiError(413, 'file_too_large', { vars: { mb: Math.round(limit / 1048576) } });
+      if (!form.file) throw new ApiError(400, 'validation', { fields: { file: 'field.file' } });
 
       // The hourly rate is counted before the file is looked at, like a login attempt (api/auth/throttle.ts).
       const { perHour } = deps.config.uploads;
@@ -99,7 +102,7 @@ export function documentRoutes(deps: Deps) {
         throw new ApiError(429, 'upload_rate', { vars: { minutes: Math.ceil(wait / 60_000) }, headers: { 'Retry-After': String(Math.ceil(wait / 1000)) } });
       }
 
-      const inspected = await inspectUpload(new Uint8Array(await file.arrayBuffer()));
+      const inspected = await inspectUpload(form.file.bytes);
       if (!inspected.ok) throw new ApiError(inspected.reason === 'file_type' ? 415 : 400, inspected.reason, { fields: { file: 'field.file' } });
       if (kind === 'field_photo' && inspected.mime === 'application/pdf') throw new ApiError(415, 'photo_type', { fields: { file: 'field.file' } });
       const sha256 = sha256Hex(inspected.bytes);

@@ -33,8 +33,8 @@ export function createS3Storage(s: S3Settings): Storage {
     err instanceof NoSuchKey || err instanceof NotFound || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
 
   return {
-    async put(bytes) {
-      const sha = sha256Hex(bytes);
+    async put(bytes, known) {
+      const sha = known ?? sha256Hex(bytes);
       const Key = keyOf(sha);
       // The same scan uploaded twice: one HEAD instead of sending the bytes again. A PUT of the same key with the same
       // bytes by two instances at once is harmless: S3 writes whole objects, last writer wins with identical content.

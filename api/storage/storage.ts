@@ -7,7 +7,11 @@ import { access, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs
 import { join } from 'node:path';
 
 export interface Storage {
-  put(bytes: Uint8Array): Promise<string>;
+  /**
+   * Stores the bytes under their SHA-256 and returns it. `sha256` is the caller's own `sha256Hex(bytes)` when it
+   * already has it (an upload's digest is also its row's), so a 500 KB scan is hashed once, not twice.
+   */
+  put(bytes: Uint8Array, sha256?: string): Promise<string>;
   get(sha256: string): Promise<Buffer | null>;
   /** Removes a file no row refers to any more (the janitor's unattached uploads); absent is fine. */
   remove(sha256: string): Promise<void>;
@@ -62,8 +66,8 @@ export function sha256Hex(bytes: Uint8Array): string {
 export function createLocalStorage(dir: string): Storage {
   const pathOf = (sha: string) => join(dir, sha.slice(0, 2), sha);
   return {
-    async put(bytes) {
-      const sha = sha256Hex(bytes);
+    async put(bytes, known) {
+      const sha = known ?? sha256Hex(bytes);
       const path = pathOf(sha);
       // The same bytes are already there (the same scan uploaded twice): nothing to write.
       if (await access(path).then(() => true, () => false)) return sha;

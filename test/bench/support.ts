@@ -1,7 +1,7 @@
 // Shared pieces of the benchmarks: a fresh PostgreSQL database, the real server in its own process, a logged-in
 // cookie. Benchmarks print figures; they assert nothing about speed (DEVELOPERS.md: machines here are noisy).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,13 +35,76 @@ export async function freePort(): Promise<number> {
 export interface BenchServer {
   url: string;
   databaseUrl: string;
+  /** The server process's pid, for its CPU time (cpuMeter). */
+  pid: number;
   stop(): Promise<void>;
+}
+
+/** CPU seconds a process has used (user + system), from /proc: Linux only, like the machines that run the benchmarks. */
+function cpuSeconds(pid: number): number | null {
+  try {
+    // The fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks (100/s).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null; // gone
+  }
+}
+
+/**
+ * The CPU the server process and its database's PostgreSQL backends use from now until `stop`: what a request costs
+ * the machine, which, unlike requests per second, hardly moves with what else runs on it. Backends are found by their
+ * database name in the process title, so other databases' work on the same PostgreSQL is not counted; they are looked
+ * at every 200 ms, so a backend that closes meanwhile counts what it had used by its last look.
+ */
+export function cpuMeter(server: BenchServer): { stop(): { serverMs: number; postgresMs: number } } {
+  const database = new URL(server.databaseUrl).pathname.slice(1);
+  const first = new Map<number, number>();
+  const last = new Map<number, number>();
+  const others = new Set<number>();
+  const look = () => {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const pid = Number(entry);
+      if (others.has(pid)) continue;
+      if (!last.has(pid)) {
+        let title = '';
+        try {
+          title = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+        } catch {
+          continue;
+        }
+        if (pid !== server.pid && !title.includes(` ${database} `)) {
+          // Not ours for good, unless it is a backend just forked that has not yet set its title.
+          if (title.startsWith('postgres: ') || !title.includes('postgres')) others.add(pid);
+          continue;
+        }
+      }
+      const used = cpuSeconds(pid);
+      if (used === null) continue;
+      if (!first.has(pid)) first.set(pid, started ? 0 : used); // a backend opened meanwhile counts from its start
+      last.set(pid, used);
+    }
+  };
+  let started = false;
+  look();
+  started = true;
+  const timer = setInterval(look, 200);
+  return {
+    stop() {
+      clearInterval(timer);
+      look();
+      let postgres = 0;
+      for (const [pid, used] of last) if (pid !== server.pid) postgres += used - first.get(pid)!;
+      return { serverMs: Math.round(((last.get(server.pid) ?? 0) - (first.get(server.pid) ?? 0)) * 1000), postgresMs: Math.round(postgres * 1000) };
+    }
+  };
 }
 
 export async function startServer(env: Record<string, string> = {}): Promise<BenchServer> {
   const port = await freePort();
   const db = await createTestDatabase();
-  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : []), '--import', 'tsx', 'server.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : []), ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []), '--import', 'tsx', 'server.ts'], {
     env: {
       ...process.env,
       NODE_ENV: 'development',
@@ -77,6 +140,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ben
   return {
     url,
     databaseUrl: db.url,
+    pid: child.pid!,
     async stop() {
       if (!exited) {
         const gone = new Promise((r) => child.once('exit', r));

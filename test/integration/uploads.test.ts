@@ -3,6 +3,7 @@
 // never attached after a day, with its files; a full disk answered 507 with nothing half-written, for an upload and
 // for an approval whose PDF cannot be stored.
 import { execFileSync } from 'node:child_process';
+import { request } from 'node:http';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -18,7 +19,7 @@ beforeAll(async () => {
   server = await startTestServer({}, { dispatchIntervalMs: 0 });
   filesDir = join(server.runtime.deps.config.dataDir, 'files');
   const sql = server.runtime.deps.sql;
-  for (const [i, id] of ['quota-a', 'quota-b', 'rate-c', 'janitor-d'].entries()) await insertUser(sql, { id, role: 'citizen', mobile: `+91983005000${i}` });
+  for (const [i, id] of ['quota-a', 'quota-b', 'rate-c', 'janitor-d', 'limits-e', 'crowd-f'].entries()) await insertUser(sql, { id, role: 'citizen', mobile: `+91983005000${i}` });
 });
 afterAll(() => server?.close());
 
@@ -33,6 +34,76 @@ async function bigJpeg(kb: number): Promise<Buffer> {
   for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
   return sharp(noise, { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality: 98 }).toBuffer();
 }
+
+/**
+ * One upload sent as raw HTTP, as a client that does not play by the rules can send it: `chunks` written one by one,
+ * with the given Content-Length or, without one, chunked. Resolves with the answer; a connection the server closes
+ * after answering is fine.
+ */
+function rawUpload(cookie: string, body: { chunks: Buffer[]; boundary: string; contentLength?: number }): Promise<{ status: number; connection: string | undefined; body: { error?: { code: string; fields?: Record<string, string> } } }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL('/api/documents', server.url);
+    const req = request(url, {
+      method: 'POST',
+      headers: {
+        cookie,
+        origin: server.origin,
+        'content-type': `multipart/form-data; boundary=${body.boundary}`,
+        ...(body.contentLength === undefined ? {} : { 'content-length': body.contentLength })
+      }
+    });
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, body: JSON.parse(text) }));
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err)));
+    for (const chunk of body.chunks) req.write(chunk);
+    req.end();
+  });
+}
+
+function part(boundary: string, name: string, value: Buffer | string, filename?: string): Buffer {
+  const disposition = `form-data; name="${name}"` + (filename ? `; filename="${filename}"\r\nContent-Type: image/jpeg` : '');
+  return Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n\r\n`), Buffer.from(value), Buffer.from('\r\n')]);
+}
+
+describe("the upload's body, read as it arrives (api/documents/multipart.ts)", () => {
+  const boundary = 'b0undary7MA4YWxkTrZu0gW';
+  const storedFor = async (id: string) => (await server.runtime.deps.sql<{ n: number }[]>`select count(*)::int as n from documents where uploaded_by = ${id}`)[0]!.n;
+
+  test('a chunked body without a Content-Length is cut off at the limit: 413, the connection closed, nothing stored', async () => {
+    Object.assign(uploads(), { maxFiles: 40, maxBytes: 60 * 1048576, perHour: 1000 });
+    const client = await loginClient(server.url, 'limits-e');
+    const limit = server.runtime.deps.config.uploadSizeLimit;
+    const oneMb = Buffer.alloc(1048576, 0xab);
+    const chunks = [part(boundary, 'kind', 'photo'), part(boundary, 'proof', 'photograph'), Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.jpg"\r\nContent-Type: image/jpeg\r\n\r\n\xff\xd8\xff`, 'latin1')];
+    for (let sent = 0; sent <= limit + 1048576; sent += oneMb.length) chunks.push(oneMb);
+    chunks.push(Buffer.from(`\r\n--${boundary}--\r\n`));
+    const res = await rawUpload(client.cookie, { chunks, boundary });
+    expect(res.status).toBe(413);
+    expect(res.body.error?.code).toBe('file_too_large');
+    expect(res.connection).toBe('close');
+    expect(await storedFor('limits-e')).toBe(0);
+  });
+
+  test('two files in one upload, or a body that ends inside its file, are a 400 that names the file', async () => {
+    const client = await loginClient(server.url, 'limits-e');
+    const photo = await testJpeg(31);
+    const twoFiles = Buffer.concat([part(boundary, 'kind', 'photo'), part(boundary, 'file', photo, 'a.jpg'), part(boundary, 'file', photo, 'b.jpg'), Buffer.from(`--${boundary}--\r\n`)]);
+    const cut = Buffer.concat([part(boundary, 'kind', 'photo'), part(boundary, 'file', photo, 'a.jpg')]).subarray(0, -500);
+    for (const body of [twoFiles, cut]) {
+      const res = await rawUpload(client.cookie, { chunks: [body], boundary, contentLength: body.length });
+      expect(res.status).toBe(400);
+      expect(res.body.error?.fields).toHaveProperty('file');
+    }
+    expect(await storedFor('limits-e')).toBe(0);
+    // And the same parts, whole and with one file, are stored.
+    const whole = Buffer.concat([part(boundary, 'kind', 'photo'), part(boundary, 'file', photo, 'a.jpg'), Buffer.from(`--${boundary}--\r\n`)]);
+    expect((await rawUpload(client.cookie, { chunks: [whole], boundary, contentLength: whole.length })).status).toBe(201);
+    expect(await storedFor('limits-e')).toBe(1);
+  });
+});
 
 describe('per-user limits on unattached uploads', () => {
   test('20 uploads at once against a quota of 5 files: exactly 5 are stored, the rest get a 413 that says why', async () => {
@@ -53,6 +124,27 @@ describe('per-user limits on unattached uploads', () => {
     const second = await upload(b, server.origin, { bytes: await bigJpeg(610), name: 'b.jpg', type: 'image/jpeg' }, 'identity', 'epic');
     expect(second.status).toBe(413);
     expect(second.body.error.code).toBe('upload_quota');
+  });
+
+  test("the quota is read from the uploader's own unattached files, however many others have (migration 021)", async () => {
+    // 4,000 uploads of someone else, half-way through their applications, as on a busy day across the state.
+    const sql = server.runtime.deps.sql;
+    await sql`
+      insert into documents (uploaded_by, kind, proof, sha256, size, mime, created_at)
+      select 'crowd-f', 'photo', 'photograph', encode(sha256(g::text::bytea), 'hex'), 1000, 'image/jpeg', now()
+      from generate_series(1, 4000) g`;
+    await sql`analyze documents`;
+    try {
+      // The quota's query in api/documents/documents.ts.
+      const [{ 'QUERY PLAN': plan }] = await sql.unsafe(`
+        explain (format json) select count(*)::int as files, coalesce(sum(size), 0)::bigint as bytes
+        from documents where uploaded_by = 'quota-a' and application_id is null`);
+      const scans = JSON.stringify(plan);
+      expect(scans).toContain('"Index Name":"documents_unattached_by_uploader"');
+      expect(scans).not.toContain('documents_application');
+    } finally {
+      await sql`delete from documents where uploaded_by = 'crowd-f'`;
+    }
   });
 
   test('past the hourly rate: 429 with Retry-After, counted before the file is looked at', async () => {

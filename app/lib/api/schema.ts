@@ -1523,7 +1523,7 @@ export interface paths {
                 content: {
                     "multipart/form-data": {
                         /** Format: binary */
-                        file?: string;
+                        file: string;
                         /** @enum {string} */
                         kind: "photo" | "identity" | "age" | "residence" | "signed_form" | "field_photo" | "appeal";
                         /** @description Which accepted proof this is; see shared/application.ts */
