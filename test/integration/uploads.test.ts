@@ -136,10 +136,10 @@ describe('per-user limits on unattached uploads', () => {
     await sql`analyze documents`;
     try {
       // The quota's query in api/documents/documents.ts.
-      const [{ 'QUERY PLAN': plan }] = await sql.unsafe(`
+      const rows = await sql.unsafe<{ 'QUERY PLAN': unknown }[]>(`
         explain (format json) select count(*)::int as files, coalesce(sum(size), 0)::bigint as bytes
         from documents where uploaded_by = 'quota-a' and application_id is null`);
-      const scans = JSON.stringify(plan);
+      const scans = JSON.stringify(rows[0]!['QUERY PLAN']);
       expect(scans).toContain('"Index Name":"documents_unattached_by_uploader"');
       expect(scans).not.toContain('documents_application');
     } finally {
