@@ -35,41 +35,47 @@ function keyOf(c: Pick<Counter, 'kind' | 'value'>): string {
  */
 export async function takeAttempt(deps: Deps_, counters: Counter[]): Promise<number> {
   const now = deps.clock.now();
-  const byKey = new Map(counters.map((c) => [keyOf(c), c]));
+  const byKey = new Map(counters.map((c) => [keyOf(c), c.rule]));
   const keys = [...byKey.keys()].sort(); // rows locked in one order everywhere, so two takers never deadlock
+  const rules = keys.map((k) => byKey.get(k)!);
   // Rows that do not exist yet are made first, in their own statement, so the decision below always has a row to lock.
   await deps.sql`
     insert into attempt_counters (key, attempts, window_start_at, last_attempt_at)
     select k, 0, ${now}, ${now} from unnest(${keys}::text[]) as k order by k
     on conflict (key) do nothing`;
-  return deps.sql.begin(async (sql) => {
-    const rows = await sql<{ key: string; attempts: number; windowStartAt: Date; lastAttemptAt: Date }[]>`
-      select key, attempts, window_start_at, last_attempt_at from attempt_counters
-      where key in ${sql(keys)} order by key for update`;
-    let wait = 0;
-    const next: { key: string; attempts: number; windowStartAt: Date }[] = [];
-    for (const row of rows) {
-      const { rule } = byKey.get(row.key)!;
-      const expired = now.getTime() - row.windowStartAt.getTime() >= rule.windowMs;
-      const attempts = expired ? 0 : row.attempts;
-      if (attempts >= rule.limit) {
-        if (rule.delay) {
-          const due = row.lastAttemptAt.getTime() + Math.min(rule.delay.baseMs * 2 ** (attempts - rule.limit), rule.delay.maxMs);
-          wait = Math.max(wait, due - now.getTime());
-        } else {
-          wait = Math.max(wait, row.windowStartAt.getTime() + rule.windowMs - now.getTime());
-        }
-      }
-      next.push({ key: row.key, attempts: attempts + 1, windowStartAt: expired ? now : row.windowStartAt });
-    }
-    if (wait > 0) return wait;
-    for (const n of next) {
-      await sql`
-        update attempt_counters set attempts = ${n.attempts}, window_start_at = ${n.windowStartAt}, last_attempt_at = ${now}
-        where key = ${n.key}`;
-    }
-    return 0;
-  });
+  // Count and decide in one statement (DESIGN §11): the counters' rows are locked in key order, so a parallel
+  // taker waits and then reads what this one wrote; every counter is counted only if none refuses. One round trip
+  // and no transaction of our own: an upload, which takes an attempt each, spends two statements here, not five.
+  const [{ waitMs }] = await deps.sql<[{ waitMs: number }]>`
+    with rule as (
+      select * from unnest(${keys}::text[], ${rules.map((r) => r.limit)}::int[], ${rules.map((r) => r.windowMs)}::float8[],
+        ${rules.map((r) => r.delay?.baseMs ?? null)}::float8[], ${rules.map((r) => r.delay?.maxMs ?? null)}::float8[])
+        as r(key, lim, window_ms, base_ms, max_ms)
+    ), counter as (
+      select c.key, c.attempts, c.window_start_at, c.last_attempt_at, rule.lim, rule.window_ms, rule.base_ms, rule.max_ms,
+        extract(epoch from ${now}::timestamptz - c.window_start_at) * 1000 >= rule.window_ms as expired
+      from attempt_counters c join rule using (key)
+      order by c.key
+      for update of c
+    ), verdict as (
+      select key, expired, taken,
+        case
+          when taken < lim then 0
+          when base_ms is not null
+            then extract(epoch from last_attempt_at - ${now}::timestamptz) * 1000 + least(base_ms * 2 ^ least(taken - lim, 60), max_ms)
+          else extract(epoch from window_start_at - ${now}::timestamptz) * 1000 + window_ms
+        end as wait_ms
+      from (select *, case when expired then 0 else attempts end as taken from counter) as current
+    ), counted as (
+      update attempt_counters c
+      set attempts = v.taken + 1,
+        window_start_at = case when v.expired then ${now}::timestamptz else c.window_start_at end,
+        last_attempt_at = ${now}
+      from verdict v
+      where c.key = v.key and not exists (select from verdict where wait_ms > 0)
+    )
+    select greatest(ceil(coalesce(max(wait_ms), 0)), 0)::int as "waitMs" from verdict`;
+  return waitMs;
 }
 
 /** Gives an attempt back (a login that succeeded): `forget` counters are cleared, `refund` ones count one less. */
