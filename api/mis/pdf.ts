@@ -117,13 +117,18 @@ export async function renderMisPdf(s: MisSummary, meta: MisRecordMeta): Promise<
     for (const [key, x] of columns) w.line(translate('en', key), x, y, { size: 7.5, color: GREY });
     y -= 14;
   };
-  const cells = (values: (string | number)[], weight: 'regular' | 'bold' = 'regular') => {
-    values.forEach((v, i) => w.line(String(v), columns[i]![1], y, { size: 9, weight, color: INK }));
-  };
   header();
   // A name in both languages that would run into the figures takes two lines; an office with no Bengali name in the
   // offices file yet (its nameBn is the English one) is named once.
   const nameRoom = columns[1]![1] - columns[0]![1] - 8;
+  // A single name still wider than the column (an English report's "Bidhannagar Municipal Corporation") is set
+  // smaller to fit, never over the figures.
+  const fitted = (text: string, size: number, weight: 'regular' | 'bold') => Math.min(size, (size * nameRoom) / w.width(text, { size, weight }));
+  /** One line of the table, an office's or the totals: its name fitted to the first column, then its figures. */
+  const row = (name: string, b: Omit<BlockRow, 'officeId'>, weight: 'regular' | 'bold' = 'regular') => {
+    w.line(name, columns[0]![1], y, { size: fitted(name, 9, weight), weight, color: INK });
+    [b.received, b.approved, b.rejected, b.pending, b.beyondSla, show(b.compliancePercent, ' %')].forEach((v, i) => w.line(String(v), columns[i + 1]![1], y, { size: 9, weight, color: INK }));
+  };
   for (const b of meta.rows) {
     const named = b.local === b.en ? b.en : `${b.local} / ${b.en}`;
     const split = named !== b.en && w.width(named, { size: 9 }) > nameRoom;
@@ -131,22 +136,17 @@ export async function renderMisPdf(s: MisSummary, meta: MisRecordMeta): Promise<
       newPage();
       header();
     }
-    // A single name still wider than the column (an English report's "Bidhannagar Municipal Corporation") is set
-    // smaller to fit, never over the figures.
-    const fitted = (text: string, size: number) => Math.min(size, (size * nameRoom) / w.width(text, { size }));
-    const first = split ? b.local : named;
-    w.line(first, columns[0]![1], y, { size: fitted(first, 9), color: INK });
-    [b.received, b.approved, b.rejected, b.pending, b.beyondSla, show(b.compliancePercent, ' %')].forEach((v, i) => w.line(String(v), columns[i + 1]![1], y, { size: 9, color: INK }));
+    row(split ? b.local : named, b);
     if (split) {
       y -= 11;
-      w.line(b.en, columns[0]![1], y, { size: fitted(b.en, 8), color: GREY });
+      w.line(b.en, columns[0]![1], y, { size: fitted(b.en, 8, 'regular'), color: GREY });
     }
     y -= 14;
   }
   // The totals, as the CSV's last row: the same figures a clerk adds up from the rows above.
   writers[writers.length - 1]![0].drawLine({ start: { x: 40, y: y + 10 }, end: { x: 555, y: y + 10 }, thickness: 0.5, color: GREY });
   const pending = t.pendingByStep.scrutiny + t.pendingByStep.enquiry + t.pendingByStep.approval + t.pendingByStep.sentBack;
-  cells([both('mis.total'), t.received, t.approved, t.rejected, pending, t.pendingBeyondSla, show(t.compliancePercent, ' %')], 'bold');
+  row(both('mis.total'), { received: t.received, approved: t.approved, rejected: t.rejected, pending, beyondSla: t.pendingBeyondSla, compliancePercent: t.compliancePercent }, 'bold');
 
   writers.forEach(([, pw], i) => {
     const vars = { page: i + 1, pages: writers.length, record: meta.recordId };

@@ -47,7 +47,7 @@ const days = (hours: number | null) => (hours === null ? null : Math.round((hour
  * The p-th percentile, interpolated between neighbours as PostgreSQL's percentile_cont does, of values given as
  * value → how many times it occurs.
  */
-export function percentile(counts: ReadonlyMap<number, number>, p: number): number | null {
+function percentile(counts: ReadonlyMap<number, number>, p: number): number | null {
   const values = [...counts].sort((a, b) => a[0] - b[0]);
   const n = values.reduce((sum, [, c]) => sum + c, 0);
   if (n === 0) return null;
@@ -116,28 +116,51 @@ export async function misSummary(sql: Queryable, blockIds: string[], from: strin
       group by office_id, status`
   ]);
 
+  const reasons = new Map(reasonRows.map((r) => [r.reason, r.count]));
+  const durations = new Map<number, number>();
+  const offices: MisFigures['decided'][number][] = [];
+  for (const r of decided) {
+    if (r.officeId !== null) offices.push({ officeId: r.officeId, approved: r.approved, rejected: r.rejected, onTime: r.onTime });
+    else if (r.approved + r.rejected !== 0) durations.set(r.hours!, r.approved + r.rejected);
+  }
+  return assembleMisSummary(from, to, blockIds, { received, decided: offices, durations, reasons, pending });
+}
+
+/** What the queries of a summary give, however they were read: from the counters or from the applications. */
+export interface MisFigures {
+  received: readonly { officeId: string; channel: 'web' | 'kiosk' | 'csc'; count: number }[];
+  /** The period's decisions per office (an office may come more than once: they are added up). */
+  decided: readonly { officeId: string; approved: number; rejected: number; onTime: number }[];
+  /** Disposal time to the nearest hour → how many of the period's decisions took it. */
+  durations: ReadonlyMap<number, number>;
+  /** Rejection reason → how many. */
+  reasons: ReadonlyMap<string, number>;
+  /** Applications pending now, per office and status, and how many of them are past their step's due time. */
+  pending: readonly { officeId: string; status: Status; count: number; late: number }[];
+}
+
+/**
+ * The summary from its figures: per block, totals, shares and percentiles. One function for the counters and for
+ * the reference over applications (test/support/mis-live.ts), so the two can differ only in what they read.
+ */
+export function assembleMisSummary(from: string, to: string, blockIds: readonly string[], figures: MisFigures): MisSummary {
   const blocks = new Map<string, BlockFigures>(
     blockIds.map((id) => [id, { officeId: id, received: 0, approved: 0, rejected: 0, pending: 0, beyondSla: 0, compliancePercent: null, onTime: 0 }])
   );
   const channels = { web: 0, kiosk: 0, csc: 0 };
-  for (const r of received) {
+  for (const r of figures.received) {
     blocks.get(r.officeId)!.received += r.count;
     channels[r.channel] += r.count;
   }
-  const reasons = new Map(reasonRows.map((r) => [r.reason, r.count]));
-  const durations = new Map<number, number>();
-  for (const r of decided) {
-    if (r.officeId !== null) {
-      const b = blocks.get(r.officeId)!;
-      b.approved += r.approved;
-      b.rejected += r.rejected;
-      b.onTime += r.onTime;
-    } else if (r.approved + r.rejected !== 0) durations.set(r.hours!, r.approved + r.rejected);
+  for (const r of figures.decided) {
+    const b = blocks.get(r.officeId)!;
+    b.approved += r.approved;
+    b.rejected += r.rejected;
+    b.onTime += r.onTime;
   }
   const pendingByStep = { scrutiny: 0, enquiry: 0, approval: 0, sentBack: 0 };
-
   let beyond = 0;
-  for (const r of pending) {
+  for (const r of figures.pending) {
     const b = blocks.get(r.officeId)!;
     b.pending += r.count;
     b.beyondSla += r.late;
@@ -159,11 +182,11 @@ export async function misSummary(sql: Queryable, blockIds: string[], from: strin
       pendingByStep,
       pendingBeyondSla: beyond,
       compliancePercent: percent(onTime, approved + rejected),
-      medianDisposalDays: days(percentile(durations, 0.5)),
-      p90DisposalDays: days(percentile(durations, 0.9))
+      medianDisposalDays: days(percentile(figures.durations, 0.5)),
+      p90DisposalDays: days(percentile(figures.durations, 0.9))
     },
     channels,
-    rejectionReasons: [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
+    rejectionReasons: [...figures.reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
     blocks: rows.map((b) => ({ ...b, compliancePercent: percent(b.onTime, b.approved + b.rejected) }))
   };
 }

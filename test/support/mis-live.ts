@@ -1,13 +1,11 @@
 // The MIS summary as it was computed before the counters of migrations/020_mis_daily_figures.sql: plain aggregate
 // queries over applications. It is the reference the counters are checked against (test/integration/mis-counters.test.ts
-// and the state-scale benchmark), kept word for word so that "the same figures" means what it meant.
+// and the state-scale benchmark). Its queries are kept word for word, so that "the same figures" means what it meant;
+// the summary is assembled from them by the app's own assembleMisSummary, so the two can differ only in what they read.
 import type { Queryable } from '../../api/db/connect.ts';
-import { percent, percentile, type BlockFigures, type MisSummary } from '../../api/mis/summary.ts';
+import { assembleMisSummary, type MisSummary } from '../../api/mis/summary.ts';
 import { endOfKolkataDay, kolkataTime } from '../../api/time.ts';
-import { stepOf } from '../../api/sla/rules.ts';
 import { pendingStatuses, type Status } from '../../shared/workflow.ts';
-
-const days = (hours: number | null) => (hours === null ? null : Math.round((hours / 24) * 10) / 10);
 
 /** The MIS as the plain queries over applications give it; `from` and `to` are Kolkata dates, both included. */
 export async function liveMisSummary(sql: Queryable, blockIds: string[], from: string, to: string, now: Date): Promise<MisSummary> {
@@ -37,55 +35,12 @@ export async function liveMisSummary(sql: Queryable, blockIds: string[], from: s
       group by office_id, status`
   ]);
 
-  const blocks = new Map<string, BlockFigures>(
-    blockIds.map((id) => [id, { officeId: id, received: 0, approved: 0, rejected: 0, pending: 0, beyondSla: 0, compliancePercent: null, onTime: 0 }])
-  );
-  const channels = { web: 0, kiosk: 0, csc: 0 };
-  for (const r of received) {
-    blocks.get(r.officeId)!.received += r.count;
-    channels[r.channel] += r.count;
-  }
   const reasons = new Map<string, number>();
   const durations = new Map<number, number>();
   for (const r of decided) {
-    const b = blocks.get(r.officeId)!;
-    if (r.rejected) {
-      b.rejected += r.count;
-      reasons.set(r.reason ?? 'other', (reasons.get(r.reason ?? 'other') ?? 0) + r.count);
-    } else b.approved += r.count;
-    b.onTime += r.onTime;
+    if (r.rejected) reasons.set(r.reason ?? 'other', (reasons.get(r.reason ?? 'other') ?? 0) + r.count);
     durations.set(r.hours, (durations.get(r.hours) ?? 0) + r.count);
   }
-  const pendingByStep = { scrutiny: 0, enquiry: 0, approval: 0, sentBack: 0 };
-
-  let beyond = 0;
-  for (const r of pending) {
-    const b = blocks.get(r.officeId)!;
-    b.pending += r.count;
-    b.beyondSla += r.late;
-    beyond += r.late;
-    pendingByStep[stepOf(r.status) ?? 'sentBack'] += r.count;
-  }
-  const rows = [...blocks.values()];
-  const approved = rows.reduce((n, b) => n + b.approved, 0);
-  const rejected = rows.reduce((n, b) => n + b.rejected, 0);
-  const onTime = rows.reduce((n, b) => n + b.onTime, 0);
-  return {
-    from,
-    to,
-    totals: {
-      received: rows.reduce((n, b) => n + b.received, 0),
-      disposed: approved + rejected,
-      approved,
-      rejected,
-      pendingByStep,
-      pendingBeyondSla: beyond,
-      compliancePercent: percent(onTime, approved + rejected),
-      medianDisposalDays: days(percentile(durations, 0.5)),
-      p90DisposalDays: days(percentile(durations, 0.9))
-    },
-    channels,
-    rejectionReasons: [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)),
-    blocks: rows.map((b) => ({ ...b, compliancePercent: percent(b.onTime, b.approved + b.rejected) }))
-  };
+  const perOffice = decided.map((r) => ({ officeId: r.officeId, approved: r.rejected ? 0 : r.count, rejected: r.rejected ? r.count : 0, onTime: r.onTime }));
+  return assembleMisSummary(from, to, blockIds, { received, decided: perOffice, durations, reasons, pending });
 }
