@@ -40,25 +40,11 @@ export function currentRequestId(): string | undefined {
 }
 
 /**
- * Standard output, shared by every logger of the process. A request's access line written to it at once was a
- * write() system call per request, and to a pipe whose reader lagged (journald, a container runtime) pino's
- * synchronous mode retried it in a loop that held the event loop: 200,000 lines took 11.3–12.9 µs of CPU each and
- * 2.6–7.4 s, against 8.3–10.0 µs and 1.5–2.0 s gathered (README, Metrics and logs). Lines are therefore gathered and
- * written 4 KB at a time, off the request path (pino's asynchronous mode), and at least every second, so a quiet
- * server's lines are not held back. A warning or an error is written at once and synchronously, with whatever waits
- * before it (createLogger), so the line of a crash is out before `process.exit`; at exit, pino writes what is left. Only a process killed outright (SIGKILL, the kernel's OOM killer) can lose
- * lines, and then at most the last second's information lines.
- */
-let stdout: ReturnType<typeof pino.destination> | null = null;
-const standardOutput = () => (stdout ??= pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 1000 }));
-
-/**
  * `write` receives each line without its newline (tests collect them); by default lines go to stdout. Each line is
  * `{"level":"info","time":"…","event":"request","reqId":"…",…}`.
  */
 export function createLogger(min: Level | 'silent', write?: (line: string) => void): Logger {
-  const buffered = write ? null : standardOutput();
-  const destination = buffered ?? { write: (line: string) => write!(line.endsWith('\n') ? line.slice(0, -1) : line) };
+  const destination = write ? { write: (line: string) => write(line.endsWith('\n') ? line.slice(0, -1) : line) } : pino.destination({ dest: 1, sync: true });
   const base = pino(
     {
       level: min,
@@ -76,7 +62,6 @@ export function createLogger(min: Level | 'silent', write?: (line: string) => vo
   const at = (level: Level) => (event: string, fields?: Fields) => {
     if (fields) base[level](fields, event);
     else base[level](event);
-    if (buffered && (level === 'warn' || level === 'error') && base.isLevelEnabled(level)) buffered.flushSync();
   };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
