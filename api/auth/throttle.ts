@@ -36,16 +36,17 @@ function keyOf(c: Pick<Counter, 'kind' | 'value'>): string {
 export async function takeAttempt(deps: Deps_, counters: Counter[]): Promise<number> {
   const now = deps.clock.now();
   const byKey = new Map(counters.map((c) => [keyOf(c), c.rule]));
-  const keys = [...byKey.keys()].sort(); // rows locked in one order everywhere, so two takers never deadlock
+  const keys = [...byKey.keys()].sort(); // the inserts below go in this order; the locks, in the statement's `order by`
   const rules = keys.map((k) => byKey.get(k)!);
-  // Rows that do not exist yet are made first, in their own statement, so the decision below always has a row to lock.
+  // Rows that do not exist yet are made first, in their own statement, so the decision below has a row to lock (a
+  // returnAttempt that deletes one in between lets this attempt through uncounted, as the transaction before did).
   await deps.sql`
     insert into attempt_counters (key, attempts, window_start_at, last_attempt_at)
     select k, 0, ${now}, ${now} from unnest(${keys}::text[]) as k order by k
     on conflict (key) do nothing`;
-  // Count and decide in one statement (DESIGN §11): the counters' rows are locked in key order, so a parallel
-  // taker waits and then reads what this one wrote; every counter is counted only if none refuses. One round trip
-  // and no transaction of our own: an upload, which takes an attempt each, spends two statements here, not five.
+  // Count and decide in one statement (DESIGN §11): the counters' rows are locked in key order, so two takers never
+  // deadlock, and a parallel taker waits and then reads what this one wrote; every counter is counted only if none
+  // refuses. No transaction of our own: an upload, which takes an attempt each, spends two statements here, not five.
   const [{ waitMs }] = await deps.sql<[{ waitMs: number }]>`
     with rule as (
       select * from unnest(${keys}::text[], ${rules.map((r) => r.limit)}::int[], ${rules.map((r) => r.windowMs)}::float8[],

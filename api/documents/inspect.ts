@@ -86,7 +86,8 @@ export async function inspectUpload(input: Uint8Array): Promise<Inspection> {
   if (input.byteLength === 0) return { ok: false, reason: 'file_empty' };
   const mime = sniff(input);
   if (!mime) return { ok: false, reason: 'file_type' };
-  // A view, not a copy: the upload's bytes are only read here, and the stored ones are made anew (stripped or re-encoded).
+  // A view, not a copy: nothing here writes to the upload's bytes. A JPEG is stored anew (stripped or re-encoded); a
+  // PDF is stored as these very bytes, which may be a view of a larger buffer the upload was read into.
   const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   if (mime === 'application/pdf') {
     // A real PDF ends with an end-of-file marker; a truncated upload does not.

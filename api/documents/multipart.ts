@@ -23,8 +23,12 @@ export type UploadFormError =
   | 'malformed';
 
 export class UploadFormRejected extends Error {
-  constructor(readonly reason: UploadFormError) {
-    super(`upload form: ${reason}`);
+  /** `field`: the form field at fault, when it is one (a value too long); otherwise the file or the form itself. */
+  constructor(
+    readonly reason: UploadFormError,
+    readonly field?: string
+  ) {
+    super(`upload form: ${reason}${field ? ` (${field})` : ''}`);
   }
 }
 
@@ -52,7 +56,8 @@ export async function readUploadForm(
     parser = busboy({
       headers: { 'content-type': headers.contentType },
       // One file per request (DESIGN §7); the fields are `kind` and `proof`, a few bytes each.
-      limits: { files: 1, fileSize: limits.fileBytes, fields: 8, fieldSize: 1024, parts: 10, headerPairs: 20 }
+      // busboy stops a file when it reaches fileSize, so one byte more lets a file of exactly the limit through.
+      limits: { files: 1, fileSize: limits.fileBytes + 1, fields: 8, fieldSize: 1024, parts: 10, headerPairs: 20 }
     });
   } catch {
     throw new UploadFormRejected('malformed'); // no boundary, or not multipart at all
@@ -63,13 +68,14 @@ export async function readUploadForm(
     let file: UploadForm['file'] = null;
     let received = 0;
     let settled = false;
-    const fail = (reason: UploadFormError) => {
+    const fail = (reason: UploadFormError, field?: string) => {
       if (settled) return;
       settled = true;
       stream.unpipe(parser);
-      // What is left of the body is not read: the answer says `Connection: close` (413) or the body was broken.
+      // The rest of the body is read and thrown away, not parsed or kept; a 413 also closes the connection, so a
+      // client sending gigabytes is cut off once it has its answer.
       stream.resume();
-      reject(new UploadFormRejected(reason));
+      reject(new UploadFormRejected(reason, field));
     };
     const onData = (chunk: Buffer) => {
       received += chunk.length;
@@ -77,7 +83,7 @@ export async function readUploadForm(
     };
 
     parser.on('field', (name, value, info) => {
-      if (info.nameTruncated || info.valueTruncated) return fail('malformed');
+      if (info.nameTruncated || info.valueTruncated) return fail('malformed', name);
       fields[name] = value;
     });
     parser.on('file', (name, part, info) => {

@@ -76,13 +76,17 @@ export function documentRoutes(deps: Deps) {
       const type = c.req.header('content-type') ?? '';
       if (!type.startsWith('multipart/form-data')) throw new ApiError(415, 'unsupported_media_type');
       const form = await readUploadForm(
-        c.env.incoming ? { incoming: c.env.incoming } : { body: c.req.raw.body },
+        c.env?.incoming ? { incoming: c.env.incoming } : { body: c.req.raw.body },
         { contentType: type, contentLength: requestHeader(c, 'content-length') },
         { fileBytes: limit, bodyBytes: limit + 64 * 1024 } // the form fields around the file need a little room
       ).catch((err: unknown) => {
         if (err instanceof UploadFormRejected && err.reason === 'too_large') {
           throw new ApiError(413, 'file_too_large', { vars: { mb: Math.round(limit / 1048576) }, headers: { Connection: 'close' } });
         }
+        if (!(err instanceof UploadFormRejected)) throw err; // a fault of ours, not of the form: a 500 that is logged
+        // A field too long is named; anything else broken in the form is about its file.
+        if (err.field === 'kind') throw new ApiError(400, 'validation', { fields: { kind: 'field.kind' } });
+        if (err.field === 'proof') throw new ApiError(400, 'validation', { fields: { proof: 'field.proof' } });
         throw new ApiError(400, 'validation', { fields: { file: 'field.file' } });
       });
       const { kind } = form.fields;

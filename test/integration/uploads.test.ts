@@ -63,6 +63,24 @@ function rawUpload(cookie: string, body: { chunks: Buffer[]; boundary: string; c
   });
 }
 
+/**
+ * The JPEG made exactly `size` bytes long by comment segments (COM, 0xFFFE) after its start marker: still a valid
+ * image, whose comments the stored copy drops.
+ */
+function paddedJpeg(jpeg: Buffer, size: number): Buffer {
+  const segments: Buffer[] = [];
+  for (let pad = size - jpeg.length; pad > 0; ) {
+    let take = Math.min(pad, 65537); // a segment is its marker, its length (at most 65535) and the payload
+    if (pad - take > 0 && pad - take < 4) take -= 4; // leave room for one more segment of at least 4 bytes
+    const segment = Buffer.alloc(take, 0x20);
+    segment.writeUInt16BE(0xfffe, 0);
+    segment.writeUInt16BE(take - 2, 2);
+    segments.push(segment);
+    pad -= take;
+  }
+  return Buffer.concat([jpeg.subarray(0, 2), ...segments, jpeg.subarray(2)]);
+}
+
 function part(boundary: string, name: string, value: Buffer | string, filename?: string): Buffer {
   const disposition = `form-data; name="${name}"` + (filename ? `; filename="${filename}"\r\nContent-Type: image/jpeg` : '');
   return Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n\r\n`), Buffer.from(value), Buffer.from('\r\n')]);
@@ -102,6 +120,26 @@ describe("the upload's body, read as it arrives (api/documents/multipart.ts)", (
     const whole = Buffer.concat([part(boundary, 'kind', 'photo'), part(boundary, 'file', photo, 'a.jpg'), Buffer.from(`--${boundary}--\r\n`)]);
     expect((await rawUpload(client.cookie, { chunks: [whole], boundary, contentLength: whole.length })).status).toBe(201);
     expect(await storedFor('limits-e')).toBe(1);
+  });
+
+  test('a file of exactly the size limit is stored; one byte more is a 413', async () => {
+    const client = await loginClient(server.url, 'limits-e');
+    const limit = server.runtime.deps.config.uploadSizeLimit;
+    const before = await storedFor('limits-e');
+    for (const [size, status] of [[limit, 201], [limit + 1, 413]] as const) {
+      const body = Buffer.concat([part(boundary, 'kind', 'photo'), part(boundary, 'file', paddedJpeg(await testJpeg(32), size), 'exact.jpg'), Buffer.from(`--${boundary}--\r\n`)]);
+      const res = await rawUpload(client.cookie, { chunks: [body], boundary, contentLength: body.length });
+      expect(res.status, JSON.stringify(res.body)).toBe(status);
+    }
+    expect(await storedFor('limits-e')).toBe(before + 1);
+  });
+
+  test('a form field longer than a field may be is a 400 that names it', async () => {
+    const client = await loginClient(server.url, 'limits-e');
+    const body = Buffer.concat([part(boundary, 'kind', 'photo'), part(boundary, 'proof', 'x'.repeat(2000)), part(boundary, 'file', await testJpeg(33), 'a.jpg'), Buffer.from(`--${boundary}--\r\n`)]);
+    const res = await rawUpload(client.cookie, { chunks: [body], boundary, contentLength: body.length });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.fields).toEqual({ proof: expect.any(String) });
   });
 });
 
