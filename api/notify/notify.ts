@@ -73,11 +73,15 @@ export async function enqueueNotification(sql: Queryable, at: Date, n: Notificat
 }
 
 /**
- * Many notifications at once (the SLA sweeper can raise thousands): the recipients and their devices are read in
- * two queries and the rows written in one insert.
+ * Many notifications at once (the SLA sweeper can raise tens of thousands): the recipients and their devices are read
+ * in two queries and the rows written in batches (OutboxWriter). More than a batch of rows is written by more than one
+ * statement, so a caller with that many passes its transaction, as the sweeper does.
  */
 export async function enqueueNotifications(sql: Queryable, at: Date, list: readonly Notification[]): Promise<number> {
-  const ids = [...new Set(list.flatMap((n) => n.userIds))];
+  // Notifications often share one list of account ids (the sweeper's events of one office): each list is looked up
+  // once, not once per notification.
+  const lists = new Set(list.map((n) => n.userIds));
+  const ids = [...new Set([...lists].flat())];
   if (ids.length === 0) return 0;
   const users = new Map(
     (await sql<Recipient[]>`select id, name, mobile, email, lang from users where id in ${sql(ids)}`).map((u) => [u.id, u])
@@ -86,44 +90,59 @@ export async function enqueueNotifications(sql: Queryable, at: Date, list: reado
   for (const d of await sql<{ id: string; userId: string }[]>`select id::text, user_id from push_subscriptions where user_id in ${sql(ids)} order by id`) {
     (devices.get(d.userId) ?? devices.set(d.userId, []).get(d.userId)!).push(d.id);
   }
-  const rows: Row[] = [];
+  const recipientsOf = new Map<readonly string[], Recipient[]>();
+  for (const userIds of lists) recipientsOf.set(userIds, [...new Set(userIds)].sort().flatMap((id) => users.get(id) ?? []));
+  const out = new OutboxWriter(sql, at);
   // Each address hears of an event once, however many roles it has (the account holder's mobile may be the form's).
   const sent = new Set<string>();
   const add = (row: Row) => {
     const key = `${row.channel}:${row.recipient.toLowerCase()}`;
     if (sent.has(key)) return;
     sent.add(key);
-    rows.push(row);
+    out.add(row);
   };
-  for (const n of list) {
-    const channels = channelsFor[n.event];
-    sent.clear();
-    const recipients = [...new Set(n.userIds)].sort().flatMap((id) => users.get(id) ?? []);
-    for (const user of recipients) {
-      const values = typeof n.values === 'function' ? n.values(user.lang) : n.values;
-      const m = render(n.event, user.lang, values);
-      const common = { userId: user.id, lang: user.lang, event: n.event, templateId: m.templateId, applicationId: n.applicationId, link: n.link };
-      // The form's contacts come first, so an address that is both the form's and the account's is greeted by the
-      // applicant's name.
-      if (n.contacts && user === recipients[0]) {
-        const c = n.contacts;
-        const mobile = c.mobile ? toE164IndianMobile(c.mobile) : null;
-        if (channels.includes('sms') && mobile) add({ ...common, userId: undefined, channel: 'sms', recipient: mobile, body: m.sms });
-        if (channels.includes('email') && c.email) {
-          add({ ...common, userId: undefined, channel: 'email', recipient: c.email.toLowerCase(), subject: m.subject, body: emailText(m, user.lang, c.name, n.link), html: emailHtml(m, user.lang, c.name, n.link) });
+  try {
+    for (const n of list) {
+      const channels = channelsFor[n.event];
+      const sms = channels.includes('sms');
+      const email = channels.includes('email');
+      const push = channels.includes('push');
+      sent.clear();
+      const recipients = recipientsOf.get(n.userIds)!;
+      for (const user of recipients) {
+        const values = typeof n.values === 'function' ? n.values(user.lang) : n.values;
+        const m = render(n.event, user.lang, values);
+        const { event, applicationId, link } = n;
+        const lang = user.lang;
+        const templateId = m.templateId;
+        // The form's contacts come first, so an address that is both the form's and the account's is greeted by the
+        // applicant's name.
+        if (n.contacts && user === recipients[0]) {
+          const c = n.contacts;
+          const mobile = c.mobile ? toE164IndianMobile(c.mobile) : null;
+          if (sms && mobile) add({ channel: 'sms', recipient: mobile, lang, event, templateId, applicationId, link, body: m.sms });
+          if (email && c.email) {
+            add({ channel: 'email', recipient: c.email.toLowerCase(), lang, event, templateId, applicationId, link, subject: m.subject, body: emailText(m, lang, c.name, link), html: emailHtml(m, lang, c.name, link) });
+          }
+        }
+        const userId = user.id;
+        if (sms) add({ channel: 'sms', recipient: user.mobile, userId, lang, event, templateId, applicationId, link, body: m.sms });
+        if (email && user.email) {
+          add({ channel: 'email', recipient: user.email, userId, lang, event, templateId, applicationId, link, subject: m.subject, body: emailText(m, lang, user.name, link), html: emailHtml(m, lang, user.name, link) });
+        }
+        if (push) {
+          for (const device of devices.get(user.id) ?? []) add({ channel: 'push', recipient: device, userId, lang, event, templateId, applicationId, link, subject: m.subject, body: m.sentence });
         }
       }
-      if (channels.includes('sms')) add({ ...common, channel: 'sms', recipient: user.mobile, body: m.sms });
-      if (channels.includes('email') && user.email) {
-        add({ ...common, channel: 'email', recipient: user.email, subject: m.subject, body: emailText(m, user.lang, user.name, n.link), html: emailHtml(m, user.lang, user.name, n.link) });
-      }
-      if (channels.includes('push')) {
-        for (const device of devices.get(user.id) ?? []) add({ ...common, channel: 'push', recipient: device, subject: m.subject, body: m.sentence });
-      }
+      if (out.full) await out.flush();
     }
+  } catch (err) {
+    // The caller's transaction fails with this error, not with a batch's that waited behind it.
+    await out.settle();
+    throw err;
   }
-  await insertRows(sql, at, rows);
-  return rows.length;
+  await out.close();
+  return out.count;
 }
 
 /** An SMS to a number that may belong to nobody (a reply to a status question). */
@@ -132,7 +151,8 @@ export async function enqueueSms(sql: Queryable, at: Date, to: string, lang: Lan
   await insertRows(sql, at, [{ channel: 'sms', recipient: to, lang, event, templateId: m.templateId, body: m.sms, userId }]);
 }
 
-interface Row {
+// A type, not an interface, so that it is a JSONValue for the driver (insertRows).
+type Row = {
   channel: Channel;
   recipient: string;
   lang: Lang;
@@ -144,24 +164,72 @@ interface Row {
   link?: string;
   userId?: string;
   applicationId?: string;
-}
+};
 
 /**
- * All the rows in one statement, a column per array: the sweeper's backlog writes tens of thousands of messages, and
- * as a multi-row VALUES list (13 parameters a row, in chunks under PostgreSQL's 65,535) the driver spent about a
- * second of CPU on 30,000 rows' parameters at state scale (test/bench/state-scale.ts).
+ * The rows in batches of BATCH, each one statement with a column per array: the sweeper's backlog writes tens of
+ * thousands of messages, and as a multi-row VALUES list (13 parameters a row) the driver spent about a second of CPU on
+ * 30,000 rows' parameters at state scale (test/bench/state-scale.ts). A batch is sent as soon as it is full and
+ * PostgreSQL writes it while the next one is made (postgres.js pipelines a transaction's queries on its connection),
+ * so the two processes work side by side and no array of every row (and its text for the driver) is held at once.
  */
+class OutboxWriter {
+  static readonly BATCH = 2_000;
+  count = 0;
+  private rows: Row[] = [];
+  private writing: Promise<void>[] = [];
+
+  constructor(
+    private readonly sql: Queryable,
+    private readonly at: Date
+  ) {}
+
+  add(row: Row) {
+    this.rows.push(row);
+    this.count++;
+  }
+
+  get full(): boolean {
+    return this.rows.length >= OutboxWriter.BATCH;
+  }
+
+  /** Sends the batch, and waits for the one before it, so at most two are in flight. */
+  async flush(): Promise<void> {
+    this.send();
+    const before = this.writing.at(-2);
+    if (before) await before;
+  }
+
+  /** Sends what is left and waits for every batch; a failed batch's error is the caller's (its transaction fails). */
+  async close(): Promise<void> {
+    this.send();
+    await Promise.all(this.writing);
+  }
+
+  /** Waits for the batches already sent, whatever their outcome. */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.writing);
+  }
+
+  private send() {
+    if (this.rows.length === 0) return;
+    const batch = insertRows(this.sql, this.at, this.rows);
+    // Awaited in flush() or close(); until then a failure must not count as unhandled.
+    batch.catch(() => {});
+    this.writing.push(batch);
+    this.rows = [];
+  }
+}
+
 async function insertRows(sql: Queryable, at: Date, rows: readonly Row[]): Promise<void> {
   if (rows.length === 0) return;
-  const column = <T>(f: (r: Row) => T) => rows.map(f);
+  // The rows go as one JSON text: V8 writes it in one native call, where an array per column had each value escaped
+  // by the driver (a third of the sweep's own CPU at state scale). A property left undefined is a null column.
   await sql`
     insert into outbox (channel, recipient, user_id, lang, template, template_id, subject, body, html, link, application_id, next_attempt_at, created_at)
-    select channel, recipient, user_id, lang, template, template_id, subject, body, html, link, application_id::bigint, ${at}, ${at}
-    from unnest(${column((r) => r.channel)}::text[], ${column((r) => r.recipient)}::text[], ${column((r) => r.userId ?? null)}::text[],
-                ${column((r) => r.lang)}::text[], ${column((r) => r.event)}::text[], ${column((r) => r.templateId)}::text[],
-                ${column((r) => r.subject ?? null)}::text[], ${column((r) => r.body)}::text[], ${column((r) => r.html ?? null)}::text[],
-                ${column((r) => r.link ?? null)}::text[], ${column((r) => r.applicationId ?? null)}::text[])
-      as r (channel, recipient, user_id, lang, template, template_id, subject, body, html, link, application_id)`;
+    select channel, recipient, "userId", lang, event, "templateId", subject, body, html, link, "applicationId", ${at}, ${at}
+    from jsonb_to_recordset(${sql.json(rows)})
+      as r (channel text, recipient text, "userId" text, lang text, event text, "templateId" text, subject text, body text, html text, link text, "applicationId" bigint)`;
 }
 
 function emailText(m: RenderedMessage, lang: Lang, name: string, link: string): string {

@@ -9,7 +9,7 @@ import { smsDate } from '../time.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { enqueueNotifications, type Notification } from '../notify/notify.ts';
-import { steps, type Step } from '../notify/templates.ts';
+import { steps, type SlotValues, type Step } from '../notify/templates.ts';
 import { describeFresh, recordBreaches, type Event } from './breaches.ts';
 import { openStatuses } from '../../shared/workflow.ts';
 import { stepOfApplicationSql, type SlaStep } from './rules.ts';
@@ -33,13 +33,13 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
   // The step's own time missed: the L1 officer of the matrix hears of it.
   result.breaches = await deps.sql.begin(async (sql) => {
     const fresh = await recordBreaches(sql, 'responsible', now);
-    await notify(sql, deps, now, 'escalation', fresh, (e) => [e.role]);
+    await notify(sql, deps, now, 'escalation', fresh, ownRole);
     return fresh.length;
   });
   // L1 missed its own time: the DM and the administrator hear of it (seed §C has no L2 yet; this is where it goes).
   result.l1Breaches = await deps.sql.begin(async (sql) => {
     const fresh = await recordBreaches(sql, 'l1', now);
-    await notify(sql, deps, now, 'escalation', fresh, () => ['dm', 'admin']);
+    await notify(sql, deps, now, 'escalation', fresh, () => dmAndAdmin);
     return fresh.length;
   });
 
@@ -56,7 +56,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
         on conflict do nothing
         returning application_id, step, due_at, (select responsible_role from sla_rules r where r.step = sla_reminders.step) as escalated_to)
       ${describeFresh(sql)}`;
-    await notify(sql, deps, now, 'reminder', fresh, (e) => [e.role]);
+    await notify(sql, deps, now, 'reminder', fresh, ownRole);
     return fresh.length;
   });
 
@@ -85,29 +85,60 @@ async function officers(sql: Queryable): Promise<{ admins: string[]; holding: (r
   };
 }
 
-async function notify(sql: Queryable, deps: SweepDeps, now: Date, event: 'escalation' | 'reminder', fresh: Event[], roles: (e: Event) => string[]) {
+type Role = Event['role'] | 'admin';
+const ownRole = (e: Event): readonly Role[] => [e.role];
+const dmAndAdmin: readonly Role[] = ['dm', 'admin'];
+
+interface Office {
+  id: string;
+  subdivisionId: string | null;
+  districtId: string;
+  nameEn: string;
+  nameBn: string;
+}
+
+async function notify(sql: Queryable, deps: SweepDeps, now: Date, event: 'escalation' | 'reminder', fresh: Event[], rolesOf: (e: Event) => readonly Role[]) {
   if (fresh.length === 0) return;
-  const { admins, holding } = await officers(sql);
-  const holders = (e: Event, role: string): string[] => {
+  const officeIds = [...new Set(fresh.map((e) => e.officeId))];
+  const [{ admins, holding }, offices] = await Promise.all([
+    officers(sql),
+    sql<Office[]>`select id, subdivision_id, district_id, name_en, name_bn from offices where id = any(${officeIds})`
+  ]);
+  const officeOf = new Map(offices.map((o) => [o.id, o]));
+  const holders = (e: Event, office: Office, role: Role): string[] => {
     if (role === 'eo') return e.assignedEoId ? [e.assignedEoId] : [];
     if (role === 'admin') return admins;
-    const office = role === 'bdo' ? e.officeId : role === 'sdo' ? e.subdivisionId : e.districtId;
-    const found = holding(role, office);
+    const found = holding(role, role === 'bdo' ? office.id : role === 'sdo' ? office.subdivisionId : office.districtId);
     // A municipal area has no BDO: its SDO does the BDO's steps (issue 13, area_processing).
-    if (role === 'bdo' && found.length === 0) return holding('sdo', e.subdivisionId);
+    if (role === 'bdo' && found.length === 0) return holding('sdo', office.subdivisionId);
     return found;
   };
-  // A backlog has a few distinct due times among tens of thousands of events: each is written out once.
-  const dates = new Map<number, string>();
-  const dateOf = (at: Date) => dates.get(at.getTime()) ?? dates.set(at.getTime(), smsDate(at)).get(at.getTime())!;
+  // A backlog's tens of thousands of events fall in a few hundred offices, three steps and a few due times: who hears
+  // of an event, and the words of its message besides its AIN, are worked out once for each of those, and the events
+  // that share them share the same objects (enqueueNotifications looks a list of account ids up once).
+  const recipients = new Map<string, string[]>();
+  const words = new Map<string, Record<Lang, SlotValues>>();
   const list: Notification[] = fresh.map((e) => {
-    const due = dateOf(e.dueAt);
+    const office = officeOf.get(e.officeId)!;
+    const roles = rolesOf(e);
+    const who = `${roles.join()} ${e.officeId} ${e.assignedEoId ?? ''}`;
+    let userIds = recipients.get(who);
+    if (!userIds) recipients.set(who, (userIds = roles.flatMap((role) => holders(e, office, role))));
+    const what = `${e.officeId} ${e.step} ${e.dueAt.getTime()}`;
+    let said = words.get(what);
+    if (!said) {
+      const due = smsDate(e.dueAt);
+      const step = steps[stepWords[e.step]];
+      const say = (lang: Lang): SlotValues => ({ office: lang === 'bn' ? office.nameBn : office.nameEn, step: step[lang], due });
+      words.set(what, (said = { en: say('en'), bn: say('bn'), hi: say('hi') }));
+    }
+    const slots = said;
     return {
       event,
-      userIds: roles(e).flatMap((role) => holders(e, role)),
+      userIds,
       applicationId: e.applicationId,
       link: `${deps.config.origin}/applications/${e.ain}`,
-      values: (lang: Lang) => ({ ain: e.ain, office: lang === 'bn' ? e.officeBn : e.officeEn, step: steps[stepWords[e.step]][lang], due })
+      values: (lang: Lang) => ({ ain: e.ain, ...slots[lang] })
     };
   });
   await enqueueNotifications(sql, now, list);
