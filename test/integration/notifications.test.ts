@@ -1,6 +1,7 @@
 // Every status change reaches the citizen by SMS, email and push, through the outbox, against local servers that
 // speak Africa's Talking's, SMTP's and a push service's protocols (DESIGN §8).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { enqueueNotifications, type Notification } from '../../api/notify/notify.ts';
 import { dispatchDue } from '../../api/notify/outbox.ts';
 import { startAfricasTalkingMock, type AfricasTalkingMock } from '../mocks/africastalking.ts';
 import { startPushMock, type PushMock } from '../mocks/push.ts';
@@ -317,3 +318,35 @@ async function loginAsNewCitizen(mobile: string): Promise<Client> {
   await insertUser(server.runtime.deps.sql, { id, role: 'citizen', mobile });
   return loginClient(server.url, id);
 }
+
+describe("many notifications at once (the SLA sweeper's backlog)", () => {
+  // More than two of enqueueNotifications' batches of 2,000 rows, written while the next is being made.
+  const reminders = (n: number, lastApplicationId?: string): Notification[] =>
+    Array.from({ length: n }, (_, i) => ({
+      event: 'reminder',
+      userIds: ['demo-eo'],
+      applicationId: i === n - 1 ? lastApplicationId : undefined,
+      link: 'https://example.org/',
+      values: { ain: `AIN-${i}`, step: 'enquiry', due: '30 Nov' }
+    }));
+
+  test('4,500 reminders are written in batches, every one, in the transaction the caller gave', async () => {
+    const sql = server.runtime.deps.sql;
+    const at = new Date('2031-01-01T00:00:00Z');
+    const list = reminders(4_500);
+    const written = await sql.begin((tx) => enqueueNotifications(tx, at, list));
+    const rows = await sql<{ body: string }[]>`select body from outbox where created_at = ${at} and channel = 'email' order by id`;
+    expect(written).toBe(rows.length);
+    expect(rows.map((r) => /AIN-\d+/.exec(r.body)?.[0])).toEqual(list.map((n) => (n.values as { ain: string }).ain));
+    await sql`delete from outbox where created_at = ${at}`;
+  });
+
+  test('a batch that fails takes the batches before it with it: nothing of the list is written', async () => {
+    const sql = server.runtime.deps.sql;
+    const at = new Date('2031-01-02T00:00:00Z');
+    // The last notification's application id is not a number: the third batch's insert fails.
+    await expect(sql.begin((tx) => enqueueNotifications(tx, at, reminders(4_500, 'not-a-number')))).rejects.toThrow(/bigint/);
+    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from outbox where created_at = ${at}`;
+    expect(row!.n).toBe(0);
+  });
+});
