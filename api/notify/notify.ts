@@ -112,26 +112,25 @@ export async function enqueueNotifications(sql: Queryable, at: Date, list: reado
       for (const user of recipients) {
         const values = typeof n.values === 'function' ? n.values(user.lang) : n.values;
         const m = render(n.event, user.lang, values);
-        const { event, applicationId, link } = n;
-        const lang = user.lang;
-        const templateId = m.templateId;
+        // What every row of this message to this person shares.
+        const common = { lang: user.lang, event: n.event, templateId: m.templateId, applicationId: n.applicationId, link: n.link };
         // The form's contacts come first, so an address that is both the form's and the account's is greeted by the
         // applicant's name.
         if (n.contacts && user === recipients[0]) {
           const c = n.contacts;
           const mobile = c.mobile ? toE164IndianMobile(c.mobile) : null;
-          if (sms && mobile) add({ channel: 'sms', recipient: mobile, lang, event, templateId, applicationId, link, body: m.sms });
+          if (sms && mobile) add({ ...common, channel: 'sms', recipient: mobile, body: m.sms });
           if (email && c.email) {
-            add({ channel: 'email', recipient: c.email.toLowerCase(), lang, event, templateId, applicationId, link, subject: m.subject, body: emailText(m, lang, c.name, link), html: emailHtml(m, lang, c.name, link) });
+            add({ ...common, channel: 'email', recipient: c.email.toLowerCase(), subject: m.subject, body: emailText(m, user.lang, c.name, n.link), html: emailHtml(m, user.lang, c.name, n.link) });
           }
         }
         const userId = user.id;
-        if (sms) add({ channel: 'sms', recipient: user.mobile, userId, lang, event, templateId, applicationId, link, body: m.sms });
+        if (sms) add({ ...common, channel: 'sms', recipient: user.mobile, userId, body: m.sms });
         if (email && user.email) {
-          add({ channel: 'email', recipient: user.email, userId, lang, event, templateId, applicationId, link, subject: m.subject, body: emailText(m, lang, user.name, link), html: emailHtml(m, lang, user.name, link) });
+          add({ ...common, channel: 'email', recipient: user.email, userId, subject: m.subject, body: emailText(m, user.lang, user.name, n.link), html: emailHtml(m, user.lang, user.name, n.link) });
         }
         if (push) {
-          for (const device of devices.get(user.id) ?? []) add({ channel: 'push', recipient: device, userId, lang, event, templateId, applicationId, link, subject: m.subject, body: m.sentence });
+          for (const device of devices.get(user.id) ?? []) add({ ...common, channel: 'push', recipient: device, userId, subject: m.subject, body: m.sentence });
         }
       }
       if (out.full) await out.flush();
