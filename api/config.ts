@@ -59,6 +59,8 @@ const schema = z.object({
   RETENTION_GATEWAY_CALLBACK_DAYS: z.coerce.number().positive().default(30),
   RETENTION_SMS_INBOUND_DAYS: z.coerce.number().positive().default(365),
   RETENTION_EXPIRED_SESSION_DAYS: z.coerce.number().min(0).default(7),
+  // At least a day: the longest window an attempt is counted in is a day (registrations per mobile).
+  RETENTION_ATTEMPT_COUNTER_DAYS: z.coerce.number().min(1).default(2),
   RETENTION_INTERVAL_MINUTES: z.coerce.number().min(0).default(60),
   SLA_DAYS: z.enum(['working', 'calendar']).default('working'),
   SLA_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
@@ -120,6 +122,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? missing(['MSDG_USERNAME', 'MSDG_PASSWORD', 'MSDG_SENDER_ID', 'MSDG_SECURE_KEY', 'MSDG_ENTITY_ID'])
         : [];
   if (needed.length) throw new Error(`Invalid configuration:\n${needed.map((n) => `  ${n}: required when SMS_PROVIDER=${e.SMS_PROVIDER}`).join('\n')}`);
+  // A counter purged inside its window would start again at zero: the login window must end before the purge.
+  if (e.RETENTION_ATTEMPT_COUNTER_DAYS * 1440 < e.LOGIN_THROTTLE_MINUTES) {
+    throw new Error('Invalid configuration:\n  RETENTION_ATTEMPT_COUNTER_DAYS: must be at least LOGIN_THROTTLE_MINUTES long');
+  }
   // Development (demo accounts, the dev inbox, a movable clock) only when asked for in exactly these words: a typo
   // such as "Production" or "prod", or any other value ("test", "staging"), is production with all its checks.
   const production = e.NODE_ENV !== undefined && e.NODE_ENV !== 'development';
@@ -177,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       gatewayCallbackDays: e.RETENTION_GATEWAY_CALLBACK_DAYS,
       smsInboundDays: e.RETENTION_SMS_INBOUND_DAYS,
       expiredSessionDays: e.RETENTION_EXPIRED_SESSION_DAYS,
+      attemptCounterDays: e.RETENTION_ATTEMPT_COUNTER_DAYS,
       intervalMs: e.RETENTION_INTERVAL_MINUTES * 60_000
     },
     sla: { days: e.SLA_DAYS, sweepIntervalMs: e.SLA_SWEEP_INTERVAL_SECONDS * 1000, reminderHour: e.SLA_REMINDER_HOUR },
@@ -260,7 +267,7 @@ export interface Config {
   /** How long a dispatcher holds the messages it claimed before another may take them (default: a slow batch, twice). */
   outboxLeaseMs?: number;
   /** How long gateway callback keys, inbound SMS questions and expired sessions are kept; how often they are purged (0: never). */
-  retention: { gatewayCallbackDays: number; smsInboundDays: number; expiredSessionDays: number; intervalMs: number };
+  retention: { gatewayCallbackDays: number; smsInboundDays: number; expiredSessionDays: number; attemptCounterDays: number; intervalMs: number };
   /** Working or calendar days; how often the sweeper runs (0: never, tests sweep by hand); the reminder's hour (Kolkata) on the due day. */
   sla: { days: 'working' | 'calendar'; sweepIntervalMs: number; reminderHour: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';

@@ -38,8 +38,9 @@ export async function takeAttempt(deps: Deps_, counters: Counter[]): Promise<num
   const byKey = new Map(counters.map((c) => [keyOf(c), c.rule]));
   const keys = [...byKey.keys()].sort(); // the inserts below go in this order; the locks, in the statement's `order by`
   const rules = keys.map((k) => byKey.get(k)!);
-  // Rows that do not exist yet are made first, in their own statement, so the decision below has a row to lock (a
-  // returnAttempt that deletes one in between lets this attempt through uncounted, as the transaction before did).
+  // Rows that do not exist yet are made first, in their own statement, so the decision below has a row to lock.
+  // Nothing deletes a row in between: returnAttempt sets a counter to zero, and the retention job deletes only
+  // counters idle for days (api/retention/retention.ts).
   await deps.sql`
     insert into attempt_counters (key, attempts, window_start_at, last_attempt_at)
     select k, 0, ${now}, ${now} from unnest(${keys}::text[]) as k order by k
@@ -79,10 +80,13 @@ export async function takeAttempt(deps: Deps_, counters: Counter[]): Promise<num
   return waitMs;
 }
 
-/** Gives an attempt back (a login that succeeded): `forget` counters are cleared, `refund` ones count one less. */
+/**
+ * Gives an attempt back (a login that succeeded): `forget` counters go to zero, `refund` ones count one less. A
+ * forgotten counter keeps its row, so a taker that made it a moment ago still finds it to lock and count on.
+ */
 export async function returnAttempt(deps: Pick<Deps, 'sql'>, counters: { forget?: Pick<Counter, 'kind' | 'value'>[]; refund?: Pick<Counter, 'kind' | 'value'>[] }): Promise<void> {
   const forget = (counters.forget ?? []).map(keyOf);
   const refund = (counters.refund ?? []).map(keyOf);
-  if (forget.length) await deps.sql`delete from attempt_counters where key in ${deps.sql(forget)}`;
+  if (forget.length) await deps.sql`update attempt_counters set attempts = 0 where key in ${deps.sql(forget)}`;
   if (refund.length) await deps.sql`update attempt_counters set attempts = greatest(attempts - 1, 0) where key in ${deps.sql(refund)}`;
 }

@@ -1,13 +1,16 @@
 // Retention (DESIGN §7, §15): rows kept only for a while. Gateway callback keys exist to answer a repeated
 // callback once, and gateways stop repeating within hours; inbound status questions are kept for the replies'
-// audit for a period; a session past its idle or absolute limit can never be used again. Periods in configuration
-// (RETENTION_*_DAYS). Each purge is one statement per table, safe in every instance at once.
+// audit for a period; a session past its idle or absolute limit can never be used again; an attempt counter whose
+// window has passed counts as zero (api/auth/throttle.ts), so without a purge every account name, address and mobile
+// a guesser ever tried would stay a row. Periods in configuration (RETENTION_*_DAYS). Each purge is one statement
+// per table, safe in every instance at once.
 import type { Deps } from '../deps.ts';
 
 export interface Purged {
   gatewayCallbacks: number;
   smsInbound: number;
   sessions: number;
+  attemptCounters: number;
 }
 
 const days = (n: number) => n * 86_400_000;
@@ -22,7 +25,9 @@ export async function purgeExpired(deps: Pick<Deps, 'sql' | 'clock' | 'config'>)
     delete from sessions
     where least(last_active_at + ${deps.config.session.idleMs / 1000} * interval '1 second',
                 created_at + ${deps.config.session.maxMs / 1000} * interval '1 second') < ${new Date(now - days(r.expiredSessionDays))}`;
-  return { gatewayCallbacks: callbacks.count, smsInbound: inbound.count, sessions: sessions.count };
+  // Every window ends within RETENTION_ATTEMPT_COUNTER_DAYS of its counter's last attempt (the configuration checks).
+  const counters = await deps.sql`delete from attempt_counters where last_attempt_at < ${new Date(now - days(r.attemptCounterDays))}`;
+  return { gatewayCallbacks: callbacks.count, smsInbound: inbound.count, sessions: sessions.count, attemptCounters: counters.count };
 }
 
 /** Purges every `intervalMs` until stopped. */
@@ -30,7 +35,7 @@ export function startRetention(deps: Pick<Deps, 'sql' | 'clock' | 'config' | 'lo
   let running: Promise<unknown> | null = null;
   const timer = setInterval(() => {
     running ??= purgeExpired(deps)
-      .then((p) => (p.gatewayCallbacks || p.smsInbound || p.sessions) && deps.log.info('retention_purged', { ...p }))
+      .then((p) => Object.values(p).some(Boolean) && deps.log.info('retention_purged', { ...p }))
       .catch((err: unknown) => deps.log.error('retention_failed', { error: String(err) }))
       .finally(() => (running = null));
   }, intervalMs);

@@ -120,7 +120,7 @@ describe.skipIf(!sharedDatabase)('backup and restore', () => {
 });
 
 describe('retention', () => {
-  test('gateway callbacks, inbound SMS and expired sessions go after their configured periods; the rest stays', async () => {
+  test('gateway callbacks, inbound SMS, expired sessions and idle attempt counters go after their configured periods; the rest stays', async () => {
     const { sql } = server.runtime.deps;
     const now = server.clock.now().getTime();
     const ago = (days: number) => new Date(now - days * 86_400_000);
@@ -134,13 +134,19 @@ describe('retention', () => {
         ('retention-live', '\\x00', 'demo-citizen', ${ago(0)}, ${ago(0)}),
         ('retention-ended-8d', '\\x00', 'demo-citizen', ${ago(8)}, ${ago(8)}),
         ('retention-ended-6d', '\\x00', 'demo-citizen', ${ago(6)}, ${ago(6)})`;
+    // Attempt counters are kept 2 days (the default) after their last attempt.
+    await sql`
+      insert into attempt_counters (key, attempts, window_start_at, last_attempt_at) values
+        ('retention:idle-3d', 4, ${ago(3)}, ${ago(3)}),
+        ('retention:idle-1d', 4, ${ago(1)}, ${ago(1)})`;
 
-    expect(await purgeExpired(server.runtime.deps)).toEqual({ gatewayCallbacks: 1, smsInbound: 1, sessions: 1 });
+    expect(await purgeExpired(server.runtime.deps)).toEqual({ gatewayCallbacks: 1, smsInbound: 1, sessions: 1, attemptCounters: 1 });
     expect((await sql<{ key: string }[]>`select key from gateway_callbacks where key like '%-callback'`).map((r) => r.key)).toEqual(['new-callback']);
     const [inbound] = await sql<{ n: number }[]>`select count(*)::int as n from sms_inbound where received_at < ${ago(300)}`;
     expect(inbound!.n).toBe(1);
     expect((await sql<{ id: string }[]>`select id from sessions where id like 'retention-%' order by id`).map((r) => r.id)).toEqual(['retention-ended-6d', 'retention-live']);
+    expect((await sql<{ key: string }[]>`select key from attempt_counters where key like 'retention:%'`).map((r) => r.key)).toEqual(['retention:idle-1d']);
     // Nothing left to purge the second time.
-    expect(await purgeExpired(server.runtime.deps)).toEqual({ gatewayCallbacks: 0, smsInbound: 0, sessions: 0 });
+    expect(await purgeExpired(server.runtime.deps)).toEqual({ gatewayCallbacks: 0, smsInbound: 0, sessions: 0, attemptCounters: 0 });
   });
 });

@@ -2,6 +2,7 @@
 // database before the password is checked; per account and address, with a higher per-account ceiling that only
 // slows guessing by growing delays, so a stranger cannot lock an officer out.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { returnAttempt, takeAttempt, type Counter } from '../../api/auth/throttle.ts';
 import { Client } from '../support/client.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -75,6 +76,28 @@ describe('login throttling under parallel requests', () => {
     expect(Number(owner.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     server.clock.advance(60_000);
     expect((await login('demo-dm', 'demo-password', '100.64.9.9')).status).toBe(200);
+  });
+});
+
+describe('a counter given back while an attempt is being taken', () => {
+  test('a login that succeeds between another attempt making its counter row and deciding on it: that attempt still counts', async () => {
+    const real = server.runtime.deps;
+    const counter: Counter = { kind: 'test-interleaved', value: 'one', rule: { limit: 1, windowMs: 3_600_000 } };
+    expect(await takeAttempt(real, [counter])).toBe(0);
+    // The database as the taker sees it, with a successful login's returnAttempt run just before the decision,
+    // after the statement that makes missing rows (which here finds the row there).
+    const sql = new Proxy(real.sql, {
+      apply(target, self, args: unknown[]) {
+        const strings = args[0] as TemplateStringsArray;
+        if (Array.isArray(strings) && strings.join('').includes('for update of c')) {
+          return returnAttempt(real, { forget: [counter] }).then(() => Reflect.apply(target, self, args));
+        }
+        return Reflect.apply(target, self, args);
+      }
+    });
+    expect(await takeAttempt({ ...real, sql }, [counter])).toBe(0);
+    // The limit is 1 and the forgotten counter counted the attempt that came after: the next one waits.
+    expect(await takeAttempt(real, [counter])).toBeGreaterThan(0);
   });
 });
 

@@ -32,4 +32,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DEFAULT_LANG: 'fr' })).toThrow(/DEFAULT_LANG/);
   });
+
+  test('attempt counters are kept at least as long as the longest window they count in', () => {
+    expect(loadConfig({}).retention.attemptCounterDays).toBe(2);
+    expect(() => loadConfig({ RETENTION_ATTEMPT_COUNTER_DAYS: '0.5' })).toThrow(/RETENTION_ATTEMPT_COUNTER_DAYS/);
+    expect(() => loadConfig({ RETENTION_ATTEMPT_COUNTER_DAYS: '2', LOGIN_THROTTLE_MINUTES: '4320' })).toThrow(/RETENTION_ATTEMPT_COUNTER_DAYS: must be at least LOGIN_THROTTLE_MINUTES/);
+    expect(loadConfig({ RETENTION_ATTEMPT_COUNTER_DAYS: '3', LOGIN_THROTTLE_MINUTES: '4320' }).retention.attemptCounterDays).toBe(3);
+  });
 });
