@@ -121,11 +121,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : e.SMS_PROVIDER === 'msdg'
         ? missing(['MSDG_USERNAME', 'MSDG_PASSWORD', 'MSDG_SENDER_ID', 'MSDG_SECURE_KEY', 'MSDG_ENTITY_ID'])
         : [];
-  if (needed.length) throw new Error(`Invalid configuration:\n${needed.map((n) => `  ${n}: required when SMS_PROVIDER=${e.SMS_PROVIDER}`).join('\n')}`);
+  // Settings that are each valid but not together, named as the schema's errors are.
+  const problems = needed.map((n) => `  ${n}: required when SMS_PROVIDER=${e.SMS_PROVIDER}`);
   // A counter purged inside its window would start again at zero: the login window must end before the purge.
-  if (e.RETENTION_ATTEMPT_COUNTER_DAYS * 1440 < e.LOGIN_THROTTLE_MINUTES) {
-    throw new Error('Invalid configuration:\n  RETENTION_ATTEMPT_COUNTER_DAYS: must be at least LOGIN_THROTTLE_MINUTES long');
-  }
+  if (e.RETENTION_ATTEMPT_COUNTER_DAYS * 1440 < e.LOGIN_THROTTLE_MINUTES) problems.push('  RETENTION_ATTEMPT_COUNTER_DAYS: must be at least LOGIN_THROTTLE_MINUTES long');
+  if (problems.length) throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
   // Development (demo accounts, the dev inbox, a movable clock) only when asked for in exactly these words: a typo
   // such as "Production" or "prod", or any other value ("test", "staging"), is production with all its checks.
   const production = e.NODE_ENV !== undefined && e.NODE_ENV !== 'development';
@@ -266,7 +266,7 @@ export interface Config {
   outboxMaxAttempts: number;
   /** How long a dispatcher holds the messages it claimed before another may take them (default: a slow batch, twice). */
   outboxLeaseMs?: number;
-  /** How long gateway callback keys, inbound SMS questions and expired sessions are kept; how often they are purged (0: never). */
+  /** How long gateway callback keys, inbound SMS questions, expired sessions and idle attempt counters are kept; how often they are purged (0: never). */
   retention: { gatewayCallbackDays: number; smsInboundDays: number; expiredSessionDays: number; attemptCounterDays: number; intervalMs: number };
   /** Working or calendar days; how often the sweeper runs (0: never, tests sweep by hand); the reminder's hour (Kolkata) on the due day. */
   sla: { days: 'working' | 'calendar'; sweepIntervalMs: number; reminderHour: number };

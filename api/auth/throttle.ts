@@ -38,17 +38,25 @@ export async function takeAttempt(deps: Deps_, counters: Counter[]): Promise<num
   const byKey = new Map(counters.map((c) => [keyOf(c), c.rule]));
   const keys = [...byKey.keys()].sort(); // the inserts below go in this order; the locks, in the statement's `order by`
   const rules = keys.map((k) => byKey.get(k)!);
-  // Rows that do not exist yet are made first, in their own statement, so the decision below has a row to lock.
-  // Nothing deletes a row in between: returnAttempt sets a counter to zero, and the retention job deletes only
-  // counters idle for days (api/retention/retention.ts).
+  // Rows that do not exist yet are made first, in their own statement, so the decision below has a row to lock. A
+  // row can still go in between (a login that succeeded forgets its counters; the retention job deletes idle ones):
+  // then the decision counts nothing and both statements run again, so no attempt goes through uncounted.
+  for (;;) {
+    const decision = await decide(deps, keys, rules, now);
+    if (decision.found === keys.length) return decision.waitMs;
+  }
+}
+
+async function decide(deps: Deps_, keys: string[], rules: Limit[], now: Date): Promise<{ waitMs: number; found: number }> {
   await deps.sql`
     insert into attempt_counters (key, attempts, window_start_at, last_attempt_at)
     select k, 0, ${now}, ${now} from unnest(${keys}::text[]) as k order by k
     on conflict (key) do nothing`;
   // Count and decide in one statement (DESIGN §11): the counters' rows are locked in key order, so two takers never
   // deadlock, and a parallel taker waits and then reads what this one wrote; every counter is counted only if none
-  // refuses. No transaction of our own: an upload, which takes an attempt each, spends two statements here, not five.
-  const [{ waitMs }] = await deps.sql<[{ waitMs: number }]>`
+  // refuses and every row was there. No transaction of our own: an upload, which takes an attempt each, spends two
+  // statements here, not five.
+  const [decision] = await deps.sql<[{ waitMs: number; found: number }]>`
     with rule as (
       select * from unnest(${keys}::text[], ${rules.map((r) => r.limit)}::int[], ${rules.map((r) => r.windowMs)}::float8[],
         ${rules.map((r) => r.delay?.baseMs ?? null)}::float8[], ${rules.map((r) => r.delay?.maxMs ?? null)}::float8[])
@@ -74,19 +82,16 @@ export async function takeAttempt(deps: Deps_, counters: Counter[]): Promise<num
         window_start_at = case when v.expired then ${now}::timestamptz else c.window_start_at end,
         last_attempt_at = ${now}
       from verdict v
-      where c.key = v.key and not exists (select from verdict where wait_ms > 0)
+      where c.key = v.key and not exists (select from verdict where wait_ms > 0) and (select count(*) from verdict) = ${keys.length}
     )
-    select greatest(ceil(coalesce(max(wait_ms), 0)), 0)::int as "waitMs" from verdict`;
-  return waitMs;
+    select greatest(ceil(coalesce(max(wait_ms), 0)), 0)::int as "waitMs", count(*)::int as found from verdict`;
+  return decision;
 }
 
-/**
- * Gives an attempt back (a login that succeeded): `forget` counters go to zero, `refund` ones count one less. A
- * forgotten counter keeps its row, so a taker that made it a moment ago still finds it to lock and count on.
- */
+/** Gives an attempt back (a login that succeeded): `forget` counters are cleared, `refund` ones count one less. */
 export async function returnAttempt(deps: Pick<Deps, 'sql'>, counters: { forget?: Pick<Counter, 'kind' | 'value'>[]; refund?: Pick<Counter, 'kind' | 'value'>[] }): Promise<void> {
   const forget = (counters.forget ?? []).map(keyOf);
   const refund = (counters.refund ?? []).map(keyOf);
-  if (forget.length) await deps.sql`update attempt_counters set attempts = 0 where key in ${deps.sql(forget)}`;
+  if (forget.length) await deps.sql`delete from attempt_counters where key in ${deps.sql(forget)}`;
   if (refund.length) await deps.sql`update attempt_counters set attempts = greatest(attempts - 1, 0) where key in ${deps.sql(refund)}`;
 }

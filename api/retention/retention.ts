@@ -13,20 +13,20 @@ export interface Purged {
   attemptCounters: number;
 }
 
-const days = (n: number) => n * 86_400_000;
-
 export async function purgeExpired(deps: Pick<Deps, 'sql' | 'clock' | 'config'>): Promise<Purged> {
   const now = deps.clock.now().getTime();
+  const before = (n: number) => new Date(now - n * 86_400_000);
   const r = deps.config.retention;
-  const callbacks = await deps.sql`delete from gateway_callbacks where received_at < ${new Date(now - days(r.gatewayCallbackDays))}`;
-  const inbound = await deps.sql`delete from sms_inbound where received_at < ${new Date(now - days(r.smsInboundDays))}`;
+  const callbacks = await deps.sql`delete from gateway_callbacks where received_at < ${before(r.gatewayCallbackDays)}`;
+  const inbound = await deps.sql`delete from sms_inbound where received_at < ${before(r.smsInboundDays)}`;
   // A session ends at its idle limit after the last activity or its absolute limit after login, whichever first.
   const sessions = await deps.sql`
     delete from sessions
     where least(last_active_at + ${deps.config.session.idleMs / 1000} * interval '1 second',
-                created_at + ${deps.config.session.maxMs / 1000} * interval '1 second') < ${new Date(now - days(r.expiredSessionDays))}`;
-  // Every window ends within RETENTION_ATTEMPT_COUNTER_DAYS of its counter's last attempt (the configuration checks).
-  const counters = await deps.sql`delete from attempt_counters where last_attempt_at < ${new Date(now - days(r.attemptCounterDays))}`;
+                created_at + ${deps.config.session.maxMs / 1000} * interval '1 second') < ${before(r.expiredSessionDays)}`;
+  // Every window ends within RETENTION_ATTEMPT_COUNTER_DAYS of its counter's last attempt (the configuration checks);
+  // an attempt that finds its counter gone in the middle makes it again (api/auth/throttle.ts).
+  const counters = await deps.sql`delete from attempt_counters where last_attempt_at < ${before(r.attemptCounterDays)}`;
   return { gatewayCallbacks: callbacks.count, smsInbound: inbound.count, sessions: sessions.count, attemptCounters: counters.count };
 }
 
