@@ -65,6 +65,7 @@ const schema = z.object({
   SLA_DAYS: z.enum(['working', 'calendar']).default('working'),
   SLA_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   SLA_REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(9),
+  SLA_DIGEST_AFTER: z.coerce.number().int().min(1).max(100_000).default(5),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   AADHAAR_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)').optional(),
   TRACK_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(30),
@@ -186,7 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       attemptCounterDays: e.RETENTION_ATTEMPT_COUNTER_DAYS,
       intervalMs: e.RETENTION_INTERVAL_MINUTES * 60_000
     },
-    sla: { days: e.SLA_DAYS, sweepIntervalMs: e.SLA_SWEEP_INTERVAL_SECONDS * 1000, reminderHour: e.SLA_REMINDER_HOUR },
+    sla: { days: e.SLA_DAYS, sweepIntervalMs: e.SLA_SWEEP_INTERVAL_SECONDS * 1000, reminderHour: e.SLA_REMINDER_HOUR, digestAfter: e.SLA_DIGEST_AFTER },
     logLevel: e.LOG_LEVEL,
     aadhaarKey: e.AADHAAR_KEY ? Buffer.from(e.AADHAAR_KEY, 'hex') : undefined,
     trackRequestsPerMinute: e.TRACK_REQUESTS_PER_MINUTE,
@@ -269,7 +270,7 @@ export interface Config {
   /** How long gateway callback keys, inbound SMS questions, expired sessions and idle attempt counters are kept; how often they are purged (0: never). */
   retention: { gatewayCallbackDays: number; smsInboundDays: number; expiredSessionDays: number; attemptCounterDays: number; intervalMs: number };
   /** Working or calendar days; how often the sweeper runs (0: never, tests sweep by hand); the reminder's hour (Kolkata) on the due day. */
-  sla: { days: 'working' | 'calendar'; sweepIntervalMs: number; reminderHour: number };
+  sla: { days: 'working' | 'calendar'; sweepIntervalMs: number; reminderHour: number; digestAfter: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Unset outside production: a development key is generated and kept under DATA_DIR (server.ts). */
   aadhaarKey: Buffer | undefined;

@@ -41,7 +41,10 @@ const channelsFor: Record<NotificationEvent, readonly Channel[]> = {
   appeal_filed: ['sms', 'email', 'push'],
   appeal_decided: ['sms', 'email', 'push'],
   // The Appellate or Reviewing Officer with an appeal to decide, and again when its time has passed.
-  appeal_to_decide: ['sms', 'email', 'push']
+  appeal_to_decide: ['sms', 'email', 'push'],
+  // As the messages they stand for.
+  escalation_digest: ['sms', 'email', 'push'],
+  reminder_digest: ['push', 'email']
 };
 
 export interface Notification {

@@ -40,7 +40,11 @@ export const events = [
   'counter_code',
   'appeal_filed',
   'appeal_decided',
-  'appeal_to_decide'
+  'appeal_to_decide',
+  // One message for many: an officer with more new breaches or reminders in one sweep than SLA_DIGEST_AFTER hears
+  // of them together (api/sla/sweeper.ts), so a backlog is one SMS to the DM, not thousands.
+  'escalation_digest',
+  'reminder_digest'
 ] as const;
 export type NotificationEvent = (typeof events)[number];
 
@@ -59,6 +63,7 @@ export const slots = {
   password: 16,
   hours: 3,
   code: 6,
+  count: 6,
   minutes: 3
 } as const;
 export type Slot = keyof typeof slots;
@@ -322,7 +327,33 @@ export const templates: Record<NotificationEvent, EventTemplates> = {
       bn: { id: '1107170000000000302', text: 'আবেদন {#var#} এর আপিলে আপনার আদেশ বাকি, {#var#} এর মধ্যে।' },
       hi: { id: '1107170000000000303', text: 'आवेदन {#var#} की अपील पर आपका आदेश बाकी, {#var#} तक।' }
     }
+  },
+  // `office` is the office's name when every application is of one, else how many offices (officesWord below).
+  escalation_digest: {
+    vars: ['count', 'office', 'due'],
+    subject: { en: 'Escalation: time limits missed', bn: 'সময়সীমা পেরিয়েছে', hi: 'समय सीमा पार' },
+    sms: {
+      en: { id: '1107170000000000451', text: 'Escalation: {#var#} applications of {#var#} missed their time limits, the first due on {#var#}. See Escalations.' },
+      bn: { id: '1107170000000000452', text: 'এসক্যালেশন: {#var#}টি আবেদন ({#var#}) সময়সীমা পেরিয়েছে, প্রথমটির শেষ তারিখ {#var#}।' },
+      hi: { id: '1107170000000000453', text: 'एस्केलेशन: {#var#} आवेदन ({#var#}) समय सीमा पार, पहले की अंतिम तिथि {#var#}।' }
+    }
+  },
+  reminder_digest: {
+    vars: ['count', 'office', 'due'],
+    subject: { en: 'Due soon', bn: 'সময়সীমা আসন্ন', hi: 'समय सीमा निकट' },
+    sms: {
+      en: { id: '1107170000000000461', text: 'Reminder: {#var#} applications of {#var#} need action by {#var#}.' },
+      bn: { id: '1107170000000000462', text: 'মনে করাই: {#var#}টি আবেদন ({#var#}) {#var#} এর মধ্যে বাকি।' },
+      hi: { id: '1107170000000000463', text: 'अनुस्मारक: {#var#} आवेदन ({#var#}) {#var#} तक बाकी हैं।' }
+    }
   }
+};
+
+/** The `office` slot of a digest that spans several offices. */
+export const officesWord: PerLang<(n: number) => string> = {
+  en: (n) => `${n} offices`,
+  bn: (n) => `${n}টি অফিস`,
+  hi: (n) => `${n} कार्यालय`
 };
 
 /** The SMS as registered: its sentence and the sign-off. */

@@ -2,14 +2,15 @@
 // alerts the L1 officer, reminds the responsible officer on the morning of the due day, and flags an L1 breach to
 // the DM and the administrator when L1's own due time passes. Each part is one set-based statement plus the
 // outbox rows for its messages, in one transaction: the unique keys of sla_breaches and sla_reminders make a
-// second sweeper (another process, the same instant) find nothing new, so nothing is recorded or sent twice.
+// second sweeper (another process, the same instant) find nothing new, so nothing is recorded or sent twice. An
+// officer with many new events in one sweep gets one message saying how many (SLA_DIGEST_AFTER, notify below).
 import { sweepAppeals } from '../appeals/appeals.ts';
 import type { Lang } from '../../i18n/index.ts';
 import { smsDate } from '../time.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { enqueueNotifications, type Notification } from '../notify/notify.ts';
-import { steps, type SlotValues, type Step } from '../notify/templates.ts';
+import { officesWord, steps, type SlotValues, type Step } from '../notify/templates.ts';
 import { describeFresh, recordBreaches, type Event } from './breaches.ts';
 import { openStatuses } from '../../shared/workflow.ts';
 import { stepOfApplicationSql, type SlaStep } from './rules.ts';
@@ -28,37 +29,45 @@ export interface SweepResult {
 
 export async function sweep(deps: SweepDeps): Promise<SweepResult> {
   const now = deps.clock.now();
-  const result = { breaches: 0, l1Breaches: 0, reminders: 0 };
 
-  // The step's own time missed: the L1 officer of the matrix hears of it.
-  result.breaches = await deps.sql.begin(async (sql) => {
-    const fresh = await recordBreaches(sql, 'responsible', now);
-    await notify(sql, deps, now, 'escalation', fresh, ownRole);
-    return fresh.length;
-  });
-  // L1 missed its own time: the DM and the administrator hear of it (seed §C has no L2 yet; this is where it goes).
-  result.l1Breaches = await deps.sql.begin(async (sql) => {
-    const fresh = await recordBreaches(sql, 'l1', now);
-    await notify(sql, deps, now, 'escalation', fresh, () => dmAndAdmin);
-    return fresh.length;
-  });
-
-  result.reminders = await deps.sql.begin(async (sql) => {
-    // Due times fall at the end of a Kolkata day, so "the morning of the due day" is a fixed time before them.
-    const before = `${24 - deps.config.sla.reminderHour} hours`;
-    const fresh = await sql<Event[]>`
-      with fresh as (
-        insert into sla_reminders (application_id, step, due_at, sent_at)
-        select a.id, ${stepOfApplicationSql(sql)}, a.step_due_at, ${now}
-        from applications a
-        where a.status = any(${openStatuses})
-          and a.step_due_at > ${now} and a.step_due_at <= ${now}::timestamptz + ${before}::interval - interval '1 millisecond'
-        on conflict do nothing
-        returning application_id, step, due_at, (select responsible_role from sla_rules r where r.step = sla_reminders.step) as escalated_to)
-      ${describeFresh(sql)}`;
-    await notify(sql, deps, now, 'reminder', fresh, ownRole);
-    return fresh.length;
-  });
+  // The three parts touch different rows (a level of sla_breaches each, and sla_reminders) and share no lock, so they
+  // run at once, each in its own transaction on its own connection: over a backlog, PostgreSQL writes one part's rows
+  // while this process makes another's messages. Each is waited for even when another fails, so a stopping process
+  // never closes the database under a part still writing.
+  const parts = await Promise.allSettled([
+    // The step's own time missed: the L1 officer of the matrix hears of it.
+    deps.sql.begin(async (sql) => {
+      const fresh = await recordBreaches(sql, 'responsible', now);
+      await notify(sql, deps, now, 'escalation', fresh, ownRole);
+      return fresh.length;
+    }),
+    // L1 missed its own time: the DM and the administrator hear of it (seed §C has no L2 yet; this is where it goes).
+    deps.sql.begin(async (sql) => {
+      const fresh = await recordBreaches(sql, 'l1', now);
+      await notify(sql, deps, now, 'escalation', fresh, () => dmAndAdmin);
+      return fresh.length;
+    }),
+    deps.sql.begin(async (sql) => {
+      // Due times fall at the end of a Kolkata day, so "the morning of the due day" is a fixed time before them.
+      const before = `${24 - deps.config.sla.reminderHour} hours`;
+      const fresh = await sql<Event[]>`
+        with fresh as (
+          insert into sla_reminders (application_id, step, due_at, sent_at)
+          select a.id, ${stepOfApplicationSql(sql)}, a.step_due_at, ${now}
+          from applications a
+          where a.status = any(${openStatuses})
+            and a.step_due_at > ${now} and a.step_due_at <= ${now}::timestamptz + ${before}::interval - interval '1 millisecond'
+          on conflict do nothing
+          returning application_id, step, due_at, (select responsible_role from sla_rules r where r.step = sla_reminders.step) as escalated_to)
+        ${describeFresh(sql)}`;
+      await notify(sql, deps, now, 'reminder', fresh, ownRole);
+      return fresh.length;
+    })
+  ]);
+  const failed = parts.find((p) => p.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [breaches, l1Breaches, reminders] = parts.map((p) => (p.status === 'fulfilled' ? p.value : 0));
+  const result: SweepResult = { breaches: breaches!, l1Breaches: l1Breaches!, reminders: reminders! };
 
   // Appeals under the RTPS Act have their own time limit and escalation (issue 13).
   const appeals = await sweepAppeals(deps, now);
@@ -118,7 +127,7 @@ async function notify(sql: Queryable, deps: SweepDeps, now: Date, event: 'escala
   // that share them share the same objects (enqueueNotifications looks a list of account ids up once).
   const recipients = new Map<string, string[]>();
   const words = new Map<string, Record<Lang, SlotValues>>();
-  const list: Notification[] = fresh.map((e) => {
+  const heard = fresh.map((e) => {
     const office = officeOf.get(e.officeId)!;
     const roles = rolesOf(e);
     const who = `${roles.join()} ${e.officeId} ${e.assignedEoId ?? ''}`;
@@ -132,16 +141,65 @@ async function notify(sql: Queryable, deps: SweepDeps, now: Date, event: 'escala
       const say = (lang: Lang): SlotValues => ({ office: lang === 'bn' ? office.nameBn : office.nameEn, step: step[lang], due });
       words.set(what, (said = { en: say('en'), bn: say('bn'), hi: say('hi') }));
     }
-    const slots = said;
-    return {
+    return { e, userIds, slots: said };
+  });
+
+  // An officer with more new events than SLA_DIGEST_AFTER hears of them in one message (how many, of which office or
+  // how many offices, the first due date) that leads to the escalations page or the queue, where every one is listed;
+  // the others hear of each. Every breach and reminder is recorded all the same.
+  const digests = digestsOf(heard, deps.config.sla.digestAfter);
+  const individually = new Map<readonly string[], string[]>();
+  const list: Notification[] = [];
+  for (const { e, userIds, slots } of heard) {
+    let told = individually.get(userIds);
+    if (!told) individually.set(userIds, (told = userIds.filter((id) => !digests.has(id))));
+    if (told.length === 0) continue;
+    list.push({
       event,
-      userIds,
+      userIds: told,
       applicationId: e.applicationId,
       link: `${deps.config.origin}/applications/${e.ain}`,
       values: (lang: Lang) => ({ ain: e.ain, ...slots[lang] })
-    };
-  });
+    });
+  }
+  for (const [userId, d] of digests) {
+    const office = d.offices.size === 1 ? officeOf.get(d.offices.values().next().value!)! : null;
+    list.push({
+      event: event === 'escalation' ? 'escalation_digest' : 'reminder_digest',
+      userIds: [userId],
+      link: `${deps.config.origin}${event === 'escalation' ? '/monitoring' : '/applications'}`,
+      values: (lang: Lang) => ({
+        count: String(d.count),
+        office: office ? (lang === 'bn' ? office.nameBn : office.nameEn) : officesWord[lang](d.offices.size),
+        due: smsDate(d.firstDue)
+      })
+    });
+  }
   await enqueueNotifications(sql, now, list);
+}
+
+interface Digest {
+  count: number;
+  offices: Set<string>;
+  firstDue: Date;
+}
+
+/** The officers who would hear of more than `after` of these events, and what one message to each must say. */
+function digestsOf(heard: readonly { e: Event; userIds: readonly string[] }[], after: number): Map<string, Digest> {
+  const all = new Map<string, Digest>();
+  for (const { e, userIds } of heard) {
+    for (const id of userIds) {
+      const d = all.get(id);
+      if (!d) all.set(id, { count: 1, offices: new Set([e.officeId]), firstDue: e.dueAt });
+      else {
+        d.count++;
+        d.offices.add(e.officeId);
+        if (e.dueAt < d.firstDue) d.firstDue = e.dueAt;
+      }
+    }
+  }
+  for (const [id, d] of all) if (d.count <= after) all.delete(id);
+  return all;
 }
 
 /** Sweeps every `intervalMs` until stopped; one sweep at a time in this process. */

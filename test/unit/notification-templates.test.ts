@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { languages, type Lang } from '../../i18n/index.ts';
 import { clip, events, freeTextSlots, render, slots, smsReasons, smsTemplate, steps, templates, type Slot, type SlotValues } from '../../api/notify/templates.ts';
 
-const digits: Slot[] = ['ain', 'date', 'due', 'certificateNo', 'userId', 'password', 'hours', 'code', 'minutes'];
+const digits: Slot[] = ['ain', 'date', 'due', 'certificateNo', 'userId', 'password', 'hours', 'code', 'minutes', 'count'];
 const script: Record<Lang, string> = { en: 'W', bn: 'ক্ষ', hi: 'क्ष' };
 
 /** The longest value each slot can hold: digits for numbers, the language's script for words, Bengali for free text. */
@@ -36,7 +36,7 @@ describe('SMS templates', () => {
 
   test('English templates with English values stay in GSM-7; Bengali and Hindi ones are UCS-2', () => {
     for (const event of events) {
-      const values: SlotValues = { ain: '26110020000176', date: '27-11-2026', due: '04-12-2026', certificateNo: 'ORC-2026-11002-000017', remarks: 'Upload a clearer residence proof', reason: smsReasons.not_resident!.en, status: 'Approved', step: steps.enquiry.en, office: 'Barasat I', userId: 'WB12345678', password: 'k7Qm-29Lp-x4Tz', hours: '72' };
+      const values: SlotValues = { ain: '26110020000176', date: '27-11-2026', due: '04-12-2026', certificateNo: 'ORC-2026-11002-000017', remarks: 'Upload a clearer residence proof', reason: smsReasons.not_resident!.en, status: 'Approved', step: steps.enquiry.en, office: 'Barasat I', userId: 'WB12345678', password: 'k7Qm-29Lp-x4Tz', hours: '72', count: '1520' };
       expect(new SegmentedMessage(render(event, 'en', values).sms).encodingName, event).toBe('GSM-7');
       expect(new SegmentedMessage(render(event, 'bn', values).sms).encodingName, event).toBe('UCS-2');
       expect(new SegmentedMessage(render(event, 'hi', values).sms).encodingName, event).toBe('UCS-2');
