@@ -18,7 +18,10 @@ const server = (port: number, env: Record<string, string>, before = '') => ({
   timeout: 120_000,
   stdout: 'ignore' as const,
   stderr: 'pipe' as const,
-  env: { NODE_ENV: 'development', PORT: String(port), ORIGIN: `http://localhost:${port}`, LOG_LEVEL: 'warn', ...env }
+  // Every spec's applications share these servers, and sla.spec.ts moves the clock past all their time limits at
+  // once: its DM must get each escalation as its own SMS, not a digest of however many the other specs left open
+  // (digests: test/integration/sla-digest.test.ts).
+  env: { NODE_ENV: 'development', PORT: String(port), ORIGIN: `http://localhost:${port}`, LOG_LEVEL: 'warn', SLA_DIGEST_AFTER: '100000', ...env }
 });
 
 export default defineConfig({

@@ -269,7 +269,7 @@ export interface Config {
   outboxLeaseMs?: number;
   /** How long gateway callback keys, inbound SMS questions, expired sessions and idle attempt counters are kept; how often they are purged (0: never). */
   retention: { gatewayCallbackDays: number; smsInboundDays: number; expiredSessionDays: number; attemptCounterDays: number; intervalMs: number };
-  /** Working or calendar days; how often the sweeper runs (0: never, tests sweep by hand); the reminder's hour (Kolkata) on the due day. */
+  /** Working or calendar days; how often the sweeper runs (0: never, tests sweep by hand); the reminder's hour (Kolkata) on the due day; how many new events of a kind an officer hears of one by one in a sweep before they become one message. */
   sla: { days: 'working' | 'calendar'; sweepIntervalMs: number; reminderHour: number; digestAfter: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Unset outside production: a development key is generated and kept under DATA_DIR (server.ts). */

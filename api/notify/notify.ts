@@ -44,6 +44,7 @@ const channelsFor: Record<NotificationEvent, readonly Channel[]> = {
   appeal_to_decide: ['sms', 'email', 'push'],
   // As the messages they stand for.
   escalation_digest: ['sms', 'email', 'push'],
+  l1_escalation_digest: ['sms', 'email', 'push'],
   reminder_digest: ['push', 'email']
 };
 

@@ -44,6 +44,7 @@ export const events = [
   // One message for many: an officer with more new breaches or reminders in one sweep than SLA_DIGEST_AFTER hears
   // of them together (api/sla/sweeper.ts), so a backlog is one SMS to the DM, not thousands.
   'escalation_digest',
+  'l1_escalation_digest',
   'reminder_digest'
 ] as const;
 export type NotificationEvent = (typeof events)[number];
@@ -333,16 +334,27 @@ export const templates: Record<NotificationEvent, EventTemplates> = {
     vars: ['count', 'office', 'due'],
     subject: { en: 'Escalation: time limits missed', bn: 'সময়সীমা পেরিয়েছে', hi: 'समय सीमा पार' },
     sms: {
-      en: { id: '1107170000000000451', text: 'Escalation: {#var#} applications of {#var#} missed their time limits, the first due on {#var#}. See Escalations.' },
+      en: { id: '1107170000000000451', text: 'Escalation: {#var#} applications in {#var#} missed their time limits, the first due on {#var#}.' },
       bn: { id: '1107170000000000452', text: 'এসক্যালেশন: {#var#}টি আবেদন ({#var#}) সময়সীমা পেরিয়েছে, প্রথমটির শেষ তারিখ {#var#}।' },
-      hi: { id: '1107170000000000453', text: 'एस्केलेशन: {#var#} आवेदन ({#var#}) समय सीमा पार, पहले की अंतिम तिथि {#var#}।' }
+      hi: { id: '1107170000000000453', text: 'एस्केलेशन: {#var#} आवेदन ({#var#}) समय सीमा पार, सबसे पहली अंतिम तिथि {#var#}।' }
+    }
+  },
+  // The L1 officer's own time passed as well (to the DM and the administrator): said apart, since a DM can get both
+  // digests from one sweep.
+  l1_escalation_digest: {
+    vars: ['count', 'office', 'due'],
+    subject: { en: 'Escalation: L1 time limits missed', bn: 'L1 সময়সীমাও পেরিয়েছে', hi: 'L1 समय सीमा भी पार' },
+    sms: {
+      en: { id: '1107170000000000471', text: "Escalation: {#var#} applications in {#var#} are past the L1 officer's time limit too, the first due on {#var#}." },
+      bn: { id: '1107170000000000472', text: 'এসক্যালেশন: {#var#}টি আবেদন ({#var#}) L1 সময়সীমাও পেরিয়েছে, প্রথমটির শেষ তারিখ {#var#}।' },
+      hi: { id: '1107170000000000473', text: 'एस्केलेशन: {#var#} आवेदन ({#var#}) L1 समय सीमा भी पार, सबसे पहली अंतिम तिथि {#var#}।' }
     }
   },
   reminder_digest: {
     vars: ['count', 'office', 'due'],
     subject: { en: 'Due soon', bn: 'সময়সীমা আসন্ন', hi: 'समय सीमा निकट' },
     sms: {
-      en: { id: '1107170000000000461', text: 'Reminder: {#var#} applications of {#var#} need action by {#var#}.' },
+      en: { id: '1107170000000000461', text: 'Reminder: {#var#} applications in {#var#} need action by {#var#}.' },
       bn: { id: '1107170000000000462', text: 'মনে করাই: {#var#}টি আবেদন ({#var#}) {#var#} এর মধ্যে বাকি।' },
       hi: { id: '1107170000000000463', text: 'अनुस्मारक: {#var#} आवेदन ({#var#}) {#var#} तक बाकी हैं।' }
     }

@@ -27,24 +27,34 @@ export interface SweepResult {
   reminders: number;
 }
 
+/** Some parts of a sweep failed; `done` counts what the others recorded (and committed). */
+export class SweepFailed extends AggregateError {
+  constructor(
+    readonly done: SweepResult,
+    errors: unknown[]
+  ) {
+    super(errors, `${errors.length} part(s) of the SLA sweep failed: ${errors.map(String).join('; ')}`);
+  }
+}
+
 export async function sweep(deps: SweepDeps): Promise<SweepResult> {
   const now = deps.clock.now();
 
   // The three parts touch different rows (a level of sla_breaches each, and sla_reminders) and share no lock, so they
-  // run at once, each in its own transaction on its own connection: over a backlog, PostgreSQL writes one part's rows
-  // while this process makes another's messages. Each is waited for even when another fails, so a stopping process
-  // never closes the database under a part still writing.
+  // run at once, each in its own transaction on its own connection (the embedded database has one, and takes them in
+  // turn): over a backlog, PostgreSQL writes one part's rows while this process makes another's messages. Each is
+  // waited for even when another fails, so a stopping process never closes the database under a part still writing.
   const parts = await Promise.allSettled([
     // The step's own time missed: the L1 officer of the matrix hears of it.
     deps.sql.begin(async (sql) => {
       const fresh = await recordBreaches(sql, 'responsible', now);
-      await notify(sql, deps, now, 'escalation', fresh, ownRole);
+      await notify(sql, deps, now, fresh, ownRole, 'escalation', 'escalation_digest');
       return fresh.length;
     }),
     // L1 missed its own time: the DM and the administrator hear of it (seed §C has no L2 yet; this is where it goes).
     deps.sql.begin(async (sql) => {
       const fresh = await recordBreaches(sql, 'l1', now);
-      await notify(sql, deps, now, 'escalation', fresh, () => dmAndAdmin);
+      await notify(sql, deps, now, fresh, () => dmAndAdmin, 'escalation', 'l1_escalation_digest');
       return fresh.length;
     }),
     deps.sql.begin(async (sql) => {
@@ -60,18 +70,22 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
           on conflict do nothing
           returning application_id, step, due_at, (select responsible_role from sla_rules r where r.step = sla_reminders.step) as escalated_to)
         ${describeFresh(sql)}`;
-      await notify(sql, deps, now, 'reminder', fresh, ownRole);
+      await notify(sql, deps, now, fresh, ownRole, 'reminder', 'reminder_digest');
       return fresh.length;
     })
   ]);
-  const failed = parts.find((p) => p.status === 'rejected');
-  if (failed) throw failed.reason;
   const [breaches, l1Breaches, reminders] = parts.map((p) => (p.status === 'fulfilled' ? p.value : 0));
-  const result: SweepResult = { breaches: breaches!, l1Breaches: l1Breaches!, reminders: reminders! };
+  const result: SweepResult = { breaches: breaches ?? 0, l1Breaches: l1Breaches ?? 0, reminders: reminders ?? 0 };
+  const errors = parts.flatMap((p) => (p.status === 'rejected' ? [p.reason as unknown] : []));
 
-  // Appeals under the RTPS Act have their own time limit and escalation (issue 13).
-  const appeals = await sweepAppeals(deps, now);
+  // Appeals under the RTPS Act have their own time limit and escalation (issue 13); a part above that failed does
+  // not hold them up.
+  const appeals = await sweepAppeals(deps, now).catch((err: unknown) => {
+    errors.push(err);
+    return 0;
+  });
   if (result.breaches || result.l1Breaches || result.reminders || appeals) deps.log.info('sla_swept', { ...result, appeals });
+  if (errors.length) throw new SweepFailed(result, errors);
   return result;
 }
 
@@ -106,7 +120,15 @@ interface Office {
   nameBn: string;
 }
 
-async function notify(sql: Queryable, deps: SweepDeps, now: Date, event: 'escalation' | 'reminder', fresh: Event[], rolesOf: (e: Event) => readonly Role[]) {
+async function notify(
+  sql: Queryable,
+  deps: SweepDeps,
+  now: Date,
+  fresh: Event[],
+  rolesOf: (e: Event) => readonly Role[],
+  event: 'escalation' | 'reminder',
+  digest: 'escalation_digest' | 'l1_escalation_digest' | 'reminder_digest'
+) {
   if (fresh.length === 0) return;
   const officeIds = [...new Set(fresh.map((e) => e.officeId))];
   const [{ admins, holding }, offices] = await Promise.all([
@@ -144,10 +166,12 @@ async function notify(sql: Queryable, deps: SweepDeps, now: Date, event: 'escala
     return { e, userIds, slots: said };
   });
 
-  // An officer with more new events than SLA_DIGEST_AFTER hears of them in one message (how many, of which office or
+  // An officer with more new events of this part than SLA_DIGEST_AFTER hears of them in one message (how many, of which office or
   // how many offices, the first due date) that leads to the escalations page or the queue, where every one is listed;
   // the others hear of each. Every breach and reminder is recorded all the same.
   const digests = digestsOf(heard, deps.config.sla.digestAfter);
+  // Keyed by the recipients' array, which the events of one office, step and officer share (`recipients` above): each
+  // list is filtered once.
   const individually = new Map<readonly string[], string[]>();
   const list: Notification[] = [];
   for (const { e, userIds, slots } of heard) {
@@ -162,12 +186,15 @@ async function notify(sql: Queryable, deps: SweepDeps, now: Date, event: 'escala
       values: (lang: Lang) => ({ ain: e.ain, ...slots[lang] })
     });
   }
+  // Where each is listed: the queue for reminders, Escalations for breaches; the administrator, who has no
+  // Escalations page (api/authz.ts), lands on the dashboard.
+  const pageOf = (userId: string) => (event === 'reminder' ? '/applications' : admins.includes(userId) ? '/dashboard' : '/monitoring');
   for (const [userId, d] of digests) {
     const office = d.offices.size === 1 ? officeOf.get(d.offices.values().next().value!)! : null;
     list.push({
-      event: event === 'escalation' ? 'escalation_digest' : 'reminder_digest',
+      event: digest,
       userIds: [userId],
-      link: `${deps.config.origin}${event === 'escalation' ? '/monitoring' : '/applications'}`,
+      link: `${deps.config.origin}${pageOf(userId)}`,
       values: (lang: Lang) => ({
         count: String(d.count),
         office: office ? (lang === 'bn' ? office.nameBn : office.nameEn) : officesWord[lang](d.offices.size),
@@ -206,15 +233,20 @@ function digestsOf(heard: readonly { e: Event; userIds: readonly string[] }[], a
 export function startSweeper(deps: SweepDeps, intervalMs: number, metrics?: Pick<Metrics, 'workerRuns' | 'slaBreaches'>): { stop(): Promise<void> } {
   let running: Promise<unknown> | null = null;
   const timer = setInterval(() => {
+    const recorded = (result: SweepResult) => {
+      metrics?.slaBreaches.inc({ level: 'responsible' }, result.breaches);
+      metrics?.slaBreaches.inc({ level: 'l1' }, result.l1Breaches);
+    };
     running ??= sweep(deps)
       .then((result) => {
         metrics?.workerRuns.inc({ worker: 'sweeper', outcome: 'ok' });
-        metrics?.slaBreaches.inc({ level: 'responsible' }, result.breaches);
-        metrics?.slaBreaches.inc({ level: 'l1' }, result.l1Breaches);
+        recorded(result);
       })
       .catch((err: unknown) => {
         metrics?.workerRuns.inc({ worker: 'sweeper', outcome: 'failed' });
-        deps.log.error('sweep_failed', { error: String(err) });
+        // What the parts that did not fail committed is counted: the next sweep will not find it again.
+        if (err instanceof SweepFailed) recorded(err.done);
+        deps.log.error('sweep_failed', { error: String(err instanceof SweepFailed ? err.message : err) });
       })
       .finally(() => (running = null));
   }, intervalMs);
