@@ -16,6 +16,7 @@ import type { Queryable, Sql } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { ApiError } from '../http/errors.ts';
 import { enqueueNotification } from '../notify/notify.ts';
+import { officeName } from '../notify/templates.ts';
 import { getOffice } from '../offices/offices.ts';
 import type { User } from '../users/user.ts';
 import { isOpen, type Status } from '../../shared/workflow.ts';
@@ -190,7 +191,7 @@ export async function fileAppeal(deps: Pick<Deps, 'sql' | 'config' | 'log'>, act
       userIds: [app.applicantId],
       applicationId: app.id,
       link: `${deps.config.origin}/track/${ain}`,
-      values: (lang) => ({ ain, office: lang === 'bn' ? office.nameBn : office.nameEn, due: smsDate(decideBy) })
+      values: (lang) => ({ ain, office: officeName(office, lang), due: smsDate(decideBy) })
     });
     await notifyAppellate(sql, deps, at, { applicationId: app.id, ain, role: rule.appellateRole, officeId, decideBy });
     deps.log.info('appeal_filed', { level: input.level, by: actor.id });

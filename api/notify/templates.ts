@@ -361,6 +361,9 @@ export const templates: Record<NotificationEvent, EventTemplates> = {
   }
 };
 
+/** The `office` slot: the office's own name, in Bengali for a Bengali message and in English otherwise. */
+export const officeName = (office: { nameEn: string; nameBn: string }, lang: Lang): string => (lang === 'bn' ? office.nameBn : office.nameEn);
+
 /** The `office` slot of a digest that spans several offices. */
 export const officesWord: PerLang<(n: number) => string> = {
   en: (n) => `${n} offices`,

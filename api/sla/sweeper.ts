@@ -10,7 +10,7 @@ import { smsDate } from '../time.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 import { enqueueNotifications, type Notification } from '../notify/notify.ts';
-import { officesWord, steps, type SlotValues, type Step } from '../notify/templates.ts';
+import { officeName, officesWord, steps, type NotificationEvent, type SlotValues, type Step } from '../notify/templates.ts';
 import { describeFresh, recordBreaches, type Event } from './breaches.ts';
 import { openStatuses } from '../../shared/workflow.ts';
 import { stepOfApplicationSql, type SlaStep } from './rules.ts';
@@ -29,6 +29,7 @@ export interface SweepResult {
 
 /** Some parts of a sweep failed; `done` counts what the others recorded (and committed). */
 export class SweepFailed extends AggregateError {
+  override name = 'SweepFailed';
   constructor(
     readonly done: SweepResult,
     errors: unknown[]
@@ -44,17 +45,17 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
   // run at once, each in its own transaction on its own connection (the embedded database has one, and takes them in
   // turn): over a backlog, PostgreSQL writes one part's rows while this process makes another's messages. Each is
   // waited for even when another fails, so a stopping process never closes the database under a part still writing.
-  const parts = await Promise.allSettled([
+  const settled = await Promise.allSettled([
     // The step's own time missed: the L1 officer of the matrix hears of it.
     deps.sql.begin(async (sql) => {
       const fresh = await recordBreaches(sql, 'responsible', now);
-      await notify(sql, deps, now, fresh, ownRole, 'escalation', 'escalation_digest');
+      await notify(sql, deps, now, fresh, parts.responsible);
       return fresh.length;
     }),
     // L1 missed its own time: the DM and the administrator hear of it (seed §C has no L2 yet; this is where it goes).
     deps.sql.begin(async (sql) => {
       const fresh = await recordBreaches(sql, 'l1', now);
-      await notify(sql, deps, now, fresh, () => dmAndAdmin, 'escalation', 'l1_escalation_digest');
+      await notify(sql, deps, now, fresh, parts.l1);
       return fresh.length;
     }),
     deps.sql.begin(async (sql) => {
@@ -70,13 +71,13 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
           on conflict do nothing
           returning application_id, step, due_at, (select responsible_role from sla_rules r where r.step = sla_reminders.step) as escalated_to)
         ${describeFresh(sql)}`;
-      await notify(sql, deps, now, fresh, ownRole, 'reminder', 'reminder_digest');
+      await notify(sql, deps, now, fresh, parts.reminder);
       return fresh.length;
     })
   ]);
-  const [breaches, l1Breaches, reminders] = parts.map((p) => (p.status === 'fulfilled' ? p.value : 0));
+  const [breaches, l1Breaches, reminders] = settled.map((p) => (p.status === 'fulfilled' ? p.value : 0));
   const result: SweepResult = { breaches: breaches ?? 0, l1Breaches: l1Breaches ?? 0, reminders: reminders ?? 0 };
-  const errors = parts.flatMap((p) => (p.status === 'rejected' ? [p.reason as unknown] : []));
+  const errors = settled.flatMap((p) => (p.status === 'rejected' ? [p.reason as unknown] : []));
 
   // Appeals under the RTPS Act have their own time limit and escalation (issue 13); a part above that failed does
   // not hold them up.
@@ -109,8 +110,27 @@ async function officers(sql: Queryable): Promise<{ admins: string[]; holding: (r
 }
 
 type Role = Event['role'] | 'admin';
+
+/**
+ * What each part of a sweep tells, and whom: the event of one application's message, the event of a digest, and the
+ * page a digest leads to, where each of its applications is listed (the administrator, who has no Escalations page,
+ * lands on the dashboard instead: api/authz.ts).
+ */
+interface Part {
+  rolesOf: (e: Event) => readonly Role[];
+  event: Extract<NotificationEvent, 'escalation' | 'reminder'>;
+  digest: Extract<NotificationEvent, 'escalation_digest' | 'l1_escalation_digest' | 'reminder_digest'>;
+  page: '/monitoring' | '/applications';
+}
 const ownRole = (e: Event): readonly Role[] => [e.role];
-const dmAndAdmin: readonly Role[] = ['dm', 'admin'];
+const parts = {
+  // The step's own time missed: its L1 officer.
+  responsible: { rolesOf: ownRole, event: 'escalation', digest: 'escalation_digest', page: '/monitoring' },
+  // L1's time missed too: the DM and the administrator.
+  l1: { rolesOf: () => ['dm', 'admin'], event: 'escalation', digest: 'l1_escalation_digest', page: '/monitoring' },
+  // The morning of the due day: the officer whose step it is.
+  reminder: { rolesOf: ownRole, event: 'reminder', digest: 'reminder_digest', page: '/applications' }
+} as const satisfies Record<string, Part>;
 
 interface Office {
   id: string;
@@ -120,15 +140,7 @@ interface Office {
   nameBn: string;
 }
 
-async function notify(
-  sql: Queryable,
-  deps: SweepDeps,
-  now: Date,
-  fresh: Event[],
-  rolesOf: (e: Event) => readonly Role[],
-  event: 'escalation' | 'reminder',
-  digest: 'escalation_digest' | 'l1_escalation_digest' | 'reminder_digest'
-) {
+async function notify(sql: Queryable, deps: SweepDeps, now: Date, fresh: Event[], part: Part) {
   if (fresh.length === 0) return;
   const officeIds = [...new Set(fresh.map((e) => e.officeId))];
   const [{ admins, holding }, offices] = await Promise.all([
@@ -151,7 +163,7 @@ async function notify(
   const words = new Map<string, Record<Lang, SlotValues>>();
   const heard = fresh.map((e) => {
     const office = officeOf.get(e.officeId)!;
-    const roles = rolesOf(e);
+    const roles = part.rolesOf(e);
     const who = `${roles.join()} ${e.officeId} ${e.assignedEoId ?? ''}`;
     let userIds = recipients.get(who);
     if (!userIds) recipients.set(who, (userIds = roles.flatMap((role) => holders(e, office, role))));
@@ -160,7 +172,7 @@ async function notify(
     if (!said) {
       const due = smsDate(e.dueAt);
       const step = steps[stepWords[e.step]];
-      const say = (lang: Lang): SlotValues => ({ office: lang === 'bn' ? office.nameBn : office.nameEn, step: step[lang], due });
+      const say = (lang: Lang): SlotValues => ({ office: officeName(office, lang), step: step[lang], due });
       words.set(what, (said = { en: say('en'), bn: say('bn'), hi: say('hi') }));
     }
     return { e, userIds, slots: said };
@@ -179,25 +191,22 @@ async function notify(
     if (!told) individually.set(userIds, (told = userIds.filter((id) => !digests.has(id))));
     if (told.length === 0) continue;
     list.push({
-      event,
+      event: part.event,
       userIds: told,
       applicationId: e.applicationId,
       link: `${deps.config.origin}/applications/${e.ain}`,
       values: (lang: Lang) => ({ ain: e.ain, ...slots[lang] })
     });
   }
-  // Where each is listed: the queue for reminders, Escalations for breaches; the administrator, who has no
-  // Escalations page (api/authz.ts), lands on the dashboard.
-  const pageOf = (userId: string) => (event === 'reminder' ? '/applications' : admins.includes(userId) ? '/dashboard' : '/monitoring');
   for (const [userId, d] of digests) {
     const office = d.offices.size === 1 ? officeOf.get(d.offices.values().next().value!)! : null;
     list.push({
-      event: digest,
+      event: part.digest,
       userIds: [userId],
-      link: `${deps.config.origin}${pageOf(userId)}`,
+      link: `${deps.config.origin}${admins.includes(userId) ? '/dashboard' : part.page}`,
       values: (lang: Lang) => ({
         count: String(d.count),
-        office: office ? (lang === 'bn' ? office.nameBn : office.nameEn) : officesWord[lang](d.offices.size),
+        office: office ? officeName(office, lang) : officesWord[lang](d.offices.size),
         due: smsDate(d.firstDue)
       })
     });
@@ -232,11 +241,11 @@ function digestsOf(heard: readonly { e: Event; userIds: readonly string[] }[], a
 /** Sweeps every `intervalMs` until stopped; one sweep at a time in this process. */
 export function startSweeper(deps: SweepDeps, intervalMs: number, metrics?: Pick<Metrics, 'workerRuns' | 'slaBreaches'>): { stop(): Promise<void> } {
   let running: Promise<unknown> | null = null;
+  const recorded = (result: SweepResult) => {
+    metrics?.slaBreaches.inc({ level: 'responsible' }, result.breaches);
+    metrics?.slaBreaches.inc({ level: 'l1' }, result.l1Breaches);
+  };
   const timer = setInterval(() => {
-    const recorded = (result: SweepResult) => {
-      metrics?.slaBreaches.inc({ level: 'responsible' }, result.breaches);
-      metrics?.slaBreaches.inc({ level: 'l1' }, result.l1Breaches);
-    };
     running ??= sweep(deps)
       .then((result) => {
         metrics?.workerRuns.inc({ worker: 'sweeper', outcome: 'ok' });
@@ -246,7 +255,7 @@ export function startSweeper(deps: SweepDeps, intervalMs: number, metrics?: Pick
         metrics?.workerRuns.inc({ worker: 'sweeper', outcome: 'failed' });
         // What the parts that did not fail committed is counted: the next sweep will not find it again.
         if (err instanceof SweepFailed) recorded(err.done);
-        deps.log.error('sweep_failed', { error: String(err instanceof SweepFailed ? err.message : err) });
+        deps.log.error('sweep_failed', { error: String(err) });
       })
       .finally(() => (running = null));
   }, intervalMs);

@@ -44,6 +44,14 @@ async function messagesAfter(after: number, templates: string[]) {
     where o.id > ${after} and o.template in ${server.runtime.deps.sql(templates)} order by o.user_id, o.template, o.channel, a.ain`;
 }
 const lastOutboxId = async () => (await server.runtime.deps.sql<{ id: number }[]>`select coalesce(max(id), 0)::int as id from outbox`)[0]!.id;
+
+/** Moves the clock to a Kolkata time and sweeps: what the sweep counted, and the messages of these templates it wrote. */
+async function sweepAt(kolkata: string, templates: string[]) {
+  const mark = await lastOutboxId();
+  moveTo(kolkata);
+  const result = await sweep(server.runtime.deps);
+  return { result, messages: await messagesAfter(mark, templates) };
+}
 const breachCount = async (level: string) => (await server.runtime.deps.sql<{ n: number }[]>`select count(*)::int as n from sla_breaches where level = ${level}`)[0]!.n;
 
 describe('digests', () => {
@@ -54,10 +62,9 @@ describe('digests', () => {
 
     // 09:00 on the due day of scrutiny (Saturday 28): the BDO of Barasat I is reminded of three at once, by email;
     // the other district's BDO, of two, hears of each.
-    let mark = await lastOutboxId();
-    moveTo('2026-11-28T09:00:00');
-    expect((await sweep(server.runtime.deps)).reminders).toBe(6);
-    const reminders = (await messagesAfter(mark, ['reminder', 'reminder_digest'])).filter((m) => m.userId === 'demo-bdo' || m.userId === other.users.bdo);
+    const morning = await sweepAt('2026-11-28T09:00:00', ['reminder', 'reminder_digest']);
+    expect(morning.result.reminders).toBe(6);
+    const reminders = morning.messages.filter((m) => m.userId === 'demo-bdo' || m.userId === other.users.bdo);
     expect(reminders.map((m) => `${m.userId} ${m.template} ${m.channel} ${m.link} ${m.ain}`)).toEqual([
       `demo-bdo reminder_digest email ${origin}/applications null`,
       ...elsewhere.map((ain) => `${other.users.bdo} reminder email ${origin}/applications/${ain} ${ain}`)
@@ -66,11 +73,9 @@ describe('digests', () => {
 
     // Past it: the DM hears of the four breaches of two blocks in one message on each channel; the other district's
     // DM of its two, one by one.
-    mark = await lastOutboxId();
-    moveTo('2026-11-29T01:00:00');
-    expect((await sweep(server.runtime.deps)).breaches).toBe(6);
+    const { result: late, messages: escalations } = await sweepAt('2026-11-29T01:00:00', ['escalation', 'escalation_digest']);
+    expect(late.breaches).toBe(6);
     expect(await breachCount('responsible')).toBe(6);
-    const escalations = await messagesAfter(mark, ['escalation', 'escalation_digest']);
     expect(escalations.map((m) => `${m.userId} ${m.template} ${m.channel} ${m.link}`)).toEqual([
       `demo-dm escalation_digest email ${origin}/monitoring`,
       `demo-dm escalation_digest sms ${origin}/monitoring`,
@@ -80,10 +85,8 @@ describe('digests', () => {
 
     // Two more, filed on Sunday (scrutiny due Monday 30): exactly the limit, so the DM hears of each by itself.
     const second = [await apply(), await apply()].sort();
-    mark = await lastOutboxId();
-    moveTo('2026-12-01T01:00:00');
-    expect((await sweep(server.runtime.deps)).breaches).toBe(2);
-    const each = await messagesAfter(mark, ['escalation', 'escalation_digest']);
+    const { result: atLimit, messages: each } = await sweepAt('2026-12-01T01:00:00', ['escalation', 'escalation_digest']);
+    expect(atLimit.breaches).toBe(2);
     expect(each.map((m) => `${m.userId} ${m.template} ${m.channel} ${m.ain}`)).toEqual(
       ['email', 'sms'].flatMap((channel) => second.map((ain) => `demo-dm escalation ${channel} ${ain}`))
     );
@@ -91,11 +94,9 @@ describe('digests', () => {
     // The first six pass L1's time (Tuesday 1 December). The administrator hears of all six, of three offices in two
     // districts, in one message (in English, their language), leading to the dashboard: they have no Escalations page.
     // Our DM gets one message of four, said apart from the step's own; the other DM, at the limit, one per application.
-    mark = await lastOutboxId();
-    moveTo('2026-12-02T01:00:00');
-    expect((await sweep(server.runtime.deps)).l1Breaches).toBe(6);
+    const { result: pastL1, messages: l1 } = await sweepAt('2026-12-02T01:00:00', ['escalation', 'l1_escalation_digest']);
+    expect(pastL1.l1Breaches).toBe(6);
     expect(await breachCount('l1')).toBe(6);
-    const l1 = await messagesAfter(mark, ['escalation', 'l1_escalation_digest']);
     expect(l1.map((m) => `${m.userId} ${m.template} ${m.channel} ${m.link}`)).toEqual([
       `demo-admin l1_escalation_digest sms ${origin}/dashboard`,
       `demo-dm l1_escalation_digest email ${origin}/monitoring`,
