@@ -125,7 +125,7 @@ async function notifyAppellate(sql: Queryable, deps: Pick<Deps, 'config'>, at: D
 export async function fileAppeal(deps: Pick<Deps, 'sql' | 'config' | 'log'>, actor: User, ain: string, input: { level: 1 | 2; grounds: string; documentIds: string[] }, at: Date): Promise<Appeal> {
   return deps.sql.begin(async (sql) => {
     const [app] = await sql<{ id: string; status: Status; applicantId: string; filedBy: string; officeId: string; dueAt: Date; decidedAt: Date | null }[]>`
-      select id::text, status, applicant_id, filed_by, office_id, due_at, decided_at from applications where ain = ${ain} for update`;
+      select id::text, status, applicant_id, filed_by, office_id, due_at, decided_at from applications where ain = ${ain} for no key update`;
     if (!app) throw new ApiError(404, 'not_found');
     if (app.applicantId !== actor.id && app.filedBy !== actor.id) throw new ApiError(403, 'forbidden');
     const processing = await processingOf(sql, app.officeId);
@@ -228,7 +228,7 @@ export async function decideAppeal(deps: Pick<Deps, 'sql' | 'config' | 'log'>, o
 
     const [app] = await sql<{ id: string; ain: string; status: Status; applicantId: string; hasReport: boolean }[]>`
       select a.id::text, a.ain, a.status, a.applicant_id, exists (select 1 from enquiry_reports r where r.application_id = a.id) as has_report
-      from applications a where a.id = ${appeal.applicationId} for update`;
+      from applications a where a.id = ${appeal.applicationId} for no key update`;
     const status = order.outcome === 'allow' ? 'allowed' : 'dismissed';
     await sql`
       update appeals set status = ${status}, order_reasons = ${order.reasons}, direction_days = ${order.directionDays ?? null}, decided_by = ${officer.id},

@@ -31,13 +31,21 @@ export interface ApplicationRow {
   handlerId: string | null;
 }
 
+/**
+ * `forUpdate` locks the row FOR NO KEY UPDATE, which is what the UPDATE that follows takes anyway (no action changes
+ * the id or the AIN): it still puts two actions on one application in turn, but lets rows that refer to the
+ * application be inserted meanwhile. FOR UPDATE also blocked the KEY SHARE lock that a foreign key's check takes,
+ * and the SLA sweep checks its breaches' and reminders' keys after writing them: an officer who held the row and
+ * then recorded the late step under the same unique key waited for the sweep that waited for them, and PostgreSQL
+ * aborted one of the two (40P01; test/integration/sla-locks.test.ts).
+ */
 async function findApplication(sql: Queryable, where: { ain: string } | { id: string }, forUpdate = false): Promise<ApplicationRow | null> {
   const [row] = await sql<ApplicationRow[]>`
     select id::text, ain, status, version, applicant_id, filed_by, assigned_eo_id, channel, office_id, applicant_name, form,
            submitted_at, due_at, sla_started_at, updated_at, decision_code, decision_remarks, handler_id
     from applications
     where ${'ain' in where ? sql`ain = ${where.ain}` : sql`id = ${where.id}`}
-    ${forUpdate ? sql`for update` : sql``}`;
+    ${forUpdate ? sql`for no key update` : sql``}`;
   return row ?? null;
 }
 

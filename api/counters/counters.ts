@@ -269,8 +269,9 @@ export async function printCertificate(deps: Pick<Deps, 'sql' | 'storage'>, oper
     if (!check.verifiedAt) throw new ApiError(403, 'identity_not_checked');
     if (check.expiresAt <= at) throw new ApiError(410, 'code_expired');
     const app = await printable(sql, check.ain, counter);
-    // Lock the application row so the print and its audit event are in order with any decision on it.
-    const [locked] = await sql<{ status: string }[]>`select status from applications where id = ${app.id} for update`;
+    // Lock the application row so the print and its audit event are in order with any decision on it (NO KEY, as
+    // lockApplication does in api/applications/access.ts, so the SLA sweep's writes are not held up).
+    const [locked] = await sql<{ status: string }[]>`select status from applications where id = ${app.id} for no key update`;
     await sql`
       insert into certificate_prints (certificate_no, counter_id, operator_id, check_id, copies, printed_at)
       values (${app.certificateNo}, ${counter.id}, ${operator.id}, ${checkId}, ${copies}, ${at})`;

@@ -33,7 +33,7 @@ export async function takeOver(deps: Pick<Deps, 'sql' | 'config' | 'log'>, dm: U
                and b.due_at = case b.level when 'responsible' then a.step_due_at else a.l1_due_at end) as live
       from sla_breaches b join applications a on a.id = b.application_id
       where b.id = ${breachId}
-      for update of b, a`;
+      for no key update of b, a`;
     if (!b) throw new ApiError(404, 'not_found');
     const blocks = await blocksCovered(sql, dm);
     if (dm.role !== 'dm' || !blocks.some((o) => o.id === b.officeId)) throw new ApiError(403, 'forbidden');
