@@ -199,10 +199,14 @@ export async function fileAppeal(deps: Pick<Deps, 'sql' | 'config' | 'log'>, act
   });
 }
 
+/**
+ * `lock`: FOR NO KEY UPDATE, like every lock on a row that others refer to (api/applications/access.ts): it puts two
+ * decisions on one appeal in turn, but no longer blocks the foreign-key check of a row that refers to it.
+ */
 async function appealById(sql: Queryable, id: string, lock = false): Promise<(Appeal & { applicationId: string }) | null> {
   const [row] = await sql<(Appeal & { applicationId: string })[]>`
     select ${columns(sql)}, p.application_id::text from appeals p join applications a on a.id = p.application_id where p.id = ${id}
-    ${lock ? sql`for update of p` : sql``}`;
+    ${lock ? sql`for no key update of p` : sql``}`;
   return row ?? null;
 }
 

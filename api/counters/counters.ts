@@ -153,7 +153,7 @@ export async function attachOperator(sql: Sql, manager: User, counterId: string,
     if (counter.closedAt) throw new ApiError(409, 'counter_closed');
     const [op] = await tx<{ id: string; officeId: string; districtId: string }[]>`
       select u.id, u.office_id, o.district_id from users u join offices o on o.id = u.office_id
-      where u.id = ${userId} and u.role = 'operator' and u.deactivated_at is null for update of u`;
+      where u.id = ${userId} and u.role = 'operator' and u.deactivated_at is null for no key update of u`;
     if (!op || (manager.role !== 'admin' && op.districtId !== manager.officeId)) throw new ApiError(400, 'validation', { fields: { userId: 'field.operator' } });
     if (op.officeId === counterId) throw new ApiError(409, 'no_change');
     await tx`update users set office_id = ${counterId} where id = ${userId}`;

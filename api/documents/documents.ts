@@ -21,8 +21,10 @@ export async function storeUpload(deps: Pick<Deps, 'sql' | 'storage' | 'clock' |
   const { maxFiles, maxBytes } = deps.config.uploads;
   const size = upload.bytes.length;
   return deps.sql.begin(async (sql) => {
-    // The uploader's row is the lock: parallel uploads by one person are counted against the quota one by one.
-    await sql`select id from users where id = ${upload.uploadedBy} for update`;
+    // The uploader's row is the lock: parallel uploads by one person are counted against the quota one by one. NO KEY
+    // UPDATE (api/applications/access.ts): held across the file's write, it must not hold up the sweep's messages to an
+    // officer who uploads.
+    await sql`select id from users where id = ${upload.uploadedBy} for no key update`;
     const [held] = await sql<{ files: number; bytes: number }[]>`
       select count(*)::int as files, coalesce(sum(size), 0)::bigint as bytes
       from documents where uploaded_by = ${upload.uploadedBy} and application_id is null`;

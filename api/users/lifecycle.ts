@@ -55,12 +55,18 @@ export async function recordStaffChange(
             ${change.toOfficeId ?? null}, ${change.remarks ?? null}, ${change.byUserId}, ${change.at})`;
 }
 
+/**
+ * `lock` takes the row FOR NO KEY UPDATE: it puts two changes to one account in turn, but not the messages that refer to
+ * it. With FOR UPDATE, a transfer that held the officer's row and waited for an application another officer held,
+ * while that officer waited for the SLA sweep, which waited for the officer's row to write a message, was a deadlock
+ * (test/integration/sla-locks.test.ts).
+ */
 async function loadStaff(sql: Queryable, id: string, lock = false): Promise<StaffRecord | null> {
   const [row] = await sql<StaffRecord[]>`
     select u.id, u.name, u.mobile, u.email, u.role, u.office_id, o.name_en as office_name, u.deactivated_at
     from users u left join offices o on o.id = u.office_id
     where u.id = ${id} and u.role <> 'citizen'
-    ${lock ? sql`for update of u` : sql``}`;
+    ${lock ? sql`for no key update of u` : sql``}`;
   return row ?? null;
 }
 
