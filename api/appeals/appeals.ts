@@ -200,7 +200,7 @@ export async function fileAppeal(deps: Pick<Deps, 'sql' | 'config' | 'log'>, act
 }
 
 /**
- * `lock`: FOR NO KEY UPDATE, like every lock on a row that others refer to (api/applications/access.ts): it puts two
+ * `lock`: FOR NO KEY UPDATE, like the locks on applications (api/applications/access.ts): it puts two
  * decisions on one appeal in turn, but no longer blocks the foreign-key check of a row that refers to it.
  */
 async function appealById(sql: Queryable, id: string, lock = false): Promise<(Appeal & { applicationId: string }) | null> {

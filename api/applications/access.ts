@@ -33,9 +33,10 @@ export interface ApplicationRow {
 
 /**
  * `forUpdate` locks the row FOR NO KEY UPDATE, which is what the UPDATE that follows takes anyway (no action changes
- * the id or the AIN): it still puts two actions on one application in turn, but lets rows that refer to the
- * application be inserted meanwhile. FOR UPDATE also blocked the KEY SHARE lock that a foreign key's check takes,
- * and the SLA sweep checks its breaches' and reminders' keys after writing them: an officer who held the row and
+ * a key column: the id, the AIN, or who filed it under which idempotency key): it still puts two actions on one
+ * application in turn, but lets rows that refer to the application be inserted meanwhile. FOR UPDATE also blocked
+ * the KEY SHARE lock that a foreign key's check takes, and the SLA sweep's inserts check their foreign key to the
+ * application after writing their rows, unique key entries included: an officer who held the row and
  * then recorded the late step under the same unique key waited for the sweep that waited for them, and PostgreSQL
  * aborted one of the two (40P01; test/integration/sla-locks.test.ts).
  */

@@ -38,8 +38,8 @@ export async function startRecovery(deps: RecoveryDeps, user: RecoveryUser, chan
   const secret = channel === 'sms' ? String(randomInt(0, 1_000_000)).padStart(6, '0') : randomBytes(24).toString('base64url');
   const minutes = channel === 'sms' ? CODE_MINUTES : LINK_MINUTES;
   const started = await deps.sql.begin(async (sql) => {
-    // Serialise recoveries of one account, so the hourly count below cannot be raced. NO KEY UPDATE, like every lock
-    // on a row that others refer to (api/applications/access.ts): the sweep's messages to this officer are not held up.
+    // Serialise recoveries of one account, so the hourly count below cannot be raced. NO KEY UPDATE, like the locks on
+    // applications (api/applications/access.ts): the sweep's messages to this officer are not held up.
     await sql`select id from users where id = ${user.id} for no key update`;
     const [recent] = await sql<{ count: number }[]>`
       select count(*)::int as count from password_recoveries

@@ -30,14 +30,21 @@ describe.skipIf(!sharedDatabase)('an officer and the sweep on one application at
     return { id: app!.id, ain: res.body.ain };
   }
 
-  /** Until the promise settles or the backend chosen by `where` waits for a lock (2 s at most). */
-  async function untilBlocked(promise: Promise<unknown>, where: (sql: typeof server.runtime.deps.sql) => PromiseLike<readonly unknown[]>) {
+  /**
+   * Waits until the promise settles or a backend of this test's database running `query` (a LIKE pattern) waits for a
+   * lock, 10 s at most: whether it was seen waiting.
+   */
+  async function untilBlocked(promise: Promise<unknown>, query: string): Promise<boolean> {
     let settled = false;
     void promise.then(() => (settled = true), () => (settled = true));
-    for (let i = 0; i < 100 && !settled; i++) {
-      if ((await where(server.runtime.deps.sql)).length) return;
+    const sql = server.runtime.deps.sql;
+    for (let i = 0; i < 500 && !settled; i++) {
+      const waiting = await sql`
+        select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like ${query}`;
+      if (waiting.length) return true;
       await new Promise((r) => setTimeout(r, 20));
     }
+    return false;
   }
 
   /** Two transactions on connections of their own, each rolled back at the end if still open. */
@@ -45,8 +52,13 @@ describe.skipIf(!sharedDatabase)('an officer and the sweep on one application at
     const sql = server.runtime.deps.sql;
     const held: Reserved[] = [];
     try {
-      held.push(await sql.reserve(), await sql.reserve());
-      for (const c of held) await c`begin`;
+      held.push(await sql.reserve());
+      held.push(await sql.reserve());
+      // A lock that is waited for where the code under test no longer waits fails the test in seconds, not at its timeout.
+      for (const c of held) {
+        await c`begin`;
+        await c`set local lock_timeout = '10s'`;
+      }
       await run(held[0]!, held[1]!);
     } finally {
       for (const c of held) {
@@ -63,12 +75,11 @@ describe.skipIf(!sharedDatabase)('an officer and the sweep on one application at
     const app = await lateApplication();
     const now = server.clock.now();
     await twoConnections(async (officer, sweeper) => {
-      const [{ pid }] = (await sweeper`select pg_backend_pid() as pid`) as unknown as [{ pid: number }];
       // The officer's action takes the application's row first (as actOnApplication does)…
       await lockApplication(officer, app.ain);
       // …the sweep's statement runs meanwhile…
       const swept = recordBreaches(sweeper, 'responsible', now);
-      await untilBlocked(swept, (db) => db`select 1 from pg_stat_activity where pid = ${pid} and wait_event_type = 'Lock'`);
+      await untilBlocked(swept, '%insert into sla_breaches%');
       // …then the officer records the step left late, under the breach's unique key, and each transaction commits.
       const late = recordLateStep(officer, app.id, now);
       const [sweep, action] = await Promise.allSettled([swept.then(async (events) => (await sweeper`commit`, events)), late.then(() => officer`commit`)]);
@@ -92,11 +103,11 @@ describe.skipIf(!sharedDatabase)('an officer and the sweep on one application at
       await recordBreaches(sweeper, 'responsible', now);
       // …the transfer locks the BDO's row and waits for the application's…
       const transfer = repostStaff(sql, admin, 'demo-bdo', { officeId: 'n24pgs/barasat-sadar/deganga', remarks: 'Transferred' }, now);
-      await untilBlocked(transfer, (db) => db`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%set handler_id = null%'`);
+      expect(await untilBlocked(transfer, '%set handler_id = null%'), 'the transfer waits for the application').toBe(true);
       // …the sweep writes its message to the BDO, whose row the transfer holds…
       const message = { channel: 'sms', recipient: '+919830000001', lang: 'en', template: 'escalation', body: 'late', application_id: app.id, user_id: 'demo-bdo', next_attempt_at: now, created_at: now };
       const messaged = sweeper`insert into outbox ${sweeper(message)}`;
-      await untilBlocked(messaged, (db) => db`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like 'insert into outbox%'`);
+      await untilBlocked(messaged, 'insert into outbox%');
       // …and the officer records the late step under the key the sweep wrote.
       const late = recordLateStep(officer, app.id, now);
       const [sweep, action, transferred] = await Promise.allSettled([messaged.then(() => sweeper`commit`), late.then(() => officer`commit`), transfer]);
