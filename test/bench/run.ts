@@ -6,13 +6,14 @@
 import { benchApprovals } from './approvals.ts';
 import { benchBrowser } from './browser.ts';
 import { benchCertificate } from './certificate.ts';
+import { benchPool } from './pool.ts';
 import { benchSlaMis } from './sla-mis.ts';
 import { benchState } from './state-scale.ts';
 import { benchSubmit } from './submit.ts';
 import { benchTrack } from './track.ts';
 import { benchUssd } from './ussd.ts';
 
-const all = { track: benchTrack, submit: benchSubmit, browser: benchBrowser, certificate: benchCertificate, approvals: benchApprovals, ussd: benchUssd, sla: benchSlaMis, state: benchState } as const;
+const all = { track: benchTrack, pool: benchPool, submit: benchSubmit, browser: benchBrowser, certificate: benchCertificate, approvals: benchApprovals, ussd: benchUssd, sla: benchSlaMis, state: benchState } as const;
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
 const flag = (key: string) => {
