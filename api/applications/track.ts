@@ -12,7 +12,7 @@ import { ainFromPath } from './routes.ts';
 import type { Queryable } from '../db/connect.ts';
 import { isOpen } from '../../shared/workflow.ts';
 import { statuses, type Status } from './workflow.ts';
-import { isMessageKey, translate, type MessageKey } from '../../i18n/index.ts';
+import { isMessageKey, translate, type Lang, type MessageKey } from '../../i18n/index.ts';
 
 const trackSchema = z
   .object({
@@ -108,6 +108,22 @@ export async function recentApplicationsOfMobile(sql: Queryable, mobile: string,
     order by a.submitted_at desc`;
 }
 
+/** The tracking answer for one application, typed by the documented schema as app.openapi() would check it. */
+export function trackingAnswer(row: PublicStatus, lang: Lang): z.infer<typeof trackSchema> {
+  return {
+    ain: formatAin(row.ain),
+    status: publicState(row),
+    office: { nameEn: row.nameEn, nameBn: row.nameBn },
+    lastChangeAt: row.updatedAt.toISOString(),
+    nextDueAt: isOpen(row.status) ? row.dueAt.toISOString() : null,
+    applicantName: maskName(row.applicantName),
+    reason: row.decisionCode ? { code: row.decisionCode, text: isMessageKey(`reason.${row.decisionCode}`) ? translate(lang, `reason.${row.decisionCode}` as MessageKey) : row.decisionCode } : null,
+    remarks: row.decisionRemarks,
+    decidedAt: row.decidedAt && (row.status === 'approved' || row.status === 'rejected' || row.status === 'delivered') ? row.decidedAt.toISOString() : null,
+    revokedAt: row.revokedAt?.toISOString() ?? null
+  };
+}
+
 const trackRoute = createRoute({
   method: 'get',
   path: '/track/{ain}',
@@ -131,21 +147,7 @@ export function trackRoutes(deps: Deps) {
     const row = await findPublicStatus(deps.sql, ain);
     if (!row) throw new ApiError(404, 'ain_unknown');
     setResponseHeader(c, 'Cache-Control', 'no-store');
-    const lang = c.var.lang;
-    // Typed by the documented schema, as app.openapi() would check it.
-    const body: z.infer<typeof trackSchema> = {
-      ain: formatAin(ain),
-      status: publicState(row),
-      office: { nameEn: row.nameEn, nameBn: row.nameBn },
-      lastChangeAt: row.updatedAt.toISOString(),
-      nextDueAt: isOpen(row.status) ? row.dueAt.toISOString() : null,
-      applicantName: maskName(row.applicantName),
-      reason: row.decisionCode ? { code: row.decisionCode, text: isMessageKey(`reason.${row.decisionCode}`) ? translate(lang, `reason.${row.decisionCode}` as MessageKey) : row.decisionCode } : null,
-      remarks: row.decisionRemarks,
-      decidedAt: row.decidedAt && (row.status === 'approved' || row.status === 'rejected' || row.status === 'delivered') ? row.decidedAt.toISOString() : null,
-      revokedAt: row.revokedAt?.toISOString() ?? null
-    };
-    return c.json(body, 200);
+    return c.json(trackingAnswer(row, c.var.lang), 200);
   });
   return app;
 }
