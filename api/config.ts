@@ -4,10 +4,6 @@ import { z } from 'zod';
 import type { S3Settings } from './storage/s3.ts';
 import { parseStorageUrl } from './storage/storage.ts';
 
-const flag = z
-  .enum(['0', '1', 'true', 'false', 'yes', 'no'])
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
-
 const schema = z.object({
   NODE_ENV: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -35,7 +31,11 @@ const schema = z.object({
   LOGIN_MAX_DELAY_SECONDS: z.coerce.number().int().positive().default(60),
   REGISTRATIONS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().positive().default(5),
   REGISTRATIONS_PER_MOBILE_PER_DAY: z.coerce.number().int().positive().default(3),
-  TRUST_PROXY: flag.default(false),
+  // How many reverse proxies stand in front, each adding the address it saw to X-Forwarded-For: 0 (none, the
+  // default), 1 (or true: HAProxy, nginx, a cloud load balancer), or more. A flag once; its words still mean 0 and 1.
+  TRUST_PROXY: z
+    .union([z.enum(['true', 'yes']).transform(() => 1), z.enum(['false', 'no']).transform(() => 0), z.coerce.number().int().min(0).max(10)])
+    .default(0),
   DEMO_PASSWORD: z.string().min(8).default('demo-password'),
   SMS_PROVIDER: z.enum(['console', 'africastalking', 'msdg']).default('console'),
   AFRICASTALKING_USERNAME: z.string().optional(),
@@ -166,7 +166,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxDelayMs: e.LOGIN_MAX_DELAY_SECONDS * 1000
     },
     registration: { perAddressPerHour: e.REGISTRATIONS_PER_ADDRESS_PER_HOUR, perMobilePerDay: e.REGISTRATIONS_PER_MOBILE_PER_DAY },
-    trustProxy: e.TRUST_PROXY,
+    trustedProxies: e.TRUST_PROXY,
     demoSeed: !production,
     demoPassword: e.DEMO_PASSWORD,
     sms:
@@ -252,7 +252,8 @@ export interface Config {
    */
   throttle: { perAccountAddress: number; perAccount: number; perClient: number; windowMs: number; maxDelayMs: number };
   registration: { perAddressPerHour: number; perMobilePerDay: number };
-  trustProxy: boolean;
+  /** Reverse proxies in front (TRUST_PROXY): the client's address is the entry of X-Forwarded-For the farthest of them added. */
+  trustedProxies: number;
   demoSeed: boolean;
   demoPassword: string;
   sms:

@@ -115,7 +115,7 @@ export function recoveryRoutes(deps: Deps) {
 
   /** Recoveries asked and codes tried, per address: each code still has its own 5 tries (recovery.ts). */
   function clientKey(c: Context<ApiEnv>): Counter {
-    return { kind: 'recovery-client', value: clientAddress(c, deps.config.trustProxy), rule: { limit: deps.config.throttle.perClient, windowMs: deps.config.throttle.windowMs } };
+    return { kind: 'recovery-client', value: clientAddress(c, deps.config.trustedProxies), rule: { limit: deps.config.throttle.perClient, windowMs: deps.config.throttle.windowMs } };
   }
 
   async function refuseIfThrottled(keys: Counter[]) {

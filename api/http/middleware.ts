@@ -159,10 +159,18 @@ export function requirePermission(permission: Permission): Mw {
   };
 }
 
-/** The caller's address for throttling. Behind a proxy (TRUST_PROXY=1) the first X-Forwarded-For entry. */
-export function clientAddress(c: Context, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+/**
+ * The caller's address for throttling. Behind `trustedProxies` reverse proxies (TRUST_PROXY), each appends the
+ * address it saw to X-Forwarded-For, so the caller is the entry that many places from the right: the leftmost
+ * entries are whatever the caller sent, and taking the first let anyone pass every per-address limit (logins,
+ * registrations, recovery, tracking) by sending a new one with each request. Repeated X-Forwarded-For headers
+ * count as one list, in order (HAProxy's `option forwardfor` adds a header of its own after the caller's).
+ */
+export function clientAddress(c: Context<ApiEnv>, trustedProxies: number): string {
+  if (trustedProxies > 0) {
+    const entries = (requestHeader(c, 'x-forwarded-for') ?? '').split(',').map((entry) => entry.trim());
+    // Fewer entries than proxies: the request came past some of them; the farthest entry is still the best known.
+    const forwarded = entries.length ? entries[Math.max(0, entries.length - trustedProxies)] : undefined;
     if (forwarded) return forwarded;
   }
   try {

@@ -9,11 +9,18 @@ import { clientAddress } from './middleware.ts';
 
 export function createRateLimiter(opts: { limit: number; windowMs: number; clock: Clock }) {
   const windows = new Map<string, { start: number; count: number }>();
+  let nextSweepAt = 0;
   return {
     /** Counts a request; returns how long to wait (ms) when over the limit, else 0. */
     hit(key: string): number {
       const now = opts.clock.now().getTime();
-      if (windows.size > 100_000) for (const [k, w] of windows) if (now - w.start >= opts.windowMs) windows.delete(k);
+      // Windows that have ended are forgotten when there are many, at most once a window: with more than 100,000
+      // clients in one window (a busy state, or one attacker's many addresses) every window is still live, and a
+      // sweep on every request read all of them each time.
+      if (windows.size > 100_000 && now >= nextSweepAt) {
+        nextSweepAt = now + opts.windowMs;
+        for (const [k, w] of windows) if (now - w.start >= opts.windowMs) windows.delete(k);
+      }
       const w = windows.get(key);
       if (!w || now - w.start >= opts.windowMs) {
         windows.set(key, { start: now, count: 1 });
@@ -33,7 +40,7 @@ export function perClientLimit(deps: Pick<Deps, 'config' | 'clock'>): Middleware
   const limiter = createRateLimiter({ limit: deps.config.trackRequestsPerMinute, windowMs: 60_000, clock: deps.clock });
   // Not async: on the hot public lookups an async wrapper is one more promise per request (api/app.ts).
   return (c, next) => {
-    const wait = limiter.hit(clientAddress(c, deps.config.trustProxy));
+    const wait = limiter.hit(clientAddress(c, deps.config.trustedProxies));
     if (wait > 0) throw new ApiError(429, 'rate_limited', { headers: { 'Retry-After': String(Math.ceil(wait / 1000)) } });
     return next();
   };

@@ -2,12 +2,14 @@
 // cookie. Benchmarks print figures; they assert nothing about speed (DEVELOPERS.md: machines here are noisy).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { makeAin } from '../../shared/ain.ts';
 import { createTestDatabase } from '../support/server.ts';
+import { freePort } from '../support/ports.ts';
+
+export { freePort };
 
 /** `npm run bench -- --smoke`: every benchmark at a tiny size, so `npm test` proves none of them is broken. */
 export interface BenchOptions {
@@ -21,15 +23,6 @@ export interface BenchOptions {
 /** The middle value (of an even count, the upper middle one). */
 export function median(xs: number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-}
-
-/** A port nobody listens on now, so two checkouts (or a smoke run in CI beside a server) never collide. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export interface BenchServer {

@@ -10,7 +10,7 @@ import postgres from 'postgres';
 import { documentKinds } from '../../shared/application.ts';
 import { embeddedSocketPath } from '../../api/db/connect.ts';
 import { proofs, validApplicant } from '../support/applications.ts';
-import { freePort } from '../support/pg-cluster.ts';
+import { freePort } from '../support/ports.ts';
 
 export interface ServerProcess {
   url: string;

@@ -3,7 +3,6 @@
 // loses nothing it acknowledged while HAProxy routes around it; the dispatchers of both send each message once.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -14,16 +13,9 @@ import { idempotencyKey, loginClient, uploadDocumentSet, validApplicant } from '
 import { Client, type Answer } from '../support/client.ts';
 import { startHaProxy, type HaProxy } from '../support/haproxy.ts';
 import { createTestDatabase, poolerEnv, sharedDatabase, testLimits } from '../support/server.ts';
+import { freePort } from '../support/ports.ts';
 
 const API_KEY = 'at-key-load-balancer';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 // PGlite is one database inside one process: instances cannot share it, so this runs on PostgreSQL only.
 describe.skipIf(!sharedDatabase)('two instances behind HAProxy', () => {

@@ -126,6 +126,14 @@ describe('registration is rate-limited per address and per mobile (each one send
     expect((await register('9830061000', '203.0.113.201')).status).toBe(201);
   });
 
+  test('an address the caller writes into X-Forwarded-For does not count: the proxy adds the real one last', async () => {
+    // What HAProxy's `option forwardfor` (or nginx's $proxy_add_x_forwarded_for) sends on: the caller's own header
+    // first, then the address the proxy saw. A new made-up first entry on every request once passed the limit.
+    const statuses = [];
+    for (let i = 0; i < 7; i++) statuses.push((await register(`98300${String(63000 + i)}`, `198.51.100.${i + 1}, 203.0.113.210`)).status);
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 429, 429]);
+  });
+
   test('one mobile tried from many addresses: at most 3 a day get as far as the database', async () => {
     const statuses = [];
     for (let i = 0; i < 6; i++) statuses.push((await register('9830062000', `198.18.0.${i + 1}`)).status);

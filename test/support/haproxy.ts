@@ -29,6 +29,9 @@ export async function startHaProxy(port: number, servers: { name: string; port: 
       '  retries 3',
       '  option redispatch 1',
       '  retry-on conn-failure empty-response',
+      // As a deployment must: the address HAProxy saw goes to the app in X-Forwarded-For, after any the caller sent,
+      // and the app (TRUST_PROXY=1) takes the last entry.
+      '  option forwardfor',
       'frontend public',
       `  bind 127.0.0.1:${port}`,
       '  default_backend app',

@@ -3,9 +3,9 @@
 // server refuse to run as root, so as root they run as the `postgres` account.
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './ports.ts';
 
 /** PG_BIN_DIR, or the newest Debian PostgreSQL installed (CI installs whatever version Debian ships). */
 function binDir(): string {
@@ -31,14 +31,6 @@ export interface PrivateCluster {
 function asPostgres(cmd: string, args: string[]): string {
   const root = process.getuid?.() === 0;
   return execFileSync(root ? 'runuser' : cmd, root ? ['-u', 'postgres', '--', cmd, ...args] : args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**

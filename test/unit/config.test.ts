@@ -33,6 +33,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ DEFAULT_LANG: 'fr' })).toThrow(/DEFAULT_LANG/);
   });
 
+  test('TRUST_PROXY counts the reverse proxies in front; its old flag words still mean none and one', () => {
+    expect(loadConfig({}).trustedProxies).toBe(0);
+    for (const [value, proxies] of [['0', 0], ['false', 0], ['no', 0], ['1', 1], ['true', 1], ['yes', 1], ['2', 2]] as const) {
+      expect(loadConfig({ TRUST_PROXY: value }).trustedProxies, value).toBe(proxies);
+    }
+    for (const bad of ['-1', '1.5', 'maybe', '11']) expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+  });
+
   test('attempt counters are kept at least as long as the longest window they count in', () => {
     expect(loadConfig({}).retention.attemptCounterDays).toBe(2);
     expect(() => loadConfig({ RETENTION_ATTEMPT_COUNTER_DAYS: '0.5' })).toThrow(/RETENTION_ATTEMPT_COUNTER_DAYS/);

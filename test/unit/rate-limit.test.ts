@@ -1,0 +1,73 @@
+// The in-memory limit on public lookups (api/http/rate-limit.ts) and the address it counts against
+// (clientAddress, api/http/middleware.ts).
+import { Hono } from 'hono';
+import { afterEach, describe, expect, test } from 'vitest';
+import type { ApiEnv } from '../../api/http/env.ts';
+import { clientAddress } from '../../api/http/middleware.ts';
+import { createRateLimiter } from '../../api/http/rate-limit.ts';
+
+function fakeClock(start = Date.UTC(2026, 11, 3, 6)) {
+  let now = start;
+  return { clock: { now: () => new Date(now) }, advance: (ms: number) => (now += ms) };
+}
+
+describe('the per-client limit', () => {
+  test('counts a window per key, says how long to wait once over it, and starts again when the window ends', () => {
+    const { clock, advance } = fakeClock();
+    const limiter = createRateLimiter({ limit: 3, windowMs: 60_000, clock });
+    expect([1, 2, 3].map(() => limiter.hit('203.0.113.1'))).toEqual([0, 0, 0]);
+    advance(20_000);
+    expect(limiter.hit('203.0.113.1')).toBe(40_000);
+    expect(limiter.hit('203.0.113.2')).toBe(0); // another client has its own window
+    advance(40_000);
+    expect(limiter.hit('203.0.113.1')).toBe(0);
+  });
+
+  const realIterator = Map.prototype[Symbol.iterator];
+  afterEach(() => {
+    Map.prototype[Symbol.iterator] = realIterator;
+  });
+
+  test('with more than 100,000 clients in one window, ended windows are swept at most once a window, not on every request', () => {
+    const { clock, advance } = fakeClock();
+    const limiter = createRateLimiter({ limit: 30, windowMs: 60_000, clock });
+    for (let i = 0; i <= 100_000; i++) limiter.hit(`10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`);
+    let sweeps = 0;
+    Map.prototype[Symbol.iterator] = function (this: Map<unknown, unknown>) {
+      sweeps += 1;
+      return realIterator.call(this);
+    };
+    for (let i = 0; i < 1_000; i++) limiter.hit(`198.51.100.${i % 250}`);
+    // Once when the map first passed 100,000; before, every one of the thousand requests read all 100,001 windows.
+    expect(sweeps).toBe(1);
+    // A window later the ended windows are forgotten, and the one counted since is kept.
+    advance(60_000);
+    limiter.hit('203.0.113.9');
+    expect(sweeps).toBe(2);
+    Map.prototype[Symbol.iterator] = realIterator;
+    expect(limiter.hit('203.0.113.9')).toBe(0);
+  });
+});
+
+describe('the client address behind reverse proxies (TRUST_PROXY)', () => {
+  async function addressOf(forwardedFor: string | undefined, trustedProxies: number): Promise<string> {
+    const app = new Hono<ApiEnv>().get('/', (c) => c.text(clientAddress(c, trustedProxies)));
+    const res = await app.request('/', { headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } });
+    return res.text();
+  }
+
+  test('is the entry the farthest trusted proxy added, never one the caller wrote before it', async () => {
+    expect(await addressOf('203.0.113.7', 1)).toBe('203.0.113.7');
+    expect(await addressOf('198.51.100.1, 203.0.113.7', 1)).toBe('203.0.113.7');
+    // Two proxies: the outer one adds the caller's address, the inner one the outer one's.
+    expect(await addressOf('198.51.100.1, 203.0.113.7, 10.0.0.2', 2)).toBe('203.0.113.7');
+    expect(await addressOf('203.0.113.7', 2)).toBe('203.0.113.7');
+  });
+
+  test('is the connection itself when no proxy is trusted or none added an entry', async () => {
+    // app.request() has no socket, so the connection's address reads "unknown" here.
+    expect(await addressOf('198.51.100.1', 0)).toBe('unknown');
+    expect(await addressOf(undefined, 1)).toBe('unknown');
+    expect(await addressOf(' ', 1)).toBe('unknown');
+  });
+});
