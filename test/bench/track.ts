@@ -3,8 +3,8 @@
 // The bare server makes the app's own lookup and answer; until 3 Dec 2026 it made a narrower one (four columns of
 // one table), and that ratio is still printed beside (ratioToNarrowLookup), so the figures before can be compared.
 //
-// On these shared 2-core machines one 10 s reading swings by half, so the three are measured in interleaved rounds
-// (app, floor, pgbench, app, floor, pgbench, …), every round is printed, and the ratios are the medians of the
+// On these shared 2-core machines one 10 s reading swings by half, so the four are measured in interleaved rounds
+// (app, floor, narrow, pgbench, app, floor, …), every round is printed, and the ratios are the medians of the
 // rounds' ratios: a burst of another job's load then spoils one round rather than one side of the comparison.
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
