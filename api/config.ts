@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { S3Settings } from './storage/s3.ts';
 import { parseStorageUrl } from './storage/storage.ts';
 
+const trustProxyMessage = 'the number of proxies in front, 0 to 10 (true or yes for 1, false or no for 0)';
+
 const schema = z.object({
   NODE_ENV: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -31,10 +33,13 @@ const schema = z.object({
   LOGIN_MAX_DELAY_SECONDS: z.coerce.number().int().positive().default(60),
   REGISTRATIONS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().positive().default(5),
   REGISTRATIONS_PER_MOBILE_PER_DAY: z.coerce.number().int().positive().default(3),
-  // How many reverse proxies stand in front, each adding the address it saw to X-Forwarded-For: 0 (none, the
-  // default), 1 (or true: HAProxy, nginx, a cloud load balancer), or more. A flag once; its words still mean 0 and 1.
+  // How many X-Forwarded-For entries the reverse proxies in front add: 0 (none, the default), 1 (HAProxy or nginx
+  // in front), or more. A flag once; its words still mean 1 and 0.
   TRUST_PROXY: z
-    .union([z.enum(['true', 'yes']).transform(() => 1), z.enum(['false', 'no']).transform(() => 0), z.coerce.number().int().min(0).max(10)])
+    .string()
+    .regex(/^(\d{1,2}|true|false|yes|no)$/, trustProxyMessage)
+    .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)))
+    .refine((n) => n <= 10, trustProxyMessage)
     .default(0),
   DEMO_PASSWORD: z.string().min(8).default('demo-password'),
   SMS_PROVIDER: z.enum(['console', 'africastalking', 'msdg']).default('console'),

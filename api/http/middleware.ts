@@ -1,4 +1,5 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { isIP } from 'node:net';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie } from 'hono/cookie';
 import { parse as parseCookies } from 'hono/utils/cookie';
@@ -160,22 +161,33 @@ export function requirePermission(permission: Permission): Mw {
 }
 
 /**
- * The caller's address for throttling. Behind `trustedProxies` reverse proxies (TRUST_PROXY), each appends the
- * address it saw to X-Forwarded-For, so the caller is the entry that many places from the right: the leftmost
+ * The caller's address for throttling. Behind reverse proxies (TRUST_PROXY: how many X-Forwarded-For entries they
+ * add), each appends the address it saw, so the caller is the entry that many places from the right: the leftmost
  * entries are whatever the caller sent, and taking the first let anyone pass every per-address limit (logins,
  * registrations, recovery, tracking) by sending a new one with each request. Repeated X-Forwarded-For headers
- * count as one list, in order (HAProxy's `option forwardfor` adds a header of its own after the caller's).
+ * count as one list, in order (HAProxy's `option forwardfor` adds a header of its own after the caller's). An entry
+ * that is not an address (a port some balancers add is dropped first) counts as the connection's own address. The
+ * instance's port must be reachable only from the proxy (README, Configuration): a caller who reaches it directly
+ * writes every entry.
  */
 export function clientAddress(c: Context<ApiEnv>, trustedProxies: number): string {
   if (trustedProxies > 0) {
-    const entries = (requestHeader(c, 'x-forwarded-for') ?? '').split(',').map((entry) => entry.trim());
+    const entries = (requestHeader(c, 'x-forwarded-for') ?? '').split(',');
     // Fewer entries than proxies: the request came past some of them; the farthest entry is still the best known.
-    const forwarded = entries.length ? entries[Math.max(0, entries.length - trustedProxies)] : undefined;
-    if (forwarded) return forwarded;
+    const address = withoutPort(entries[Math.max(0, entries.length - trustedProxies)]!.trim());
+    if (isIP(address)) return address;
   }
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {
     return 'unknown'; // app.request() in unit tests has no socket
   }
+}
+
+/** "203.0.113.7:51234" → "203.0.113.7", "[2001:db8::1]:443" → "2001:db8::1"; a bare IPv6 address is left whole. */
+function withoutPort(entry: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(entry);
+  if (bracketed) return bracketed[1]!;
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(entry);
+  return v4 ? v4[1]! : entry;
 }

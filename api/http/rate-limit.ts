@@ -28,6 +28,10 @@ export function createRateLimiter(opts: { limit: number; windowMs: number; clock
       }
       w.count += 1;
       return w.count > opts.limit ? w.start + opts.windowMs - now : 0;
+    },
+    /** Clients with a window in memory. */
+    get size(): number {
+      return windows.size;
     }
   };
 }

@@ -38,7 +38,9 @@ describe('configuration', () => {
     for (const [value, proxies] of [['0', 0], ['false', 0], ['no', 0], ['1', 1], ['true', 1], ['yes', 1], ['2', 2]] as const) {
       expect(loadConfig({ TRUST_PROXY: value }).trustedProxies, value).toBe(proxies);
     }
-    for (const bad of ['-1', '1.5', 'maybe', '11']) expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+    for (const bad of ['-1', '1.5', 'maybe', '11', ' ', '0x2', '1e1']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY: the number of proxies in front, 0 to 10/);
+    }
   });
 
   test('attempt counters are kept at least as long as the longest window they count in', () => {

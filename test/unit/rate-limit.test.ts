@@ -40,12 +40,13 @@ describe('the per-client limit', () => {
     for (let i = 0; i < 1_000; i++) limiter.hit(`198.51.100.${i % 250}`);
     // Once when the map first passed 100,000; before, every one of the thousand requests read all 100,001 windows.
     expect(sweeps).toBe(1);
-    // A window later the ended windows are forgotten, and the one counted since is kept.
+    expect(limiter.size).toBe(100_251);
+    // A window later the ended windows are forgotten, and only the one counted since is kept.
     advance(60_000);
     limiter.hit('203.0.113.9');
     expect(sweeps).toBe(2);
     Map.prototype[Symbol.iterator] = realIterator;
-    expect(limiter.hit('203.0.113.9')).toBe(0);
+    expect(limiter.size).toBe(1);
   });
 });
 
@@ -62,6 +63,16 @@ describe('the client address behind reverse proxies (TRUST_PROXY)', () => {
     // Two proxies: the outer one adds the caller's address, the inner one the outer one's.
     expect(await addressOf('198.51.100.1, 203.0.113.7, 10.0.0.2', 2)).toBe('203.0.113.7');
     expect(await addressOf('203.0.113.7', 2)).toBe('203.0.113.7');
+    // Some balancers add the port they saw; IPv6 comes bare or in brackets.
+    expect(await addressOf('198.51.100.1, 203.0.113.7:51234', 1)).toBe('203.0.113.7');
+    expect(await addressOf('198.51.100.1, [2001:db8::7]:443', 1)).toBe('2001:db8::7');
+    expect(await addressOf('198.51.100.1, 2001:db8::7', 1)).toBe('2001:db8::7');
+  });
+
+  test('an entry that is not an address counts as the connection itself', async () => {
+    for (const entry of ['unknown', 'evil.example', '203.0.113.7:x', '999.1.1.1', '']) {
+      expect(await addressOf(`198.51.100.1, ${entry}`, 1), entry).toBe('unknown');
+    }
   });
 
   test('is the connection itself when no proxy is trusted or none added an entry', async () => {
