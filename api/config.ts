@@ -257,7 +257,7 @@ export interface Config {
    */
   throttle: { perAccountAddress: number; perAccount: number; perClient: number; windowMs: number; maxDelayMs: number };
   registration: { perAddressPerHour: number; perMobilePerDay: number };
-  /** Reverse proxies in front (TRUST_PROXY): the client's address is the entry of X-Forwarded-For the farthest of them added. */
+  /** X-Forwarded-For entries the reverse proxies in front add (TRUST_PROXY): the client's address is that many from the right. */
   trustedProxies: number;
   demoSeed: boolean;
   demoPassword: string;

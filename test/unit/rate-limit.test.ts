@@ -5,21 +5,17 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { ApiEnv } from '../../api/http/env.ts';
 import { clientAddress } from '../../api/http/middleware.ts';
 import { createRateLimiter } from '../../api/http/rate-limit.ts';
-
-function fakeClock(start = Date.UTC(2026, 11, 3, 6)) {
-  let now = start;
-  return { clock: { now: () => new Date(now) }, advance: (ms: number) => (now += ms) };
-}
+import { TestClock } from '../support/server.ts';
 
 describe('the per-client limit', () => {
   test('counts a window per key, says how long to wait once over it, and starts again when the window ends', () => {
-    const { clock, advance } = fakeClock();
+    const clock = new TestClock();
     const limiter = createRateLimiter({ limit: 3, windowMs: 60_000, clock });
     expect([1, 2, 3].map(() => limiter.hit('203.0.113.1'))).toEqual([0, 0, 0]);
-    advance(20_000);
+    clock.advance(20_000);
     expect(limiter.hit('203.0.113.1')).toBe(40_000);
     expect(limiter.hit('203.0.113.2')).toBe(0); // another client has its own window
-    advance(40_000);
+    clock.advance(40_000);
     expect(limiter.hit('203.0.113.1')).toBe(0);
   });
 
@@ -29,7 +25,7 @@ describe('the per-client limit', () => {
   });
 
   test('with more than 100,000 clients in one window, ended windows are swept at most once a window, not on every request', () => {
-    const { clock, advance } = fakeClock();
+    const clock = new TestClock();
     const limiter = createRateLimiter({ limit: 30, windowMs: 60_000, clock });
     for (let i = 0; i <= 100_000; i++) limiter.hit(`10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`);
     let sweeps = 0;
@@ -42,7 +38,7 @@ describe('the per-client limit', () => {
     expect(sweeps).toBe(1);
     expect(limiter.size).toBe(100_251);
     // A window later the ended windows are forgotten, and only the one counted since is kept.
-    advance(60_000);
+    clock.advance(60_000);
     limiter.hit('203.0.113.9');
     expect(sweeps).toBe(2);
     Map.prototype[Symbol.iterator] = realIterator;
