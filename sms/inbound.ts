@@ -76,13 +76,13 @@ export async function answerInboundSms(deps: Pick<Deps, 'sql' | 'clock' | 'confi
       const app = await findPublicStatus(sql, intent.ain);
       if (app) {
         const reply = statusReply(app, lang);
-        await enqueueSms(sql, now, from, lang, reply.event, reply.values, account?.id);
+        await enqueueSms(sql, now, from, lang, reply.event, reply.values, { userId: account?.id, applicationId: app.applicationId });
       } else {
-        await enqueueSms(sql, now, from, lang, 'not_found', { ain: intent.ain }, account?.id);
+        await enqueueSms(sql, now, from, lang, 'not_found', { ain: intent.ain }, { userId: account?.id });
       }
     } else {
       const event = intent.kind === 'help' ? 'help' : intent.kind === 'invalid_ain' ? 'invalid_ain' : 'short_help';
-      await enqueueSms(sql, now, from, lang, event, {}, account?.id);
+      await enqueueSms(sql, now, from, lang, event, {}, { userId: account?.id });
     }
     await sql`
       insert into sms_inbound (provider, sender, intent, ain, received_at)

@@ -47,6 +47,8 @@ export function maskName(name: string): string {
 
 /** What anyone holding an AIN may know about it: here, by SMS and by USSD alike. */
 export interface PublicStatus {
+  /** The row's id, never shown: an SMS reply about the application is queued behind its other messages (outbox.ts). */
+  applicationId: string;
   ain: string;
   status: Status;
   nameEn: string;
@@ -75,7 +77,7 @@ export function stateDate(a: PublicStatus): Date {
 
 // Remarks are shown only with the state they explain: a send-back's while it is sent back, a rejection's once rejected.
 const publicColumns = (sql: Queryable) => sql`
-  a.ain, a.status, o.name_en, o.name_bn, a.updated_at, a.due_at, a.applicant_name,
+  a.id::text as application_id, a.ain, a.status, o.name_en, o.name_bn, a.updated_at, a.due_at, a.applicant_name,
   case when a.status = 'rejected' then a.decision_code end as decision_code,
   case when a.status in ('rejected', 'sent_back') then a.decision_remarks end as decision_remarks,
   a.decided_at, c.certificate_no, c.revoked_at`;

@@ -148,10 +148,13 @@ export async function enqueueNotifications(sql: Queryable, at: Date, list: reado
   return out.count;
 }
 
-/** An SMS to a number that may belong to nobody (a reply to a status question). */
-export async function enqueueSms(sql: Queryable, at: Date, to: string, lang: Lang, event: NotificationEvent, values: SlotValues, userId?: string): Promise<void> {
+/**
+ * An SMS to a number that may belong to nobody (a reply to a status question). `about.applicationId`, when the reply
+ * tells an application's state, puts it in line behind that application's messages to the number (outbox.ts).
+ */
+export async function enqueueSms(sql: Queryable, at: Date, to: string, lang: Lang, event: NotificationEvent, values: SlotValues, about: { userId?: string; applicationId?: string } = {}): Promise<void> {
   const m = render(event, lang, values);
-  await insertRows(sql, at, [{ channel: 'sms', recipient: to, lang, event, templateId: m.templateId, body: m.sms, userId }]);
+  await insertRows(sql, at, [{ channel: 'sms', recipient: to, lang, event, templateId: m.templateId, body: m.sms, ...about }]);
 }
 
 // A type, not an interface, so that it is a JSONValue for the driver (insertRows).

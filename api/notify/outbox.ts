@@ -69,12 +69,15 @@ async function dispatchBatch(deps: DispatchDeps, limit = BATCH, onClaimed?: (bat
       where status = 'pending' and next_attempt_at <= ${now} and (leased_until is null or leased_until < ${now})
         -- One at a time per recipient and application, oldest first: a later status must never reach a phone
         -- before an earlier one (a batch sent in parallel once delivered "revoked" before "collected"). A message
-        -- waiting for its retry holds back those written after it about the same application to the same address;
-        -- other applications' messages (a DM's many escalations) still go out in parallel.
+        -- waiting for its retry holds back those written after it about the same application to the same address
+        -- (an SMS reply to "STATUS <AIN>" included); other applications' messages (a DM's many escalations) still go
+        -- out in parallel. Messages about no application (digests, help texts) need no order among themselves, so
+        -- they hold nothing back: when one matched the others by their null, an officer's digest waiting up to an
+        -- hour for its retry held back every later digest to the same number.
         and not exists (
           select 1 from outbox e
           where e.status = 'pending' and e.channel = o.channel and e.recipient = o.recipient
-            and e.application_id is not distinct from o.application_id and e.id < o.id)
+            and e.application_id = o.application_id and e.id < o.id)
       order by next_attempt_at
       limit ${limit}
       for update skip locked)

@@ -184,6 +184,27 @@ describe('messages reach each recipient in order (item 4)', () => {
     for (let i = 0; i < 4; i++) await dispatchDue(server.runtime.deps);
     expect(await sentTo()).toEqual(['other matter', '1 collected', '2 revoked', '3 later']);
   });
+
+  test('messages about no application hold nothing back; a reply to "STATUS <AIN>" waits behind that application\'s own', async () => {
+    const sql = server.runtime.deps.sql;
+    const to = '+919830077004';
+    const now = server.clock.now();
+    const [app] = await sql<{ id: string; ain: string }[]>`select id::text, ain from applications order by id limit 1`;
+    const row = (body: string, at: Date, applicationId: string | null) => ({ channel: 'sms', recipient: to, lang: 'en', template: 'status_reply', template_id: '1107170000000000201', body, application_id: applicationId, next_attempt_at: at, created_at: now });
+    // A digest waiting for its retry, and a second one written after it, due now: nothing orders the two.
+    await sql`insert into outbox ${sql([row('digest 1', new Date(now.getTime() + 3_600_000), null), row('digest 2', now, null)])}`;
+    // The application's own message waits for its retry too; the number then asks for the application's state.
+    await sql`insert into outbox ${sql(row('approved', new Date(now.getTime() + 60_000), app!.id))}`;
+    const reply = await smsReplyTo(`STATUS ${app!.ain}`, to);
+    const [queued] = await sql<{ applicationId: string | null }[]>`select application_id::text from outbox where recipient = ${to} and body = ${reply}`;
+    expect(queued!.applicationId).toBe(app!.id);
+    await dispatchDue(server.runtime.deps);
+    const sentTo = async () => (await sql<{ body: string }[]>`select body from dev_messages where recipient = ${to} order by id`).map((m) => m.body);
+    expect(await sentTo()).toEqual(['digest 2']);
+    server.clock.advance(61_000);
+    for (let i = 0; i < 3; i++) await dispatchDue(server.runtime.deps);
+    expect(await sentTo()).toEqual(['digest 2', 'approved', reply]);
+  });
 });
 
 describe('the right contacts (item 5)', () => {

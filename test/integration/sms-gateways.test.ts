@@ -99,6 +99,7 @@ describe('USSD (POST /sms/ussd)', () => {
     const offices = await server.runtime.deps.sql<{ nameEn: string; nameBn: string }[]>`select name_en, name_bn from offices where kind = 'block'`;
     const longRemarks = 'Residence certificate photo is blurred and the Pradhan\'s seal cannot be read; upload a clear scan of the whole page, and the ration card of the family as well.';
     const sample = (status: PublicStatus['status'], o: { nameEn: string; nameBn: string }, i: number, revoked = false): PublicStatus => ({
+      applicationId: String(100_000 + i),
       ain: makeAin(2026, '11', '002', 100_000 + i),
       status,
       nameEn: o.nameEn,
@@ -146,7 +147,7 @@ describe('USSD (POST /sms/ussd)', () => {
   });
 
   test('the status screen gives a rejection\'s reason and remarks, a send-back\'s remarks and a revocation with its date', async () => {
-    const base = { ain: makeAin(2026, '11', '002', 5), nameEn: 'Barasat I', nameBn: 'বারাসত ১', updatedAt: new Date('2026-12-01T06:00:00Z'), dueAt: new Date('2026-12-04T18:29:00Z'), applicantName: 'X', decidedAt: new Date('2026-12-02T06:00:00Z'), certificateNo: null, revokedAt: null };
+    const base = { applicationId: '5', ain: makeAin(2026, '11', '002', 5), nameEn: 'Barasat I', nameBn: 'বারাসত ১', updatedAt: new Date('2026-12-01T06:00:00Z'), dueAt: new Date('2026-12-04T18:29:00Z'), applicantName: 'X', decidedAt: new Date('2026-12-02T06:00:00Z'), certificateNo: null, revokedAt: null };
     const screen = (app: PublicStatus, lang: Lang, text = '1*' + app.ain) => ussdScreen(text, lang, { status: async () => app, mine: async () => [], saveLanguage: async () => {} });
     const rejected = { ...base, status: 'rejected' as const, decisionCode: 'not_resident', decisionRemarks: 'Neighbours say the family moved to Howrah in 2019.' };
     expect((await screen(rejected, 'en')).text).toBe(`AIN ${base.ain}\nRejected on 02-12-2026\nReason: Not resident at the address\nRemarks: Neighbours say the family moved to Howrah in 2019.\nBarasat I`);
@@ -175,7 +176,7 @@ describe('USSD (POST /sms/ussd)', () => {
 });
 
 async function repliesTo(number: string): Promise<string[]> {
-  // Replies to one number go out one at a time, in the order asked.
+  // Replies about one application to one number go out one at a time, in the order asked.
   while ((await dispatchDue(server.runtime.deps)) > 0);
   const messages = (await new Client(server.url).get('/api/dev/outbox')).body.messages as { channel: string; recipient: string; body: string }[];
   return messages.filter((m) => m.channel === 'sms' && m.recipient === number).map((m) => m.body).reverse();
