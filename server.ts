@@ -96,7 +96,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       sql: db.sql,
       clock,
       log,
-      sms: createSmsSender(config, db.sql, log),
+      sms: await createSmsSender(config, db.sql, log),
       mail,
       push: createWebPush(db.sql, { keys: vapid, subject: config.vapid.subject, record, agent: overrides.pushAgent }, log),
       storage: await openStorage(config.storage),

@@ -29,10 +29,21 @@ export function sniff(bytes: Uint8Array): Mime | null {
  * a JFIF header (APP0 "JFIF"), the colour profile (APP2 "ICC_PROFILE") and Adobe's colour transform (APP14 "Adobe",
  * needed to decode CMYK scans); and nothing after the end-of-image marker is kept — a second, "multi-picture" image
  * appended there carries its own EXIF. Null if the structure is broken or the image has no end.
+ *
+ * When nothing is removed (the PWA's own compression writes no metadata, nor do most scanners) the answer is a view
+ * of `jpeg`, not a copy: each copy of a 500 KB scan is memory outside V8's heap that V8 counts towards its next
+ * collection, and a collection of the whole heap already runs every 30 or so uploads.
  */
 export function stripJpegMetadata(jpeg: Buffer): Buffer | null {
   if (jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) return null;
-  const parts: Buffer[] = [jpeg.subarray(0, 2)];
+  // The byte ranges kept, in order; a range that continues the previous one extends it.
+  const kept: [number, number][] = [];
+  const keep = (start: number, end: number) => {
+    const last = kept[kept.length - 1];
+    if (last && last[1] === start) last[1] = end;
+    else kept.push([start, end]);
+  };
+  keep(0, 2);
   let i = 2;
   while (i + 1 < jpeg.length) {
     if (jpeg[i] !== 0xff) return null;
@@ -42,11 +53,11 @@ export function stripJpegMetadata(jpeg: Buffer): Buffer | null {
       continue;
     }
     if (marker === 0xd9) {
-      parts.push(jpeg.subarray(i, i + 2)); // end of image: whatever follows is dropped
-      return Buffer.concat(parts);
+      keep(i, i + 2); // end of image: whatever follows is dropped
+      return kept.length === 1 ? jpeg.subarray(kept[0]![0], kept[0]![1]) : Buffer.concat(kept.map(([start, end]) => jpeg.subarray(start, end)));
     }
     if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
-      parts.push(jpeg.subarray(i, i + 2)); // markers without a length
+      keep(i, i + 2); // markers without a length
       i += 2;
       continue;
     }
@@ -54,7 +65,7 @@ export function stripJpegMetadata(jpeg: Buffer): Buffer | null {
     const length = jpeg.readUInt16BE(i + 2);
     const end = i + 2 + length;
     if (length < 2 || end > jpeg.length) return null;
-    if (keepSegment(marker, jpeg.subarray(i + 4, end))) parts.push(jpeg.subarray(i, end));
+    if (keepSegment(marker, jpeg.subarray(i + 4, end))) keep(i, end);
     i = end;
     if (marker === 0xda) {
       // A scan's compressed data runs to the next marker; 0xFF 0x00 (a stuffed byte) and the restart markers
@@ -68,7 +79,7 @@ export function stripJpegMetadata(jpeg: Buffer): Buffer | null {
         else if (next === 0xff) j += 1;
         else break;
       }
-      parts.push(jpeg.subarray(i, j));
+      keep(i, j);
       i = j;
     }
   }

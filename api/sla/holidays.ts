@@ -2,8 +2,10 @@
 // the maintained `date-holidays` package (IN-WB) for this year and the next, at every start; it lacks the lunar
 // festivals (Durga Puja, Kali Puja, Eid, Holi, Muharram), which are the state's longest closures, so the
 // administrator adds the state's notified list each year on the holidays page.
+//
+// The package holds every country's calendar (8 MB of V8's heap once loaded), so it is loaded only by a start that
+// has a year to seed, normally the first of each year; every other start, and the process's whole life, goes without.
 import { createRequire } from 'node:module';
-import Holidays from 'date-holidays';
 import type { Queryable } from '../db/connect.ts';
 import { kolkataDate } from '../time.ts';
 
@@ -13,13 +15,14 @@ export const PACKAGE_SOURCE = `date-holidays ${version} (IN-WB)`;
 /** Each year is seeded once (marked in server_keys), so a holiday the administrator removed stays removed. */
 export async function seedStateHolidays(sql: Queryable, now: Date): Promise<number> {
   const year = Number(kolkataDate(now).slice(0, 4));
-  const calendar = new Holidays('IN', 'WB');
+  let calendar: import('date-holidays').default | undefined;
   let added = 0;
   for (const y of [year, year + 1]) {
     const [fresh] = await sql`
       insert into server_keys (name, value, created_at) values (${`holidays-seeded-${y}`}, ${PACKAGE_SOURCE}, ${now})
       on conflict (name) do nothing returning name`;
     if (!fresh) continue;
+    calendar ??= new (await import('date-holidays')).default('IN', 'WB');
     const days = calendar.getHolidays(y).filter((h) => h.type === 'public').map((h) => ({ day: h.date.slice(0, 10), name: h.name }));
     const rows = await sql`
       insert into holidays (day, name, source)

@@ -1,20 +1,19 @@
-// The SMS provider SMS_PROVIDER names, built from its configuration.
+// The SMS provider SMS_PROVIDER names, built from its configuration. Each provider's module is loaded only when it is
+// the one named: Africa's Talking's package brings axios, lodash and more, 11 MB of V8's heap that every full
+// collection would walk in a process that sends through MSDG.
 import type { Config } from '../../api/config.ts';
 import type { Sql } from '../../api/db/connect.ts';
 import type { Logger } from '../../api/log.ts';
 import type { SmsSender } from '../../api/notify/channels.ts';
-import { createAfricasTalkingSms } from './africastalking.ts';
-import { createConsoleSms } from './console.ts';
-import { createMsdgSms } from './msdg.ts';
 
-export function createSmsSender(config: Config, sql: Sql, log: Logger): SmsSender {
+export async function createSmsSender(config: Config, sql: Sql, log: Logger): Promise<SmsSender> {
   const c = config.sms;
   switch (c.provider) {
     case 'africastalking':
-      return createAfricasTalkingSms(c, log);
+      return (await import('./africastalking.ts')).createAfricasTalkingSms(c, log);
     case 'msdg':
-      return createMsdgSms(c, log);
+      return (await import('./msdg.ts')).createMsdgSms(c, log);
     case 'console':
-      return createConsoleSms(sql, log, !config.production);
+      return (await import('./console.ts')).createConsoleSms(sql, log, !config.production);
   }
 }

@@ -87,4 +87,22 @@ describe('every metadata segment anywhere in a JPEG, and anything after it, is r
     expect(stripJpegMetadata(image.subarray(0, image.length - 2))).toBeNull();
     expect(stripJpegMetadata(image.subarray(0, Math.floor(image.length / 2)))).toBeNull();
   });
+
+  test('a JPEG with nothing to remove comes back as a view of the upload, not a copy of it', async () => {
+    const image = await progressive(); // sharp writes a JFIF header and no metadata, like the PWA's compression
+    const kept = stripJpegMetadata(image)!;
+    expect(kept.equals(image)).toBe(true);
+    expect(kept.buffer).toBe(image.buffer);
+    expect(kept.byteOffset).toBe(image.byteOffset);
+    // Trailing bytes are still cut off, from the same memory.
+    const trailed = Buffer.concat([image, Buffer.from('trailing')]);
+    const cut = stripJpegMetadata(trailed)!;
+    expect(cut.equals(image)).toBe(true);
+    expect(cut.buffer).toBe(trailed.buffer);
+    // Anything removed makes a new buffer, and the upload is left as it was.
+    const withExif = Buffer.concat([image.subarray(0, 2), segment(0xe1, 'Exif\0\0'), image.subarray(2)]);
+    const before = Buffer.from(withExif);
+    expect(stripJpegMetadata(withExif)!.equals(image)).toBe(true);
+    expect(withExif.equals(before)).toBe(true);
+  });
 });
