@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { S3Settings } from './storage/s3.ts';
 import { parseStorageUrl } from './storage/storage.ts';
 
-const trustProxyMessage = 'the number of proxies in front, 0 to 10 (true or yes for 1, false or no for 0)';
+const trustProxyMessage = 'how many X-Forwarded-For entries the proxies in front add, 0 to 10 (true or yes for 1, false or no for 0)';
 
 const schema = z.object({
   NODE_ENV: z.string().optional(),

@@ -33,13 +33,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ DEFAULT_LANG: 'fr' })).toThrow(/DEFAULT_LANG/);
   });
 
-  test('TRUST_PROXY counts the reverse proxies in front; its old flag words still mean none and one', () => {
+  test('TRUST_PROXY counts the X-Forwarded-For entries the proxies in front add; its old flag words still mean none and one', () => {
     expect(loadConfig({}).trustedProxies).toBe(0);
     for (const [value, proxies] of [['0', 0], ['false', 0], ['no', 0], ['1', 1], ['true', 1], ['yes', 1], ['2', 2]] as const) {
       expect(loadConfig({ TRUST_PROXY: value }).trustedProxies, value).toBe(proxies);
     }
     for (const bad of ['-1', '1.5', 'maybe', '11', ' ', '0x2', '1e1']) {
-      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY: the number of proxies in front, 0 to 10/);
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY: how many X-Forwarded-For entries the proxies in front add, 0 to 10/);
     }
   });
 
