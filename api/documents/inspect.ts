@@ -31,8 +31,7 @@ export function sniff(bytes: Uint8Array): Mime | null {
  * appended there carries its own EXIF. Null if the structure is broken or the image has no end.
  *
  * When nothing is removed (the PWA's own compression writes no metadata, nor do most scanners) the answer is a view
- * of `jpeg`, not a copy: each copy of a 500 KB scan is memory outside V8's heap that V8 counts towards its next
- * collection, and a collection of the whole heap already runs every 30 or so uploads.
+ * of `jpeg`, not a second copy of the scan.
  */
 export function stripJpegMetadata(jpeg: Buffer): Buffer | null {
   if (jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) return null;
@@ -97,8 +96,8 @@ export async function inspectUpload(input: Uint8Array): Promise<Inspection> {
   if (input.byteLength === 0) return { ok: false, reason: 'file_empty' };
   const mime = sniff(input);
   if (!mime) return { ok: false, reason: 'file_type' };
-  // A view, not a copy: nothing here writes to the upload's bytes. A JPEG is stored anew (stripped or re-encoded); a
-  // PDF is stored as these very bytes, which may be a view of a larger buffer the upload was read into.
+  // A view, not a copy: nothing here writes to the upload's bytes. A PDF, and a JPEG with nothing to strip, are stored
+  // as these very bytes, which may be a view of a larger buffer the upload was read into; any other image anew.
   const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   if (mime === 'application/pdf') {
     // A real PDF ends with an end-of-file marker; a truncated upload does not.

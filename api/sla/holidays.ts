@@ -12,23 +12,27 @@ import { kolkataDate } from '../time.ts';
 const version = (createRequire(import.meta.url)('date-holidays/package.json') as { version: string }).version;
 export const PACKAGE_SOURCE = `date-holidays ${version} (IN-WB)`;
 
-/** Each year is seeded once (marked in server_keys), so a holiday the administrator removed stays removed. */
+/**
+ * Each year is seeded once (marked in server_keys), so a holiday the administrator removed stays removed. A year is
+ * marked only after its days are in: a start that fails on the way (the package, the database) leaves the year to the
+ * next start, which adds what is missing (two starts at once add each day once).
+ */
 export async function seedStateHolidays(sql: Queryable, now: Date): Promise<number> {
   const year = Number(kolkataDate(now).slice(0, 4));
-  let calendar: import('date-holidays').default | undefined;
+  const marker = (y: number) => `holidays-seeded-${y}`;
+  const seeded = await sql<{ name: string }[]>`select name from server_keys where name in (${marker(year)}, ${marker(year + 1)})`;
+  const due = [year, year + 1].filter((y) => !seeded.some((s) => s.name === marker(y)));
+  if (due.length === 0) return 0;
+  const calendar = new (await import('date-holidays')).default('IN', 'WB');
   let added = 0;
-  for (const y of [year, year + 1]) {
-    const [fresh] = await sql`
-      insert into server_keys (name, value, created_at) values (${`holidays-seeded-${y}`}, ${PACKAGE_SOURCE}, ${now})
-      on conflict (name) do nothing returning name`;
-    if (!fresh) continue;
-    calendar ??= new (await import('date-holidays')).default('IN', 'WB');
+  for (const y of due) {
     const days = calendar.getHolidays(y).filter((h) => h.type === 'public').map((h) => ({ day: h.date.slice(0, 10), name: h.name }));
     const rows = await sql`
       insert into holidays (day, name, source)
       select day::date, name, ${PACKAGE_SOURCE} from jsonb_to_recordset(${sql.json(days)}) as h(day text, name text)
       on conflict (day) do nothing`;
     added += rows.count;
+    await sql`insert into server_keys (name, value, created_at) values (${marker(y)}, ${PACKAGE_SOURCE}, ${now}) on conflict (name) do nothing`;
   }
   return added;
 }

@@ -1,6 +1,6 @@
 // The SMS provider SMS_PROVIDER names, built from its configuration. Each provider's module is loaded only when it is
-// the one named: Africa's Talking's package brings axios, lodash and more, 11 MB of V8's heap that every full
-// collection would walk in a process that sends through MSDG.
+// the one named: Africa's Talking's package brings axios, lodash and more, 11 MB of heap a process that sends
+// through MSDG has no use for.
 import type { Config } from '../../api/config.ts';
 import type { Sql } from '../../api/db/connect.ts';
 import type { Logger } from '../../api/log.ts';

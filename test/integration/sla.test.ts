@@ -245,6 +245,24 @@ describe('at start', () => {
     expect((await server.runtime.deps.sql`select 1 from holidays where day = '2027-01-12'`).length).toBe(0);
   });
 
+  test("a start that fails while seeding a new year's holidays leaves the year to the next start", async () => {
+    const sql = server.runtime.deps.sql;
+    const at = new Date('2028-03-01T05:00:00Z'); // 2028 and 2029 are not seeded yet
+    // The database fails at the first insert of days, as a start that dies there would.
+    const failing = Object.assign(
+      (strings: TemplateStringsArray, ...values: unknown[]) => {
+        if (strings.join('').includes('insert into holidays')) return Promise.reject(new Error('connection lost'));
+        return (sql as unknown as (s: TemplateStringsArray, ...v: unknown[]) => Promise<unknown>)(strings, ...values);
+      },
+      { json: sql.json.bind(sql) }
+    ) as unknown as typeof sql;
+    await expect(seedStateHolidays(failing, at)).rejects.toThrow('connection lost');
+    expect(await sql`select name from server_keys where name in ('holidays-seeded-2028', 'holidays-seeded-2029')`).toEqual([]);
+    expect(await seedStateHolidays(sql, at)).toBeGreaterThanOrEqual(20);
+    expect((await sql`select 1 from holidays where day = '2028-01-23'`).length).toBe(1);
+    expect(await seedStateHolidays(sql, at)).toBe(0);
+  });
+
   test('an open application filed before the SLA existed gets its due times from the rules', async () => {
     const ain = await apply();
     const expected = await slaOf(ain);
