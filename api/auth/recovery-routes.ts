@@ -7,7 +7,7 @@ import { toE164IndianMobile } from '../../shared/mobile.ts';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
-import { clientAddress, currentUser } from '../http/middleware.ts';
+import { clientNetwork, currentUser } from '../http/middleware.ts';
 import { errorResponses, indianMobile, jsonBody, newPassword, userSchema } from '../http/schemas.ts';
 import { hasControlCharacters } from '../../shared/text.ts';
 import { findUserForLogin, getUser } from '../users/user.ts';
@@ -115,7 +115,7 @@ export function recoveryRoutes(deps: Deps) {
 
   /** Recoveries asked and codes tried, per address: each code still has its own 5 tries (recovery.ts). */
   function clientKey(c: Context<ApiEnv>): Counter {
-    return { kind: 'recovery-client', value: clientAddress(c, deps.config.trustedProxies), rule: { limit: deps.config.throttle.perClient, windowMs: deps.config.throttle.windowMs } };
+    return { kind: 'recovery-client', value: clientNetwork(c, deps.config.trustedProxies), rule: { limit: deps.config.throttle.perClient, windowMs: deps.config.throttle.windowMs } };
   }
 
   async function refuseIfThrottled(keys: Counter[]) {

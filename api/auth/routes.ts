@@ -4,7 +4,7 @@ import { deleteCookie, setCookie } from 'hono/cookie';
 import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
-import { clientAddress, currentUser } from '../http/middleware.ts';
+import { clientNetwork, currentUser } from '../http/middleware.ts';
 import { errorResponses, indianMobile, jsonBody, newPassword, optionalEmail, personName, userSchema } from '../http/schemas.ts';
 import { sendLoginDetails } from '../users/login-details.ts';
 import { toE164IndianMobile } from '../../shared/mobile.ts';
@@ -80,7 +80,7 @@ export function authRoutes(deps: Deps) {
     // Each registration sends an SMS and an email: counted per address and per mobile before anything is created.
     const { perAddressPerHour, perMobilePerDay } = deps.config.registration;
     const wait = await takeAttempt(deps, [
-      { kind: 'register-address', value: clientAddress(c, deps.config.trustedProxies), rule: { limit: perAddressPerHour, windowMs: 3_600_000 } },
+      { kind: 'register-address', value: clientNetwork(c, deps.config.trustedProxies), rule: { limit: perAddressPerHour, windowMs: 3_600_000 } },
       { kind: 'register-mobile', value: mobile, rule: { limit: perMobilePerDay, windowMs: 86_400_000 } }
     ]);
     if (wait > 0) {
@@ -109,7 +109,7 @@ export function authRoutes(deps: Deps) {
     // Keyed on the account when there is one, so mobile, email and user ID share a count; on the text otherwise,
     // so that unknown logins are throttled, and answered, exactly like known ones.
     const account = user ? user.id : body.login.trim().toLowerCase();
-    const address = clientAddress(c, deps.config.trustedProxies);
+    const address = clientNetwork(c, deps.config.trustedProxies);
     const counters = loginCounters(account, address);
     // Counted before the password is looked at: a burst of parallel guesses gets exactly the allowance checked.
     await refuseIfThrottled(counters);

@@ -1,4 +1,5 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
+import ipaddr from 'ipaddr.js';
 import { isIP } from 'node:net';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie } from 'hono/cookie';
@@ -182,6 +183,27 @@ export function clientAddress(c: Context<ApiEnv>, trustedProxies: number): strin
   } catch {
     return 'unknown'; // app.request() in unit tests has no socket
   }
+}
+
+/**
+ * What a per-address limit counts the caller as: its IPv4 address, or its IPv6 address's /64. A network hands each
+ * subscriber a /64 or more (Jio, which carries much of the state's mobile traffic, hands every phone one), and any
+ * address in it is the subscriber's to use: counted one by one, a caller could take 2^64 fresh allowances without
+ * leaving home. An IPv4 address written as IPv6 (::ffff:a.b.c.d, as a dual-stack socket reports an IPv4 caller;
+ * 64:ff9b::a.b.c.d from a NAT64 gateway) is that IPv4 address, not one /64 shared by every IPv4 caller.
+ */
+export function clientNetwork(c: Context<ApiEnv>, trustedProxies: number): string {
+  return networkOf(clientAddress(c, trustedProxies));
+}
+
+export function networkOf(address: string): string {
+  if (!address.includes(':')) return address; // IPv4, or 'unknown': nothing to parse on the busiest routes
+  if (!ipaddr.isValid(address)) return address;
+  const ip = ipaddr.process(address); // ::ffff:a.b.c.d → a.b.c.d
+  if (ip.kind() === 'ipv4') return ip.toString();
+  const v6 = ip as ipaddr.IPv6;
+  if (v6.range() === 'rfc6052') return ipaddr.fromByteArray(v6.toByteArray().slice(12)).toString();
+  return `${new ipaddr.IPv6([...v6.parts.slice(0, 4), 0, 0, 0, 0]).toString()}/64`;
 }
 
 /** "203.0.113.7:51234" → "203.0.113.7", "[2001:db8::1]:443" → "2001:db8::1"; a bare IPv6 address is left whole. */

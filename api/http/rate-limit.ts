@@ -5,7 +5,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Clock, Deps } from '../deps.ts';
 import type { ApiEnv } from './env.ts';
 import { ApiError } from './errors.ts';
-import { clientAddress } from './middleware.ts';
+import { clientNetwork } from './middleware.ts';
 
 export function createRateLimiter(opts: { limit: number; windowMs: number; clock: Clock }) {
   const windows = new Map<string, { start: number; count: number }>();
@@ -44,7 +44,7 @@ export function perClientLimit(deps: Pick<Deps, 'config' | 'clock'>): Middleware
   const limiter = createRateLimiter({ limit: deps.config.trackRequestsPerMinute, windowMs: 60_000, clock: deps.clock });
   // Not async: on the hot public lookups an async wrapper is one more promise per request (api/app.ts).
   return (c, next) => {
-    const wait = limiter.hit(clientAddress(c, deps.config.trustedProxies));
+    const wait = limiter.hit(clientNetwork(c, deps.config.trustedProxies));
     if (wait > 0) throw new ApiError(429, 'rate_limited', { headers: { 'Retry-After': String(Math.ceil(wait / 1000)) } });
     return next();
   };

@@ -134,6 +134,14 @@ describe('registration is rate-limited per address and per mobile (each one send
     expect(statuses).toEqual([201, 201, 201, 201, 201, 429, 429]);
   });
 
+  test('the addresses of one IPv6 /64 are one caller: a phone on an IPv6 network may use any of its 2^64', async () => {
+    const statuses = [];
+    for (let i = 0; i < 7; i++) statuses.push((await register(`98300${String(64000 + i)}`, `2405:201:abcd:1234:${(i + 1).toString(16)}::${i + 7}`)).status);
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 429, 429]);
+    // The next /64 is another subscriber.
+    expect((await register('9830064100', '2405:201:abcd:1235::1')).status).toBe(201);
+  });
+
   test('one mobile tried from many addresses: at most 3 a day get as far as the database', async () => {
     const statuses = [];
     for (let i = 0; i < 6; i++) statuses.push((await register('9830062000', `198.18.0.${i + 1}`)).status);

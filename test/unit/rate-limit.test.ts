@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { ApiEnv } from '../../api/http/env.ts';
-import { clientAddress } from '../../api/http/middleware.ts';
+import { clientAddress, networkOf } from '../../api/http/middleware.ts';
 import { createRateLimiter } from '../../api/http/rate-limit.ts';
 import { TestClock } from '../support/server.ts';
 
@@ -76,5 +76,27 @@ describe('the client address behind reverse proxies (TRUST_PROXY)', () => {
     expect(await addressOf('198.51.100.1', 0)).toBe('unknown');
     expect(await addressOf(undefined, 1)).toBe('unknown');
     expect(await addressOf(' ', 1)).toBe('unknown');
+  });
+});
+
+describe('what a per-address limit counts the caller as (clientNetwork)', () => {
+  test('an IPv4 address is itself; an IPv6 address is its /64, however it is written', () => {
+    expect(networkOf('203.0.113.7')).toBe('203.0.113.7');
+    expect(networkOf('2405:201:abcd:1234:aaaa:bbbb:cccc:dddd')).toBe('2405:201:abcd:1234::/64');
+    expect(networkOf('2405:201:abcd:1234::1')).toBe('2405:201:abcd:1234::/64');
+    expect(networkOf('2405:0201:ABCD:1234:0:0:0:9')).toBe('2405:201:abcd:1234::/64');
+    expect(networkOf('2405:201:abcd:1235::1')).toBe('2405:201:abcd:1235::/64');
+    expect(networkOf('fe80::1%eth0')).toBe('fe80::/64');
+  });
+
+  test('an IPv4 caller written as IPv6 is its IPv4 address, not a /64 every IPv4 caller would share', () => {
+    expect(networkOf('::ffff:203.0.113.7')).toBe('203.0.113.7'); // a dual-stack socket's IPv4 caller
+    expect(networkOf('::ffff:cb00:7107')).toBe('203.0.113.7');
+    expect(networkOf('64:ff9b::203.0.113.7')).toBe('203.0.113.7'); // through a NAT64 gateway
+    expect(networkOf('::ffff:203.0.113.8')).not.toBe(networkOf('::ffff:203.0.113.7'));
+  });
+
+  test('anything else is left as it is', () => {
+    expect(networkOf('unknown')).toBe('unknown');
   });
 });
