@@ -61,6 +61,17 @@ function missing(form: Form, names: string[]): string[] {
   return names.filter((n) => form[n] === undefined);
 }
 
+/**
+ * A gateway's ids, statuses and numbers are short (Africa's Talking's ids are "ATXid_" and 32 hex digits). They become
+ * keys of gateway_callbacks and delivery_report_waits, whose index takes at most about 2,700 bytes a key: a longer one
+ * failed the insert, a 500 the gateway retried for ten minutes.
+ */
+const SHORT_FIELD = 200;
+function tooLong(form: Form, names: string[]): string | null {
+  const long = names.filter((n) => (form[n]?.length ?? 0) > SHORT_FIELD);
+  return long.length ? `Too long (over ${SHORT_FIELD} characters): ${long.join(', ')}` : null;
+}
+
 export function createSmsApp(deps: Deps) {
   const app = new Hono().basePath('/sms');
   // Gateways give up after a few seconds (USSD: 15 s): their latency by route is what an operator watches.
@@ -95,6 +106,8 @@ export function createSmsApp(deps: Deps) {
     const form = await readForm(c);
     const absent = missing(form, ['from', 'text', 'id']);
     if (absent.length) return c.text(`Missing: ${absent.join(', ')}`, 400);
+    const long = tooLong(form, ['from', 'id']);
+    if (long) return c.text(long, 400);
     const fresh = await answerInboundSms(deps, { provider: 'africastalking', messageId: form.id!, from: form.from!, text: form.text! });
     return c.text(fresh ? 'OK' : 'OK (already answered)');
   });
@@ -113,6 +126,8 @@ export function createSmsApp(deps: Deps) {
     const form = await readForm(c);
     const absent = missing(form, ['id', 'status']);
     if (absent.length) return c.text(`Missing: ${absent.join(', ')}`, 400);
+    const long = tooLong(form, ['id', 'status', 'retryCount', 'failureReason']);
+    if (long) return c.text(long, 400);
     const key = `africastalking:delivery:${form.id}:${form.status}:${form.retryCount ?? ''}`;
     const outcome = await deps.sql.begin(async (sql) => {
       const [first] = await sql`

@@ -3,6 +3,7 @@
 // parameter made of anything — the answer is a 4xx or a success, never a 5xx. The routes come from the OpenAPI
 // document, so a route added later is fuzzed without touching this file; the gateway routes under /sms, which
 // are not in it, are listed here. fast-check shrinks a failure to the smallest request that still gives a 5xx.
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Client } from '../support/client.ts';
@@ -286,5 +287,22 @@ describe('one rule for free text: control characters are a 400 naming the field'
     res = await anonymous.request('POST', '/sms/delivery', { body: new URLSearchParams({ id: 'ATXid_1', status: 'Failed', failureReason: 'Absent\u0000Subscriber' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(res.status).toBe(400);
     expect(res.body).toMatch(/failureReason/);
+  });
+
+  test("a gateway's id, status or retry count too long for a key is a 400 naming it, not a 500", async () => {
+    const anonymous = clients.anonymous!;
+    const formType = { 'content-type': 'application/x-www-form-urlencoded' };
+    // Random, so that PostgreSQL cannot compress it under its index's limit of about 2,700 bytes a key.
+    const long = randomBytes(2400).toString('base64url');
+    const post = (path: string, fields: Record<string, string>) => anonymous.request('POST', path, { body: new URLSearchParams(fields).toString(), headers: formType });
+    let res = await post('/sms/inbound', { from: '+919000000001', text: 'HELP', id: long });
+    expect(res.status).toBe(400);
+    expect(res.body).toBe('Too long (over 200 characters): id');
+    res = await post('/sms/delivery', { id: long, status: 'Success' });
+    expect([res.status, res.body]).toEqual([400, 'Too long (over 200 characters): id']);
+    res = await post('/sms/delivery', { id: 'ATXid_1', status: 'Success', retryCount: long });
+    expect([res.status, res.body]).toEqual([400, 'Too long (over 200 characters): retryCount']);
+    // An id of a real gateway's length is answered as before.
+    expect((await post('/sms/inbound', { from: '+919000000001', text: 'HELP', id: `ATXid_${'a'.repeat(32)}` })).status).toBe(200);
   });
 });
