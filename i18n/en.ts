@@ -418,7 +418,7 @@ export const en = {
   'error.message_unknown': 'No failed message has this number; it may have been sent already.',
   'field.push_key': 'The browser gave a key that is not valid.',
   'field.push_endpoint': 'The browser gave a push address that is not valid.',
-  'field.id': 'Give the number of the message.',
+  'field.id': 'This reference is not valid.',
   'field.lang': 'Choose Bengali, English or Hindi.',
   'push.offer_title': 'Get updates on this phone',
   'push.offer_text': 'You will get an SMS at every step. Turn on notifications to also see each change on this phone at once.',

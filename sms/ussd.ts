@@ -171,9 +171,13 @@ function pagesOf(state: State, note: Note, lang: Lang): UssdScreen[] {
     if (current.length && [...current, line, more].join('\n').length > limit) pages.push([line]);
     else current.push(line);
   }
-  // The last page must hold the footer too; if it cannot, the footer gets a page of its own lines.
+  // The last page must hold the footer too. If it cannot, the last page's closing line moves to a page of its own
+  // with it: a page of nothing but "0 Back 00 Menu" after a 98 looked like a screen gone blank.
   const last = pages[pages.length - 1]!;
-  if (l.footer && [...last, l.footer].join('\n').length > limit) pages.push([]);
+  if (l.footer && [...last, l.footer].join('\n').length > limit) {
+    const closing = last.length > 1 && [last[last.length - 1]!, l.footer].join('\n').length <= limit ? [last.pop()!] : [];
+    pages.push(closing);
+  }
   return pages.map((page, i) => {
     const final = i === pages.length - 1;
     const text = [...page, ...(final ? (l.footer ? [l.footer] : []) : [more])].join('\n');

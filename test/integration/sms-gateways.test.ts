@@ -124,6 +124,8 @@ describe('USSD (POST /sms/ussd)', () => {
         for (;;) {
           const screen = await ussdScreen(input, lang, look(over));
           expect(screen.text.length, `${lang} "${input}": ${screen.text}`).toBeLessThanOrEqual(limit[lang]);
+          // A page after a 98 has something of the screen on it, not only the way out.
+          if (input.endsWith('*98')) expect([translate(lang, 'ussd.back_menu'), translate(lang, 'ussd.back')], `${lang} "${input}"`).not.toContain(screen.text);
           screens += 1;
           if (seen.includes(screen.text) || !screen.text.includes(translate(lang, 'ussd.more'))) return seen.concat(screen.text);
           seen.push(screen.text);
