@@ -1,6 +1,7 @@
 // The Application Identification Number (DESIGN §4): 14 digits YY DD OOO SSSSSS C — year, district code, office
 // (block) code, serial per office per year, Verhoeff check digit. People read it off a receipt and type it on a
 // keypad, so it is accepted with spaces or dashes and shown grouped.
+import { asciiDigits } from './digits.ts';
 import { verhoeffDigit, verhoeffValid } from './verhoeff.ts';
 
 export type AinCheck = { ok: true; ain: string } | { ok: false; reason: 'format' | 'check_digit' };
@@ -11,9 +12,12 @@ export function makeAin(year: number, districtCode: string, officeCode: string, 
   return body + verhoeffDigit(body);
 }
 
-/** Accepts "26 11 002 000001 7", "26-11-002-000001-7" or "261100200000 17"; says which kind of mistake it is. */
+/**
+ * Accepts "26 11 002 000001 7", "26-11-002-000001-7" or "261100200000 17", in Bengali or Devanagari digits too (as
+ * SMS does); says which kind of mistake it is.
+ */
 export function parseAin(input: string): AinCheck {
-  const digits = input.replace(/[\s-]/g, '');
+  const digits = asciiDigits(input).replace(/[\s-]/g, '');
   if (!/^\d{14}$/.test(digits)) return { ok: false, reason: 'format' };
   return verhoeffValid(digits) ? { ok: true, ain: digits } : { ok: false, reason: 'check_digit' };
 }

@@ -2,9 +2,10 @@
 // stored as E.164. Shared by the PWA and the API so both judge a number the same way. libphonenumber knows which
 // number ranges are mobiles; a hand-written regex would not.
 import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
+import { asciiDigits } from './digits.ts';
 
 export function toE164IndianMobile(input: string): string | null {
-  const cleaned = input.trim();
+  const cleaned = asciiDigits(input).trim();
   if (!/^[+\d][\d\s()-]{8,18}$/.test(cleaned)) return null;
   const number = parsePhoneNumberFromString(cleaned, 'IN');
   if (!number || number.country !== 'IN' || !number.isValid()) return null;

@@ -3,6 +3,7 @@
 // anything else gets a short help. The reply goes through the outbox like every other message, in the sender's
 // language when the number belongs to an account.
 import { parseAin } from '../shared/ain.ts';
+import { asciiDigits } from '../shared/digits.ts';
 import { toE164IndianMobile } from '../shared/mobile.ts';
 import { translate, type Lang, type MessageKey } from '../i18n/index.ts';
 import { placeName } from '../i18n/glossary.ts';
@@ -15,14 +16,6 @@ import { languageOfPhone } from '../api/users/phone-language.ts';
 import { isOpen } from '../shared/workflow.ts';
 
 export type Intent = { kind: 'status'; ain: string } | { kind: 'help' } | { kind: 'invalid_ain' } | { kind: 'unknown' };
-
-/** Bengali ০–৯ and Devanagari ०–९ typed on a phone's local keyboard, read as 0–9. */
-function asciiDigits(text: string): string {
-  return text.replace(/[\u09e6-\u09ef\u0966-\u096f]/g, (d) => {
-    const code = d.charCodeAt(0);
-    return String(code - (code >= 0x09e6 ? 0x09e6 : 0x0966));
-  });
-}
 
 export function parseInbound(text: string): Intent {
   const upper = asciiDigits(text).normalize('NFKC').toUpperCase().trim();

@@ -324,6 +324,10 @@ describe('public tracking (seed section B)', () => {
       decidedAt: null,
       revokedAt: null
     });
+    // Copied from a Bengali text, or typed on a Bengali keyboard: the same application.
+    const bengali = ain.replace(/\d/g, (d) => String.fromCharCode(0x09e6 + Number(d)));
+    const inBengali = await anyone.get(`/api/track/${encodeURIComponent(bengali)}`);
+    expect([inBengali.status, inBengali.body.ain]).toEqual([200, res.body.ain]);
     // Two adjacent digits that differ, swapped: the check digit catches every such swap.
     let at = ain.length - 1;
     while (ain[at] === ain[at - 1]) at--;

@@ -3,7 +3,7 @@ import { formatIndianMobile, maskMobile, toE164IndianMobile } from '../../shared
 
 describe('Indian mobile numbers', () => {
   test('the ways people write a mobile number all become E.164', () => {
-    for (const input of ['9830012345', '98300 12345', '098300-12345', '+91 98300 12345', '+91-9830012345', '919830012345']) {
+    for (const input of ['9830012345', '98300 12345', '098300-12345', '+91 98300 12345', '+91-9830012345', '919830012345', '৯৮৩০০ ১২৩৪৫', '+९१ ९८३००१२३४५']) {
       expect(toE164IndianMobile(input), input).toBe('+919830012345');
     }
   });

@@ -65,6 +65,15 @@ describe('AIN', () => {
     expect(parseAin('2611002000001x')).toEqual({ ok: false, reason: 'format' });
   });
 
+  test('is read in Bengali and Devanagari digits too, as a Bengali or Hindi keyboard types it', () => {
+    const ain = makeAin(2026, '11', '002', 1);
+    const bengali = ain.replace(/\d/g, (d) => String.fromCharCode(0x09e6 + Number(d)));
+    const devanagari = formatAin(ain).replace(/\d/g, (d) => String.fromCharCode(0x0966 + Number(d)));
+    expect(parseAin(bengali)).toEqual({ ok: true, ain });
+    expect(parseAin(devanagari)).toEqual({ ok: true, ain });
+    expect(parseAin(bengali.slice(0, 13))).toEqual({ ok: false, reason: 'format' });
+  });
+
   test('refuses parts that do not fit', () => {
     expect(() => makeAin(2026, '11', '002', 1_000_000)).toThrow();
     expect(() => makeAin(2026, '111', '002', 1)).toThrow();
