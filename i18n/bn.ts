@@ -443,6 +443,7 @@ export const bn: Record<MessageKey, string> = {
   'error.holiday_exists': 'ওই দিনটি আগে থেকেই ছুটির দিন।',
   'error.already_acknowledged': 'এই এসক্যালেশন আগেই কেউ স্বীকার করেছেন।',
   'field.date': 'তারিখ YYYY-MM-DD আকারে লিখুন।',
+  'field.date_years': '২০০০ থেকে ২১০০ সালের মধ্যে একটি তারিখ লিখুন।',
   'field.year': '২০০০ থেকে ২১০০-র মধ্যে একটি বছর লিখুন।',
   'field.holiday_name': 'ছুটির ২ থেকে ১০০ অক্ষরের একটি নাম দিন।',
   'field.holiday_exists': 'ওই দিনটি তালিকায় আছে।',

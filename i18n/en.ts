@@ -443,6 +443,7 @@ export const en = {
   'error.holiday_exists': 'That day is already a holiday.',
   'error.already_acknowledged': 'Someone has already acknowledged this escalation.',
   'field.date': 'Enter a date as YYYY-MM-DD.',
+  'field.date_years': 'Enter a date between 2000 and 2100.',
   'field.year': 'Enter a year between 2000 and 2100.',
   'field.holiday_name': 'Give the holiday a name of 2 to 100 characters.',
   'field.holiday_exists': 'That day is already in the list.',

@@ -443,6 +443,7 @@ export const hi: Record<MessageKey, string> = {
   'error.holiday_exists': 'वह दिन पहले से अवकाश है।',
   'error.already_acknowledged': 'इस एस्केलेशन को पहले ही किसी ने स्वीकार किया है।',
   'field.date': 'तारीख YYYY-MM-DD रूप में लिखें।',
+  'field.date_years': '2000 से 2100 के बीच की तारीख लिखें।',
   'field.year': '2000 से 2100 के बीच का वर्ष लिखें।',
   'field.holiday_name': 'अवकाश का 2 से 100 अक्षरों का नाम दें।',
   'field.holiday_exists': 'वह दिन सूची में है।',

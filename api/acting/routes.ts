@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts';
 import { identifier, multilineText } from '../../shared/text.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
-import { errorResponses, isoDay, jsonBody } from '../http/schemas.ts';
+import { errorResponses, jsonBody, serviceDay } from '../http/schemas.ts';
 import { assignCharge, endCharge, listCharges, type Charge } from './charges.ts';
 import { kolkataDate } from '../time.ts';
 
@@ -43,8 +43,8 @@ export function actingRoutes(deps: Deps) {
             role: z.enum(['bdo', 'eo', 'sdo'], 'field.role'),
             absentUserId: identifier('field.absent_officer').optional().openapi({ description: "For an EO's charge: the EO on leave" }),
             actingUserId: identifier('field.acting_officer'),
-            startsOn: isoDay,
-            endsOn: isoDay,
+            startsOn: serviceDay,
+            endsOn: serviceDay,
             reason: multilineText(5, 500, 'field.remarks')
           })
         )

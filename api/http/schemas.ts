@@ -75,6 +75,12 @@ const errorDescriptions = {
 /** A calendar date "2026-11-27" that exists (not 2026-02-30). */
 export const isoDay = z.iso.date('field.date');
 
+/**
+ * A day of the service's own calendar (a holiday, an acting charge, a report's period): 2000 to 2100, the years the
+ * holidays page lists. 0001-01-01 and 9999-12-31 are dates, but not days anyone means here.
+ */
+export const serviceDay = isoDay.refine((d) => d >= '2000-01-01' && d <= '2100-12-31', 'field.date_years');
+
 /** A file's bytes (a PDF, an image), as the body of a response. */
 export const binaryFile = z.string().openapi({ format: 'binary' });
 

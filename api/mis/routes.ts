@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
-import { binaryFile, errorResponses, isoDay } from '../http/schemas.ts';
+import { binaryFile, errorResponses, serviceDay } from '../http/schemas.ts';
 import { blocksCovered, getOffice } from '../offices/offices.ts';
 import { kolkataDate } from '../time.ts';
 import { misLocalLang, renderMisPdf } from './pdf.ts';
@@ -19,8 +19,8 @@ import { misOperations } from './operations.ts';
 import { getMisRecord, keepMisRecord } from './records.ts';
 
 const query = z.object({
-  from: isoDay.optional(),
-  to: isoDay.optional(),
+  from: serviceDay.optional(),
+  to: serviceDay.optional(),
   // Issue 15: the state officer drills down to a district and a subdivision; anyone to an office within reach.
   district: identifier('field.office').optional(),
   subdivision: identifier('field.office').optional(),

@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
-import { errorResponses, isoDay, jsonBody } from '../http/schemas.ts';
+import { errorResponses, isoDay, jsonBody, serviceDay } from '../http/schemas.ts';
 import { blocksCovered, districtsOf } from '../offices/offices.ts';
 import { kolkataDate } from '../time.ts';
 import { acknowledgeBreach, breachesOf } from './escalations.ts';
@@ -61,7 +61,7 @@ export function slaRoutes(deps: Deps) {
       tags: ['sla'],
       summary: 'The administrator adds a holiday (the state notified list: Durga Puja, Kali Puja, Eid …)',
       middleware: [requirePermission('holidays:manage')] as const,
-      request: { body: jsonBody(z.object({ day: isoDay, name: freeText(2, 100, 'field.holiday_name') })) },
+      request: { body: jsonBody(z.object({ day: serviceDay, name: freeText(2, 100, 'field.holiday_name') })) },
       responses: { 201: { description: 'Added', content: { 'application/json': { schema: holiday } } }, ...errorResponses(400, 401, 403, 409, 415) }
     }),
     async (c) => {

@@ -284,6 +284,11 @@ describe('holidays (administrator)', () => {
     const bad = await admin.post('/api/holidays', { day: '2026-02-30', name: '' });
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.error.fields).sort()).toEqual(['day', 'name']);
+    // A date, but not a day of this service: the holidays page lists 2000 to 2100.
+    for (const day of ['0001-01-01', '9999-12-31']) {
+      const far = await admin.post('/api/holidays', { day, name: 'Far away' });
+      expect([far.status, far.body.error.fields]).toEqual([400, { day: 'Enter a date between 2000 and 2100.' }]);
+    }
     expect((await (await as('demo-dm')).post('/api/holidays', { day: '2026-10-21', name: 'Ekadashi' })).status).toBe(403);
     expect((await admin.request('DELETE', '/api/holidays/2026-10-20', { headers: { origin: server.origin } })).status).toBe(204);
     expect((await admin.request('DELETE', '/api/holidays/2026-10-20', { headers: { origin: server.origin } })).status).toBe(404);

@@ -140,6 +140,9 @@ describe('acting charge (issue 13 item 2)', () => {
     expect((await act(acting, ain, { action: 'approve', version: 1, remarks: 'No field enquiry needed: the documents settle residence.' })).status).toBe(403);
     expect((await acting.get(`/api/applications/${ain}`)).status).toBe(403);
 
+    // A charge to the end of time is a date, but not a day anyone means.
+    const forever = await sdo.post('/api/acting-charges', { officeId: barasatI, role: 'bdo', actingUserId: 'bdo-deganga', startsOn: today(), endsOn: '9999-12-31', reason: 'BDO Barasat I on earned leave' });
+    expect([forever.status, forever.body.error?.fields]).toEqual([400, { endsOn: 'Enter a date between 2000 and 2100.' }]);
     const charge = await sdo.post('/api/acting-charges', { officeId: barasatI, role: 'bdo', actingUserId: 'bdo-deganga', startsOn: today(), endsOn: plusDays(1), reason: 'BDO Barasat I on earned leave' });
     expect(charge.status).toBe(201);
     expect(charge.body).toMatchObject({ officeId: barasatI, role: 'bdo', actingUserId: 'bdo-deganga', endedAt: null });
