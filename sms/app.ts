@@ -67,6 +67,9 @@ function missing(form: Form, names: string[]): string[] {
  * failed the insert, a 500 the gateway retried for ten minutes.
  */
 const SHORT_FIELD = 200;
+
+/** What the gateway is told of an inbound SMS: a 200 each time, since a retry would change nothing. */
+const inboundAnswer = { answered: 'OK', repeat: 'OK (already answered)', not_a_mobile: 'OK (the sender is not a mobile number; not answered)' } as const;
 function tooLong(form: Form, names: string[]): string | null {
   const long = names.filter((n) => (form[n]?.length ?? 0) > SHORT_FIELD);
   return long.length ? `Too long (over ${SHORT_FIELD} characters): ${long.join(', ')}` : null;
@@ -108,8 +111,7 @@ export function createSmsApp(deps: Deps) {
     if (absent.length) return c.text(`Missing: ${absent.join(', ')}`, 400);
     const long = tooLong(form, ['from', 'id']);
     if (long) return c.text(long, 400);
-    const fresh = await answerInboundSms(deps, { provider: 'africastalking', messageId: form.id!, from: form.from!, text: form.text! });
-    return c.text(fresh ? 'OK' : 'OK (already answered)');
+    return c.text(inboundAnswer[await answerInboundSms(deps, { provider: 'africastalking', messageId: form.id!, from: form.from!, text: form.text! })]);
   });
 
   app.post('/inbound/msdg', async (c) => {
@@ -118,8 +120,7 @@ export function createSmsApp(deps: Deps) {
     if (absent.length) return c.text(`Missing: ${absent.join(', ')}`, 400);
     // MSDG sends no message id; the same number, time and text is the same message.
     const messageId = createHash('sha256').update(`${form.mobileNumber}\n${form.timeStamp ?? ''}\n${form.message}`).digest('hex').slice(0, 32);
-    const fresh = await answerInboundSms(deps, { provider: 'msdg', messageId, from: form.mobileNumber!, text: form.message! });
-    return c.text(fresh ? 'OK' : 'OK (already answered)');
+    return c.text(inboundAnswer[await answerInboundSms(deps, { provider: 'msdg', messageId, from: form.mobileNumber!, text: form.message! })]);
   });
 
   app.post('/delivery', async (c) => {

@@ -47,19 +47,22 @@ export interface InboundSms {
   text: string;
 }
 
-/** Answers one inbound SMS; returns false for a repeat of one already answered (gateways retry until a 200). */
-export async function answerInboundSms(deps: Pick<Deps, 'sql' | 'clock' | 'config' | 'log'>, m: InboundSms): Promise<boolean> {
+/**
+ * Answers one inbound SMS. 'repeat': one already answered (gateways retry until a 200); 'not_a_mobile': a sender no
+ * reply can reach (an operator's alphanumeric sender, a short code), dropped.
+ */
+export async function answerInboundSms(deps: Pick<Deps, 'sql' | 'clock' | 'config' | 'log'>, m: InboundSms): Promise<'answered' | 'repeat' | 'not_a_mobile'> {
   const now = deps.clock.now();
   const from = /^\+\d{8,15}$/.test(m.from) ? m.from : toE164IndianMobile(m.from);
   if (!from) {
     deps.log.warn('sms_inbound_bad_sender', { provider: m.provider });
-    return false;
+    return 'not_a_mobile';
   }
   return deps.sql.begin(async (sql) => {
     const [first] = await sql`
       insert into gateway_callbacks (key, kind, received_at) values (${`${m.provider}:inbound:${m.messageId}`}, 'inbound', ${now})
       on conflict (key) do nothing returning key`;
-    if (!first) return false;
+    if (!first) return 'repeat';
     const intent = parseInbound(m.text);
     const [account] = await sql<{ id: string }[]>`select id from users where mobile = ${from}`;
     const lang = (await languageOfPhone(sql, from)) ?? scriptLanguage(m.text) ?? deps.config.defaultLang;
@@ -80,7 +83,7 @@ export async function answerInboundSms(deps: Pick<Deps, 'sql' | 'clock' | 'confi
     await sql`
       insert into sms_inbound (provider, sender, intent, ain, received_at)
       values (${m.provider}, ${from}, ${intent.kind}, ${ain}, ${now})`;
-    return true;
+    return 'answered';
   });
 }
 

@@ -222,10 +222,18 @@ describe('status by SMS (POST /sms/inbound, /sms/inbound/msdg)', () => {
     expect(replies.filter((r) => r.includes(`AIN ${unknown} এর কোনো আবেদন পাওয়া যায়নি`))).toHaveLength(1);
   });
 
-  test('a repeated callback (same message id) is answered once', async () => {
+  test('a repeated callback (same message id) is answered once, and the gateway is told which it was', async () => {
     const from = '+919830060003';
-    for (let i = 0; i < 3; i++) expect((await inbound(from, `STATUS ${ains[0]}`, 'ATXid_same')).status).toBe(200);
+    const answers = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await inbound(from, `STATUS ${ains[0]}`, 'ATXid_same');
+      answers.push([res.status, await res.text()]);
+    }
+    expect(answers).toEqual([[200, 'OK'], [200, 'OK (already answered)'], [200, 'OK (already answered)']]);
     expect(await repliesTo(from)).toHaveLength(1);
+    // A sender no reply can reach is dropped, and said to be, not taken for a repeat.
+    const dropped = await inbound('AX-AIRTEL', `STATUS ${ains[0]}`);
+    expect([dropped.status, await dropped.text()]).toEqual([200, 'OK (the sender is not a mobile number; not answered)']);
   });
 
   test('MSDG pull SMS: keyword, sub-keyword and AIN; the same message twice is answered once', async () => {
