@@ -100,6 +100,7 @@ export const bn: Record<MessageKey, string> = {
   'error.not_found': 'এটি খুঁজে পাওয়া গেল না।',
   'error.malformed_json': 'অনুরোধের বিষয়বস্তু সঠিক JSON নয়।',
   'error.unsupported_media_type': 'অনুরোধটি JSON হিসেবে পাঠান (Content-Type: application/json)।',
+  'error.multipart_expected': 'ফাইলটি ফর্ম আপলোড হিসেবে পাঠান (Content-Type: multipart/form-data)।',
   'error.payload_too_large': 'অনুরোধটি খুব বড়।',
   'error.validation': 'কয়েকটি উত্তর ঠিক করতে হবে।',
   'error.unauthenticated': 'আগে লগ ইন করুন।',

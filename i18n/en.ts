@@ -100,6 +100,7 @@ export const en = {
   'error.not_found': 'We could not find that.',
   'error.malformed_json': 'The request body is not valid JSON.',
   'error.unsupported_media_type': 'Send the request as JSON (Content-Type: application/json).',
+  'error.multipart_expected': 'Send the file as a form upload (Content-Type: multipart/form-data).',
   'error.payload_too_large': 'The request is too large.',
   'error.validation': 'Some answers need correcting.',
   'error.unauthenticated': 'Please log in first.',

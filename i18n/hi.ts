@@ -100,6 +100,7 @@ export const hi: Record<MessageKey, string> = {
   'error.not_found': 'यह नहीं मिला।',
   'error.malformed_json': 'अनुरोध का भाग मान्य JSON नहीं है।',
   'error.unsupported_media_type': 'अनुरोध JSON के रूप में भेजें (Content-Type: application/json)।',
+  'error.multipart_expected': 'फ़ाइल फ़ॉर्म अपलोड के रूप में भेजें (Content-Type: multipart/form-data)।',
   'error.payload_too_large': 'अनुरोध बहुत बड़ा है।',
   'error.validation': 'कुछ उत्तर ठीक करने हैं।',
   'error.unauthenticated': 'पहले लॉग इन करें।',

@@ -141,6 +141,13 @@ describe("the upload's body, read as it arrives (api/documents/multipart.ts)", (
     expect(res.status).toBe(400);
     expect(res.body.error?.fields).toEqual({ proof: expect.any(String) });
   });
+
+  test('a body that is not a form upload is a 415 that says to send one, not to send JSON', async () => {
+    const client = await loginClient(server.url, 'limits-e');
+    const res = await client.post('/api/documents', { kind: 'photo' });
+    expect(res.status).toBe(415);
+    expect(res.body.error).toEqual({ code: 'multipart_expected', message: 'Send the file as a form upload (Content-Type: multipart/form-data).' });
+  });
 });
 
 describe('per-user limits on unattached uploads', () => {
