@@ -67,13 +67,13 @@ function missing(form: Form, names: string[]): string[] {
  * failed the insert, a 500 the gateway retried for ten minutes.
  */
 const SHORT_FIELD = 200;
-
-/** What the gateway is told of an inbound SMS: a 200 each time, since a retry would change nothing. */
-const inboundAnswer = { answered: 'OK', repeat: 'OK (already answered)', not_a_mobile: 'OK (the sender is not a mobile number; not answered)' } as const;
 function tooLong(form: Form, names: string[]): string | null {
   const long = names.filter((n) => (form[n]?.length ?? 0) > SHORT_FIELD);
   return long.length ? `Too long (over ${SHORT_FIELD} characters): ${long.join(', ')}` : null;
 }
+
+/** What the gateway is told of an inbound SMS: a 200 each time, since a retry would change nothing. */
+const inboundAnswer = { answered: 'OK', repeat: 'OK (already answered)', not_a_mobile: 'OK (the sender is not a mobile number; not answered)' } as const;
 
 export function createSmsApp(deps: Deps) {
   const app = new Hono().basePath('/sms');

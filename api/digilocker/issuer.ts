@@ -11,6 +11,7 @@ import { DOMParser } from '@xmldom/xmldom';
 import type { Config } from '../config.ts';
 import type { Queryable } from '../db/connect.ts';
 import type { Storage } from '../storage/storage.ts';
+import { asciiDigits } from '../../shared/digits.ts';
 
 export const DIGILOCKER_API_VERSION = '1.12';
 
@@ -145,7 +146,7 @@ async function contents(storage: Storage, d: DigiLocker, cert: CertificateRecord
  * issued to anyone's locker.
  */
 export async function pullUri(sql: Queryable, storage: Storage, d: DigiLocker, req: PullRequest): Promise<PullAnswer> {
-  const by = req.details.UDF1 ? { certificateNo: req.details.UDF1.trim().toUpperCase() } : req.details.UDF2 ? { ain: req.details.UDF2.replace(/\D/g, '') } : null;
+  const by = req.details.UDF1 ? { certificateNo: req.details.UDF1.trim().toUpperCase() } : req.details.UDF2 ? { ain: asciiDigits(req.details.UDF2).replace(/\D/g, '') } : null;
   const cert = by ? await findCertificate(sql, by) : null;
   const ok = !!cert && !cert.revokedAt && ownerMatches(cert, req.details);
   const echo = ['DocType', 'DigiLockerId', 'UID', 'FullName', 'DOB', 'UDF1', 'UDF2'].map((k) => element(k, req.details[k])).join('');

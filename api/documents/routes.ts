@@ -74,7 +74,7 @@ export function documentRoutes(deps: Deps) {
     async (c) => {
       const { user } = currentUser(c);
       const type = c.req.header('content-type') ?? '';
-      if (!type.startsWith('multipart/form-data')) throw new ApiError(415, 'multipart_expected');
+      if (!type.toLowerCase().startsWith('multipart/form-data')) throw new ApiError(415, 'multipart_expected');
       const form = await readUploadForm(
         c.env?.incoming ? { incoming: c.env.incoming } : { body: c.req.raw.body },
         { contentType: type, contentLength: requestHeader(c, 'content-length') },

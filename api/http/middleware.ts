@@ -190,11 +190,14 @@ export function clientAddress(c: Context<ApiEnv>, trustedProxies: number): strin
  * subscriber a /64 or more (Jio, which carries much of the state's mobile traffic, hands every phone one), and any
  * address in it is the subscriber's to use: counted one by one, a caller could take 2^64 fresh allowances without
  * leaving home. An IPv4 address written as IPv6 (::ffff:a.b.c.d, as a dual-stack socket reports an IPv4 caller;
- * 64:ff9b::a.b.c.d from a NAT64 gateway) is that IPv4 address, not one /64 shared by every IPv4 caller.
+ * 64:ff9b::a.b.c.d from a NAT64 gateway) is that IPv4 address, not one /64 shared by every IPv4 caller; other forms
+ * that carry an IPv4 address (a NAT64 operator's own prefix, SIIT, Teredo) count by their whole address.
  */
 export function clientNetwork(c: Context<ApiEnv>, trustedProxies: number): string {
   return networkOf(clientAddress(c, trustedProxies));
 }
+
+const NAT64_WELL_KNOWN = ipaddr.IPv6.parse('64:ff9b::'); // RFC 6052's /96, the IPv4 address in its last 32 bits
 
 export function networkOf(address: string): string {
   if (!address.includes(':')) return address; // IPv4, or 'unknown': nothing to parse on the busiest routes
@@ -202,7 +205,8 @@ export function networkOf(address: string): string {
   const ip = ipaddr.process(address); // ::ffff:a.b.c.d → a.b.c.d
   if (ip.kind() === 'ipv4') return ip.toString();
   const v6 = ip as ipaddr.IPv6;
-  if (v6.range() === 'rfc6052') return ipaddr.fromByteArray(v6.toByteArray().slice(12)).toString();
+  if (v6.match(NAT64_WELL_KNOWN, 96)) return ipaddr.fromByteArray(v6.toByteArray().slice(12)).toString();
+  if (['rfc6052', 'rfc6145', 'teredo'].includes(v6.range())) return v6.toString();
   return `${new ipaddr.IPv6([...v6.parts.slice(0, 4), 0, 0, 0, 0]).toString()}/64`;
 }
 

@@ -67,7 +67,7 @@ const errorDescriptions = {
   410: 'Gone: it existed and was withdrawn',
   413: 'Body too large',
   422: 'A key was reused for a different request',
-  415: 'Body is not JSON',
+  415: 'Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file',
   429: 'Too many attempts; see Retry-After',
   507: 'The server is out of storage space; nothing was saved'
 } as const;

@@ -3,6 +3,7 @@ import type { Lang } from '../../i18n/index.ts';
 import type { Role } from '../authz.ts';
 import type { Queryable, Sql } from '../db/connect.ts';
 import { ApiError } from '../http/errors.ts';
+import { asciiDigits } from '../../shared/digits.ts';
 import { coveredSql, withinSql } from '../offices/jurisdiction.ts';
 import { toE164IndianMobile } from '../../shared/mobile.ts';
 
@@ -22,7 +23,7 @@ export async function findUserForLogin(sql: Sql, login: string): Promise<(User &
     ? await sql<(User & LoginFields)[]>`select ${sql(columns)}, ${sql(loginColumns)} from users where email = ${text.toLowerCase()}`
     : mobile
       ? await sql<(User & LoginFields)[]>`select ${sql(columns)}, ${sql(loginColumns)} from users where mobile = ${mobile}`
-      : await sql<(User & LoginFields)[]>`select ${sql(columns)}, ${sql(loginColumns)} from users where lower(id) = ${text.toLowerCase()}`;
+      : await sql<(User & LoginFields)[]>`select ${sql(columns)}, ${sql(loginColumns)} from users where lower(id) = ${asciiDigits(text).toLowerCase()}`;
   return rows[0] ?? null;
 }
 

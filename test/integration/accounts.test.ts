@@ -140,6 +140,12 @@ describe('first login, password change, logout', () => {
     expect((await kiosk.get('/api/auth/me')).status).toBe(401);
   });
 
+  test('a user ID typed with a Bengali keyboard\'s digits logs in', async () => {
+    const { userId, otp } = await registerCitizen();
+    const bengali = userId.replace(/\d/g, (d: string) => String.fromCharCode(0x09e6 + Number(d)));
+    expect((await new Client(server.url).post('/api/auth/login', { login: bengali, password: otp })).status).toBe(200);
+  });
+
   test('the session cookie is HttpOnly, SameSite=Lax, path /, and not readable as a session without its secret', async () => {
     const { userId, otp } = await registerCitizen();
     const res = await new Client(server.url).post('/api/auth/login', { login: userId, password: otp });

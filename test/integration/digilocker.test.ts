@@ -91,6 +91,10 @@ describe('DigiLocker Issuer API 1.12', () => {
     const res = await call('pulluri', pullUriXml({ udf2: ain, format: 'pdf' }));
     expect([res.status, res.get('URI'), res.get('DataContent')]).toEqual(['1', `${ISSUER}-RSCER-${certificateNo}`, null]);
     expect(res.get('DocContent')).not.toBeNull();
+    // The AIN as a Bengali keyboard types it, grouped.
+    const bengali = `${ain.slice(0, 7)} ${ain.slice(7)}`.replace(/\d/g, (d) => String.fromCharCode(0x09e6 + Number(d)));
+    const again = await call('pulluri', pullUriXml({ udf2: bengali, format: 'pdf' }));
+    expect([again.status, again.get('URI')]).toEqual(['1', `${ISSUER}-RSCER-${certificateNo}`]);
   });
 
   test('another person’s name or date of birth, or an unknown number, answers Status 0 with no document', async () => {

@@ -94,6 +94,10 @@ describe('what a per-address limit counts the caller as (clientNetwork)', () => 
     expect(networkOf('::ffff:cb00:7107')).toBe('203.0.113.7');
     expect(networkOf('64:ff9b::203.0.113.7')).toBe('203.0.113.7'); // through a NAT64 gateway
     expect(networkOf('::ffff:203.0.113.8')).not.toBe(networkOf('::ffff:203.0.113.7'));
+    // Other forms that carry an IPv4 address, where it is not in the last 32 bits or not alone: the whole address.
+    expect(networkOf('64:ff9b:1:cb00:71:700::')).toBe('64:ff9b:1:cb00:71:700::');
+    expect(networkOf('64:ff9b:1:cb00:71:800::')).not.toBe(networkOf('64:ff9b:1:cb00:71:700::'));
+    expect(networkOf('::ffff:0:cb00:7107')).toBe('::ffff:0:cb00:7107');
   });
 
   test('anything else is left as it is', () => {

@@ -229,7 +229,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -310,7 +310,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -471,7 +471,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -544,7 +544,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -618,7 +618,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -691,7 +691,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -763,7 +763,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -867,7 +867,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -1066,7 +1066,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -1273,7 +1273,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -1373,7 +1373,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -1485,7 +1485,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -1577,7 +1577,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -1932,7 +1932,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -2154,7 +2154,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -2288,7 +2288,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -2433,7 +2433,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -2964,7 +2964,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -3016,7 +3016,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -3263,7 +3263,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -3578,7 +3578,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -3684,7 +3684,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -4261,7 +4261,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -4765,7 +4765,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -4977,7 +4977,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -5200,7 +5200,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -5371,7 +5371,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -5492,7 +5492,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -5603,7 +5603,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -5710,7 +5710,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -5812,7 +5812,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -5962,7 +5962,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Body is not JSON */
+                /** @description Wrong Content-Type: JSON, or a form upload (multipart/form-data) where the route takes a file */
                 415: {
                     headers: {
                         [name: string]: unknown;
