@@ -76,9 +76,12 @@ export function periodSpans(from: string, to: string) {
     return iso(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + add, 1));
   };
   const dayBefore = (date: string) => iso(Date.parse(date + 'T00:00:00Z') - DAY_MS);
+  const dayAfter = iso(Date.parse(to + 'T00:00:00Z') + DAY_MS);
   const firstMonth = from.endsWith('-01') ? from : monthStart(from, 1);
-  const lastMonth = monthStart(iso(Date.parse(to + 'T00:00:00Z') + DAY_MS), -1); // the month that ends by `to`
-  if (firstMonth > lastMonth || firstMonth > to) return { head: [from, to], months: [to, from], tail: [to, from] } as const;
+  const lastMonth = monthStart(dayAfter, -1); // the month that ends by `to`
+  // No whole month: the days alone. The empty ranges start after `to`: [to, from] is not empty when the period is
+  // one day, and on the 1st of a month that day's month row (the whole month so far) was counted with the day's.
+  if (firstMonth > lastMonth || firstMonth > to) return { head: [from, to], months: [dayAfter, to], tail: [dayAfter, to] } as const;
   return { head: [from, dayBefore(firstMonth)], months: [firstMonth, lastMonth], tail: [monthStart(lastMonth, 1), to] } as const;
 }
 
