@@ -57,18 +57,17 @@ async function readForm(c: { req: { parseBody(): Promise<Record<string, unknown>
   return form;
 }
 
-function missing(form: Form, names: string[]): string[] {
-  return names.filter((n) => form[n] === undefined);
-}
-
 /**
- * A gateway's ids, statuses and numbers are short (Africa's Talking's ids are "ATXid_" and 32 hex digits). They become
- * keys of gateway_callbacks and delivery_report_waits, whose index takes at most about 2,700 bytes a key: a longer one
- * failed the insert, a 500 the gateway retried for ten minutes.
+ * What is wrong with a callback's fields, or null: one missing, or one too long. A gateway's ids, statuses and
+ * numbers are short (Africa's Talking's ids are "ATXid_" and 32 hex digits). They become keys of gateway_callbacks and
+ * delivery_report_waits, whose index takes at most about 2,700 bytes a key: a longer one failed the insert, a 500
+ * the gateway retried for ten minutes.
  */
 const SHORT_FIELD = 200;
-function tooLong(form: Form, names: string[]): string | null {
-  const long = names.filter((n) => (form[n]?.length ?? 0) > SHORT_FIELD);
+function formProblem(form: Form, required: string[], short: string[] = []): string | null {
+  const absent = required.filter((n) => form[n] === undefined);
+  if (absent.length) return `Missing: ${absent.join(', ')}`;
+  const long = short.filter((n) => (form[n]?.length ?? 0) > SHORT_FIELD);
   return long.length ? `Too long (over ${SHORT_FIELD} characters): ${long.join(', ')}` : null;
 }
 
@@ -87,8 +86,8 @@ export function createSmsApp(deps: Deps) {
 
   app.post('/ussd', async (c) => {
     const form = await readForm(c);
-    const absent = missing(form, ['sessionId', 'phoneNumber', 'text']);
-    if (absent.length) return c.text(`END Missing: ${absent.join(', ')}`, 400);
+    const problem = formProblem(form, ['sessionId', 'phoneNumber', 'text']);
+    if (problem) return c.text(`END ${problem}`, 400);
     const phone = /^\+\d{8,15}$/.test(form.phoneNumber!) ? form.phoneNumber! : null;
     const lang = (phone && (await languageOfPhone(deps.sql, phone))) || deps.config.defaultLang;
     try {
@@ -107,17 +106,15 @@ export function createSmsApp(deps: Deps) {
 
   app.post('/inbound', async (c) => {
     const form = await readForm(c);
-    const absent = missing(form, ['from', 'text', 'id']);
-    if (absent.length) return c.text(`Missing: ${absent.join(', ')}`, 400);
-    const long = tooLong(form, ['from', 'id']);
-    if (long) return c.text(long, 400);
+    const problem = formProblem(form, ['from', 'text', 'id'], ['from', 'id']);
+    if (problem) return c.text(problem, 400);
     return c.text(inboundAnswer[await answerInboundSms(deps, { provider: 'africastalking', messageId: form.id!, from: form.from!, text: form.text! })]);
   });
 
   app.post('/inbound/msdg', async (c) => {
     const form = await readForm(c);
-    const absent = missing(form, ['mobileNumber', 'message']);
-    if (absent.length) return c.text(`Missing: ${absent.join(', ')}`, 400);
+    const problem = formProblem(form, ['mobileNumber', 'message']);
+    if (problem) return c.text(problem, 400);
     // MSDG sends no message id; the same number, time and text is the same message.
     const messageId = createHash('sha256').update(`${form.mobileNumber}\n${form.timeStamp ?? ''}\n${form.message}`).digest('hex').slice(0, 32);
     return c.text(inboundAnswer[await answerInboundSms(deps, { provider: 'msdg', messageId, from: form.mobileNumber!, text: form.message! })]);
@@ -125,10 +122,8 @@ export function createSmsApp(deps: Deps) {
 
   app.post('/delivery', async (c) => {
     const form = await readForm(c);
-    const absent = missing(form, ['id', 'status']);
-    if (absent.length) return c.text(`Missing: ${absent.join(', ')}`, 400);
-    const long = tooLong(form, ['id', 'status', 'retryCount', 'failureReason']);
-    if (long) return c.text(long, 400);
+    const problem = formProblem(form, ['id', 'status'], ['id', 'status', 'retryCount', 'failureReason']);
+    if (problem) return c.text(problem, 400);
     const key = `africastalking:delivery:${form.id}:${form.status}:${form.retryCount ?? ''}`;
     const outcome = await deps.sql.begin(async (sql) => {
       const [first] = await sql`
