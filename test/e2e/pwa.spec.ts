@@ -99,9 +99,12 @@ test('the registration form with errors fits a 360 px phone and is accessible', 
 
 const pagesOf: Record<string, string[]> = {
   citizen: ['/password', '/applications', '/apply?step=about', '/apply?step=address', '/apply?step=documents', '/apply?step=check'],
+  operator: ['/applications', '/counter', '/counter/recover', '/apply?step=about'],
+  eo: ['/applications'],
   bdo: ['/password', '/applications', '/monitoring', '/reports'],
-  sdo: ['/acting'],
+  sdo: ['/acting', '/reports'],
   dm: ['/monitoring', '/reports', '/acting', '/staff/demo-bdo', '/admin/counters'],
+  state: ['/monitoring', '/reports'],
   admin: ['/password', '/admin/messages', '/admin/holidays', '/acting', '/staff/demo-eo', '/admin/counters']
 };
 for (const [role, paths] of Object.entries(pagesOf)) {
