@@ -58,12 +58,13 @@ async function readForm(c: { req: { parseBody(): Promise<Record<string, unknown>
 }
 
 /**
- * What is wrong with a callback's fields, or null: one missing, or one too long. A gateway's ids, statuses and
- * numbers are short (Africa's Talking's ids are "ATXid_" and 32 hex digits). They become keys of gateway_callbacks and
- * delivery_report_waits, whose index takes at most about 2,700 bytes a key: a longer one failed the insert, a 500
- * the gateway retried for ten minutes.
+ * A gateway's ids, statuses and numbers are short (Africa's Talking's ids are "ATXid_" and 32 hex digits). They become
+ * keys of gateway_callbacks and delivery_report_waits, whose index takes at most about 2,700 bytes a key: a longer one
+ * failed the insert, a 500 the gateway retried for ten minutes.
  */
 const SHORT_FIELD = 200;
+
+/** What is wrong with a callback's fields, or null: a required one missing, or a `short` one too long. */
 function formProblem(form: Form, required: string[], short: string[] = []): string | null {
   const absent = required.filter((n) => form[n] === undefined);
   if (absent.length) return `Missing: ${absent.join(', ')}`;

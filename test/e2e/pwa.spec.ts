@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { smallFields } from './fields.ts';
 import { logIn } from './login.ts';
 
 test('the manifest is installable: names in Bengali and English, 192/512 and maskable icons, theme colours', async ({ page, request }) => {
@@ -63,14 +64,7 @@ const publicPages = ['/', '/register', '/login', '/track', '/counters', '/dev/in
 const fitsAndIsAccessible = async (page: Page, label: string) => {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width, `${label} is wider than the screen`).toBeLessThanOrEqual(360);
-  // Every box one types or chooses in is as tall as a thumb (48 px in app/app.css; WCAG 2.5.8 asks 24, GOV.UK 44): a form once laid out
-  // with bare inputs had boxes 20 px high and a few characters wide.
-  const small = await page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('input:not([type=checkbox]):not([type=radio]):not([type=hidden]):not([type=file]), select, textarea')]
-      .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
-      .map((e) => `${e.tagName.toLowerCase()}#${e.id || e.getAttribute('name')} ${Math.round(e.getBoundingClientRect().height)} px`)
-  );
-  expect(small, `${label}: fields smaller than a thumb`).toEqual([]);
+  expect(await smallFields(page), `${label}: fields smaller than a thumb`).toEqual([]);
   const { violations } = await new AxeBuilder({ page }).analyze();
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${label}: ${v.id} ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);

@@ -3,6 +3,7 @@
 // code check. Named to run after the other specs of its project: the clock it moves stays moved.
 import { expect, request, test, type APIRequestContext } from '@playwright/test';
 import { fileApplication } from './api.ts';
+import { smallFields } from './fields.ts';
 import { logIn } from './login.ts';
 
 async function as(baseURL: string, userId: string): Promise<APIRequestContext> {
@@ -93,6 +94,9 @@ test('the DM takes over a breached application and approves it with his own sign
   await breach.getByText('Take over this application').click();
   await breach.getByLabel('Who decides it').selectOption({ label: 'I decide it myself' });
   await breach.getByLabel('Why (recorded on the application)').fill('Pending four days; deciding it myself.');
+  // The take-over's choice and remarks, and every acknowledgement's box, are a thumb high (the 360 px sweep of
+  // pwa.spec.ts sees this page before any breach exists).
+  expect(await smallFields(page)).toEqual([]);
   // The breach being taken over, not the whole page: with the applications earlier tests left past their time the
   // list runs to a dozen, and a full-page shot of it outran the screenshot's 15 s on a loaded machine.
   await breach.screenshot({ path: 'test-results/district-takeover-en.png' });
