@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type postgres from 'postgres';
 import type { Queryable, Sql } from '../db/connect.ts';
 
 export const OFFICES_CSV = join(import.meta.dirname, 'west-bengal.csv');
@@ -124,64 +125,80 @@ function splitCsvLine(line: string): string[] | null {
  */
 export async function importOffices(sql: Sql, rows: OfficeRow[], checksum: string, at: Date): Promise<ImportReport> {
   return sql.begin(async (tx) => {
-    // Two instances starting together import once: the second waits, then finds nothing to change.
-    await tx`select pg_advisory_xact_lock(4411016)`;
-    const values = rows.map((r) => ({
-      id: r.id,
-      kind: r.kind,
-      code: r.code,
-      nameEn: r.nameEn,
-      nameBn: r.nameBn ?? r.nameEn,
-      parentId: r.parentId,
-      districtId: r.districtId,
-      subdivisionId: r.subdivisionId,
-      areaKind: r.areaKind,
-      source: r.source,
-      censusCode: r.censusCode
-    }));
-    const columns: string[] = ['id', 'kind', 'code', 'nameEn', 'nameBn', 'parentId', 'districtId', 'subdivisionId', 'areaKind', 'source', 'censusCode'];
-    const changed: { id: string; inserted: boolean }[] = values.length
-      ? await tx<{ id: string; inserted: boolean }[]>`
-          insert into offices ${tx(values as Record<string, string | null>[], columns)}
-          on conflict (id) do update set
-            kind = excluded.kind, code = excluded.code, name_en = excluded.name_en, name_bn = excluded.name_bn,
-            parent_id = excluded.parent_id, district_id = excluded.district_id, subdivision_id = excluded.subdivision_id,
-            area_kind = excluded.area_kind, source = excluded.source, census_code = excluded.census_code, closed_at = null
-          where offices.closed_at is not null or (offices.kind, offices.code, offices.name_en, offices.name_bn, offices.parent_id, offices.district_id,
-                 offices.subdivision_id, offices.area_kind, offices.source, offices.census_code)
-            is distinct from (excluded.kind, excluded.code, excluded.name_en, excluded.name_bn, excluded.parent_id,
-                 excluded.district_id, excluded.subdivision_id, excluded.area_kind, excluded.source, excluded.census_code)
-          returning id, (xmax = 0) as inserted`
-      : [];
-    const gone = await tx<{ id: string }[]>`
-      select id from offices
-      where kind in ${tx(IMPORTED_KINDS)} and id <> all(${rows.map((r) => r.id)}::text[])
-      order by case kind when 'district' then 3 when 'subdivision' then 2 else 1 end, id`;
-    const removed: string[] = [];
-    const kept: string[] = [];
-    for (const { id } of gone) {
-      try {
-        await tx.savepoint((sp) => sp`delete from offices where id = ${id}`);
-        removed.push(id);
-      } catch (e) {
-        if ((e as { code?: string }).code !== '23503') throw e;
-        kept.push(id);
-      }
-    }
-    // A kept office stays for the records that name it, but takes no new applications: closed, so no list offers it.
-    if (kept.length) await tx`update offices set closed_at = coalesce(closed_at, ${at}) where id = any(${kept}::text[])`;
-    const report: ImportReport = {
-      rows: rows.length,
-      inserted: changed.filter((r) => r.inserted).length,
-      updated: changed.filter((r) => !r.inserted).length,
-      removed,
-      kept
-    };
-    await tx`
-      insert into office_imports (checksum, imported_at, inserted, updated, removed, kept)
-      values (${checksum}, ${at}, ${report.inserted}, ${report.updated}, ${removed.length}, ${kept}::text[])`;
-    return report;
+    await lockImports(tx);
+    return writeImport(tx, rows, checksum, at);
   });
+}
+
+/** Two imports never run at once: the second waits here, in its transaction, for the first to commit. */
+async function lockImports(tx: Queryable): Promise<void> {
+  await tx`select pg_advisory_xact_lock(4411016)`;
+}
+
+async function writeImport(tx: postgres.TransactionSql, rows: OfficeRow[], checksum: string, at: Date): Promise<ImportReport> {
+  const values = rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    code: r.code,
+    nameEn: r.nameEn,
+    nameBn: r.nameBn ?? r.nameEn,
+    parentId: r.parentId,
+    districtId: r.districtId,
+    subdivisionId: r.subdivisionId,
+    areaKind: r.areaKind,
+    source: r.source,
+    censusCode: r.censusCode
+  }));
+  // Only the rows that differ are written. An upsert locks every row it meets, changed or not, and an office row
+  // is what each new user, application and counter takes a key-share lock on: locking all 450 offices to change
+  // none made a live import wait for (and, with a second start seeding users, deadlock on) everyday writes.
+  const current = new Map(
+    (await tx<(typeof values[number] & { closedAt: Date | null })[]>`
+      select id, kind, code, name_en, name_bn, parent_id, district_id, subdivision_id, area_kind, source, census_code, closed_at
+      from offices where kind in ${tx(IMPORTED_KINDS)}`).map((r) => [r.id, r])
+  );
+  const columns = ['id', 'kind', 'code', 'nameEn', 'nameBn', 'parentId', 'districtId', 'subdivisionId', 'areaKind', 'source', 'censusCode'] as const;
+  const differing = values.filter((v) => {
+    const now = current.get(v.id);
+    return !now || now.closedAt !== null || columns.some((c) => now[c] !== v[c]);
+  });
+  const changed: { id: string; inserted: boolean }[] = differing.length
+    ? await tx<{ id: string; inserted: boolean }[]>`
+        insert into offices ${tx(differing as Record<string, string | null>[], [...columns])}
+        on conflict (id) do update set
+          kind = excluded.kind, code = excluded.code, name_en = excluded.name_en, name_bn = excluded.name_bn,
+          parent_id = excluded.parent_id, district_id = excluded.district_id, subdivision_id = excluded.subdivision_id,
+          area_kind = excluded.area_kind, source = excluded.source, census_code = excluded.census_code, closed_at = null
+        returning id, (xmax = 0) as inserted`
+    : [];
+  const gone = await tx<{ id: string }[]>`
+    select id from offices
+    where kind in ${tx(IMPORTED_KINDS)} and id <> all(${rows.map((r) => r.id)}::text[])
+    order by case kind when 'district' then 3 when 'subdivision' then 2 else 1 end, id`;
+  const removed: string[] = [];
+  const kept: string[] = [];
+  for (const { id } of gone) {
+    try {
+      await tx.savepoint((sp) => sp`delete from offices where id = ${id}`);
+      removed.push(id);
+    } catch (e) {
+      if ((e as { code?: string }).code !== '23503') throw e;
+      kept.push(id);
+    }
+  }
+  // A kept office stays for the records that name it, but takes no new applications: closed, so no list offers it.
+  if (kept.length) await tx`update offices set closed_at = coalesce(closed_at, ${at}) where id = any(${kept}::text[])`;
+  const report: ImportReport = {
+    rows: rows.length,
+    inserted: changed.filter((r) => r.inserted).length,
+    updated: changed.filter((r) => !r.inserted).length,
+    removed,
+    kept
+  };
+  await tx`
+    insert into office_imports (checksum, imported_at, inserted, updated, removed, kept)
+    values (${checksum}, ${at}, ${report.inserted}, ${report.updated}, ${removed.length}, ${kept}::text[])`;
+  return report;
 }
 
 export function readOfficesFile(path = OFFICES_CSV): { text: string; checksum: string } {
@@ -195,10 +212,15 @@ export function readOfficesFile(path = OFFICES_CSV): { text: string; checksum: s
  */
 export async function ensureOfficesImported(sql: Sql, at: Date, path = OFFICES_CSV): Promise<ImportReport | null> {
   const { text, checksum } = readOfficesFile(path);
-  if (await lastImportChecksum(sql) === checksum) return null;
+  if (await lastImportChecksum(sql) === checksum) return null; // the everyday start: one query, no lock
   const { rows, errors } = parseOfficesCsv(text);
   if (errors.length) throw new OfficesFileError(path, errors);
-  return importOffices(sql, rows, checksum, at);
+  return sql.begin(async (tx) => {
+    await lockImports(tx);
+    // Checked again under the lock: of two instances starting together, the second finds the first's import here.
+    if ((await lastImportChecksum(tx)) === checksum) return null;
+    return writeImport(tx, rows, checksum, at);
+  });
 }
 
 async function lastImportChecksum(sql: Queryable): Promise<string | null> {

@@ -3,11 +3,14 @@
 // a bad file as a whole and never deletes an office something refers to. An application filed in a block of another
 // district carries that district's AIN digits.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { importOffices, parseOfficesCsv, readOfficesFile, type OfficeRow } from '../../api/offices/import.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureOfficesImported, importOffices, parseOfficesCsv, readOfficesFile, type OfficeRow } from '../../api/offices/import.ts';
 import { parseAin } from '../../shared/ain.ts';
 import { idempotencyKey, insertUser, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
 import { Client } from '../support/client.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { sharedDatabase, startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 const file = readOfficesFile();
@@ -40,6 +43,62 @@ describe('the offices data file', () => {
   test('importing the same file again changes nothing', async () => {
     const report = await importOffices(server.runtime.deps.sql, rows, file.checksum, at());
     expect(report).toEqual({ rows: rows.length, inserted: 0, updated: 0, removed: [], kept: [] });
+  });
+
+  // Two instances starting at once on a new file (CI, 3 Dec: "Could not start: deadlock detected"): both saw no
+  // import, both imported, and the second's upsert locked every office while the first, done, was seeding demo
+  // accounts whose rows take key-share locks on their offices. Now the second finds the first's import under the lock.
+  test('two starts on a changed file import it once: the second finds it done', async () => {
+    const sql = server.runtime.deps.sql;
+    const dir = mkdtempSync(join(tmpdir(), 'orc-offices-'));
+    const path = join(dir, 'west-bengal.csv');
+    writeFileSync(path, file.text.replace(',Bankura I,', ',Bankura-I,'));
+    // On a shared database both starts are made to pass the quick check before either imports, as in the failure:
+    // a third connection holds the import lock until both wait for it.
+    const gate = sharedDatabase ? await sql.reserve() : null;
+    try {
+      await gate?.unsafe('begin');
+      await gate?.unsafe('select pg_advisory_xact_lock(4411016)');
+      const starts = Promise.all([ensureOfficesImported(sql, at(), path), ensureOfficesImported(sql, at(), path)]);
+      for (let i = 0; gate && i < 500; i++) {
+        const [w] = await sql<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event = 'advisory'`;
+        if (w!.n === 2) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await gate?.unsafe('rollback');
+      const reports = await starts;
+      expect(reports.filter((r) => r === null)).toHaveLength(1);
+      expect(reports.find((r) => r !== null)).toMatchObject({ inserted: 0, updated: 1 });
+    } finally {
+      gate?.release();
+    }
+    expect(await importOffices(sql, rows, file.checksum, at())).toMatchObject({ updated: 1 });
+  });
+
+  // An import beside live traffic: every new user, application and counter holds a key-share lock on its office
+  // until it commits. Rewriting unchanged rows took their row locks too, so an import waited for those writers, and
+  // a writer touching two offices could deadlock with it.
+  test.skipIf(!sharedDatabase)('an import that changes nothing takes no office row lock: it does not wait for a transaction using an office', async () => {
+    const sql = server.runtime.deps.sql;
+    const writer = await sql.reserve();
+    try {
+      await writer`begin`;
+      await writer`insert into users (id, name, mobile, role, office_id, password_hash) values ('bdo-bankura-i', 'Test bdo', '+919830050002', 'bdo', ${bankuraI}, 'x')`;
+      const importing = importOffices(sql, rows, file.checksum, at());
+      let settled = false;
+      void importing.then(() => (settled = true), () => (settled = true));
+      let waited = false;
+      for (let i = 0; i < 500 && !settled && !waited; i++) {
+        waited = (await sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%insert into offices%'`).length > 0;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await writer`rollback`; // lets a waiting import finish, so a failure here is an assertion, not a hang
+      expect(waited).toBe(false);
+      expect(await importing).toMatchObject({ inserted: 0, updated: 0 });
+    } finally {
+      await writer`rollback`.catch(() => {});
+      writer.release();
+    }
   });
 
   test('a renamed office is updated, and only it', async () => {
