@@ -143,6 +143,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
             req.url = '/api' + url;
             return void api(req, res);
           }
+          // SvelteKit's hooks run in another module graph (build/), so they read the id from the request itself.
+          req.headers['x-request-id'] = reqId;
           next();
         });
       },

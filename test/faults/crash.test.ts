@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { createTestDatabase } from '../support/server.ts';
-import { startServerProcess } from './support.ts';
+import { sleep, startServerProcess } from './support.ts';
 
 test('an uncaught error is logged and exits non-zero', async () => {
   const db = await createTestDatabase();
@@ -33,5 +33,27 @@ test('deploy/ ships a systemd unit that always restarts the service and stops it
   if (existsSync('/usr/bin/systemd-analyze')) {
     const verify = spawnSync('systemd-analyze', ['verify', 'deploy/edistrict-orc.service'], { encoding: 'utf8' });
     expect(verify.stderr + verify.stdout).toBe('');
+  }
+});
+
+test('a page SvelteKit refuses is one JSON line with the request id, not a stack trace', async () => {
+  const server = await startServerProcess({ LOG_LEVEL: 'info', DEMO_SEED: 'false' });
+  try {
+    const malformed = await fetch(server.url + '/%E0', { headers: { 'X-Request-Id': 'malformed-uri-1' } });
+    expect(malformed.status).toBe(400);
+    const unknown = await fetch(server.url + '/wp-login.php?user=x', { headers: { 'X-Request-Id': 'unknown-page-1' } });
+    expect(unknown.status).toBe(404);
+    await sleep(200); // the lines are written before the answer; the pipe may still hold them
+    const lines = server.output().split('\n');
+    // SvelteKit's own report was a coloured "[400] GET /%E0" and a stack trace, a line for each frame.
+    expect(lines.filter((l) => /^\s+at |Failed to decode|\[40[04]\]/.test(l))).toEqual([]);
+    // Development mode also prints the demo accounts for the person at the terminal; every other line is JSON.
+    const events = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events.filter((e) => e.event === 'page_refused')).toEqual([
+      { level: 'info', time: expect.any(String), reqId: 'malformed-uri-1', event: 'page_refused', method: 'GET', route: null, path: '/%E0', status: 400 },
+      { level: 'info', time: expect.any(String), reqId: 'unknown-page-1', event: 'page_refused', method: 'GET', route: null, path: '/wp-login.php', status: 404 }
+    ]);
+  } finally {
+    server.child.kill('SIGKILL');
   }
 });
