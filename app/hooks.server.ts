@@ -3,26 +3,34 @@
 // trace, even a 404 for a scanner's /wp-login.php or a 400 for a malformed URI (/%E0), which a log collector splits
 // into lines that mean nothing on their own.
 import type { HandleServerError } from '@sveltejs/kit';
-import { createLogger, withRequestId, type Level } from '../api/log.ts';
+import pino from 'pino';
 
-// This module is bundled into build/ apart from server.ts, so it makes its own logger (the same lines, the same
-// level: server.ts has already refused a bad LOG_LEVEL) and takes the request id from the header the composition
-// root puts on every request it hands to SvelteKit (Runtime.route in server.ts).
-const levels: readonly (Level | 'silent')[] = ['debug', 'info', 'warn', 'error', 'silent'];
-const log = createLogger(levels.find((l) => l === process.env.LOG_LEVEL) ?? 'info');
+// app/ may not import api/ (test/unit/layout.test.ts: the PWA talks to the API over HTTP only), so this is pino set
+// up as api/log.ts sets it up, for lines of the same shape: {"level":"info","time":"…","reqId":"…","event":"…",…}.
+// The level is the server's (server.ts has already refused a bad LOG_LEVEL); the request id is the one the
+// composition root puts on every request it hands to SvelteKit (Runtime.route in server.ts).
+const levels = ['debug', 'info', 'warn', 'error', 'silent'];
+const log = pino(
+  {
+    level: levels.find((l) => l === process.env.LOG_LEVEL) ?? 'info',
+    base: undefined,
+    messageKey: 'event',
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) }
+  },
+  pino.destination({ dest: 1, sync: true })
+);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
   // The route's pattern, never the URL's query (DESIGN §7); the path only when no route matched, which is what an
   // operator needs to see of a 404, cut short in case it is a scanner's.
-  const fields = { method: event.request.method, route: event.route.id, path: event.route.id ? undefined : event.url.pathname.slice(0, 200), status };
-  const write = () => {
-    // A 4xx is the caller's mistake, not a fault of ours: no stack.
-    if (status < 500) return log.info('page_refused', fields);
+  const reqId = event.request.headers.get('x-request-id') ?? undefined; // none under `vite dev`
+  const fields = { reqId, method: event.request.method, route: event.route.id, path: event.route.id ? undefined : event.url.pathname.slice(0, 200), status };
+  // A 4xx is the caller's mistake, not a fault of ours: no stack.
+  if (status < 500) log.info(fields, 'page_refused');
+  else {
     const e = error instanceof Error ? error : new Error(String(error));
-    log.error('page_error', { ...fields, error: e.message, stack: e.stack?.split('\n').slice(0, 8).join(' | ') });
-  };
-  const reqId = event.request.headers.get('x-request-id');
-  if (reqId) withRequestId(reqId, write);
-  else write(); // `vite dev`, where no composition root stands in front
+    log.error({ ...fields, error: e.message, stack: e.stack?.split('\n').slice(0, 8).join(' | ') }, 'page_error');
+  }
   return { message };
 };
