@@ -19,6 +19,7 @@ import { type Clock, type Deps, developmentClock, systemClock } from './api/deps
 import { createConsoleMailer } from './api/dev/messages.ts';
 import type { Mailer } from './api/notify/channels.ts';
 import { createLogger, requestIdFrom, withRequestId, type Logger } from './api/log.ts';
+import { errorFields } from './shared/log-line.ts';
 import { createMetrics } from './api/metrics/metrics.ts';
 import type { Agent } from 'node:https';
 import { createSmtpMailer } from './api/notify/mail.ts';
@@ -209,8 +210,7 @@ async function main() {
   // An error nothing caught leaves the process in an unknown state: log it as one JSON line and exit non-zero, so
   // the supervisor (deploy/edistrict-orc.service, Restart=always) starts a clean one.
   const crash = (kind: string) => (err: unknown) => {
-    const e = err instanceof Error ? err : new Error(String(err));
-    log.error(kind, { error: e.message, stack: e.stack?.split('\n').slice(0, 8).join(' | ') });
+    log.error(kind, errorFields(err));
     process.exit(70); // EX_SOFTWARE
   };
   process.on('uncaughtException', crash('uncaught_exception'));

@@ -20,6 +20,7 @@ import { crossSiteGuard, inOrder, isSafeMethod, jsonBodies, language, loadSessio
 import { notifyRoutes } from './notify/routes.ts';
 import { metricsRoutes } from './metrics/routes.ts';
 import { misRoutes } from './mis/routes.ts';
+import { errorFields } from '../shared/log-line.ts';
 import { esignRoutes } from './esign/routes.ts';
 import { digilockerRoutes } from './digilocker/routes.ts';
 import { officeRoutes } from './offices/routes.ts';
@@ -88,7 +89,7 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
   app.notFound((c) => c.json(errorBody(c.var.lang ?? deps.config.defaultLang, 'not_found'), 404));
   app.onError((err, c) =>
     toErrorResponse(c, err, c.var.lang ?? deps.config.defaultLang, (bug) =>
-      deps.log.error('unhandled', { route: c.req.routePath, error: bug.message, stack: bug.stack?.split('\n').slice(0, 4).join(' | ') })
+      deps.log.error('unhandled', { route: c.req.routePath, ...errorFields(bug) })
     )
   );
   return app;

@@ -8,6 +8,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
+import { logLineOptions } from '../shared/log-line.ts';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 export type Fields = Record<string, string | number | boolean | null | undefined>;
@@ -47,11 +48,8 @@ export function createLogger(min: Level | 'silent', write?: (line: string) => vo
   const destination = write ? { write: (line: string) => write(line.endsWith('\n') ? line.slice(0, -1) : line) } : pino.destination({ dest: 1, sync: true });
   const base = pino(
     {
+      ...logLineOptions,
       level: min,
-      base: undefined, // no pid and hostname on every line: the collector labels the instance
-      messageKey: 'event',
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
       mixin: () => {
         const store = requestContext.getStore();
         return store ? { reqId: store.reqId } : {};

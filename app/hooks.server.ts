@@ -4,22 +4,13 @@
 // into lines that mean nothing on their own.
 import type { HandleServerError } from '@sveltejs/kit';
 import pino from 'pino';
+import { errorFields, logLineOptions } from '$shared/log-line.ts';
 
-// app/ may not import api/ (test/unit/layout.test.ts: the PWA talks to the API over HTTP only), so this is pino set
-// up as api/log.ts sets it up, for lines of the same shape: {"level":"info","time":"…","reqId":"…","event":"…",…}.
-// The level is the server's (server.ts has already refused a bad LOG_LEVEL); the request id is the one the
-// composition root puts on every request it hands to SvelteKit (Runtime.route in server.ts).
+// The same lines as the API's, at the server's level (server.ts has already refused a bad LOG_LEVEL). The request id
+// is the one the composition root puts on every request it hands to SvelteKit (Runtime.route in server.ts): this
+// module is bundled into build/ apart from server.ts, so api/log.ts's AsyncLocalStorage does not reach it.
 const levels = ['debug', 'info', 'warn', 'error', 'silent'];
-const log = pino(
-  {
-    level: levels.find((l) => l === process.env.LOG_LEVEL) ?? 'info',
-    base: undefined,
-    messageKey: 'event',
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) }
-  },
-  pino.destination({ dest: 1, sync: true })
-);
+const log = pino({ ...logLineOptions, level: levels.find((l) => l === process.env.LOG_LEVEL) ?? 'info' }, pino.destination({ dest: 1, sync: true }));
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
   // The route's pattern, never the URL's query (DESIGN §7); the path only when no route matched, which is what an
@@ -28,9 +19,6 @@ export const handleError: HandleServerError = ({ error, event, status, message }
   const fields = { reqId, method: event.request.method, route: event.route.id, path: event.route.id ? undefined : event.url.pathname.slice(0, 200), status };
   // A 4xx is the caller's mistake, not a fault of ours: no stack.
   if (status < 500) log.info(fields, 'page_refused');
-  else {
-    const e = error instanceof Error ? error : new Error(String(error));
-    log.error({ ...fields, error: e.message, stack: e.stack?.split('\n').slice(0, 8).join(' | ') }, 'page_error');
-  }
+  else log.error({ ...fields, ...errorFields(error) }, 'page_error');
   return { message };
 };

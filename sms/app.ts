@@ -9,6 +9,7 @@ import { recentApplicationsOfMobile, findPublicStatus } from '../api/application
 import type { Deps } from '../api/deps.ts';
 import { applyDeliveryReport } from '../api/notify/outbox.ts';
 import { languageOfPhone, setPhoneLanguage } from '../api/users/phone-language.ts';
+import { errorFields } from '../shared/log-line.ts';
 import { hasControlCharacters } from '../shared/text.ts';
 import { translate } from '../i18n/index.ts';
 import { answerInboundSms } from './inbound.ts';
@@ -100,7 +101,7 @@ export function createSmsApp(deps: Deps) {
       return c.text(ussdBody(screen));
     } catch (err) {
       // The caller sees a sentence, not a dropped session.
-      deps.log.error('ussd_failed', { error: err instanceof Error ? err.message : String(err) });
+      deps.log.error('ussd_failed', errorFields(err));
       return c.text(`END ${translate(lang, 'ussd.error')}`);
     }
   });
@@ -167,7 +168,7 @@ export function createSmsApp(deps: Deps) {
       c.header('Retry-After', String(RETRY_AFTER_SECONDS));
       return c.text('Service unavailable; try again', 503);
     }
-    deps.log.error('sms_unhandled', { route: c.req.routePath, error: err.message });
+    deps.log.error('sms_unhandled', { route: c.req.routePath, ...errorFields(err) });
     return c.text('Error', 500);
   });
   return app;

@@ -120,9 +120,9 @@ function splitCsvLine(line: string): string[] | null {
 /**
  * Writes the file in one transaction: a new office is inserted, a changed one (renamed, recoded, moved) updated, an
  * unchanged one not written at all (so it takes no row lock), so running it twice changes nothing. A changed office
- * is still written by an upsert that names key columns, so it waits for open transactions using that office. An office of an imported kind that is
- * no longer in the file is removed only if nothing refers to it (an application, a user, a counter, an appeal rule);
- * otherwise it is kept and reported, for a person to decide.
+ * is written by an upsert whose SET names key columns, so it waits for open transactions that use that office. An
+ * office of an imported kind that is no longer in the file is removed only if nothing refers to it (an application,
+ * a user, a counter, an appeal rule); otherwise it is kept and reported, for a person to decide.
  */
 export async function importOffices(sql: Sql, rows: OfficeRow[], checksum: string, at: Date): Promise<ImportReport> {
   return sql.begin(async (tx) => {

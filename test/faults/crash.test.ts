@@ -1,5 +1,5 @@
 // An error nothing catches is logged as one JSON line and ends the process with a non-zero code (issue 11 item 1),
-// and the systemd unit in deploy/ restarts any exit (Restart=always).
+// and the systemd unit in deploy/ restarts any exit (Restart=always). A page SvelteKit refuses is one JSON line too.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
@@ -37,7 +37,7 @@ test('deploy/ ships a systemd unit that always restarts the service and stops it
 });
 
 test('a page SvelteKit refuses is one JSON line with the request id, not a stack trace', async () => {
-  const server = await startServerProcess({ LOG_LEVEL: 'info', DEMO_SEED: 'false' });
+  const server = await startServerProcess({ LOG_LEVEL: 'info' });
   try {
     const malformed = await fetch(server.url + '/%E0', { headers: { 'X-Request-Id': 'malformed-uri-1' } });
     expect(malformed.status).toBe(400);

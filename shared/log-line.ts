@@ -1,0 +1,17 @@
+// The shape of every log line (DESIGN §15): `{"level":"info","time":"…","reqId":"…","event":"…",…}`. Two loggers
+// write them, the API's (api/log.ts) and the pages' (app/hooks.server.ts), and app/ may not import api/
+// (test/unit/layout.test.ts), so the settings live here. Server code only: no browser code imports this file.
+import pino from 'pino';
+
+export const logLineOptions = {
+  base: undefined, // no pid and hostname on every line: the collector labels the instance
+  messageKey: 'event',
+  timestamp: pino.stdTimeFunctions.isoTime,
+  formatters: { level: (label: string) => ({ level: label }) }
+} satisfies pino.LoggerOptions;
+
+/** An error as fields of one line: its message, and the top of its stack with ' | ' for the line breaks. */
+export function errorFields(err: unknown): { error: string; stack: string | undefined } {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { error: e.message, stack: e.stack?.split('\n').slice(0, 8).join(' | ') };
+}
