@@ -119,10 +119,9 @@ function splitCsvLine(line: string): string[] | null {
 
 /**
  * Writes the file in one transaction: a new office is inserted, a changed one (renamed, recoded, moved) updated, an
- * unchanged one not written at all (so it takes no row lock), so running it twice changes nothing. A changed office
- * is written by an upsert whose SET names key columns, so it waits for open transactions that use that office. An
- * office of an imported kind that is no longer in the file is removed only if nothing refers to it (an application,
- * a user, a counter, an appeal rule); otherwise it is kept and reported, for a person to decide.
+ * unchanged one not written at all (so it takes no row lock), so running it twice changes nothing. An office of an
+ * imported kind that is no longer in the file is removed only if nothing refers to it (an application, a user, a
+ * counter, an appeal rule); otherwise it is kept and reported, for a person to decide.
  */
 export async function importOffices(sql: Sql, rows: OfficeRow[], checksum: string, at: Date): Promise<ImportReport> {
   return sql.begin(async (tx) => {
@@ -163,15 +162,25 @@ async function writeImport(tx: postgres.TransactionSql, rows: OfficeRow[], check
     const now = current.get(v.id);
     return !now || now.closedAt !== null || columns.some((c) => now[c] !== v[c]);
   });
-  const changed: { id: string; inserted: boolean }[] = differing.length
-    ? await tx<{ id: string; inserted: boolean }[]>`
-        insert into offices ${tx(differing as Record<string, string | null>[], [...columns])}
-        on conflict (id) do update set
-          kind = excluded.kind, code = excluded.code, name_en = excluded.name_en, name_bn = excluded.name_bn,
-          parent_id = excluded.parent_id, district_id = excluded.district_id, subdivision_id = excluded.subdivision_id,
-          area_kind = excluded.area_kind, source = excluded.source, census_code = excluded.census_code, closed_at = null
-        returning id, (xmax = 0) as inserted`
-    : [];
+  // New offices are inserted and changed ones updated by a plain UPDATE, not an upsert. An upsert whose SET names a
+  // column of a unique index (code, kind, parent_id: offices_code_per_parent) locks the row FOR UPDATE, which waits
+  // for every open transaction holding a key-share lock on it; a plain UPDATE takes that lock only when a key value
+  // really changes, so a renamed office or a corrected source no longer waits for the users and applications of
+  // that office being written at that moment (PostgreSQL, "Row-Level Locks").
+  const inserted = differing.filter((v) => !current.has(v.id));
+  const updated = differing.filter((v) => current.has(v.id));
+  if (inserted.length) await tx`insert into offices ${tx(inserted as Record<string, string | null>[], [...columns])}`;
+  if (updated.length) {
+    // The cast is for postgres.js's types only, which leave null out of a values list; it sends null as NULL.
+    await tx`
+      update offices o set
+        kind = v.kind, code = v.code, name_en = v.name_en, name_bn = v.name_bn, parent_id = v.parent_id,
+        district_id = v.district_id, subdivision_id = v.subdivision_id, area_kind = v.area_kind, source = v.source,
+        census_code = v.census_code, closed_at = null
+      from (values ${tx(updated.map((v) => columns.map((c) => v[c])) as string[][])})
+        as v (id, kind, code, name_en, name_bn, parent_id, district_id, subdivision_id, area_kind, source, census_code)
+      where o.id = v.id`;
+  }
   const gone = await tx<{ id: string }[]>`
     select id from offices
     where kind in ${tx(IMPORTED_KINDS)} and id <> all(${rows.map((r) => r.id)}::text[])
@@ -191,8 +200,8 @@ async function writeImport(tx: postgres.TransactionSql, rows: OfficeRow[], check
   if (kept.length) await tx`update offices set closed_at = coalesce(closed_at, ${at}) where id = any(${kept}::text[])`;
   const report: ImportReport = {
     rows: rows.length,
-    inserted: changed.filter((r) => r.inserted).length,
-    updated: changed.filter((r) => !r.inserted).length,
+    inserted: inserted.length,
+    updated: updated.length,
     removed,
     kept
   };
