@@ -20,12 +20,12 @@ import { crossSiteGuard, inOrder, isSafeMethod, jsonBodies, language, loadSessio
 import { notifyRoutes } from './notify/routes.ts';
 import { metricsRoutes } from './metrics/routes.ts';
 import { misRoutes } from './mis/routes.ts';
-import { errorFields } from '../shared/log-line.ts';
 import { esignRoutes } from './esign/routes.ts';
 import { digilockerRoutes } from './digilocker/routes.ts';
 import { officeRoutes } from './offices/routes.ts';
 import { slaRoutes } from './sla/routes.ts';
 import { userRoutes } from './users/routes.ts';
+import { errorFields } from '../shared/log-line.ts';
 
 export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }) {
   const app = new OpenAPIHono<ApiEnv>({

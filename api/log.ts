@@ -42,7 +42,7 @@ export function currentRequestId(): string | undefined {
 
 /**
  * `write` receives each line without its newline (tests collect them); by default lines go to stdout. Each line is
- * `{"level":"info","time":"…","event":"request","reqId":"…",…}`.
+ * `{"level":"info","time":"…","reqId":"…",…,"event":"request"}` (pino writes the event last).
  */
 export function createLogger(min: Level | 'silent', write?: (line: string) => void): Logger {
   const destination = write ? { write: (line: string) => write(line.endsWith('\n') ? line.slice(0, -1) : line) } : pino.destination({ dest: 1, sync: true });

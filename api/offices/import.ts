@@ -149,9 +149,10 @@ async function writeImport(tx: postgres.TransactionSql, rows: OfficeRow[], check
     source: r.source,
     censusCode: r.censusCode
   }));
-  // Only the rows that differ are written. An upsert locks every row it meets, changed or not, and an office row
-  // is what each new user, application and counter takes a key-share lock on: locking all 450 offices to change
-  // none made a live import wait for (and, with a second start seeding users, deadlock on) everyday writes.
+  // Only the rows that differ are written. Writing every row (as an upsert of the whole file once did) locked each
+  // one, and an office row is what each new user, application and counter takes a key-share lock on: locking all
+  // 450 offices to change none made a live import wait for (and, with a second start seeding users, deadlock on)
+  // everyday writes.
   const current = new Map(
     (await tx<(typeof values[number] & { closedAt: Date | null })[]>`
       select id, kind, code, name_en, name_bn, parent_id, district_id, subdivision_id, area_kind, source, census_code, closed_at
@@ -162,24 +163,31 @@ async function writeImport(tx: postgres.TransactionSql, rows: OfficeRow[], check
     const now = current.get(v.id);
     return !now || now.closedAt !== null || columns.some((c) => now[c] !== v[c]);
   });
-  // New offices are inserted and changed ones updated by a plain UPDATE, not an upsert. An upsert whose SET names a
-  // column of a unique index (code, kind, parent_id: offices_code_per_parent) locks the row FOR UPDATE, which waits
-  // for every open transaction holding a key-share lock on it; a plain UPDATE takes that lock only when a key value
-  // really changes, so a renamed office or a corrected source no longer waits for the users and applications of
-  // that office being written at that moment (PostgreSQL, "Row-Level Locks").
+  // New offices are inserted, then changed ones updated by a plain UPDATE, not an upsert. The key columns, for row
+  // locks, are those of a unique index a foreign key could use: id, and parent_id, kind, code
+  // (offices_code_per_parent). An upsert whose SET names one locks the row FOR UPDATE even when its value is
+  // unchanged (PostgreSQL's executor, ExecOnConflictUpdate → ExecUpdateLockMode), and that waits for every open
+  // transaction holding a key-share lock on the office; a plain UPDATE takes FOR NO KEY UPDATE unless a key value
+  // really changes (the manual, "Row-Level Locks"). So a renamed office or a corrected source no longer waits for
+  // the users and applications of that office being written at that moment; a recode or a move still does.
+  // Because the inserts come first, a code freed by a recode cannot go to a new office in the same import: the
+  // unique index refuses it and nothing is written. Giving a code to another place makes old AINs ambiguous, so
+  // that takes two imports, on purpose.
   const inserted = differing.filter((v) => !current.has(v.id));
   const updated = differing.filter((v) => current.has(v.id));
   if (inserted.length) await tx`insert into offices ${tx(inserted as Record<string, string | null>[], [...columns])}`;
+  let updatedCount = 0;
   if (updated.length) {
-    // The cast is for postgres.js's types only, which leave null out of a values list; it sends null as NULL.
-    await tx`
+    // The cast is for postgres.js's types only, which leave null out of a values list; it sends null as NULL. The
+    // count is the database's, so the report cannot claim rows the join did not find.
+    updatedCount = (await tx`
       update offices o set
         kind = v.kind, code = v.code, name_en = v.name_en, name_bn = v.name_bn, parent_id = v.parent_id,
         district_id = v.district_id, subdivision_id = v.subdivision_id, area_kind = v.area_kind, source = v.source,
         census_code = v.census_code, closed_at = null
       from (values ${tx(updated.map((v) => columns.map((c) => v[c])) as string[][])})
         as v (id, kind, code, name_en, name_bn, parent_id, district_id, subdivision_id, area_kind, source, census_code)
-      where o.id = v.id`;
+      where o.id = v.id`).count;
   }
   const gone = await tx<{ id: string }[]>`
     select id from offices
@@ -201,7 +209,7 @@ async function writeImport(tx: postgres.TransactionSql, rows: OfficeRow[], check
   const report: ImportReport = {
     rows: rows.length,
     inserted: inserted.length,
-    updated: updated.length,
+    updated: updatedCount,
     removed,
     kept
   };

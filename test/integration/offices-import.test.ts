@@ -101,8 +101,11 @@ describe('the offices data file', () => {
         waited = (await sql`select 1 from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and wait_event_type = 'Lock' and query like '%offices%'`).length > 0;
         await new Promise((r) => setTimeout(r, 20));
       }
+      // The import must have committed while the writer was still open, whatever it might have waited on.
+      const finishedBesideTheWriter = settled;
       await writer`rollback`; // lets a waiting import finish, so a failure here is an assertion, not a hang
       expect(waited).toBe(false);
+      expect(finishedBesideTheWriter).toBe(true);
       expect(await importing).toMatchObject({ inserted: 0, updated });
     } finally {
       await writer`rollback`.catch(() => {});

@@ -14,7 +14,7 @@ test('an error becomes its message and the top eight lines of its stack, on one 
   expect(parts[1]).toMatch(/^\s+at deep /);
 });
 
-test('a thrown value that is not an Error is logged by its text', () => {
-  expect(errorFields('a string was thrown').error).toBe('a string was thrown');
-  expect(errorFields(undefined).error).toBe('undefined');
+test('a thrown value that is not an Error is logged by its text, with no stack made up for it', () => {
+  expect(errorFields('a string was thrown')).toEqual({ error: 'a string was thrown', stack: undefined });
+  expect(errorFields(undefined)).toEqual({ error: 'undefined', stack: undefined });
 });
