@@ -1,6 +1,7 @@
 // Every setting the process reads, in one place. Documented in .env.example; nothing else reads process.env.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { logLevels, type LogLevel } from '../shared/log-line.ts';
 import type { S3Settings } from './storage/s3.ts';
 import { parseStorageUrl } from './storage/storage.ts';
 
@@ -71,7 +72,7 @@ const schema = z.object({
   SLA_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   SLA_REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(9),
   SLA_DIGEST_AFTER: z.coerce.number().int().min(1).max(100_000).default(5),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
   AADHAAR_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)').optional(),
   TRACK_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(30),
   SIGNING_P12_DIR: z.string().optional(),
@@ -277,7 +278,7 @@ export interface Config {
   retention: { gatewayCallbackDays: number; smsInboundDays: number; expiredSessionDays: number; attemptCounterDays: number; intervalMs: number };
   /** Working or calendar days; how often the sweeper runs (0: never, tests sweep by hand); the reminder's hour (Kolkata) on the due day; how many new events of a kind an officer hears of one by one in a sweep before they become one message. */
   sla: { days: 'working' | 'calendar'; sweepIntervalMs: number; reminderHour: number; digestAfter: number };
-  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  logLevel: LogLevel;
   /** Unset outside production: a development key is generated and kept under DATA_DIR (server.ts). */
   aadhaarKey: Buffer | undefined;
   trackRequestsPerMinute: number;

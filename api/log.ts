@@ -8,9 +8,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { logLineOptions } from '../shared/log-line.ts';
+import { logLineOptions, type LogLevel } from '../shared/log-line.ts';
 
-export type Level = 'debug' | 'info' | 'warn' | 'error';
+/** The levels a line is written at. */
+export type Level = Exclude<LogLevel, 'silent'>;
 export type Fields = Record<string, string | number | boolean | null | undefined>;
 
 export interface Logger {
@@ -44,7 +45,7 @@ export function currentRequestId(): string | undefined {
  * `write` receives each line without its newline (tests collect them); by default lines go to stdout. Each line is
  * `{"level":"info","time":"…","reqId":"…",…,"event":"request"}` (pino writes the event last).
  */
-export function createLogger(min: Level | 'silent', write?: (line: string) => void): Logger {
+export function createLogger(min: LogLevel, write?: (line: string) => void): Logger {
   const destination = write ? { write: (line: string) => write(line.endsWith('\n') ? line.slice(0, -1) : line) } : pino.destination({ dest: 1, sync: true });
   const base = pino(
     {

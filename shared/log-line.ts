@@ -3,6 +3,10 @@
 // (test/unit/layout.test.ts), so the settings live here. Server code only: no browser code imports this file.
 import pino from 'pino';
 
+/** LOG_LEVEL's values, least to most severe; 'silent' writes nothing (tests). */
+export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
 export const logLineOptions = {
   base: undefined, // no pid and hostname on every line: the collector labels the instance
   messageKey: 'event',

@@ -84,16 +84,16 @@ describe('the offices data file', () => {
   // a writer touching two offices could deadlock with it. A renamed office is written, but its key is unchanged, so
   // the import's lock on it must not conflict with a writer's key-share lock either.
   const besideAWriter = [
-    { change: 'changes nothing', rows: () => rows, updated: 0 },
-    { change: 'renames the office', rows: () => rows.map((r) => (r.id === bankuraI ? { ...r, nameEn: 'Bankura-I', source: r.source + ' (corrected)' } : r)), updated: 1 }
+    { change: 'changes nothing', imported: rows, updated: 0 },
+    { change: 'renames the office', imported: rows.map((r) => (r.id === bankuraI ? { ...r, nameEn: 'Bankura-I', source: r.source + ' (corrected)' } : r)), updated: 1 }
   ];
-  test.skipIf(!sharedDatabase).each(besideAWriter)('an import that $change does not wait for a transaction using the office', async ({ change, rows: imported, updated }) => {
+  test.skipIf(!sharedDatabase).each(besideAWriter)('an import that $change does not wait for a transaction using the office', async ({ change, imported, updated }) => {
     const sql = server.runtime.deps.sql;
     const writer = await sql.reserve();
     try {
       await writer`begin`;
       await writer`insert into users (id, name, mobile, role, office_id, password_hash) values ('bdo-bankura-i', 'Test bdo', '+919830050002', 'bdo', ${bankuraI}, 'x')`;
-      const importing = importOffices(sql, imported(), `beside a writer: ${change}`, at());
+      const importing = importOffices(sql, imported, `beside a writer: ${change}`, at());
       let settled = false;
       void importing.then(() => (settled = true), () => (settled = true));
       let waited = false;
