@@ -4,12 +4,12 @@
 // into lines that mean nothing on their own.
 import type { HandleServerError } from '@sveltejs/kit';
 import pino from 'pino';
-import { errorFields, logLevels, logLineOptions } from '$shared/log-line.ts';
+import { errorFields, logLevels, logLineOptions, stdoutDestination } from '$shared/log-line.ts';
 
 // The same lines as the API's, at the server's level (server.ts has already refused a bad LOG_LEVEL). The request id
 // is the one the composition root puts on every request it hands to SvelteKit (Runtime.route in server.ts): this
 // module is bundled into build/ apart from server.ts, so api/log.ts's AsyncLocalStorage does not reach it.
-const log = pino({ ...logLineOptions, level: logLevels.find((l) => l === process.env.LOG_LEVEL) ?? 'info' }, pino.destination({ dest: 1, sync: true }));
+const log = pino({ ...logLineOptions, level: logLevels.find((l) => l === process.env.LOG_LEVEL) ?? 'info' }, stdoutDestination());
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
   // The route's pattern, never the URL's query (DESIGN §7); the path only when no route matched, which is what an

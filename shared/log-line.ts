@@ -15,6 +15,25 @@ export const logLineOptions = {
 } satisfies pino.LoggerOptions;
 
 /**
+ * Standard output, written in batches: lines gather in memory and go out in one write once there are 4 KB of them
+ * (some twenty access lines) or a fifth of a second has passed, and at once when the process exits, also by
+ * process.exit() (server.ts's crash handler). A write per line was one system call per request, about a twentieth of
+ * a public lookup's CPU on these machines (test/bench/track.ts). The writes stay synchronous: pino's asynchronous
+ * mode hands each write to libuv's thread pool, which on two cores cost the lookup more than it saved (measured
+ * 4 Dec 2026). Only a process killed outright (SIGKILL, out of memory) loses the lines of its last fifth of a second.
+ */
+export function stdoutDestination(): pino.DestinationStream {
+  if (!stdout) {
+    const destination = pino.destination({ dest: 1, sync: true, minLength: 4096, periodicFlush: 200 });
+    process.once('exit', () => destination.flushSync());
+    stdout = destination;
+  }
+  return stdout;
+}
+/** One per process: every logger writing to standard output shares its buffer, so their lines keep their order. */
+let stdout: pino.DestinationStream | undefined;
+
+/**
  * An error as fields of one line: its message, and the top of its stack with ' | ' for the line breaks. A thrown
  * value that is not an Error has no stack of its own, and gets none (one made here would point at this function).
  */

@@ -6,6 +6,7 @@
 import { benchApprovals } from './approvals.ts';
 import { benchBrowser } from './browser.ts';
 import { benchCertificate } from './certificate.ts';
+import { benchLogLines } from './log-lines.ts';
 import { benchPool } from './pool.ts';
 import { benchSlaMis } from './sla-mis.ts';
 import { benchState } from './state-scale.ts';
@@ -13,7 +14,7 @@ import { benchSubmit } from './submit.ts';
 import { benchTrack } from './track.ts';
 import { benchUssd } from './ussd.ts';
 
-const all = { track: benchTrack, pool: benchPool, submit: benchSubmit, browser: benchBrowser, certificate: benchCertificate, approvals: benchApprovals, ussd: benchUssd, sla: benchSlaMis, state: benchState } as const;
+const all = { track: benchTrack, logs: benchLogLines, pool: benchPool, submit: benchSubmit, browser: benchBrowser, certificate: benchCertificate, approvals: benchApprovals, ussd: benchUssd, sla: benchSlaMis, state: benchState } as const;
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
 const flag = (key: string) => {

@@ -85,7 +85,7 @@ describe('a counter given back while an attempt is being taken', () => {
     const counter: Counter = { kind: 'test-interleaved', value: 'one', rule: { limit: 1, windowMs: 3_600_000 } };
     expect(await takeAttempt(real, [counter])).toBe(0);
     // The database as the taker sees it, with a successful login's returnAttempt run once, just before the
-    // decision, after the statement that makes missing rows (which here finds the row there).
+    // decision, which then finds no row to count on: the taker makes it again and decides once more.
     let forgotten = false;
     const sql = new Proxy(real.sql, {
       apply(target, self, args: unknown[]) {

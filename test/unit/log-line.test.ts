@@ -1,5 +1,6 @@
 // One error, one log line (shared/log-line.ts): the crash handler, the API's and the gateways' error handlers and the
 // pages' hook all use it.
+import { spawnSync } from 'node:child_process';
 import { expect, test } from 'vitest';
 import { errorFields } from '../../shared/log-line.ts';
 
@@ -17,4 +18,12 @@ test('an error becomes its message and the top eight lines of its stack, on one 
 test('a thrown value that is not an Error is logged by its text, with no stack made up for it', () => {
   expect(errorFields('a string was thrown')).toEqual({ error: 'a string was thrown', stack: undefined });
   expect(errorFields(undefined)).toEqual({ error: 'undefined', stack: undefined });
+});
+
+test('lines still in the batch are written when the process exits, also by process.exit()', () => {
+  // The crash handler logs its line and exits at once (server.ts): a batch left unwritten would lose that very line.
+  const script = "import { stdoutDestination } from './shared/log-line.ts'; const out = stdoutDestination(); out.write('the last line\\n'); process.exit(70);";
+  const done = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(done.status).toBe(70);
+  expect(done.stdout).toBe('the last line\n');
 });
