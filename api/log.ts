@@ -8,7 +8,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { logLineOptions, type LogLevel } from '../shared/log-line.ts';
+import { logLineOptions, stdoutDestination, type LogLevel } from '../shared/log-line.ts';
 
 /** The levels a line is written at. */
 export type Level = Exclude<LogLevel, 'silent'>;
@@ -46,7 +46,7 @@ export function currentRequestId(): string | undefined {
  * `{"level":"info","time":"…","reqId":"…",…,"event":"request"}` (pino writes the event last).
  */
 export function createLogger(min: LogLevel, write?: (line: string) => void): Logger {
-  const destination = write ? { write: (line: string) => write(line.endsWith('\n') ? line.slice(0, -1) : line) } : pino.destination({ dest: 1, sync: true });
+  const destination = write ? { write: (line: string) => write(line.endsWith('\n') ? line.slice(0, -1) : line) } : stdoutDestination();
   const base = pino(
     {
       ...logLineOptions,

@@ -14,25 +14,30 @@ export const logLineOptions = {
   formatters: { level: (label: string) => ({ level: label }) }
 } satisfies pino.LoggerOptions;
 
+const STDOUT = Symbol.for('orc.log.stdout');
+
 /**
  * Standard output, written in batches: lines gather in memory and go out in one write once there are 4 KB of them
  * (some twenty access lines) or a fifth of a second has passed, and at once when the process exits, also by
- * process.exit() (server.ts's crash handler). A write per line was one system call per request, about a twentieth of
- * a public lookup's CPU on these machines (test/bench/track.ts). The writes stay synchronous: pino's asynchronous
- * mode hands each write to libuv's thread pool, which on two cores cost the lookup more than it saved (measured
- * 4 Dec 2026). Only a process killed outright (SIGKILL, out of memory) loses the lines of its last fifth of a second.
+ * process.exit() (server.ts's crash handler, its shutdown). A write per line was one system call per request, about a
+ * twentieth of a public lookup's CPU on these machines (test/bench/log-lines.ts). The writes stay synchronous: pino's
+ * asynchronous mode hands each write to libuv's thread pool, which on two cores cost the lookup more than it saved
+ * (measured 4 Dec 2026). A process ended by a signal it does not handle (SIGKILL, the out-of-memory killer, SIGHUP;
+ * server.ts handles SIGTERM and SIGINT) loses the lines of its last fifth of a second.
+ *
+ * One per process, shared by the API's logger (api/log.ts) and the pages' (app/hooks.server.ts), so their lines keep
+ * their order. It is kept on globalThis, not in this module: the pages' hook is bundled into build/ with its own copy
+ * of this file, and a second buffer would hold its lines back up to 200 ms behind the API's.
  */
 export function stdoutDestination(): pino.DestinationStream {
-  if (!stdout) {
+  const shared = globalThis as { [STDOUT]?: pino.DestinationStream };
+  if (!shared[STDOUT]) {
     const destination = pino.destination({ dest: 1, sync: true, minLength: 4096, periodicFlush: 200 });
     process.once('exit', () => destination.flushSync());
-    stdout = destination;
+    shared[STDOUT] = destination;
   }
-  return stdout;
+  return shared[STDOUT];
 }
-/** One per process: every logger writing to standard output shares its buffer, so their lines keep their order. */
-let stdout: pino.DestinationStream | undefined;
-
 /**
  * An error as fields of one line: its message, and the top of its stack with ' | ' for the line breaks. A thrown
  * value that is not an Error has no stack of its own, and gets none (one made here would point at this function).

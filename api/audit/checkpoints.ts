@@ -6,10 +6,11 @@
 // object beside the documents (the S3 bucket when that is configured). `npm run audit:verify` recomputes every hash
 // and checks the digest at each checkpoint, so a rewrite of anything a checkpoint covered is caught.
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GENESIS, hashEvent, type StoredEvent } from '../applications/audit.ts';
 import { districtSealPrivateKey } from '../signing/seal-key.ts';
+import { makeFolderDurably, writeFileDurably } from '../storage/storage.ts';
 import type { Deps } from '../deps.ts';
 
 /** What a checkpoint vouches for: the events with ids up to maxEventId, `events` of them, folded into `digest`. */
@@ -84,18 +85,14 @@ export async function writeCheckpoint(deps: CheckpointDeps): Promise<Checkpoint 
   });
 }
 
+/**
+ * The local copy, on disk before the checkpoint's row commits (writeFileDurably): after a power cut an empty file here
+ * would read as a checkpoint not signed with the district key, a false alarm of tampering with the audit trail.
+ */
 async function writeLocal(deps: Pick<Deps, 'config'>, n: number, bytes: Buffer): Promise<void> {
   const dir = localDir(deps);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const path = join(dir, fileName(n));
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    await writeFile(tmp, bytes, { mode: 0o600 });
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await makeFolderDurably(dir, 0o700);
+  await writeFileDurably(join(dir, fileName(n)), bytes, 0o600);
 }
 
 /** Writes a checkpoint every `intervalMs` in this process; failures are logged and tried again next time. */

@@ -42,6 +42,8 @@ export async function takeAttempt(deps: Deps_, counters: Counter[]): Promise<num
   // mistyped password's second try), so the decision is tried first, and only when it found fewer rows than counters
   // (it then counts nothing) are the missing ones made, in their own statement, and the decision taken again: one
   // round trip to the database for an upload rather than two, which on a busy server is CPU (test/bench/submit.ts).
+  // An attempt whose counters are new takes three instead of two: a first upload, a registration (each a new mobile
+  // number), a login after a successful one (which forgot its counters).
   // A row can still go in between (a login that succeeded forgets its counters; the retention job deletes idle
   // ones): the decision again counts nothing and both run again, so no attempt goes through uncounted.
   for (let missing = false; ; missing = true) {

@@ -7,12 +7,12 @@
 // is found at backup or restore time, not when a citizen asks for a certificate. The secrets (Aadhaar key, signing
 // credentials, seal key) are not in it: they live in the environment or an HSM, and are kept apart on purpose.
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import type { Config } from '../config.ts';
-import { sha256Hex, type Storage } from '../storage/storage.ts';
+import { makeFolderDurably, sha256Hex, writeFileDurably, type Storage } from '../storage/storage.ts';
 
 const run = promisify(execFile);
 
@@ -47,7 +47,7 @@ function libpq(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
 }
 
 export async function backup(opts: { databaseUrl: string; storage: Storage; dir: string; now?: Date }): Promise<Manifest> {
-  await mkdir(join(opts.dir, 'files'), { recursive: true });
+  await makeFolderDurably(join(opts.dir, 'files'));
   // One consistent snapshot of the database (pg_dump runs in one repeatable-read transaction); files are added
   // after it, so every file a dumped row names is already stored (files are written before the row that names them).
   const db = libpq(opts.databaseUrl);
@@ -58,13 +58,16 @@ export async function backup(opts: { databaseUrl: string; storage: Storage; dir:
     const content = await opts.storage.get(sha);
     if (!content) continue; // removed meanwhile
     if (sha256Hex(content) !== sha) throw new Error(`stored file ${sha} does not match its digest: storage damaged`);
-    await mkdir(join(opts.dir, 'files', sha.slice(0, 2)), { recursive: true });
-    await writeFile(join(opts.dir, 'files', sha.slice(0, 2), sha), content);
+    // Each copy on disk before the next (writeFileDurably): an operator who deletes the older backups once this one
+    // has finished must not be left, after a power cut, with a backup of empty files.
+    await makeFolderDurably(join(opts.dir, 'files', sha.slice(0, 2)));
+    await writeFileDurably(join(opts.dir, 'files', sha.slice(0, 2), sha), content);
     files += 1;
     bytes += content.length;
   }
   const manifest: Manifest = { format: 'orc-backup-1', createdAt: (opts.now ?? new Date()).toISOString(), database: 'database.dump', files, bytes };
-  await writeFile(join(opts.dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  // Last, and on disk (pg_dump has flushed its own file): a backup with a manifest is a whole one.
+  await writeFileDurably(join(opts.dir, 'manifest.json'), Buffer.from(JSON.stringify(manifest, null, 2) + '\n'));
   return manifest;
 }
 

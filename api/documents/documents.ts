@@ -22,7 +22,8 @@ export async function storeUpload(deps: Pick<Deps, 'sql' | 'storage' | 'clock' |
   const size = upload.bytes.length;
   return deps.sql.begin(async (sql) => {
     // The three statements go to the database together (a transaction's queries share its connection and run in the
-    // order sent), one round trip instead of three; each still waits for the one before it.
+    // order sent), one round trip instead of three; each still waits for the one before it. Behind PgBouncer the
+    // client sends one at a time (max_pipeline: 0, api/db/connect.ts), so there they are three round trips again.
     // - The uploader's row is the lock: parallel uploads by one person are counted against the quota one by one. NO
     //   KEY UPDATE (api/applications/access.ts): held across the file's write, it must not hold up the sweep's
     //   messages to an officer who uploads.

@@ -51,12 +51,13 @@ export function isDiskFull(err: unknown): boolean {
  * a row that refers to the file, and PostgreSQL's commit is on disk when it answers; without the flushes ext4 or XFS
  * may write a new file's blocks up to half a minute later, and a power cut in between leaves an acknowledged
  * application pointing at an empty or missing scan. A killed process loses nothing either way (the kernel holds the
- * pages); a lost machine does. About half a millisecond a 500 KB file on this machine's disk (README, Speed bars).
+ * pages); a lost machine does. The flushes added about 0.6 ms of wall time to a 500 KB file on these machines' disks,
+ * and no measurable CPU (5 Dec 2026). Also used for the audit trail's local checkpoints and for backups.
  */
-async function writeWhole(path: string, bytes: Uint8Array): Promise<void> {
+export async function writeFileDurably(path: string, bytes: Uint8Array, mode = 0o666): Promise<void> {
   const tmp = `${path}.${randomUUID()}.tmp`;
   try {
-    const file = await open(tmp, 'w');
+    const file = await open(tmp, 'w', mode);
     try {
       await file.writeFile(bytes);
       await file.datasync();
@@ -81,9 +82,12 @@ async function syncFolder(path: string): Promise<void> {
   }
 }
 
-/** `mkdir -p`, with each folder it makes flushed into its parent, for the same reason as writeWhole's flushes. */
-async function makeFolder(path: string): Promise<void> {
-  const first = await mkdir(path, { recursive: true }); // the top folder made, or undefined if all were there
+/**
+ * `mkdir -p`, with each folder it makes flushed into its parent, for the same reason as writeFileDurably's flushes.
+ * A folder another call has just made is taken as it is: that call flushes it.
+ */
+export async function makeFolderDurably(path: string, mode = 0o777): Promise<void> {
+  const first = await mkdir(path, { recursive: true, mode }); // the top folder made, or undefined if all were there
   if (first === undefined) return;
   for (let parent = dirname(path); ; parent = dirname(parent)) {
     await syncFolder(parent);
@@ -105,11 +109,17 @@ export function createLocalStorage(dir: string): Storage {
       const sha = known ?? sha256Hex(bytes);
       const path = pathOf(sha);
       // The same bytes are already there (the same scan uploaded twice): nothing to write.
-      if (await access(path).then(() => true, () => false)) return sha;
-      await makeFolder(join(dir, sha.slice(0, 2)));
+      if (await access(path).then(() => true, () => false)) {
+        // They were flushed before they were renamed into view; their name in the folder may not be yet, if the call
+        // that wrote it is still between the rename and the folder's flush (a preview made twice at once takes no
+        // lock). Flushing the folder again is cheap, and then the caller's row never outlives the file it names.
+        await syncFolder(dirname(path));
+        return sha;
+      }
+      await makeFolderDurably(join(dir, sha.slice(0, 2)));
       // Write to a unique temp name, then rename: a reader never sees half a file, two uploads of the same bytes
       // at the same moment each rename a whole copy over the other, and a full disk leaves nothing behind.
-      await writeWhole(path, bytes);
+      await writeFileDurably(path, bytes);
       return sha;
     },
     async get(sha) {
@@ -126,8 +136,8 @@ export function createLocalStorage(dir: string): Storage {
     async putNamed(name, bytes) {
       if (!NAME.test(name)) throw new Error(`not a storage name: ${name}`);
       const path = join(dir, 'named', name);
-      await makeFolder(dirname(path));
-      await writeWhole(path, bytes);
+      await makeFolderDurably(dirname(path));
+      await writeFileDurably(path, bytes);
     },
     async getNamed(name) {
       if (!NAME.test(name)) return null;

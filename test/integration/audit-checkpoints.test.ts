@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { listEvents, sealEvent, verifyChain } from '../../api/applications/audit.ts';
 import { verifyAudit, writeCheckpoint } from '../../api/audit/checkpoints.ts';
 import { idempotencyKey, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
+import { watchFlushes } from '../support/flushes.ts';
 import { backend, startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
@@ -33,8 +34,13 @@ afterAll(() => server?.close());
 describe('signed checkpoints of the audit trail', () => {
   test('a checkpoint is signed and kept outside the database, in DATA_DIR and in the storage; the intact trail verifies', async () => {
     const deps = server.runtime.deps;
-    const first = await writeCheckpoint(deps);
+    const watch = await watchFlushes();
+    const first = await writeCheckpoint(deps).finally(() => watch.stop());
     expect(first).toMatchObject({ n: 1, events: 3 });
+    // The local copy is on the disk before the checkpoint's row commits: an empty file after a power cut would read
+    // as a checkpoint not signed with the district key.
+    const local = join(deps.config.dataDir, 'audit', 'checkpoints');
+    expect(watch.flushes).toEqual(expect.arrayContaining([`data ${local}/00000001.json.random.tmp`, `sync ${local}`]));
     expect(await writeCheckpoint(deps)).toBeNull(); // nothing new since
     expect(readdirSync(join(deps.config.dataDir, 'audit', 'checkpoints'))).toEqual(['00000001.json']);
     expect(await deps.storage.listNamed('audit-checkpoints')).toEqual(['audit-checkpoints/00000001.json']);

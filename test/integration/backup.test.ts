@@ -2,7 +2,7 @@
 // into an empty database and empty storage, every certificate still verifies and every audit chain checks.
 // Retention: gateway callback keys, inbound SMS and expired sessions go after their configured periods.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -14,6 +14,7 @@ import { openDatabase } from '../../api/db/connect.ts';
 import { purgeExpired } from '../../api/retention/retention.ts';
 import { createLocalStorage } from '../../api/storage/storage.ts';
 import { idempotencyKey, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
+import { watchFlushes } from '../support/flushes.ts';
 import { backend, createTestDatabase, pooler, sharedDatabase, startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
@@ -63,7 +64,13 @@ describe.skipIf(!sharedDatabase)('backup and restore', () => {
     // next query there found no tables (this test failed so before the direct URL existed).
     if (backend === 'pgbouncer') expect(backupDatabaseUrl({ ...config, databaseDirectUrl: undefined })).toBeNull();
     const databaseUrl = backupDatabaseUrl(config)!;
-    const manifest = await backup({ databaseUrl, storage, dir: backupDir });
+    // Every file the backup writes is on the disk when it returns: an operator deletes older backups once it has.
+    const watch = await watchFlushes();
+    const manifest = await backup({ databaseUrl, storage, dir: backupDir }).finally(() => watch.stop());
+    const flushed = new Set(watch.flushes.filter((f) => f.startsWith('data ')).map((f) => f.slice('data '.length).replace(/\.random\.tmp$/, '')));
+    const written = [join(backupDir, 'manifest.json'), ...readdirSync(join(backupDir, 'files'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name))];
+    expect(written.length).toBe(manifest.files + 1);
+    expect(written.filter((path) => !flushed.has(path))).toEqual([]);
     // Every file a row names (scans, previews, certificates; the same scan uploaded twice is one file), each
     // checked against its name.
     const [named] = await server.runtime.deps.sql<{ n: number }[]>`

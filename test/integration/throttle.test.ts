@@ -84,20 +84,23 @@ describe('a counter given back while an attempt is being taken', () => {
     const real = server.runtime.deps;
     const counter: Counter = { kind: 'test-interleaved', value: 'one', rule: { limit: 1, windowMs: 3_600_000 } };
     expect(await takeAttempt(real, [counter])).toBe(0);
-    // The database as the taker sees it, with a successful login's returnAttempt run once, just before the
-    // decision, which then finds no row to count on: the taker makes it again and decides once more.
-    let forgotten = false;
+    // The database as the taker sees it, with a successful login's returnAttempt run just before each of its first
+    // two decisions: the first finds no row (the taker then makes it), and the second finds none either, the row
+    // having gone between its making and the decision. The taker makes it again, and the third decision counts.
+    let forgets = 2;
+    let decisions = 0;
     const sql = new Proxy(real.sql, {
       apply(target, self, args: unknown[]) {
         const strings = args[0] as TemplateStringsArray;
-        if (!forgotten && Array.isArray(strings) && strings.join('').includes('for update of c')) {
-          forgotten = true;
-          return returnAttempt(real, { forget: [counter] }).then(() => Reflect.apply(target, self, args));
+        if (Array.isArray(strings) && strings.join('').includes('for update of c')) {
+          decisions += 1;
+          if (forgets-- > 0) return returnAttempt(real, { forget: [counter] }).then(() => Reflect.apply(target, self, args));
         }
         return Reflect.apply(target, self, args);
       }
     });
     expect(await takeAttempt({ ...real, sql }, [counter])).toBe(0);
+    expect(decisions).toBe(3);
     // The limit is 1 and the attempt the counter was forgotten under was counted all the same: the next one waits.
     expect(await takeAttempt(real, [counter])).toBeGreaterThan(0);
   });

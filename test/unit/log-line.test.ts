@@ -27,3 +27,24 @@ test('lines still in the batch are written when the process exits, also by proce
   expect(done.status).toBe(70);
   expect(done.stdout).toBe('the last line\n');
 });
+
+test("the API's lines and the pages' go through one batch, in the order they were logged", () => {
+  // The pages' hook is bundled into build/ with its own copy of shared/log-line.ts (a second module instance, made
+  // here by a query on the import); a line written straight to stdout comes out ahead of every batched one.
+  const script = [
+    "import { writeSync } from 'node:fs';",
+    "import pino from 'pino';",
+    "import { createLogger } from './api/log.ts';",
+    "const copy = await import('./shared/log-line.ts?bundled-copy');",
+    "const api = createLogger('info');",
+    "const pages = pino({ ...copy.logLineOptions }, copy.stdoutDestination());",
+    "api.info('first'); pages.info('second'); api.info('third');",
+    "writeSync(1, 'written directly\\n');",
+    'process.exit(70);'
+  ].join('\n');
+  const done = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(done.stderr).toBe('');
+  const lines = done.stdout.trim().split('\n');
+  expect(lines[0]).toBe('written directly');
+  expect(lines.slice(1).map((line) => (JSON.parse(line) as { event: string }).event)).toEqual(['first', 'second', 'third']);
+});

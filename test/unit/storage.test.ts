@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import { createLocalStorage, sha256Hex } from '../../api/storage/storage.ts';
+import { fileHandlePrototype, watchFlushes } from '../support/flushes.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'orc-storage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,33 +39,38 @@ describe('content-addressed storage', () => {
     const own = mkdtempSync(join(tmpdir(), 'orc-storage-sync-'));
     const storage = createLocalStorage(own);
     const bytes = new TextEncoder().encode('a scan that must survive a power cut');
-    // The path the file ends at: flushes are told apart by whether it exists yet.
-    let final = join(own, sha256Hex(bytes).slice(0, 2), sha256Hex(bytes));
-    // Every file handle shares one prototype: the storage's own handles are watched through it.
-    const probe = await open(own, 'r');
-    const handle = Object.getPrototypeOf(probe) as { datasync(): Promise<void>; sync(): Promise<void> };
-    await probe.close();
-    const flushes: string[] = [];
-    const datasync = vi.spyOn(handle, 'datasync').mockImplementation(async function (this: unknown) {
-      flushes.push(existsSync(final) ? 'file flushed after the rename' : 'file');
-    });
-    const sync = vi.spyOn(handle, 'sync').mockImplementation(async function (this: unknown) {
-      flushes.push(existsSync(final) ? 'folder' : 'folder before the rename');
-    });
+    const sha = sha256Hex(bytes);
+    const fanOut = sha.slice(0, 2);
+    const watch = await watchFlushes();
+    // Each flush, with the path relative to the storage's folder, and whether the file was in place by then.
+    const seen = () => watch.flushes.splice(0).map((f) => f.replace(own + '/', '').replace(own, '.'));
     try {
       await storage.put(bytes);
-      // The new fan-out folder is flushed into its parent when made, then the file, then the folder holding it.
-      expect(flushes).toEqual(['folder before the rename', 'file', 'folder']);
-      flushes.length = 0;
-      await storage.put(bytes); // already there: nothing written, nothing to flush
-      expect(flushes).toEqual([]);
-      final = join(own, 'named', 'checkpoints/2026/one');
+      // The new fan-out folder flushed into its parent, the file's bytes under their temporary name, then the folder
+      // the file was renamed into.
+      expect(seen()).toEqual(['sync .', `data ${fanOut}/${sha}.random.tmp`, `sync ${fanOut}`]);
+      expect(existsSync(join(own, fanOut, sha))).toBe(true);
+      await storage.put(bytes); // already there: nothing written, but its folder flushed once more
+      expect(seen()).toEqual([`sync ${fanOut}`]);
       await storage.putNamed('checkpoints/2026/one', bytes);
       // Three folders made (named, checkpoints and 2026), each flushed into its parent, then the file and its folder.
-      expect(flushes).toEqual(['folder before the rename', 'folder before the rename', 'folder before the rename', 'file', 'folder']);
+      expect(seen()).toEqual(['sync named/checkpoints', 'sync named', 'sync .', 'data named/checkpoints/2026/one.random.tmp', 'sync named/checkpoints/2026']);
+    } finally {
+      watch.stop();
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
+  test('a file whose flush fails is not renamed into place, and leaves no temporary file', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'orc-storage-fail-'));
+    const storage = createLocalStorage(own);
+    const datasync = vi.spyOn(await fileHandlePrototype(), 'datasync').mockRejectedValue(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    try {
+      const bytes = new TextEncoder().encode('a scan on a failing disk');
+      await expect(storage.put(bytes)).rejects.toThrow('EIO');
+      expect(readdirSync(join(own, sha256Hex(bytes).slice(0, 2)))).toEqual([]);
     } finally {
       datasync.mockRestore();
-      sync.mockRestore();
       rmSync(own, { recursive: true, force: true });
     }
   });
