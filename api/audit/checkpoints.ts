@@ -10,7 +10,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GENESIS, hashEvent, type StoredEvent } from '../applications/audit.ts';
 import { districtSealPrivateKey } from '../signing/seal-key.ts';
-import { makeFolderDurably, writeFileDurably } from '../storage/storage.ts';
+import { writeFileDurably } from '../storage/storage.ts';
 import type { Deps } from '../deps.ts';
 
 /** What a checkpoint vouches for: the events with ids up to maxEventId, `events` of them, folded into `digest`. */
@@ -90,9 +90,7 @@ export async function writeCheckpoint(deps: CheckpointDeps): Promise<Checkpoint 
  * would read as a checkpoint not signed with the district key, a false alarm of tampering with the audit trail.
  */
 async function writeLocal(deps: Pick<Deps, 'config'>, n: number, bytes: Buffer): Promise<void> {
-  const dir = localDir(deps);
-  await makeFolderDurably(dir, 0o700);
-  await writeFileDurably(join(dir, fileName(n)), bytes, 0o600);
+  await writeFileDurably(join(localDir(deps), fileName(n)), bytes, { file: 0o600, folder: 0o700 });
 }
 
 /** Writes a checkpoint every `intervalMs` in this process; failures are logged and tried again next time. */

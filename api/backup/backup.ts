@@ -47,7 +47,7 @@ function libpq(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
 }
 
 export async function backup(opts: { databaseUrl: string; storage: Storage; dir: string; now?: Date }): Promise<Manifest> {
-  await makeFolderDurably(join(opts.dir, 'files'));
+  await makeFolderDurably(join(opts.dir, 'files')); // and the backup's own folder, where pg_dump writes
   // One consistent snapshot of the database (pg_dump runs in one repeatable-read transaction); files are added
   // after it, so every file a dumped row names is already stored (files are written before the row that names them).
   const db = libpq(opts.databaseUrl);
@@ -60,7 +60,6 @@ export async function backup(opts: { databaseUrl: string; storage: Storage; dir:
     if (sha256Hex(content) !== sha) throw new Error(`stored file ${sha} does not match its digest: storage damaged`);
     // Each copy on disk before the next (writeFileDurably): an operator who deletes the older backups once this one
     // has finished must not be left, after a power cut, with a backup of empty files.
-    await makeFolderDurably(join(opts.dir, 'files', sha.slice(0, 2)));
     await writeFileDurably(join(opts.dir, 'files', sha.slice(0, 2), sha), content);
     files += 1;
     bytes += content.length;

@@ -45,19 +45,21 @@ export function isDiskFull(err: unknown): boolean {
 }
 
 /**
- * Writes through a unique temporary name and renames it into place; on any failure the temporary file goes.
+ * Writes through a unique temporary name and renames it into place, making its folder first if need be; on any
+ * failure the temporary file goes.
  *
- * On disk before it returns: the bytes are flushed before the rename and the folder after it. The caller then commits
- * a row that refers to the file, and PostgreSQL's commit is on disk when it answers; without the flushes ext4 or XFS
- * may write a new file's blocks up to half a minute later, and a power cut in between leaves an acknowledged
- * application pointing at an empty or missing scan. A killed process loses nothing either way (the kernel holds the
- * pages); a lost machine does. The flushes added about 0.6 ms of wall time to a 500 KB file on these machines' disks,
- * and no measurable CPU (5 Dec 2026). Also used for the audit trail's local checkpoints and for backups.
+ * On disk before it returns: the bytes are flushed before the rename and the folder after it (and a folder made for
+ * it into its parent). The caller then commits a row that refers to the file, and PostgreSQL's commit is on disk when
+ * it answers; without the flushes ext4 or XFS may write a new file's blocks up to half a minute later, and a power cut
+ * in between leaves an acknowledged application pointing at an empty or missing scan. A killed process loses nothing
+ * either way (the kernel holds the pages); a lost machine does. In the submission benchmark the flushes moved nothing
+ * beyond the noise (README, Speed bars, 5 Dec 2026). Also used for the audit trail's local checkpoints and backups.
  */
-export async function writeFileDurably(path: string, bytes: Uint8Array, mode = 0o666): Promise<void> {
+export async function writeFileDurably(path: string, bytes: Uint8Array, modes: { file?: number; folder?: number } = {}): Promise<void> {
   const tmp = `${path}.${randomUUID()}.tmp`;
   try {
-    const file = await open(tmp, 'w', mode);
+    await makeFolderDurably(dirname(path), modes.folder);
+    const file = await open(tmp, 'w', modes.file ?? 0o666);
     try {
       await file.writeFile(bytes);
       await file.datasync();
@@ -116,9 +118,7 @@ export function createLocalStorage(dir: string): Storage {
         await syncFolder(dirname(path));
         return sha;
       }
-      await makeFolderDurably(join(dir, sha.slice(0, 2)));
-      // Write to a unique temp name, then rename: a reader never sees half a file, two uploads of the same bytes
-      // at the same moment each rename a whole copy over the other, and a full disk leaves nothing behind.
+      // Two uploads of the same bytes at the same moment each rename a whole copy over the other.
       await writeFileDurably(path, bytes);
       return sha;
     },
@@ -136,7 +136,6 @@ export function createLocalStorage(dir: string): Storage {
     async putNamed(name, bytes) {
       if (!NAME.test(name)) throw new Error(`not a storage name: ${name}`);
       const path = join(dir, 'named', name);
-      await makeFolderDurably(dirname(path));
       await writeFileDurably(path, bytes);
     },
     async getNamed(name) {

@@ -42,7 +42,7 @@ describe('content-addressed storage', () => {
     const sha = sha256Hex(bytes);
     const fanOut = sha.slice(0, 2);
     const watch = await watchFlushes();
-    // Each flush, with the path relative to the storage's folder, and whether the file was in place by then.
+    // The flushes since the last look, each with its path relative to the storage's folder.
     const seen = () => watch.flushes.splice(0).map((f) => f.replace(own + '/', '').replace(own, '.'));
     try {
       await storage.put(bytes);
