@@ -50,7 +50,7 @@ function cpuSeconds(pid: number): number | null {
  * database name in the process title, so other databases' work on the same PostgreSQL is not counted; they are looked
  * at every 200 ms, so a backend that closes meanwhile counts what it had used by its last look.
  */
-export function cpuMeter(server: BenchServer): { stop(): { serverMs: number; postgresMs: number } } {
+export function cpuMeter(server: Pick<BenchServer, 'pid' | 'databaseUrl'>): { stop(): { serverMs: number; postgresMs: number } } {
   const database = new URL(server.databaseUrl).pathname.slice(1);
   const first = new Map<number, number>();
   const last = new Map<number, number>();
@@ -94,10 +94,20 @@ export function cpuMeter(server: BenchServer): { stop(): { serverMs: number; pos
   };
 }
 
+/**
+ * Node's flags for a server the benchmark starts: BENCH_PROFILE=dir writes V8 CPU profiles of it into dir/name ("app",
+ * "bare"; the largest file is the main thread's), so the app and its calibration point can be compared function by
+ * function; BENCH_TRACE_GC=1 prints its garbage collections.
+ */
+export function profileFlags(name: string): string[] {
+  const dir = process.env.BENCH_PROFILE;
+  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] : []), ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : [])];
+}
+
 export async function startServer(env: Record<string, string> = {}): Promise<BenchServer> {
   const port = await freePort();
   const db = await createTestDatabase();
-  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : []), ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []), '--import', 'tsx', 'server.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...profileFlags('app'), '--import', 'tsx', 'server.ts'], {
     env: {
       ...process.env,
       NODE_ENV: 'development',

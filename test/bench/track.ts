@@ -6,10 +6,13 @@
 // On these shared 2-core machines one 10 s reading swings by half, so the four are measured in interleaved rounds
 // (app, floor, narrow, pgbench, app, floor, …), every round is printed, and the ratios are the medians of the
 // rounds' ratios: a burst of another job's load then spoils one round rather than one side of the comparison.
+// Each round also prints the CPU a lookup costs the app, the bare server and PostgreSQL (from /proc): that figure
+// hardly moves with the machine's other load, so it says where the gap is when requests per second cannot.
+// BENCH_PROFILE=dir writes V8 CPU profiles of both servers (dir/app, dir/bare) to compare them function by function.
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
 import { createTestDatabase } from '../support/server.ts';
-import { freePort, median, seedApplications, startServer, type BenchOptions } from './support.ts';
+import { cpuMeter, freePort, median, profileFlags, seedApplications, startServer, type BenchOptions } from './support.ts';
 
 export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOptions = {}) {
   const seconds = smoke ? 1 : 10;
@@ -29,7 +32,7 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
 
   // The same lookup with nothing around it, to show how much of the gap to pgbench is Node and HTTP themselves.
   const barePort = await freePort();
-  const bare = spawn(process.execPath, ['--import', 'tsx', 'test/bench/bare-hono.ts', String(barePort), server.databaseUrl], { stdio: 'ignore' });
+  const bare = spawn(process.execPath, [...profileFlags('bare'), '--import', 'tsx', 'test/bench/bare-hono.ts', String(barePort), server.databaseUrl], { stdio: 'ignore' });
   for (let i = 0; i < 60; i++) {
     const up = await fetch(`http://localhost:${barePort}/track/${ains[0]}`).then((r) => r.ok, () => false);
     if (up) break;
@@ -58,18 +61,30 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
     await load(`http://localhost:${barePort}`, '/narrow/', 5);
   }
 
-  const each: { app: number; p99: number; floor: number; narrow: number; pgbench: number }[] = [];
+  // The CPU each lookup costs the server and PostgreSQL (from /proc): unlike requests per second it hardly moves with
+  // what else the machine runs, so it shows where the gap to the bare server is even on a busy machine.
+  const metered = async (pid: number, run: () => Promise<autocannon.Result>) => {
+    const meter = cpuMeter({ pid, databaseUrl: server.databaseUrl });
+    const result = await run();
+    const { serverMs, postgresMs } = meter.stop();
+    const perRequest = (ms: number) => (ms * 1000) / Math.max(1, result.requests.total);
+    return { result, serverUs: perRequest(serverMs), postgresUs: perRequest(postgresMs) };
+  };
+
+  const each: { app: number; p99: number; floor: number; narrow: number; pgbench: number; cpu: { app: number; appPg: number; floor: number; floorPg: number } }[] = [];
   let errors = 0;
   let p50 = 0;
   for (let r = 0; r < rounds; r++) {
-    const app = await load(server.url, '/api/track/');
-    const floor = await load(`http://localhost:${barePort}`, '/track/');
+    const measuredApp = await metered(server.pid, () => load(server.url, '/api/track/'));
+    const measuredFloor = await metered(bare.pid!, () => load(`http://localhost:${barePort}`, '/track/'));
+    const [app, floor] = [measuredApp.result, measuredFloor.result];
+    const cpu = { app: measuredApp.serverUs, appPg: measuredApp.postgresUs, floor: measuredFloor.serverUs, floorPg: measuredFloor.postgresUs };
     const narrow = await load(`http://localhost:${barePort}`, '/narrow/');
     const tps = pgbench();
     errors += app.errors + app.non2xx + floor.errors + floor.non2xx + narrow.errors + narrow.non2xx;
     p50 = app.latency.p50;
-    each.push({ app: app.requests.average, p99: app.latency.p99, floor: floor.requests.average, narrow: narrow.requests.average, pgbench: tps });
-    if (!smoke) console.log(`  track round ${r + 1}: app ${Math.round(app.requests.average)} req/s (p99 ${app.latency.p99} ms), bare ${Math.round(floor.requests.average)} req/s (narrow ${Math.round(narrow.requests.average)}), pgbench -S ${Math.round(tps)} tps → ${pct(app.requests.average, floor.requests.average)} of bare (${pct(app.requests.average, narrow.requests.average)} of narrow), ${pct(app.requests.average, tps)} of pgbench`);
+    each.push({ app: app.requests.average, p99: app.latency.p99, floor: floor.requests.average, narrow: narrow.requests.average, pgbench: tps, cpu });
+    if (!smoke) console.log(`  track round ${r + 1}: app ${Math.round(app.requests.average)} req/s (p99 ${app.latency.p99} ms; CPU ${Math.round(cpu.app)} µs + PostgreSQL ${Math.round(cpu.appPg)} µs a lookup), bare ${Math.round(floor.requests.average)} req/s (${Math.round(cpu.floor)} µs + ${Math.round(cpu.floorPg)} µs; narrow ${Math.round(narrow.requests.average)}), pgbench -S ${Math.round(tps)} tps → ${pct(app.requests.average, floor.requests.average)} of bare (${pct(app.requests.average, narrow.requests.average)} of narrow), ${pct(app.requests.average, tps)} of pgbench`);
   }
   bare.kill('SIGTERM');
   await new Promise((r) => bare.once('exit', r));
@@ -90,6 +105,10 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
     ratioToNarrowLookup: `${pct(median(each.map((x) => x.app / x.narrow)), 1)} (rounds ${each.map((x) => pct(x.app, x.narrow)).join(', ')})`,
     ratioToPgbench: `${pct(median(each.map((x) => x.app / x.pgbench)), 1)} (rounds ${each.map((x) => pct(x.app, x.pgbench)).join(', ')})`,
     bareHonoRatioToPgbench: `${pct(median(each.map((x) => x.floor / x.pgbench)), 1)}`,
+    serverCpuPerLookupUs: `app ${round((x) => x.cpu.app)}, bare ${round((x) => x.cpu.floor)}`,
+    postgresCpuPerLookupUs: `app ${round((x) => x.cpu.appPg)}, bare ${round((x) => x.cpu.floorPg)}`,
+    // What the throughput ratio would be if each server's own CPU were all that limited it.
+    bareToAppServerCpu: pct(median(each.map((x) => x.cpu.floor / x.cpu.app)), 1),
     bars: 'p99 ≤ 50 ms; ≥ 80 % of bare Hono; ≥ 30 % of pgbench -S (medians of the rounds)'
   };
 }
