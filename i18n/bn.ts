@@ -285,6 +285,7 @@ export const bn: Record<MessageKey, string> = {
   'field.aadhaar': 'এটি সঠিক আধার নম্বর নয়। ১২টি সংখ্যা মিলিয়ে দেখুন।',
   'field.declaration': 'আবেদন পাঠাতে ঘোষণায় টিক দিন।',
   'field.documents': 'কাগজপত্র আবার আপলোড করুন।',
+  'field.documents_repeated': 'একই কাগজ দুবার দেওয়া হয়েছে।',
   'field.document_required': 'এই কাগজটি লাগবে।',
   'field.document_count': 'একটি PDF, বা ১ থেকে ৪টি ছবি দিন।',
   'field.idempotency_key': '৮ থেকে ১০০টি অক্ষর, সংখ্যা বা ড্যাশের একটি Idempotency-Key হেডার পাঠান।',

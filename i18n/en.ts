@@ -285,6 +285,7 @@ export const en = {
   'field.aadhaar': 'This is not a valid Aadhaar number. Check the 12 digits.',
   'field.declaration': 'Tick the declaration to send the application.',
   'field.documents': 'Upload the documents again.',
+  'field.documents_repeated': 'The same document is listed twice.',
   'field.document_required': 'This document is needed.',
   'field.document_count': 'Give one PDF, or 1 to 4 photos.',
   'field.idempotency_key': 'Send an Idempotency-Key header of 8 to 100 letters, digits or dashes.',

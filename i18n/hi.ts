@@ -285,6 +285,7 @@ export const hi: Record<MessageKey, string> = {
   'field.aadhaar': 'यह मान्य आधार संख्या नहीं है। 12 अंक जाँचें।',
   'field.declaration': 'आवेदन भेजने के लिए घोषणा पर सही का निशान लगाएँ।',
   'field.documents': 'दस्तावेज़ फिर से अपलोड करें।',
+  'field.documents_repeated': 'एक ही दस्तावेज़ दो बार दिया गया है।',
   'field.document_required': 'यह दस्तावेज़ ज़रूरी है।',
   'field.document_count': 'एक PDF, या 1 से 4 फ़ोटो दें।',
   'field.idempotency_key': '8 से 100 अक्षरों, अंकों या डैश वाला Idempotency-Key हेडर भेजें।',

@@ -114,7 +114,13 @@ export const onBehalfOfSchema = z.object({
 
 export const applicationSchema = z.object({
   applicant: applicantSchema,
-  documents: z.array(z.uuid('field.documents'), 'field.documents').min(1, 'field.documents').max(20, 'field.documents'),
+  documents: z
+    .array(z.uuid('field.documents'), 'field.documents')
+    .min(1, 'field.documents')
+    .max(20, 'field.documents')
+    // Each id once: a list naming one scan twice is a client's fault, and passing it as one would count it once in
+    // the document rules (one PDF, or 1 to 4 photos, per kind) but twice in what the client believes it sent.
+    .refine((ids) => new Set(ids).size === ids.length, 'field.documents_repeated'),
   onBehalfOf: onBehalfOfSchema.optional()
 });
 

@@ -31,8 +31,9 @@ export async function resubmitApplication(deps: Deps, actor: User, ain: string, 
       throw new ApiError(400, 'validation', { fields: { 'applicant.presentAddress.blockId': 'field.block_fixed' } });
     }
 
-    // The documents wanted now: ones already in this application, and new uploads of the actor's own.
-    const wanted = [...new Set(input.documents)];
+    // The documents wanted now: ones already in this application, and new uploads of the actor's own (each named
+    // once: the schema refuses a repeated id).
+    const wanted = input.documents;
     const docs = await sql<{ id: string; kind: DocumentKind; mime: string; applicationId: string | null; uploadedBy: string; replacedAt: Date | null }[]>`
       select id, kind, mime, application_id::text, uploaded_by, replaced_at from documents where id in ${sql(wanted)}`;
     const usable = docs.filter((d) =>

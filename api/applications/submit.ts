@@ -139,16 +139,15 @@ async function channelOf(deps: Pick<Deps, 'sql'>, actor: User): Promise<'web' | 
 }
 
 /**
- * Attaches the uploader's own, still unattached uploads to the application. One taken meanwhile by another
- * submission is a conflict, and the transaction writes nothing.
+ * Attaches the uploader's own, still unattached uploads to the application (ids distinct: the schema refuses a
+ * repeated one). One taken meanwhile by another submission is a conflict, and the transaction writes nothing.
  */
 export async function attachUploads(sql: Queryable, applicationId: string, uploaderId: string, ids: string[]): Promise<void> {
-  const unique = [...new Set(ids)];
-  if (!unique.length) return;
+  if (!ids.length) return;
   const attached = await sql`
     update documents set application_id = ${applicationId}
-    where id in ${sql(unique)} and uploaded_by = ${uploaderId} and application_id is null`;
-  if (attached.count !== unique.length) throw new ApiError(409, 'documents_in_use', { fields: { documents: 'field.documents' } });
+    where id in ${sql(ids)} and uploaded_by = ${uploaderId} and application_id is null`;
+  if (attached.count !== ids.length) throw new ApiError(409, 'documents_in_use', { fields: { documents: 'field.documents' } });
 }
 
 async function userIdByMobile(sql: Queryable, mobile: string): Promise<string | null> {
@@ -164,7 +163,7 @@ async function userIdByMobile(sql: Queryable, mobile: string): Promise<string | 
 async function checkDocuments(sql: Queryable, uploaderId: string, ids: string[]): Promise<void> {
   const docs = await sql<{ id: string; kind: DocumentKind; mime: string }[]>`
     select id, kind, mime from documents where id in ${sql(ids)} and uploaded_by = ${uploaderId}`;
-  if (docs.length !== new Set(ids).size) {
+  if (docs.length !== ids.length) {
     throw new ApiError(400, 'validation', { fields: { documents: 'field.documents' } });
   }
   const fields = documentSetErrors(docs);

@@ -105,6 +105,17 @@ describe('submitting an application (seed steps 1–2)', () => {
     expect(five.body.error.fields).toEqual({ 'documents.identity': 'Give one PDF, or 1 to 4 photos.' });
   });
 
+  test('a document listed twice is refused by name, and nothing is written', async () => {
+    const ids = await uploadDocumentSet(citizen, server.origin, 11);
+    const [before] = await server.runtime.deps.sql<{ n: number }[]>`select count(*)::int as n from applications`;
+    const res = await submit(citizen, { applicant: validApplicant(), documents: [...ids, ids[0]!] });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'validation', fields: { documents: 'The same document is listed twice.' } });
+    const [after] = await server.runtime.deps.sql<{ n: number }[]>`select count(*)::int as n from applications`;
+    expect(after!.n).toBe(before!.n);
+    expect((await submit(citizen, { applicant: validApplicant(), documents: ids })).status).toBe(201);
+  });
+
   test('a retry with the same Idempotency-Key returns the same AIN; the same key with a different body is refused', async () => {
     const documents = await uploadDocumentSet(citizen, server.origin);
     const key = idempotencyKey();

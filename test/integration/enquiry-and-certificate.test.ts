@@ -363,6 +363,9 @@ describe('resubmission after a send-back (seed step 8)', () => {
     // As if the correction came weeks later: resubmission must set a new due date.
     const sql = server.runtime.deps.sql;
     await sql`update applications set due_at = '2026-01-05T18:29:59.999Z' where ain = ${ain}`;
+    const twice = await citizen.post(`/api/applications/${ain}/resubmit`, { version: 2, applicant, documents: [...kept, fresh.body.id, fresh.body.id] });
+    expect(twice.status).toBe(400);
+    expect(twice.body.error.fields).toEqual({ documents: 'The same document is listed twice.' });
     const res = await citizen.post(`/api/applications/${ain}/resubmit`, { version: 2, applicant, documents: [...kept, fresh.body.id] });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ain, status: 'submitted', version: 3 });
