@@ -19,4 +19,4 @@ if (!databaseUrl) {
 }
 const dir = process.argv[2] ?? join('backups', new Date().toISOString().replace(/[:.]/g, '-'));
 const manifest = await backup({ databaseUrl, storage: await openStorage(config.storage), dir });
-console.log(`Backed up the database and ${manifest.files} files (${(manifest.bytes / 1048576).toFixed(1)} MB) into ${dir}`);
+console.log(`Backed up the database, ${manifest.files} files (${(manifest.bytes / 1048576).toFixed(1)} MB) and ${Object.keys(manifest.named ?? {}).length} audit checkpoints into ${dir}`);

@@ -33,6 +33,8 @@ type CheckpointDeps = Pick<Deps, 'sql' | 'clock' | 'config' | 'storage' | 'log' 
 
 const OBJECT_PREFIX = 'audit-checkpoints';
 const fileName = (n: number) => `${String(n).padStart(8, '0')}.json`;
+/** Checkpoint n's object in the storage (a backup carries them: api/backup/backup.ts). */
+export const checkpointObjectName = (n: number) => `${OBJECT_PREFIX}/${fileName(n)}`;
 const localDir = (deps: Pick<Deps, 'config'>) => join(deps.config.dataDir, 'audit', 'checkpoints');
 
 /** One step of the fold: the digest so far and one event, by its id and stored hash. */
@@ -77,7 +79,7 @@ export async function writeCheckpoint(deps: CheckpointDeps): Promise<Checkpoint 
     const bytes = Buffer.from(JSON.stringify(signed) + '\n');
     // Outside the database first: a checkpoint the table records but no file holds would vouch for nothing.
     await writeLocal(deps, checkpoint.n, bytes);
-    await deps.storage.putNamed(`${OBJECT_PREFIX}/${fileName(checkpoint.n)}`, bytes);
+    await deps.storage.putNamed(checkpointObjectName(checkpoint.n), bytes);
     await sql`
       insert into audit_checkpoints (n, max_event_id, events, digest, at, signature)
       values (${checkpoint.n}, ${maxEventId}, ${events}, ${digest}, ${checkpoint.at}, ${signed.signature})`;

@@ -2,6 +2,7 @@
 // so a district can be rebuilt on a new server. A backup is a directory:
 //   database.dump   pg_dump -Fc (restored with pg_restore, which can also pick single tables out of it)
 //   files/<2 hex>/<sha256>   every file the storage holds, whatever the storage (local directory or S3)
+//   named/audit-checkpoints/…   the audit trail's signed checkpoints (api/audit/checkpoints.ts) the dump records
 //   manifest.json   when, what, how many, so a restore can check it has everything
 // Files are content-addressed: each is checked against its name on the way out and on the way in, so a damaged copy
 // is found at backup or restore time, not when a citizen asks for a certificate. The secrets (Aadhaar key, signing
@@ -11,6 +12,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
+import { checkpointObjectName } from '../audit/checkpoints.ts';
 import type { Config } from '../config.ts';
 import { makeFolderDurably, sha256Hex, writeFileDurably, type Storage } from '../storage/storage.ts';
 
@@ -22,6 +24,8 @@ export interface Manifest {
   database: string;
   files: number;
   bytes: number;
+  /** Named objects (the audit checkpoints), each with its SHA-256. Absent in backups made before 6 Dec 2026. */
+  named?: Record<string, string>;
 }
 
 /**
@@ -48,15 +52,30 @@ function libpq(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
 
 export async function backup(opts: { databaseUrl: string; storage: Storage; dir: string; now?: Date }): Promise<Manifest> {
   await makeFolderDurably(join(opts.dir, 'files')); // and the backup's own folder, where pg_dump writes
-  // One consistent snapshot of the database (pg_dump runs in one repeatable-read transaction); files are added
-  // after it, so every file a dumped row names is already stored (files are written before the row that names them).
+  // One consistent snapshot of the database: pg_dump reads the snapshot this transaction exports, and the number of
+  // audit checkpoints is read in it too, so the backup carries exactly the checkpoints its dump records. One written
+  // after the snapshot would vouch for events the dump lacks (a false alarm of tampering after a restore); one the
+  // dump records but the backup lacked was reported missing as soon as the restored server wrote the next one.
+  // Files are added after the dump, so every file a dumped row names is already stored (files are written before the
+  // row that names them), and so is every checkpoint's object (written before its row).
   const db = libpq(opts.databaseUrl);
-  await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', '--file', join(opts.dir, 'database.dump'), '--dbname', db.dbname], { env: db.env });
+  const sql = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
+  let checkpoints: number;
+  try {
+    checkpoints = await sql.begin('isolation level repeatable read read only', async (tx) => {
+      const [{ snapshot }] = (await tx`select pg_export_snapshot() as snapshot`) as unknown as [{ snapshot: string }];
+      const [{ n }] = (await tx`select coalesce(max(n), 0)::int as n from audit_checkpoints`) as unknown as [{ n: number }];
+      await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', '--snapshot', snapshot, '--file', join(opts.dir, 'database.dump'), '--dbname', db.dbname], { env: db.env });
+      return n;
+    });
+  } finally {
+    await sql.end();
+  }
   let files = 0;
   let bytes = 0;
   for await (const sha of opts.storage.list()) {
     const content = await opts.storage.get(sha);
-    if (!content) continue; // removed meanwhile
+    if (!content) continue; // removed meanwhile (the janitor's unattached uploads); a file that cannot be read throws
     if (sha256Hex(content) !== sha) throw new Error(`stored file ${sha} does not match its digest: storage damaged`);
     // Each copy on disk before the next (writeFileDurably): an operator who deletes the older backups once this one
     // has finished must not be left, after a power cut, with a backup of empty files.
@@ -64,7 +83,15 @@ export async function backup(opts: { databaseUrl: string; storage: Storage; dir:
     files += 1;
     bytes += content.length;
   }
-  const manifest: Manifest = { format: 'orc-backup-1', createdAt: (opts.now ?? new Date()).toISOString(), database: 'database.dump', files, bytes };
+  const named: Record<string, string> = {};
+  for (let n = 1; n <= checkpoints; n++) {
+    const name = checkpointObjectName(n);
+    const content = await opts.storage.getNamed(name);
+    if (!content) throw new Error(`audit checkpoint ${n} is recorded in the database but missing from the storage (${name}): storage damaged`);
+    await writeFileDurably(join(opts.dir, 'named', name), content);
+    named[name] = sha256Hex(content);
+  }
+  const manifest: Manifest = { format: 'orc-backup-1', createdAt: (opts.now ?? new Date()).toISOString(), database: 'database.dump', files, bytes, named };
   // Last, and on disk (pg_dump has flushed its own file): a backup with a manifest is a whole one.
   await writeFileDurably(join(opts.dir, 'manifest.json'), Buffer.from(JSON.stringify(manifest, null, 2) + '\n'));
   return manifest;
@@ -72,7 +99,10 @@ export async function backup(opts: { databaseUrl: string; storage: Storage; dir:
 
 /**
  * Into an empty database and an empty storage only: restoring over live data would mix two histories (and two
- * audit chains). Refuses, writing nothing, when either holds anything.
+ * audit chains). Refuses, writing nothing, when either holds anything, or when any file of the backup does not match
+ * its digest or its count: the whole backup is checked before anything is written. Then the files, then the
+ * database in one transaction, last: a restore cut off midway (a full disk, a lost connection) leaves an empty
+ * database, never rows naming files that are not there, and the error says to empty the storage and run it again.
  */
 export async function restore(opts: { databaseUrl: string; storage: Storage; dir: string }): Promise<{ files: number }> {
   const manifest = JSON.parse(await readFile(join(opts.dir, 'manifest.json'), 'utf8')) as Manifest;
@@ -85,17 +115,34 @@ export async function restore(opts: { databaseUrl: string; storage: Storage; dir
     await sql.end();
   }
   for await (const sha of opts.storage.list()) throw new Error(`the target storage is not empty (it holds ${sha}): restore only into empty storage`);
+  const named = Object.entries(manifest.named ?? {});
+  for (const [name] of named) {
+    if (await opts.storage.getNamed(name)) throw new Error(`the target storage is not empty (it holds ${name}): restore only into empty storage`);
+  }
 
-  const db = libpq(opts.databaseUrl);
-  await run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', '--dbname', db.dbname, join(opts.dir, manifest.database)], { env: db.env });
-  let files = 0;
+  // The whole backup checked first: every file against its name, the named objects against the manifest's digests.
+  const files: string[] = [];
   for (const shard of await readdir(join(opts.dir, 'files'))) {
     for (const name of await readdir(join(opts.dir, 'files', shard))) {
-      const stored = await opts.storage.put(await readFile(join(opts.dir, 'files', shard, name)));
-      if (stored !== name) throw new Error(`backup file ${name} does not match its digest: the backup is damaged`);
-      files += 1;
+      const path = join(opts.dir, 'files', shard, name);
+      if (sha256Hex(await readFile(path)) !== name) throw new Error(`backup file ${name} does not match its digest: the backup is damaged`);
+      files.push(path);
     }
   }
-  if (files !== manifest.files) throw new Error(`the backup lists ${manifest.files} files but holds ${files}`);
-  return { files };
+  if (files.length !== manifest.files) throw new Error(`the backup lists ${manifest.files} files but holds ${files.length}`);
+  for (const [name, sha] of named) {
+    const content = await readFile(join(opts.dir, 'named', name)).catch(() => null);
+    if (!content || sha256Hex(content) !== sha) throw new Error(`backup object ${name} is missing or does not match its digest: the backup is damaged`);
+  }
+
+  try {
+    for (const path of files) await opts.storage.put(await readFile(path));
+    for (const [name] of named) await opts.storage.putNamed(name, await readFile(join(opts.dir, 'named', name)));
+    const db = libpq(opts.databaseUrl);
+    await run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', '--dbname', db.dbname, join(opts.dir, manifest.database)], { env: db.env });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`restore stopped midway (${reason}); the database was left empty, the storage may hold some of the backup's files: empty the storage and run the restore again`, { cause: err });
+  }
+  return { files: files.length };
 }

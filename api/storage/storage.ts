@@ -12,6 +12,7 @@ export interface Storage {
    * already has it (an upload's digest is also its row's), so a 500 KB scan is hashed once, not twice.
    */
   put(bytes: Uint8Array, sha256?: string): Promise<string>;
+  /** Null when no file has that digest; a file there that cannot be read rejects (never passed off as absent). */
   get(sha256: string): Promise<Buffer | null>;
   /** Removes a file no row refers to any more (the janitor's unattached uploads); absent is fine. */
   remove(sha256: string): Promise<void>;
@@ -75,7 +76,7 @@ export async function writeFileDurably(path: string, bytes: Uint8Array, modes: {
 }
 
 /** A folder's entries (a file renamed into it, a folder made in it) flushed to the disk. */
-async function syncFolder(path: string): Promise<void> {
+export async function syncFolder(path: string): Promise<void> {
   const folder = await open(path, 'r');
   try {
     await folder.sync();
@@ -104,6 +105,15 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/**
+ * A file that is not there is null; any other failure to read one (EIO, EACCES, a folder in its place) is thrown: as
+ * null, a download answered 404 for a damaged disk, and a backup left the file out without a word.
+ */
+function absentAsNull(err: unknown): null {
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+  throw err;
+}
+
 export function createLocalStorage(dir: string): Storage {
   const pathOf = (sha: string) => join(dir, sha.slice(0, 2), sha);
   return {
@@ -124,11 +134,7 @@ export function createLocalStorage(dir: string): Storage {
     },
     async get(sha) {
       if (!/^[0-9a-f]{64}$/.test(sha)) return null;
-      try {
-        return await readFile(pathOf(sha));
-      } catch {
-        return null;
-      }
+      return readFile(pathOf(sha)).catch(absentAsNull);
     },
     async remove(sha) {
       if (/^[0-9a-f]{64}$/.test(sha)) await rm(pathOf(sha), { force: true });
@@ -140,7 +146,7 @@ export function createLocalStorage(dir: string): Storage {
     },
     async getNamed(name) {
       if (!NAME.test(name)) return null;
-      return readFile(join(dir, 'named', name)).catch(() => null);
+      return readFile(join(dir, 'named', name)).catch(absentAsNull);
     },
     async listNamed(prefix) {
       if (!NAME.test(prefix)) return [];

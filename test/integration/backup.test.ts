@@ -2,16 +2,19 @@
 // into an empty database and empty storage, every certificate still verifies and every audit chain checks.
 // Retention: gateway callback keys, inbound SMS and expired sessions go after their configured periods.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createPublicKey } from 'node:crypto';
 import { listEvents, verifyChain } from '../../api/applications/audit.ts';
+import { verifyAudit, writeCheckpoint } from '../../api/audit/checkpoints.ts';
 import { backup, backupDatabaseUrl, restore } from '../../api/backup/backup.ts';
 import { trustedCaPem } from '../../api/certificates/credentials.ts';
 import { verifyCertificatePdf } from '../../api/certificates/sign.ts';
 import { openDatabase } from '../../api/db/connect.ts';
 import { purgeExpired } from '../../api/retention/retention.ts';
+import { districtSealPrivateKey } from '../../api/signing/seal-key.ts';
 import { createLocalStorage } from '../../api/storage/storage.ts';
 import { idempotencyKey, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
 import { watchFlushes } from '../support/flushes.ts';
@@ -19,7 +22,8 @@ import { backend, createTestDatabase, pooler, sharedDatabase, startTestServer, t
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ RETENTION_GATEWAY_CALLBACK_DAYS: '30', RETENTION_SMS_INBOUND_DAYS: '365', RETENTION_EXPIRED_SESSION_DAYS: '7' });
+  // Periods other than the defaults (30, 365, 7 and 2 days), so the test shows the configuration is what counts.
+  server = await startTestServer({ RETENTION_GATEWAY_CALLBACK_DAYS: '20', RETENTION_SMS_INBOUND_DAYS: '100', RETENTION_EXPIRED_SESSION_DAYS: '3', RETENTION_ATTEMPT_COUNTER_DAYS: '4' });
 });
 afterAll(() => server.close());
 
@@ -59,6 +63,10 @@ describe.skipIf(!sharedDatabase)('backup and restore', () => {
   test('restored into an empty database and storage, every certificate verifies and every audit chain checks', async () => {
     const certificates = [await approvedApplication(), await approvedApplication()];
     const { config, storage } = server.runtime.deps;
+    // The audit trail's signed checkpoints live outside the database; the backup must carry those its dump records.
+    expect(await writeCheckpoint(server.runtime.deps)).not.toBeNull();
+    const [recorded] = await server.runtime.deps.sql<{ n: number }[]>`select count(*)::int as n from audit_checkpoints`;
+    const checkpoints = recorded!.n;
     // Through PgBouncer the app's URL is the pooler's, and pg_dump and pg_restore go to the server itself
     // (DATABASE_DIRECT_URL): their session settings would otherwise be left on a pooled connection, and the app's
     // next query there found no tables (this test failed so before the direct URL existed).
@@ -80,12 +88,34 @@ describe.skipIf(!sharedDatabase)('backup and restore', () => {
     expect(named!.n).toBeGreaterThanOrEqual(3);
     expect(manifest.files).toBeGreaterThanOrEqual(named!.n);
     expect(JSON.parse(readFileSync(join(backupDir, 'manifest.json'), 'utf8'))).toMatchObject({ format: 'orc-backup-1', files: manifest.files });
+    expect(Object.keys(manifest.named ?? {})).toHaveLength(checkpoints);
     // Custom format: pg_restore can list it.
     expect(execFileSync('pg_restore', ['--list', join(backupDir, 'database.dump')], { encoding: 'utf8' })).toContain('TABLE DATA public applications');
 
     // Never over live data: the running server's own database is refused, and nothing is written.
     await expect(restore({ databaseUrl, storage: createLocalStorage(restoredFiles), dir: backupDir })).rejects.toThrow(/not empty/);
     expect(existsSync(join(restoredFiles, certificates[0]!.slice(0, 2)))).toBe(false);
+
+    // A damaged backup is refused before anything is written: not a database restored beside missing files.
+    const damagedDir = mkdtempSync(join(tmpdir(), 'orc-backup-damaged-'));
+    const damagedFiles = mkdtempSync(join(tmpdir(), 'orc-restored-damaged-'));
+    const damagedTarget = await createTestDatabase();
+    try {
+      cpSync(backupDir, damagedDir, { recursive: true });
+      const [shard] = readdirSync(join(damagedDir, 'files')).sort().reverse(); // the last the restore reads
+      const [name] = readdirSync(join(damagedDir, 'files', shard!));
+      writeFileSync(join(damagedDir, 'files', shard!, name!), 'not the scan it was');
+      await expect(restore({ databaseUrl: damagedTarget.directUrl, storage: createLocalStorage(damagedFiles), dir: damagedDir })).rejects.toThrow(/damaged/);
+      const check = await openDatabase({ databaseUrl: damagedTarget.directUrl, dataDir: '' });
+      const [tables] = await check.sql<{ n: number }[]>`select count(*)::int as n from information_schema.tables where table_schema = 'public'`;
+      await check.close();
+      expect(tables!.n).toBe(0);
+      expect(readdirSync(damagedFiles)).toEqual([]);
+    } finally {
+      await damagedTarget.drop();
+      rmSync(damagedDir, { recursive: true, force: true });
+      rmSync(damagedFiles, { recursive: true, force: true });
+    }
 
     const target = await createTestDatabase();
     const restoredStorage = createLocalStorage(restoredFiles);
@@ -117,6 +147,12 @@ describe.skipIf(!sharedDatabase)('backup and restore', () => {
         const [original] = await server.runtime.deps.sql<{ n: number }[]>`select count(*)::int as n from application_events`;
         const [copy] = await db.sql<{ n: number }[]>`select count(*)::int as n from application_events`;
         expect(copy!.n).toBe(original!.n);
+        // The whole trail checks against its signed checkpoints, as on a new server (no local copies of them): the
+        // checkpoints came back with the files. Without them it checked against none, and the restored server's next
+        // checkpoint was reported as coming after a missing one: a false alarm of tampering.
+        const publicKey = createPublicKey(await districtSealPrivateKey(server.runtime.deps));
+        const newServer = { sql: db.sql, config: { ...config, dataDir: restoredFiles }, storage: restoredStorage, secrets: server.runtime.deps.secrets };
+        expect(await verifyAudit(newServer, publicKey)).toMatchObject({ events: copy!.n, checkpoints, problems: [] });
       } finally {
         await db.close();
       }
@@ -131,28 +167,29 @@ describe('retention', () => {
     const { sql } = server.runtime.deps;
     const now = server.clock.now().getTime();
     const ago = (days: number) => new Date(now - days * 86_400_000);
-    await sql`insert into gateway_callbacks (key, kind, received_at) values ('old-callback', 'delivery', ${ago(31)}), ('new-callback', 'delivery', ${ago(29)})`;
+    // Each pair straddles its configured period (beforeAll) and lies on the same side of the default one.
+    await sql`insert into gateway_callbacks (key, kind, received_at) values ('old-callback', 'delivery', ${ago(21)}), ('new-callback', 'delivery', ${ago(19)})`;
     await sql`
       insert into sms_inbound (provider, sender, intent, received_at)
-      values ('africastalking', '+919000000001', 'status', ${ago(366)}), ('africastalking', '+919000000001', 'status', ${ago(364)})`;
-    // Idle limit 30 minutes, absolute 12 hours (the defaults): one live, one ended 8 days ago, one ended 6 days ago.
+      values ('africastalking', '+919000000001', 'status', ${ago(101)}), ('africastalking', '+919000000001', 'status', ${ago(99)})`;
+    // Idle limit 30 minutes, absolute 12 hours (the defaults): one live, one ended 4 days ago, one ended 2 days ago.
     await sql`
       insert into sessions (id, secret_hash, user_id, created_at, last_active_at) values
         ('retention-live', '\\x00', 'demo-citizen', ${ago(0)}, ${ago(0)}),
-        ('retention-ended-8d', '\\x00', 'demo-citizen', ${ago(8)}, ${ago(8)}),
-        ('retention-ended-6d', '\\x00', 'demo-citizen', ${ago(6)}, ${ago(6)})`;
-    // Attempt counters are kept 2 days (the default) after their last attempt.
+        ('retention-ended-4d', '\\x00', 'demo-citizen', ${ago(4)}, ${ago(4)}),
+        ('retention-ended-2d', '\\x00', 'demo-citizen', ${ago(2)}, ${ago(2)})`;
+    // Attempt counters are kept 4 days (configured) after their last attempt.
     await sql`
       insert into attempt_counters (key, attempts, window_start_at, last_attempt_at) values
-        ('retention:idle-3d', 4, ${ago(3)}, ${ago(3)}),
-        ('retention:idle-1d', 4, ${ago(1)}, ${ago(1)})`;
+        ('retention:idle-5d', 4, ${ago(5)}, ${ago(5)}),
+        ('retention:idle-3d', 4, ${ago(3)}, ${ago(3)})`;
 
     expect(await purgeExpired(server.runtime.deps)).toEqual({ gatewayCallbacks: 1, smsInbound: 1, sessions: 1, attemptCounters: 1 });
     expect((await sql<{ key: string }[]>`select key from gateway_callbacks where key like '%-callback'`).map((r) => r.key)).toEqual(['new-callback']);
-    const [inbound] = await sql<{ n: number }[]>`select count(*)::int as n from sms_inbound where received_at < ${ago(300)}`;
+    const [inbound] = await sql<{ n: number }[]>`select count(*)::int as n from sms_inbound where received_at < ${ago(90)}`;
     expect(inbound!.n).toBe(1);
-    expect((await sql<{ id: string }[]>`select id from sessions where id like 'retention-%' order by id`).map((r) => r.id)).toEqual(['retention-ended-6d', 'retention-live']);
-    expect((await sql<{ key: string }[]>`select key from attempt_counters where key like 'retention:%'`).map((r) => r.key)).toEqual(['retention:idle-1d']);
+    expect((await sql<{ id: string }[]>`select id from sessions where id like 'retention-%' order by id`).map((r) => r.id)).toEqual(['retention-ended-2d', 'retention-live']);
+    expect((await sql<{ key: string }[]>`select key from attempt_counters where key like 'retention:%'`).map((r) => r.key)).toEqual(['retention:idle-3d']);
     // Nothing left to purge the second time.
     expect(await purgeExpired(server.runtime.deps)).toEqual({ gatewayCallbacks: 0, smsInbound: 0, sessions: 0, attemptCounters: 0 });
   });

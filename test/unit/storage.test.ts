@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test, vi } from 'vitest';
@@ -22,6 +22,20 @@ describe('content-addressed storage', () => {
     const storage = createLocalStorage(dir);
     expect(await storage.get('../../etc/passwd')).toBeNull();
     expect(await storage.get('0'.repeat(64))).toBeNull();
+  });
+
+  test('a file that is not there reads as null; one that cannot be read is an error, not passed off as absent', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'orc-storage-unreadable-'));
+    const storage = createLocalStorage(own);
+    const sha = sha256Hex(new TextEncoder().encode('a scan on a failing disk'));
+    expect(await storage.get(sha)).toBeNull();
+    expect(await storage.getNamed('audit-checkpoints/00000001.json')).toBeNull();
+    // A folder where the file should be stands for any read error (EIO, EACCES: not to be had as root in a test).
+    mkdirSync(join(own, sha.slice(0, 2), sha), { recursive: true });
+    mkdirSync(join(own, 'named', 'audit-checkpoints', '00000001.json'), { recursive: true });
+    await expect(storage.get(sha)).rejects.toMatchObject({ code: 'EISDIR' });
+    await expect(storage.getNamed('audit-checkpoints/00000001.json')).rejects.toMatchObject({ code: 'EISDIR' });
+    rmSync(own, { recursive: true, force: true });
   });
 
   test('list gives every stored digest once, and no file being written', async () => {
