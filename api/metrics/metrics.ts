@@ -18,7 +18,31 @@ export interface Metrics {
   slaBreaches: Counter<'level'>;
 }
 
-export function createMetrics(sql: Sql, opts: { poolMax: number; embedded: boolean; now: () => Date }): Metrics {
+/**
+ * A figure read from the database at scrape time, or null when the database does not answer within `patienceMs`.
+ * prom-client fails the whole scrape if one gauge's collect fails, and waits as long as the slowest: during a database
+ * outage (postgres.js waits 5 s for each connection attempt) /metrics errored or hung, taking the process's own
+ * figures with it, when the operator needs them most. The query left behind settles on its own.
+ */
+async function fromDatabase<T>(query: () => Promise<T>, patienceMs: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(resolve, patienceMs, null)));
+  try {
+    return await Promise.race([query(), late]);
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `dbPatienceMs`: how long a scrape waits for each database figure (2 s, well inside Prometheus's default 10 s scrape
+ * timeout). A figure the database did not give is NaN, Prometheus's "no value", never the last one read, and
+ * orc_db_up says why.
+ */
+export function createMetrics(sql: Sql, opts: { poolMax: number; embedded: boolean; now: () => Date; dbPatienceMs?: number }): Metrics {
+  const patience = opts.dbPatienceMs ?? 2000;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'orc_' });
 
@@ -51,8 +75,8 @@ export function createMetrics(sql: Sql, opts: { poolMax: number; embedded: boole
     help: 'Messages waiting in the outbox (not yet accepted by a provider, not dead)',
     registers: [registry],
     async collect() {
-      const [row] = await sql<{ n: number }[]>`select count(*)::int as n from outbox where status = 'pending'`;
-      this.set(row?.n ?? 0);
+      const rows = await fromDatabase(() => sql<{ n: number }[]>`select count(*)::int as n from outbox where status = 'pending'`, patience);
+      this.set(rows ? (rows[0]?.n ?? 0) : NaN);
     }
   });
   new Gauge({
@@ -60,9 +84,12 @@ export function createMetrics(sql: Sql, opts: { poolMax: number; embedded: boole
     help: 'Age of the oldest message still waiting to be sent (0 when none): a stuck dispatcher or a dead gateway',
     registers: [registry],
     async collect() {
-      const [row] = await sql<{ age: number | null }[]>`
-        select extract(epoch from ${opts.now()}::timestamptz - min(created_at))::float8 as age from outbox where status = 'pending'`;
-      this.set(Math.max(0, row?.age ?? 0));
+      const rows = await fromDatabase(
+        () => sql<{ age: number | null }[]>`
+          select extract(epoch from ${opts.now()}::timestamptz - min(created_at))::float8 as age from outbox where status = 'pending'`,
+        patience
+      );
+      this.set(rows ? Math.max(0, rows[0]?.age ?? 0) : NaN);
     }
   });
 
@@ -76,9 +103,12 @@ export function createMetrics(sql: Sql, opts: { poolMax: number; embedded: boole
       this.reset();
       // The embedded database has a single session and no statistics collector worth reading.
       if (opts.embedded) return void this.set({ state: 'active' }, 1);
-      const rows = await sql<{ state: string | null; n: number }[]>`
-        select state, count(*)::int as n from pg_stat_activity where datname = current_database() group by state`;
-      for (const r of rows) this.set({ state: r.state ?? 'unknown' }, r.n);
+      const rows = await fromDatabase(
+        () => sql<{ state: string | null; n: number }[]>`
+          select state, count(*)::int as n from pg_stat_activity where datname = current_database() group by state`,
+        patience
+      );
+      for (const r of rows ?? []) this.set({ state: r.state ?? 'unknown' }, r.n); // none at all while it does not answer
     }
   });
   new Gauge({
@@ -87,8 +117,16 @@ export function createMetrics(sql: Sql, opts: { poolMax: number; embedded: boole
     registers: [registry],
     async collect() {
       const started = performance.now();
-      await sql`select 1`;
-      this.set((performance.now() - started) / 1000);
+      const answered = await fromDatabase(() => sql`select 1`, patience);
+      this.set(answered ? (performance.now() - started) / 1000 : NaN);
+    }
+  });
+  new Gauge({
+    name: 'orc_db_up',
+    help: `1 when the database answered this scrape's "select 1" within ${patience / 1000} s, else 0 (its figures then read NaN)`,
+    registers: [registry],
+    async collect() {
+      this.set((await fromDatabase(() => sql`select 1`, patience)) ? 1 : 0);
     }
   });
 
