@@ -1,15 +1,21 @@
 // Development secrets (the Aadhaar key, the local CA, officer credentials, the district seal key) are made on first
 // use and kept under DATA_DIR/secrets; production ones are read from configured files. Either way they are read once
-// per runtime (SecretCache). Only Node built-ins and types here: certificates/seal.ts, which scripts/verify-qr.ts runs offline,
-// uses this module too.
+// per runtime (SecretCache). Only Node built-ins here, and storage.ts's flushes, which need nothing more:
+// certificates/seal.ts, which scripts/verify-qr.ts runs offline, uses this module too.
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { link, open, readFile, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { makeFolderDurably, syncFolder } from './storage/storage.ts';
 
 /**
  * Reads a secret file, or makes it with `create` and publishes it without ever overwriting: the content is written
  * to a temporary file and hard-linked to its name, which fails if another process got there first (a rename would
  * silently replace the winner's key); the loser then reads the winner's file. Every reader sees one complete file.
+ *
+ * On disk before it returns, like a stored file (storage.ts, writeFileDurably): the bytes are flushed before the link
+ * and the folder after it. What the caller then writes to the database under the key (an Aadhaar number sealed with
+ * it, a certificate signed by it) is on disk once committed; a key the kernel had not yet written would be lost by a
+ * power cut, and those rows unreadable or unverifiable for good.
  */
 export async function readOrCreate(path: string, create: () => string | Buffer): Promise<Buffer> {
   try {
@@ -18,21 +24,32 @@ export async function readOrCreate(path: string, create: () => string | Buffer):
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   const content = Buffer.from(create());
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await makeFolderDurably(dirname(path), 0o700);
   const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   // A full disk must not leave half a secret behind (it would be read as the key by no one, but fill the directory).
-  await writeFile(temp, content, { mode: 0o600 }).catch(async (err: unknown) => {
+  await writeFlushed(temp, content).catch(async (err: unknown) => {
     await unlink(temp).catch(() => {});
     throw err;
   });
   try {
     await link(temp, path);
+    await syncFolder(dirname(path));
     return content;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     return await readFile(path);
   } finally {
     await unlink(temp);
+  }
+}
+
+async function writeFlushed(path: string, content: Buffer): Promise<void> {
+  const file = await open(path, 'wx', 0o600);
+  try {
+    await file.writeFile(content);
+    await file.datasync();
+  } finally {
+    await file.close();
   }
 }
 
