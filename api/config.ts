@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { logLevels, type LogLevel } from '../shared/log-line.ts';
 import type { S3Settings } from './storage/s3.ts';
 import { parseStorageUrl } from './storage/storage.ts';
+import { SLOWEST_BATCH_MS } from './notify/outbox.ts';
 
 const trustProxyMessage = 'how many X-Forwarded-For entries the proxies in front add, 0 to 10 (true or yes for 1, false or no for 0)';
 
@@ -132,10 +133,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems = needed.map((n) => `  ${n}: required when SMS_PROVIDER=${e.SMS_PROVIDER}`);
   // A counter purged inside its window would start again at zero: the login window must end before the purge.
   if (e.RETENTION_ATTEMPT_COUNTER_DAYS * 1440 < e.LOGIN_THROTTLE_MINUTES) problems.push('  RETENTION_ATTEMPT_COUNTER_DAYS: must be at least LOGIN_THROTTLE_MINUTES long');
-  if (problems.length) throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
   // Development (demo accounts, the dev inbox, a movable clock) only when asked for in exactly these words: a typo
   // such as "Production" or "prod", or any other value ("test", "staging"), is production with all its checks.
   const production = e.NODE_ENV !== undefined && e.NODE_ENV !== 'development';
+  // A lease shorter than a batch at its slowest lets a second dispatcher take and send a message the first is still
+  // sending; only tests that kill a process on purpose (in development) want one that short.
+  if (production && e.OUTBOX_LEASE_SECONDS !== undefined && e.OUTBOX_LEASE_SECONDS * 1000 < SLOWEST_BATCH_MS) {
+    problems.push(`  OUTBOX_LEASE_SECONDS: at least ${SLOWEST_BATCH_MS / 1000} in production (a batch of messages at its slowest)`);
+  }
+  if (problems.length) throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
   // adapter-node assumes https when ORIGIN is missing, which breaks cookies on plain http in development.
   const origin = e.ORIGIN ?? `http://localhost:${e.PORT}`;
   return {

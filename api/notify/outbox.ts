@@ -19,8 +19,13 @@ type DispatchDeps = Pick<Deps, 'sql' | 'clock' | 'sms' | 'mail' | 'push' | 'log'
 export const SEND_TIMEOUT_MS = 15_000;
 const BATCH = 50;
 const PARALLEL = 10;
-/** The default lease: a whole batch at its slowest, twice. OUTBOX_LEASE_SECONDS may shorten it (tests that kill a process). */
-export const LEASE_MS = Math.ceil(BATCH / PARALLEL) * SEND_TIMEOUT_MS * 2;
+/** A batch at its slowest: every round of parallel sends taking the whole timeout. */
+export const SLOWEST_BATCH_MS = Math.ceil(BATCH / PARALLEL) * SEND_TIMEOUT_MS;
+/**
+ * The default lease: a whole batch at its slowest, twice. OUTBOX_LEASE_SECONDS may shorten it, in production not
+ * below SLOWEST_BATCH_MS (api/config.ts); tests that kill a process go shorter.
+ */
+export const LEASE_MS = SLOWEST_BATCH_MS * 2;
 
 const BASE_DELAY_MS = 30_000;
 const MAX_DELAY_MS = 3_600_000;
