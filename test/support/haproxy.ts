@@ -1,7 +1,10 @@
 // Our own HAProxy (Debian's package; its service is not used) on a private port, balancing round-robin over app
 // instances with a health check on /api/health every 300 ms (down after three failures). A connection refused by a dead instance is retried on
 // another (`retry-on conn-failure`, `option redispatch`): the request never reached the dead one, so that is safe
-// even for a POST. Each answer says which server gave it (X-Served-By), so tests can see the alternation.
+// even for a POST. Nothing else is retried by HAProxy: a request the instance took and died on (no answer, HAProxy's
+// `empty-response`) may have been carried out, and only the client knows whether sending it again is safe (a
+// submission's Idempotency-Key, an action's version); it gets 502 and decides, as the phone does in the test. Each
+// answer says which server gave it (X-Served-By), so tests can see the alternation.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +31,7 @@ export async function startHaProxy(port: number, servers: { name: string; port: 
       '  timeout check 5s',
       '  retries 3',
       '  option redispatch 1',
-      '  retry-on conn-failure empty-response',
+      '  retry-on conn-failure',
       // As a deployment must: the address HAProxy saw goes to the app in X-Forwarded-For, after any the caller sent,
       // and the app (TRUST_PROXY=1) takes the last entry.
       '  option forwardfor',
