@@ -288,6 +288,13 @@ describe('the state officer sees every district and acts on none', () => {
     const onlyB = (await state.get(`/api/sla/escalations?district=${b.district}`)).body;
     expect(onlyB.breaches.map((x: { ain: string }) => x.ain)).toEqual([lateB]);
     expect(onlyB.blocks.map((x: { officeId: string }) => x.officeId)).toEqual([b.block]);
+    // And down to one block of another district: only its breaches, its row, its district.
+    const blockA = (all.breaches as { ain: string; officeId: string }[]).find((x) => x.ain === lateA)!.officeId;
+    const onlyBlock = (await state.get(`/api/sla/escalations?office=${encodeURIComponent(blockA)}`)).body;
+    expect(onlyBlock.breaches.map((x: { ain: string }) => x.ain)).toContain(lateA);
+    expect(new Set(onlyBlock.breaches.map((x: { officeId: string }) => x.officeId))).toEqual(new Set([blockA]));
+    expect(onlyBlock.blocks.map((x: { officeId: string }) => x.officeId)).toEqual([blockA]);
+    expect(onlyBlock.districts.map((x: { officeId: string }) => x.officeId)).toEqual(['n24pgs']);
   });
 
   test('cannot forward, approve, acknowledge, take over, manage staff, counters or acting charges', async () => {

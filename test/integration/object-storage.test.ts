@@ -42,6 +42,28 @@ describe('the storage contract on S3', () => {
     expect(await storage.get('0'.repeat(64))).toBeNull();
   });
 
+  test('named objects (the audit checkpoints) and removal (the upload janitor) keep the same contract', async () => {
+    const storage = storageAt('named');
+    const first = new TextEncoder().encode('{"payload":"checkpoint 1"}');
+    await storage.putNamed('audit-checkpoints/00000002.json', new TextEncoder().encode('{"payload":"checkpoint 2"}'));
+    await storage.putNamed('audit-checkpoints/00000001.json', first);
+    await storage.putNamed('elsewhere/00000003.json', first);
+    expect(await storage.listNamed('audit-checkpoints')).toEqual(['audit-checkpoints/00000001.json', 'audit-checkpoints/00000002.json']);
+    expect((await storage.getNamed('audit-checkpoints/00000001.json'))!.equals(Buffer.from(first))).toBe(true);
+    expect(await storage.getNamed('audit-checkpoints/00000009.json')).toBeNull();
+    expect(await storage.getNamed('../audit-checkpoints/00000001.json')).toBeNull();
+    await expect(storage.putNamed('../escape', first)).rejects.toThrow(/not a storage name/);
+
+    // Named objects are not stored files: a backup's file list and the janitor never see them.
+    const sha = await storage.put(new TextEncoder().encode('an unattached upload'));
+    const listed: string[] = [];
+    for await (const stored of storage.list()) listed.push(stored);
+    expect(listed).toEqual([sha]);
+    await storage.remove(sha);
+    expect(await storage.get(sha)).toBeNull();
+    await storage.remove(sha); // already gone: fine, as rm --force
+  });
+
   test('a prefix keeps deployments apart in one bucket', async () => {
     const a = storageAt('district-a');
     const b = storageAt('district-b');
