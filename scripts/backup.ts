@@ -20,3 +20,6 @@ if (!databaseUrl) {
 const dir = process.argv[2] ?? join('backups', new Date().toISOString().replace(/[:.]/g, '-'));
 const manifest = await backup({ databaseUrl, storage: await openStorage(config.storage), dir });
 console.log(`Backed up the database, ${manifest.files} files (${(manifest.bytes / 1048576).toFixed(1)} MB) and ${Object.keys(manifest.named ?? {}).length} audit checkpoints into ${dir}`);
+if (manifest.checkpointsMissing?.length) {
+  console.warn(`Warning: audit checkpoints ${manifest.checkpointsMissing.join(', ')} are recorded in the database but missing from the storage; \`npm run audit:verify\` names the gap. If DATA_DIR/audit/checkpoints on a server still has them, copy them to named/audit-checkpoints/ in the storage and back up again.`);
+}

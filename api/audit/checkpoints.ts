@@ -35,6 +35,8 @@ const OBJECT_PREFIX = 'audit-checkpoints';
 const fileName = (n: number) => `${String(n).padStart(8, '0')}.json`;
 /** Checkpoint n's object in the storage (a backup carries them: api/backup/backup.ts). */
 export const checkpointObjectName = (n: number) => `${OBJECT_PREFIX}/${fileName(n)}`;
+/** Whether a name is one checkpointObjectName makes: a restore takes names from a backup's manifest. */
+export const isCheckpointObjectName = (name: string) => new RegExp(`^${OBJECT_PREFIX}/\\d{8}\\.json$`).test(name);
 const localDir = (deps: Pick<Deps, 'config'>) => join(deps.config.dataDir, 'audit', 'checkpoints');
 
 /** One step of the fold: the digest so far and one event, by its id and stored hash. */

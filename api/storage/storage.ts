@@ -98,8 +98,11 @@ export async function makeFolderDurably(path: string, mode = 0o777): Promise<voi
   }
 }
 
-/** Names of named objects: lower-case path segments, never `..` first, so a name cannot leave its folder. */
-export const NAME = /^[a-z0-9-]+(\/[a-z0-9.-]+)*$/;
+/**
+ * Names of named objects: lower-case path segments, none of them `.` or `..`, so a name cannot leave its folder. A
+ * restore takes names from a backup's manifest: `audit-checkpoints/../../x` passed the check before 6 Dec 2026.
+ */
+export const NAME = /^[a-z0-9-]+(\/(?!\.\.?(?:\/|$))[a-z0-9.-]+)*$/;
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createPublicKey } from 'node:crypto';
 import { listEvents, verifyChain } from '../../api/applications/audit.ts';
-import { verifyAudit, writeCheckpoint } from '../../api/audit/checkpoints.ts';
+import { checkpointObjectName, verifyAudit, writeCheckpoint } from '../../api/audit/checkpoints.ts';
 import { backup, backupDatabaseUrl, restore } from '../../api/backup/backup.ts';
 import { trustedCaPem } from '../../api/certificates/credentials.ts';
 import { verifyCertificatePdf } from '../../api/certificates/sign.ts';
@@ -87,7 +87,7 @@ describe.skipIf(!sharedDatabase)('backup and restore', () => {
         union select pdf_sha256 from certificates) s`;
     expect(named!.n).toBeGreaterThanOrEqual(3);
     expect(manifest.files).toBeGreaterThanOrEqual(named!.n);
-    expect(JSON.parse(readFileSync(join(backupDir, 'manifest.json'), 'utf8'))).toMatchObject({ format: 'orc-backup-1', files: manifest.files });
+    expect(JSON.parse(readFileSync(join(backupDir, 'manifest.json'), 'utf8'))).toMatchObject({ format: 'orc-backup-2', files: manifest.files, checkpointsMissing: [] });
     expect(Object.keys(manifest.named ?? {})).toHaveLength(checkpoints);
     // Custom format: pg_restore can list it.
     expect(execFileSync('pg_restore', ['--list', join(backupDir, 'database.dump')], { encoding: 'utf8' })).toContain('TABLE DATA public applications');
@@ -106,6 +106,12 @@ describe.skipIf(!sharedDatabase)('backup and restore', () => {
       const [name] = readdirSync(join(damagedDir, 'files', shard!));
       writeFileSync(join(damagedDir, 'files', shard!, name!), 'not the scan it was');
       await expect(restore({ databaseUrl: damagedTarget.directUrl, storage: createLocalStorage(damagedFiles), dir: damagedDir })).rejects.toThrow(/damaged/);
+      // A manifest whose object names would leave their folder is refused the same way: the names become paths.
+      const manifestPath = join(damagedDir, 'manifest.json');
+      const tampered = JSON.parse(readFileSync(manifestPath, 'utf8')) as { named: Record<string, string> };
+      tampered.named = { 'audit-checkpoints/../../../escaped': 'x' };
+      writeFileSync(manifestPath, JSON.stringify(tampered));
+      await expect(restore({ databaseUrl: damagedTarget.directUrl, storage: createLocalStorage(damagedFiles), dir: damagedDir })).rejects.toThrow(/not one this service writes/);
       const check = await openDatabase({ databaseUrl: damagedTarget.directUrl, dataDir: '' });
       const [tables] = await check.sql<{ n: number }[]>`select count(*)::int as n from information_schema.tables where table_schema = 'public'`;
       await check.close();
@@ -115,6 +121,21 @@ describe.skipIf(!sharedDatabase)('backup and restore', () => {
       await damagedTarget.drop();
       rmSync(damagedDir, { recursive: true, force: true });
       rmSync(damagedFiles, { recursive: true, force: true });
+    }
+
+    // A checkpoint the database records but the storage lost (a server restored from a backup made before they were
+    // carried) does not stop the backup: it is named in the manifest, and audit:verify names the same gap.
+    if (config.storage.kind === 'local') {
+      const lost = join(config.storage.dir, 'named', checkpointObjectName(1));
+      const kept = readFileSync(lost);
+      rmSync(lost);
+      const gapDir = mkdtempSync(join(tmpdir(), 'orc-backup-gap-'));
+      try {
+        expect(await backup({ databaseUrl, storage, dir: gapDir })).toMatchObject({ checkpointsMissing: [1] });
+      } finally {
+        writeFileSync(lost, kept);
+        rmSync(gapDir, { recursive: true, force: true });
+      }
     }
 
     const target = await createTestDatabase();

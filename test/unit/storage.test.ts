@@ -38,6 +38,19 @@ describe('content-addressed storage', () => {
     rmSync(own, { recursive: true, force: true });
   });
 
+  test('a named object stays in its folder: no segment may be . or ..', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'orc-storage-names-'));
+    const storage = createLocalStorage(own);
+    for (const name of ['audit-checkpoints/../../escaped', 'audit-checkpoints/..', 'a/./b']) {
+      await expect(storage.putNamed(name, new Uint8Array([1]))).rejects.toThrow(/not a storage name/);
+      expect(await storage.getNamed(name)).toBeNull();
+    }
+    await storage.putNamed('audit-checkpoints/00000001.json', new Uint8Array([1]));
+    expect(await storage.listNamed('audit-checkpoints')).toEqual(['audit-checkpoints/00000001.json']);
+    expect(existsSync(join(own, '..', 'escaped'))).toBe(false);
+    rmSync(own, { recursive: true, force: true });
+  });
+
   test('list gives every stored digest once, and no file being written', async () => {
     const own = mkdtempSync(join(tmpdir(), 'orc-storage-list-'));
     const storage = createLocalStorage(own);
