@@ -22,13 +22,17 @@ export interface Metrics {
  * A figure read from the database at scrape time, or null when the database does not answer within `patienceMs`.
  * prom-client fails the whole scrape if one gauge's collect fails, and waits as long as the slowest: during a database
  * outage (postgres.js waits 5 s for each connection attempt) /metrics errored or hung, taking the process's own
- * figures with it, when the operator needs them most. The query left behind settles on its own.
+ * figures with it, when the operator needs them most. A query given up on is cancelled: left queued behind a hung
+ * pool, every scrape's would have run at once when the database came back.
  */
-async function fromDatabase<T>(query: () => Promise<T>, patienceMs: number): Promise<T | null> {
+async function fromDatabase<T>(query: () => Promise<T> & { cancel?(): unknown }, patienceMs: number): Promise<T | null> {
   let timer: NodeJS.Timeout | undefined;
+  const asked = query();
   const late = new Promise<null>((resolve) => (timer = setTimeout(resolve, patienceMs, null)));
   try {
-    return await Promise.race([query(), late]);
+    const answer = await Promise.race([asked, late]);
+    if (answer === null) asked.cancel?.();
+    return answer;
   } catch {
     return null;
   } finally {
@@ -38,8 +42,8 @@ async function fromDatabase<T>(query: () => Promise<T>, patienceMs: number): Pro
 
 /**
  * `dbPatienceMs`: how long a scrape waits for each database figure (2 s, well inside Prometheus's default 10 s scrape
- * timeout). A figure the database did not give is NaN, Prometheus's "no value", never the last one read, and
- * orc_db_up says why.
+ * timeout). A figure the database did not give reads NaN, never the last one read: alert on orc_db_up, because NaN
+ * is a value to Prometheus that compares false with every threshold and makes a sum across instances NaN.
  */
 export function createMetrics(sql: Sql, opts: { poolMax: number; embedded: boolean; now: () => Date; dbPatienceMs?: number }): Metrics {
   const patience = opts.dbPatienceMs ?? 2000;
@@ -111,14 +115,21 @@ export function createMetrics(sql: Sql, opts: { poolMax: number; embedded: boole
       for (const r of rows ?? []) this.set({ state: r.state ?? 'unknown' }, r.n); // none at all while it does not answer
     }
   });
+  // One "select 1" a scrape for both figures below (prom-client collects every gauge at once, so both ask while it
+  // runs), so the round trip and "up" never disagree.
+  let probing: Promise<number | null> | null = null;
+  const probe = () =>
+    (probing ??= (async () => {
+      const started = performance.now();
+      const answered = await fromDatabase(() => sql`select 1`, patience);
+      return answered ? (performance.now() - started) / 1000 : null;
+    })().finally(() => (probing = null)));
   new Gauge({
     name: 'orc_db_ping_seconds',
     help: 'Time for one "select 1" through this process’s pool: a full pool or a slow database shows here first',
     registers: [registry],
     async collect() {
-      const started = performance.now();
-      const answered = await fromDatabase(() => sql`select 1`, patience);
-      this.set(answered ? (performance.now() - started) / 1000 : NaN);
+      this.set((await probe()) ?? NaN);
     }
   });
   new Gauge({
@@ -126,7 +137,7 @@ export function createMetrics(sql: Sql, opts: { poolMax: number; embedded: boole
     help: `1 when the database answered this scrape's "select 1" within ${patience / 1000} s, else 0 (its figures then read NaN)`,
     registers: [registry],
     async collect() {
-      this.set((await fromDatabase(() => sql`select 1`, patience)) ? 1 : 0);
+      this.set((await probe()) === null ? 0 : 1);
     }
   });
 

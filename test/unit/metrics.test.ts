@@ -3,10 +3,15 @@ import type { Sql } from '../../api/db/connect.ts';
 import { createMetrics } from '../../api/metrics/metrics.ts';
 
 // A database that never answers (a hung pool, a host gone from the network) or refuses at once (PostgreSQL down).
-const hung = (() => new Promise(() => {})) as unknown as Sql;
+let cancelled = 0;
+const hung = (() => Object.assign(new Promise(() => {}), { cancel: () => (cancelled += 1) })) as unknown as Sql;
 const refusing = (() => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }))) as unknown as Sql;
-const answering = ((strings: TemplateStringsArray) =>
-  Promise.resolve(strings.join('?').includes('pg_stat_activity') ? [{ state: 'idle', n: 3 }] : strings.join('?').includes('as age') ? [{ age: 42 }] : [{ n: 7 }])) as unknown as Sql;
+const asked: string[] = [];
+const answering = ((strings: TemplateStringsArray) => {
+  const text = strings.join('?');
+  asked.push(text);
+  return Promise.resolve(text.includes('pg_stat_activity') ? [{ state: 'idle', n: 3 }] : text.includes('as age') ? [{ age: 42 }] : [{ n: 7 }]);
+}) as unknown as Sql;
 
 // prom-client writes NaN as "Nan"; Prometheus reads the word in any case (Go's strconv.ParseFloat).
 const line = (text: string, name: string) => text.split('\n').find((l) => l.startsWith(name + ' ') || l.startsWith(name + '{'));
@@ -29,6 +34,14 @@ describe('/metrics while the database is away (api/metrics/metrics.ts)', () => {
     });
   }
 
+  test('a query given up on is cancelled, not left queued to run when the database comes back', async () => {
+    cancelled = 0;
+    const metrics = createMetrics(hung, { poolMax: 10, embedded: false, now: () => new Date(), dbPatienceMs: 50 });
+    await metrics.registry.metrics();
+    // The outbox's two, the connections', and the one "select 1" that the round trip and orc_db_up share.
+    expect(cancelled).toBe(4);
+  });
+
   test('when it answers, its figures are read as they are', async () => {
     const metrics = createMetrics(answering, { poolMax: 10, embedded: false, now: () => new Date(), dbPatienceMs: 1000 });
     const text = await metrics.registry.metrics();
@@ -37,5 +50,6 @@ describe('/metrics while the database is away (api/metrics/metrics.ts)', () => {
     expect(line(text, 'orc_outbox_oldest_pending_seconds')).toBe('orc_outbox_oldest_pending_seconds 42');
     expect(line(text, 'orc_db_connections')).toBe('orc_db_connections{state="idle"} 3');
     expect(Number(line(text, 'orc_db_ping_seconds')!.split(' ')[1])).toBeGreaterThanOrEqual(0);
+    expect(asked.filter((q) => q.trim() === 'select 1')).toHaveLength(1); // one probe for both figures
   });
 });
