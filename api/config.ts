@@ -6,6 +6,9 @@ import type { S3Settings } from './storage/s3.ts';
 import { parseStorageUrl } from './storage/storage.ts';
 import { SLOWEST_BATCH_MS } from './notify/outbox.ts';
 
+/** A batch's sends at their slowest (75 s) and a fifth more for the writes that record them. */
+const MIN_PRODUCTION_LEASE_MS = SLOWEST_BATCH_MS * 1.2;
+
 const trustProxyMessage = 'how many X-Forwarded-For entries the proxies in front add, 0 to 10 (true or yes for 1, false or no for 0)';
 
 const schema = z.object({
@@ -138,8 +141,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const production = e.NODE_ENV !== undefined && e.NODE_ENV !== 'development';
   // A lease shorter than a batch at its slowest lets a second dispatcher take and send a message the first is still
   // sending; only tests that kill a process on purpose (in development) want one that short.
-  if (production && e.OUTBOX_LEASE_SECONDS !== undefined && e.OUTBOX_LEASE_SECONDS * 1000 < SLOWEST_BATCH_MS) {
-    problems.push(`  OUTBOX_LEASE_SECONDS: at least ${SLOWEST_BATCH_MS / 1000} in production (a batch of messages at its slowest)`);
+  if (production && e.OUTBOX_LEASE_SECONDS !== undefined && e.OUTBOX_LEASE_SECONDS * 1000 < MIN_PRODUCTION_LEASE_MS) {
+    problems.push(`  OUTBOX_LEASE_SECONDS: at least ${MIN_PRODUCTION_LEASE_MS / 1000} in production (a batch of messages at its slowest, and a margin for its database writes)`);
   }
   if (problems.length) throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
   // adapter-node assumes https when ORIGIN is missing, which breaks cookies on plain http in development.

@@ -31,16 +31,18 @@ export async function readOrCreate(path: string, create: () => string | Buffer):
     await unlink(temp).catch(() => {});
     throw err;
   });
+  let ours = true;
   try {
     await link(temp, path);
-    await syncFolder(dirname(path));
-    return content;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    return await readFile(path);
+    ours = false; // another process linked its key first: that one is the key
   } finally {
-    await unlink(temp);
+    await unlink(temp).catch(() => {}); // the name holds the file now; a temporary name left over is only litter
   }
+  // Flushed whoever linked it: the winner may not yet have flushed the folder when the loser goes on to use its key.
+  await syncFolder(dirname(path));
+  return ours ? content : await readFile(path);
 }
 
 async function writeFlushed(path: string, content: Buffer): Promise<void> {

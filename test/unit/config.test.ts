@@ -44,8 +44,9 @@ describe('configuration', () => {
   });
 
   test('in production an outbox lease is never shorter than a batch of messages at its slowest', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', OUTBOX_LEASE_SECONDS: '10' })).toThrow(/OUTBOX_LEASE_SECONDS: at least 75 in production/);
-    expect(loadConfig({ NODE_ENV: 'production', OUTBOX_LEASE_SECONDS: '75' }).outboxLeaseMs).toBe(75_000);
+    expect(() => loadConfig({ NODE_ENV: 'production', OUTBOX_LEASE_SECONDS: '10' })).toThrow(/OUTBOX_LEASE_SECONDS: at least 90 in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', OUTBOX_LEASE_SECONDS: '75' })).toThrow(/OUTBOX_LEASE_SECONDS/); // no margin
+    expect(loadConfig({ NODE_ENV: 'production', OUTBOX_LEASE_SECONDS: '90' }).outboxLeaseMs).toBe(90_000);
     expect(loadConfig({ NODE_ENV: 'production' }).outboxLeaseMs).toBeUndefined(); // the default, 150 s
     // Tests that kill a process on purpose run in development, where a short lease lets them see it taken over.
     expect(loadConfig({ NODE_ENV: 'development', OUTBOX_LEASE_SECONDS: '10' }).outboxLeaseMs).toBe(10_000);
