@@ -2,7 +2,8 @@
 // call per line, as until 4 Dec 2026, against the batched standard output the server uses (shared/log-line.ts).
 // Each way runs in a child process of its own whose standard output is /dev/null, as the servers' is in the other
 // benchmarks, in interleaved rounds; the figure is the CPU (user + system) the logging loop used, per line.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import { logLineOptions, stdoutDestination } from '../../shared/log-line.ts';
@@ -25,14 +26,19 @@ function child(way: Way, count: number): void {
 export async function benchLogLines({ smoke = false, rounds: askedRounds }: BenchOptions = {}) {
   const count = smoke ? 2_000 : 200_000;
   const rounds = smoke ? 1 : Math.max(3, askedRounds ?? 3);
-  const run = (way: Way) => {
-    const done = spawnSync(process.execPath, ['--import', 'tsx', 'test/bench/log-lines.ts', way, String(count)], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-    const micros = Number(done.stderr);
-    if (done.status !== 0 || !(micros > 0)) throw new Error(`The ${way} logging child failed (exit ${done.status}): ${done.stderr}`);
+  // Asynchronously: a smoke run has another benchmark going in this process (run.ts), which must not stop meanwhile.
+  // The lines go to /dev/null (stdout ignored), the figure comes back on stderr.
+  const run = async (way: Way) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/log-lines.ts', way, String(count)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const [status] = (await once(child, 'close')) as [number | null];
+    const micros = Number(stderr);
+    if (status !== 0 || !(micros > 0)) throw new Error(`The ${way} logging child failed (exit ${status}): ${stderr}`);
     return micros;
   };
   const each: Record<Way, number>[] = [];
-  for (let r = 0; r < rounds; r++) each.push({ 'per-line': run('per-line'), batched: run('batched') });
+  for (let r = 0; r < rounds; r++) each.push({ 'per-line': await run('per-line'), batched: await run('batched') });
   const figures = (way: Way) => each.map((x) => x[way].toFixed(2)).join(' / ');
   return {
     name: `one access log line, ${count.toLocaleString('en')} lines to /dev/null, ${rounds} interleaved rounds`,

@@ -51,7 +51,7 @@ async function runOne(name: string): Promise<void> {
   const problems = brokenBy(result);
   if (problems.length) {
     failed = true;
-    console.error(`  BROKEN: ${problems.join('; ')}`);
+    console.error(`  BROKEN (${name}): ${problems.join('; ')}`);
   }
 }
 
@@ -68,7 +68,9 @@ if (smoke) {
   const lane = async () => {
     for (let name = queue.shift(); name; name = queue.shift()) await runOne(name);
   };
-  await Promise.all([lane(), lane()]);
+  // Both lanes run to their end, so a benchmark that throws does not leave the other's servers and databases behind.
+  const lanes = await Promise.allSettled([lane(), lane()]);
+  for (const settled of lanes) if (settled.status === 'rejected') throw settled.reason;
 } else {
   // Full runs one after another: each measures the machine, and a neighbour would be in its figures.
   for (const name of chosen) await runOne(name);

@@ -10,9 +10,12 @@
 // hardly moves with the machine's other load, so it says where the gap is when requests per second cannot.
 // BENCH_PROFILE=dir writes V8 CPU profiles of both servers (dir/app, dir/bare) to compare them function by function.
 import autocannon from 'autocannon';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createTestDatabase } from '../support/server.ts';
 import { cpuMeter, freePort, median, profileFlags, seedApplications, startServer, type BenchOptions } from './support.ts';
+
+const execFileAsync = promisify(execFile);
 
 export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOptions = {}) {
   const seconds = smoke ? 1 : 10;
@@ -42,12 +45,13 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
   const pg = await createTestDatabase();
   const name = new URL(pg.url).pathname.slice(1);
   const pgArgs = ['-h', '127.0.0.1', '-U', 'postgres'];
-  execFileSync('pgbench', [...pgArgs, '-i', '-q', '-s', smoke ? '1' : '10', name], { stdio: 'ignore' });
-  const pgbench = () => {
+  // pgbench asynchronously: a smoke run has another benchmark going in this process (run.ts).
+  await execFileAsync('pgbench', [...pgArgs, '-i', '-q', '-s', smoke ? '1' : '10', name]);
+  const pgbench = async () => {
     // A smoke run counts transactions instead of seconds: on a loaded machine 50 connections can take longer to
     // open than a one-second run lasts, and pgbench then reports no rate at all.
     const length = smoke ? ['-t', '20'] : ['-T', String(seconds)];
-    const out = execFileSync('pgbench', [...pgArgs, '-S', '-c', '50', '-j', '2', ...length, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const { stdout: out } = await execFileAsync('pgbench', [...pgArgs, '-S', '-c', '50', '-j', '2', ...length, name], { encoding: 'utf8' });
     const tps = /tps = ([\d.]+)/.exec(out);
     if (!tps) throw new Error(`pgbench reported no rate:\n${out}`);
     return Number(tps[1]);
@@ -80,7 +84,7 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
     const [app, floor] = [measuredApp.result, measuredFloor.result];
     const cpu = { app: measuredApp.serverUs, appPg: measuredApp.postgresUs, floor: measuredFloor.serverUs, floorPg: measuredFloor.postgresUs };
     const narrow = await load(`http://localhost:${barePort}`, '/narrow/');
-    const tps = pgbench();
+    const tps = await pgbench();
     errors += app.errors + app.non2xx + floor.errors + floor.non2xx + narrow.errors + narrow.non2xx;
     p50 = app.latency.p50;
     each.push({ app: app.requests.average, p99: app.latency.p99, floor: floor.requests.average, narrow: narrow.requests.average, pgbench: tps, cpu });
