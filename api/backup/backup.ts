@@ -9,7 +9,7 @@
 // credentials, seal key) are not in it: they live in the environment or an HSM, and are kept apart on purpose.
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { checkpointObjectName, isCheckpointObjectName } from '../audit/checkpoints.ts';
@@ -166,7 +166,7 @@ export async function restore(opts: { databaseUrl: string; storage: Storage; dir
   try {
     for (const path of files) {
       // Read again to be put: checked again by the digest the storage computes.
-      const name = path.slice(path.lastIndexOf('/') + 1);
+      const name = basename(path);
       if ((await opts.storage.put(await readFile(path))) !== name) throw new Error(`backup file ${name} changed while it was restored`);
     }
     for (const [name, content] of checkpoints) await opts.storage.putNamed(name, content);
