@@ -121,7 +121,7 @@ export async function backup(opts: { databaseUrl: string; storage: Storage; dir:
  * audit chains). Refuses, writing nothing, when either holds anything, or when any file of the backup does not match
  * its digest or its count: the whole backup is checked before anything is written. Then the files, then the
  * database in one transaction, last: a restore cut off midway (a full disk, a lost connection) leaves an empty
- * database, never rows naming files that are not there, and the error says to empty the storage and run it again.
+ * database, never rows naming files that are not there, and the error says what it left and what to do.
  */
 export async function restore(opts: { databaseUrl: string; storage: Storage; dir: string }): Promise<{ files: number }> {
   const manifest = JSON.parse(await readFile(join(opts.dir, 'manifest.json'), 'utf8')) as Manifest;
