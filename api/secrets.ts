@@ -3,9 +3,9 @@
 // per runtime (SecretCache). Only Node built-ins here, and storage.ts's flushes, which need nothing more:
 // certificates/seal.ts, which scripts/verify-qr.ts runs offline, uses this module too.
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, unlink } from 'node:fs/promises';
+import { link, readFile, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { makeFolderDurably, syncFolder } from './storage/storage.ts';
+import { makeFolderDurably, syncFolder, writeFlushed } from './storage/storage.ts';
 
 /**
  * Reads a secret file, or makes it with `create` and publishes it without ever overwriting: the content is written
@@ -27,7 +27,7 @@ export async function readOrCreate(path: string, create: () => string | Buffer):
   await makeFolderDurably(dirname(path), 0o700);
   const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   // A full disk must not leave half a secret behind (it would be read as the key by no one, but fill the directory).
-  await writeFlushed(temp, content).catch(async (err: unknown) => {
+  await writeFlushed(temp, content, 0o600).catch(async (err: unknown) => {
     await unlink(temp).catch(() => {});
     throw err;
   });
@@ -43,16 +43,6 @@ export async function readOrCreate(path: string, create: () => string | Buffer):
   // Flushed whoever linked it: the winner may not yet have flushed the folder when the loser goes on to use its key.
   await syncFolder(dirname(path));
   return ours ? content : await readFile(path);
-}
-
-async function writeFlushed(path: string, content: Buffer): Promise<void> {
-  const file = await open(path, 'wx', 0o600);
-  try {
-    await file.writeFile(content);
-    await file.datasync();
-  } finally {
-    await file.close();
-  }
 }
 
 /**

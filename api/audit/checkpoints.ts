@@ -31,12 +31,13 @@ interface SignedCheckpoint {
 
 type CheckpointDeps = Pick<Deps, 'sql' | 'clock' | 'config' | 'storage' | 'log' | 'secrets'>;
 
-const OBJECT_PREFIX = 'audit-checkpoints';
+/** The storage's folder of checkpoint objects (a restore refuses storage that already holds any). */
+export const CHECKPOINT_OBJECTS = 'audit-checkpoints';
 const fileName = (n: number) => `${String(n).padStart(8, '0')}.json`;
 /** Checkpoint n's object in the storage (a backup carries them: api/backup/backup.ts). */
-export const checkpointObjectName = (n: number) => `${OBJECT_PREFIX}/${fileName(n)}`;
+export const checkpointObjectName = (n: number) => `${CHECKPOINT_OBJECTS}/${fileName(n)}`;
 /** Whether a name is one checkpointObjectName makes: a restore takes names from a backup's manifest. */
-export const isCheckpointObjectName = (name: string) => new RegExp(`^${OBJECT_PREFIX}/\\d{8}\\.json$`).test(name);
+export const isCheckpointObjectName = (name: string) => new RegExp(`^${CHECKPOINT_OBJECTS}/\\d{8}\\.json$`).test(name);
 const localDir = (deps: Pick<Deps, 'config'>) => join(deps.config.dataDir, 'audit', 'checkpoints');
 
 /** One step of the fold: the digest so far and one event, by its id and stored hash. */
@@ -139,8 +140,8 @@ export async function verifyAudit(deps: Pick<Deps, 'sql' | 'config' | 'storage' 
       }
     },
     {
-      where: `storage:${OBJECT_PREFIX}`,
-      read: async () => Promise.all((await deps.storage.listNamed(OBJECT_PREFIX)).map(async (name) => ({ name, bytes: await deps.storage.getNamed(name) })))
+      where: `storage:${CHECKPOINT_OBJECTS}`,
+      read: async () => Promise.all((await deps.storage.listNamed(CHECKPOINT_OBJECTS)).map(async (name) => ({ name, bytes: await deps.storage.getNamed(name) })))
     }
   ];
   for (const source of sources) {

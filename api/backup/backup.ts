@@ -12,7 +12,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
-import { checkpointObjectName, isCheckpointObjectName } from '../audit/checkpoints.ts';
+import { CHECKPOINT_OBJECTS, checkpointObjectName, isCheckpointObjectName } from '../audit/checkpoints.ts';
 import type { Config } from '../config.ts';
 import { makeFolderDurably, sha256Hex, writeFileDurably, type Storage } from '../storage/storage.ts';
 
@@ -142,9 +142,8 @@ export async function restore(opts: { databaseUrl: string; storage: Storage; dir
   };
   if ((await tables()) > 0) throw new Error('the target database is not empty: restore only into a new, empty database');
   for await (const sha of opts.storage.list()) throw new Error(`the target storage is not empty (it holds ${sha}): restore only into empty storage`);
-  for (const [name] of named) {
-    if (await opts.storage.getNamed(name)) throw new Error(`the target storage is not empty (it holds ${name}): restore only into empty storage`);
-  }
+  const [held] = await opts.storage.listNamed(CHECKPOINT_OBJECTS);
+  if (held) throw new Error(`the target storage is not empty (it holds ${held}): restore only into empty storage`);
 
   // The whole backup checked first: every file against its name, the named objects against the manifest's digests.
   const files: string[] = [];

@@ -22,8 +22,8 @@ const PARALLEL = 10;
 /** A batch at its slowest: every round of parallel sends taking the whole timeout. */
 export const SLOWEST_BATCH_MS = Math.ceil(BATCH / PARALLEL) * SEND_TIMEOUT_MS;
 /**
- * The default lease: a whole batch at its slowest, twice. OUTBOX_LEASE_SECONDS may shorten it, in production not
- * below SLOWEST_BATCH_MS (api/config.ts); tests that kill a process go shorter.
+ * The default lease: a whole batch at its slowest, twice. OUTBOX_LEASE_SECONDS may shorten it, in production to no
+ * less than the slowest batch and a margin (api/config.ts); tests that kill a process go shorter.
  */
 export const LEASE_MS = SLOWEST_BATCH_MS * 2;
 

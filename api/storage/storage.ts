@@ -60,18 +60,26 @@ export async function writeFileDurably(path: string, bytes: Uint8Array, modes: {
   const tmp = `${path}.${randomUUID()}.tmp`;
   try {
     await makeFolderDurably(dirname(path), modes.folder);
-    const file = await open(tmp, 'w', modes.file ?? 0o666);
-    try {
-      await file.writeFile(bytes);
-      await file.datasync();
-    } finally {
-      await file.close();
-    }
+    await writeFlushed(tmp, bytes, modes.file);
     await rename(tmp, path);
     await syncFolder(dirname(path));
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => {});
     throw isDiskFull(err) ? new StorageFullError(err) : err;
+  }
+}
+
+/**
+ * A new file (never an existing one: 'wx'), its bytes flushed to the disk before it returns. Its name is not yet
+ * durable: the caller renames or links it into place and flushes that folder (writeFileDurably, secrets.ts).
+ */
+export async function writeFlushed(path: string, bytes: Uint8Array, mode = 0o666): Promise<void> {
+  const file = await open(path, 'wx', mode);
+  try {
+    await file.writeFile(bytes);
+    await file.datasync();
+  } finally {
+    await file.close();
   }
 }
 
