@@ -1,6 +1,7 @@
 // The HTTP API, mounted at /api by the composition root. Middleware order matters: the language comes first so
 // every error is translated; the cross-site guard and body checks run before anything reads a body.
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { actingRoutes } from './acting/routes.ts';
 import { appealRoutes } from './appeals/routes.ts';
@@ -35,13 +36,14 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
     }
   }).basePath('/api');
 
-  // Every layer of Hono's middleware chain costs each request an async dispatch and two or three promises, and
-  // under AsyncLocalStorage (the request id, api/log.ts) each promise runs Node's promise hooks: a public lookup
-  // crossed eleven layers and made about sixty promises, twice what its query needs (test/bench/track.ts). So the
-  // steps every request takes are one layer, in the same order, and the body checks (which a GET skips) and the
-  // session one more. The request log keeps a layer boundary after it, so an error thrown by a check is answered by
-  // Hono's error handler before the log reads the status.
-  app.use(inOrder(language(deps), requestLog(deps.log, deps.metrics), securityHeaders(deps.config.secureCookies)));
+  // What every request goes through, as one layer of Hono's middleware chain. Each layer costs a request an async
+  // dispatch and two or three promises, and under AsyncLocalStorage (the request id, api/log.ts) each promise runs
+  // Node's promise hooks: a public lookup crossed eleven layers and made about sixty promises, twice what its query
+  // needs (test/bench/track.ts). So the steps run in order inside one layer; the body checks (which a GET skips) and
+  // the session come after the log, and an error one of them throws is answered by the log itself, through the same
+  // handler as app.onError, so the line carries the status the client got.
+  const answerError = (err: Error, c: Context<ApiEnv>) =>
+    toErrorResponse(c, err, c.get('lang') ?? deps.config.defaultLang, (bug) => deps.log.error('unhandled', { route: c.req.routePath, ...errorFields(bug) }));
   // Outside services post here in their own protocols (issue 14): the ESP's answer arrives as a form post from the
   // ESP's page, DigiLocker's requests as XML authenticated by their HMAC; neither comes from our origin.
   const isForeignProtocol = (path: string) => path === '/api/esign/response' || path.startsWith('/api/digilocker/');
@@ -62,7 +64,15 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
     (c, next) => (isUpload(c.req.path) ? next() : jsonLimit(c, next)),
     jsonBodies((path) => isUpload(path) || isForeignProtocol(path))
   );
-  app.use(inOrder((c, next) => (isSafeMethod(c.req.method) ? next() : bodyChecks(c, next)), loadSession(deps)));
+  app.use(
+    inOrder(
+      language(deps),
+      requestLog(deps.log, deps.metrics, answerError),
+      securityHeaders(deps.config.secureCookies),
+      (c, next) => (isSafeMethod(c.req.method) ? next() : bodyChecks(c, next)),
+      loadSession(deps)
+    )
+  );
 
   app.route('/', healthRoutes(deps, lifecycle));
   app.route('/', authRoutes(deps));
@@ -86,12 +96,8 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
 
   app.doc31('/openapi.json', openApiInfo);
 
-  app.notFound((c) => c.json(errorBody(c.var.lang ?? deps.config.defaultLang, 'not_found'), 404));
-  app.onError((err, c) =>
-    toErrorResponse(c, err, c.var.lang ?? deps.config.defaultLang, (bug) =>
-      deps.log.error('unhandled', { route: c.req.routePath, ...errorFields(bug) })
-    )
-  );
+  app.notFound((c) => c.json(errorBody(c.get('lang') ?? deps.config.defaultLang, 'not_found'), 404));
+  app.onError(answerError);
   return app;
 }
 

@@ -51,7 +51,7 @@ export function applicationRoutes(deps: Deps) {
     }),
     async (c) => {
       const { user } = currentUser(c);
-      const result = await submitApplication(deps, user, c.req.valid('json'), c.req.valid('header')['idempotency-key'], c.var.lang);
+      const result = await submitApplication(deps, user, c.req.valid('json'), c.req.valid('header')['idempotency-key'], c.get('lang'));
       const body = { ain: result.ain, status: result.status, receiptUrl: `/api/applications/${result.ain}/receipt.pdf` };
       return result.replayed ? c.json(body, 200) : c.json(body, 201);
     }

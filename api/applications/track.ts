@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError, pathParams } from '../http/errors.ts';
 import { setResponseHeader } from '../http/middleware.ts';
-import { perClientLimit } from '../http/rate-limit.ts';
+import { perClientCheck } from '../http/rate-limit.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { ainFromPath } from './routes.ts';
 import type { Queryable } from '../db/connect.ts';
@@ -137,19 +137,20 @@ const trackRoute = createRoute({
 
 export function trackRoutes(deps: Deps) {
   const app = new OpenAPIHono<ApiEnv>();
-  const limit = perClientLimit(deps);
+  const overLimit = perClientCheck(deps);
 
   // The busiest public route, so it is described to OpenAPI as app.openapi() would and served by a plain route
   // whose AIN is checked by pathParams() (the same schema and 400): app.openapi()'s validator reads the request's
   // Content-Type (which builds the fetch Headers) and parses asynchronously, three more promises and a layer of
   // the middleware chain for a 40-character string (test/bench/track.ts).
   app.openAPIRegistry.registerPath(trackRoute);
-  app.get('/track/:ain', limit, async (c) => {
+  app.get('/track/:ain', async (c) => {
+    overLimit(c);
     const ain = ainFromPath(pathParams(c, trackRoute.request.params).ain);
     const row = await findPublicStatus(deps.sql, ain);
     if (!row) throw new ApiError(404, 'ain_unknown');
     setResponseHeader(c, 'Cache-Control', 'no-store');
-    return c.json(trackingAnswer(row, c.var.lang), 200);
+    return c.json(trackingAnswer(row, c.get('lang')), 200);
   });
   return app;
 }

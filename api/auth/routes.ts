@@ -93,7 +93,7 @@ export function authRoutes(deps: Deps) {
       email: body.email?.toLowerCase() ?? null,
       role: 'citizen',
       officeId: null,
-      lang: c.var.lang,
+      lang: c.get('lang'),
       passwordHash: await hashPassword(password),
       mustChangePassword: true,
       passwordExpiresAt: new Date(deps.clock.now().getTime() + deps.config.session.tempPasswordMs),
@@ -126,7 +126,8 @@ export function authRoutes(deps: Deps) {
   });
 
   app.openapi(logout, async (c) => {
-    if (c.var.auth) await invalidateSession(deps.sql, c.var.auth.session.id);
+    const auth = c.get('auth');
+    if (auth) await invalidateSession(deps.sql, auth.session.id);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);
   });

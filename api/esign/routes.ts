@@ -77,8 +77,8 @@ export function esignRoutes(deps: Deps) {
       const inputs = Object.entries(handoff.fields)
         .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
         .join('');
-      const t = (key: 'esign.redirecting' | 'esign.go') => translate(c.var.lang, key);
-      const html = `<!doctype html><html lang="${c.var.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(t('esign.redirecting'))}</title></head><body><p>${escapeHtml(t('esign.redirecting'))}</p><form method="post" action="${escapeHtml(esp.href)}">${inputs}<button>${escapeHtml(t('esign.go'))}</button></form><script>${HANDOFF_SCRIPT}</script></body></html>`;
+      const t = (key: 'esign.redirecting' | 'esign.go') => translate(c.get('lang'), key);
+      const html = `<!doctype html><html lang="${c.get('lang')}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(t('esign.redirecting'))}</title></head><body><p>${escapeHtml(t('esign.redirecting'))}</p><form method="post" action="${escapeHtml(esp.href)}">${inputs}<button>${escapeHtml(t('esign.go'))}</button></form><script>${HANDOFF_SCRIPT}</script></body></html>`;
       // Only this page may post to the ESP, and only its one script runs.
       c.header('Content-Security-Policy', `default-src 'none'; form-action ${esp.origin}; script-src '${HANDOFF_SCRIPT_HASH}'; frame-ancestors 'none'`);
       c.header('Cache-Control', 'no-store');

@@ -29,16 +29,23 @@ export function inOrder(...steps: Mw[]): Mw {
 
 /**
  * One log line per request (no query string, no body, no address, so no personal data; the request id comes from
- * the logger), and its time in the latency histogram by route pattern.
+ * the logger), and its time in the latency histogram by route pattern. An error thrown after it in the same layer of
+ * Hono's chain reaches it before Hono's error handler would, so it answers the error itself with `answer` (the
+ * app's error handler) and logs the status the client gets; errors of later layers arrive already answered.
  */
-export function requestLog(log: Logger, metrics?: Pick<Metrics, 'httpDuration'>): Mw {
+export function requestLog(log: Logger, metrics: Pick<Metrics, 'httpDuration'> | undefined, answer: (err: Error, c: Context<ApiEnv>) => Response | Promise<Response>): Mw {
   return async (c, next) => {
     const started = performance.now();
-    await next();
+    try {
+      await next();
+    } catch (err) {
+      if (!(err instanceof Error)) throw err;
+      c.res = await answer(err, c);
+    }
     const ms = performance.now() - started;
     const route = c.req.routePath; // the pattern ("/api/track/:ain"), never the values in it
     metrics?.httpDuration.observe({ method: c.req.method, route, status: c.res.status }, ms / 1000);
-    log.info('request', { method: c.req.method, route, status: c.res.status, ms: Math.round(ms * 10) / 10, user: c.var.auth?.user.id });
+    log.info('request', { method: c.req.method, route, status: c.res.status, ms: Math.round(ms * 10) / 10, user: c.get('auth')?.user.id });
   };
 }
 
@@ -147,7 +154,7 @@ export function loadSession(deps: Pick<Deps, 'sql' | 'clock' | 'config'>): Mw {
 
 /** The logged-in user; until a one-time password has been replaced, only the password route lets them through. */
 export function currentUser(c: Context<ApiEnv>, opts: { allowPendingPasswordChange?: boolean } = {}) {
-  const auth = c.var.auth;
+  const auth = c.get('auth');
   if (!auth) throw new ApiError(401, 'unauthenticated');
   if (auth.user.mustChangePassword && !opts.allowPendingPasswordChange) throw new ApiError(403, 'password_change_required');
   return auth;

@@ -1,7 +1,7 @@
 // A fixed-window request limit per key, in this process's memory. For public read endpoints that must stay fast
 // (tracking is benchmarked against pgbench): a database write per request would cost more than the lookup itself.
 // With N processes a client gets at most N times the limit, which is still a limit.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Clock, Deps } from '../deps.ts';
 import type { ApiEnv } from './env.ts';
 import { ApiError } from './errors.ts';
@@ -39,13 +39,22 @@ export function createRateLimiter(opts: { limit: number; windowMs: number; clock
 /**
  * For a public lookup by a number printed on paper (tracking, verification): TRACK_REQUESTS_PER_MINUTE per client
  * address, then 429 with Retry-After. Each route gets its own window, so tracking cannot starve verification.
+ * As a check the handler calls first: on the busiest route a middleware layer of its own costs an async dispatch and
+ * its promises (api/app.ts).
  */
-export function perClientLimit(deps: Pick<Deps, 'config' | 'clock'>): MiddlewareHandler<ApiEnv> {
+export function perClientCheck(deps: Pick<Deps, 'config' | 'clock'>): (c: Context<ApiEnv>) => void {
   const limiter = createRateLimiter({ limit: deps.config.trackRequestsPerMinute, windowMs: 60_000, clock: deps.clock });
-  // Not async: on the hot public lookups an async wrapper is one more promise per request (api/app.ts).
-  return (c, next) => {
+  return (c) => {
     const wait = limiter.hit(clientNetwork(c, deps.config.trustedProxies));
     if (wait > 0) throw new ApiError(429, 'rate_limited', { headers: { 'Retry-After': String(Math.ceil(wait / 1000)) } });
+  };
+}
+
+/** The same limit as a middleware, for routes declared with app.openapi(). */
+export function perClientLimit(deps: Pick<Deps, 'config' | 'clock'>): MiddlewareHandler<ApiEnv> {
+  const check = perClientCheck(deps);
+  return (c, next) => {
+    check(c);
     return next();
   };
 }

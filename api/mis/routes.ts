@@ -166,7 +166,7 @@ export function misRoutes(deps: Deps) {
     }),
     async (c) => {
       const { user, now, summary, where, rows, scope } = await load(c, c.req.valid('query'));
-      const lang = c.var.lang;
+      const lang = c.get('lang');
       const local = misLocalLang(lang);
       const localName = (o: { nameEn: string; nameBn: string }) => placeName(o, local);
       // The PDF an officer downloads is the record (seed §D): its bytes are kept, under a number printed on every

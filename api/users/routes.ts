@@ -78,7 +78,7 @@ export function userRoutes(deps: Deps) {
       email: body.email?.toLowerCase() ?? null,
       role: body.role,
       officeId: office?.id ?? null,
-      lang: c.var.lang,
+      lang: c.get('lang'),
       passwordHash: await hashPassword(password),
       mustChangePassword: true,
       passwordExpiresAt: new Date(deps.clock.now().getTime() + deps.config.session.tempPasswordMs),

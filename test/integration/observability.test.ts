@@ -41,6 +41,30 @@ describe('logs', () => {
     expect(lines.some((l) => l.event === 'request' && l.reqId === freshId && l.route === '/api/health')).toBe(true);
   });
 
+  test('a request refused by the checks every request meets is logged with the status it got, and keeps its headers', async () => {
+    // The body checks run in the same layer of the middleware chain as the request log (api/app.ts).
+    const refused = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'x-request-id': 'refused-415', 'content-type': 'text/plain', origin: server.origin },
+      body: 'login=x'
+    });
+    expect(refused.status).toBe(415);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('unsupported_media_type');
+    expect(refused.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    const crossSite = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'x-request-id': 'refused-403', 'content-type': 'application/x-www-form-urlencoded', origin: 'https://elsewhere.example' },
+      body: 'login=x'
+    });
+    expect(crossSite.status).toBe(403);
+    for (const [reqId, status] of [['refused-415', 415], ['refused-403', 403]] as const) {
+      const logged = lines.filter((l) => l.event === 'request' && l.reqId === reqId);
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatchObject({ level: 'info', method: 'POST', status });
+    }
+    expect(lines.some((l) => l.event === 'unhandled' && String(l.reqId).startsWith('refused-'))).toBe(false);
+  });
+
   test('lines logged deep inside a request carry its id too; lines of the start-up have none', async () => {
     // A gateway callback refused by the database layer is logged by the SMS app, not by the request logger.
     const res = await fetch(`${server.url}/sms/delivery`, { method: 'POST', headers: { 'x-request-id': 'gw-report-1' }, body: new URLSearchParams({ id: 'ATXid_unknown', status: 'Success' }) });
