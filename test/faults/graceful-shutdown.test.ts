@@ -135,3 +135,37 @@ test('SIGTERM: readiness 503, no new connections, the request in flight finishes
   const [doc] = await sql<{ n: number }[]>`select count(*)::int as n from documents where uploaded_by = 'demo-citizen'`;
   expect(doc!.n).toBe(1);
 });
+
+test('a request still unfinished when the 10 s drain ends is cut, nothing of it is stored, and the process exits 0', async () => {
+  // Another process on the same database (the one above has exited): no gateway this time.
+  const second = await startServerProcess({ DATABASE_URL: db.url, LOG_LEVEL: 'info' });
+  try {
+    const cookie = await loginCookie(second.url);
+    const [before] = await sql<{ n: number }[]>`select count(*)::int as n from documents`;
+    // A phone that stopped sending half way through its upload, and never resumes.
+    const stalled = slowUpload(second.url, cookie, await testJpeg(4, { width: 1200, height: 900 }));
+    const outcome = stalled.answer.then(
+      (answer) => ({ answered: answer.status }),
+      (err: Error) => ({ cut: err.message })
+    );
+    await sleep(500);
+    const signalled = Date.now();
+    second.child.kill('SIGTERM');
+    // Not answered: the connection is closed under it once the drain is over, and not before.
+    expect(await outcome).toEqual({ cut: expect.stringMatching(/socket hang up|ECONNRESET/) });
+    expect(Date.now() - signalled).toBeGreaterThanOrEqual(9_500);
+    expect(await second.exited).toMatchObject({ code: 0 });
+    const events = second
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events).toContainEqual(expect.objectContaining({ event: 'stopping', signal: 'SIGTERM', inFlight: 1 }));
+    expect(events).toContainEqual(expect.objectContaining({ event: 'stopped', requestsCut: 1 }));
+    expect(events.some((e) => e.event === 'shutdown_timeout')).toBe(false);
+    const [after] = await sql<{ n: number }[]>`select count(*)::int as n from documents`;
+    expect(after!.n).toBe(before!.n);
+  } finally {
+    second.child.kill('SIGKILL');
+  }
+}, 60_000);

@@ -181,6 +181,63 @@ describe.skipIf(!sharedDatabase)('backup and restore', () => {
       await target.drop();
     }
   }, 120_000);
+
+  test('`npm run backup` and `npm run restore` as an operator runs them: the configuration the server reads, exit codes, what they print', async () => {
+    const certificateNo = await approvedApplication();
+    const { config } = server.runtime.deps;
+    // The test server keeps its files under DATA_DIR (test/integration/object-storage.test.ts covers STORAGE_URL).
+    if (config.storage.kind !== 'local') throw new Error('expected the test server to keep its files under DATA_DIR');
+    const target = await createTestDatabase();
+    const dir = mkdtempSync(join(tmpdir(), 'orc-backup-cli-'));
+    const restoredData = mkdtempSync(join(tmpdir(), 'orc-restored-cli-'));
+    // The variables an operator sets: the server's DATABASE_URL (the pooler's, when there is one, and then the
+    // server itself in DATABASE_DIRECT_URL) and DATA_DIR; nothing else of the test's environment.
+    const run = (script: string, args: string[], env: Record<string, string>) => {
+      try {
+        const stdout = execFileSync(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }
+        });
+        return { code: 0, stdout, stderr: '' };
+      } catch (err) {
+        const failed = err as { status: number; stdout: string; stderr: string };
+        return { code: failed.status, stdout: failed.stdout, stderr: failed.stderr };
+      }
+    };
+    const dataDirOf = (filesDir: string) => join(filesDir, '..');
+    const source = { DATABASE_URL: config.databaseUrl!, ...(config.databaseDirectUrl ? { DATABASE_DIRECT_URL: config.databaseDirectUrl, DATABASE_POOLER: 'pgbouncer' } : {}), DATA_DIR: dataDirOf(config.storage.dir) };
+    const into = { DATABASE_URL: target.url, ...(backend === 'pgbouncer' ? { DATABASE_DIRECT_URL: target.directUrl, DATABASE_POOLER: 'pgbouncer' } : {}), DATA_DIR: restoredData };
+    try {
+      const backedUp = run('backup', [dir], source);
+      expect(backedUp.stderr).toBe('');
+      expect(backedUp.code).toBe(0);
+      expect(backedUp.stdout).toMatch(new RegExp(`^Backed up the database, \\d+ files \\([\\d.]+ MB\\) and \\d+ audit checkpoints into ${dir}\\n$`));
+
+      // Without a directory, or onto the live database, nothing is written and the exit code says why.
+      expect(run('restore', [], into)).toMatchObject({ code: 2, stderr: expect.stringContaining('Usage: DATABASE_URL=') });
+      const refused = run('restore', [dir], { ...source, DATA_DIR: restoredData });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^Restore refused: .*not empty/);
+      expect(readdirSync(restoredData, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())).toEqual([]);
+
+      const restored = run('restore', [dir], into);
+      expect(restored.code).toBe(0);
+      expect(restored.stdout).toMatch(new RegExp(`^Restored the database and \\d+ files from ${dir}\\n$`));
+      const db = await openDatabase({ databaseUrl: target.url, dataDir: '', pooler });
+      try {
+        const [row] = await db.sql<{ pdfSha256: string }[]>`select pdf_sha256 from certificates where certificate_no = ${certificateNo}`;
+        const pdf = await createLocalStorage(join(restoredData, 'files')).get(row!.pdfSha256);
+        expect(await verifyCertificatePdf(pdf!, await trustedCaPem(config))).toMatchObject({ valid: true });
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await target.drop();
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(restoredData, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('retention', () => {
