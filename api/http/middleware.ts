@@ -206,8 +206,30 @@ export function clientNetwork(c: Context<ApiEnv>, trustedProxies: number): strin
 
 const NAT64_WELL_KNOWN = ipaddr.IPv6.parse('64:ff9b::'); // RFC 6052's /96, the IPv4 address in its last 32 bits
 
+/**
+ * Parsing an IPv6 address with ipaddr.js costs 5.5–7 µs (the loopback ::1 included), more than the rest of a
+ * rate-limit check, and it ran on every request to the busiest public routes from every phone on an IPv6 network.
+ * A caller sends many requests from one address, so each address is parsed once and remembered; the memory is
+ * bounded by forgetting them all when 10,000 are held (a caller cycling addresses then pays the parse, no more), and
+ * by remembering only addresses of at most 64 characters (the longest IPv6 form is 45; a zone id such as %eth0 can be
+ * any length and arrives from X-Forwarded-For).
+ */
+const networks = new Map<string, string>();
+const NETWORKS_HELD = 10_000;
+
 export function networkOf(address: string): string {
   if (!address.includes(':')) return address; // IPv4, or 'unknown': nothing to parse on the busiest routes
+  let network = networks.get(address);
+  if (network === undefined) {
+    network = ipv6Network(address);
+    if (address.length > 64) return network;
+    if (networks.size >= NETWORKS_HELD) networks.clear();
+    networks.set(address, network);
+  }
+  return network;
+}
+
+function ipv6Network(address: string): string {
   if (!ipaddr.isValid(address)) return address;
   const ip = ipaddr.process(address); // ::ffff:a.b.c.d → a.b.c.d
   if (ip.kind() === 'ipv4') return ip.toString();

@@ -89,6 +89,20 @@ describe('what a per-address limit counts the caller as (clientNetwork)', () => 
     expect(networkOf('fe80::1%eth0')).toBe('fe80::/64');
   });
 
+  test('an address remembered, or forgotten when 10,000 are held, or too long to remember, gives the same answer', () => {
+    const first = networkOf('2405:201:abcd:1234::42');
+    expect(networkOf('2405:201:abcd:1234::42')).toBe(first);
+    // Past the bound every address is forgotten and parsed again: still each its own /64.
+    for (let i = 0; i < 10_050; i++) {
+      const prefix = `2405:201:${(0x100 + (i >> 8)).toString(16)}:${(0x100 + (i & 0xff)).toString(16)}`;
+      expect(networkOf(`${prefix}::1`)).toBe(`${prefix}::/64`);
+    }
+    expect(networkOf('2405:201:abcd:1234::42')).toBe('2405:201:abcd:1234::/64');
+    const zoned = `fe80::1%${'z'.repeat(200)}`;
+    expect(networkOf(zoned)).toBe('fe80::/64');
+    expect(networkOf(zoned)).toBe('fe80::/64');
+  });
+
   test('an IPv4 caller written as IPv6 is its IPv4 address, not a /64 every IPv4 caller would share', () => {
     expect(networkOf('::ffff:203.0.113.7')).toBe('203.0.113.7'); // a dual-stack socket's IPv4 caller
     expect(networkOf('::ffff:cb00:7107')).toBe('203.0.113.7');
