@@ -1,8 +1,8 @@
 // `npm run bench`: every benchmark of DESIGN §10 that exists so far, in one run, figures printed as a table.
 // Needs the build (npm run build), PostgreSQL at TEST_DATABASE_URL and Chromium. Pass names to run a subset.
 // `--rounds=N` sets the interleaved rounds of the ratio benchmarks, `--size=N` the applications of the state-scale
-// one. `--smoke` runs each at a tiny size, two at a time (68–82 s in all on a 2-core machine with neighbours, 6 Dec
-// 2026; the issue asked for under a minute), and fails when one of them broke or lost work: it is
+// one. `--smoke` runs each at a tiny size, two at a time (50 s in all on a quiet 2-core machine, 68–82 s with
+// neighbours, 6 Dec 2026; the issue asked for under a minute), and fails when one of them broke or lost work: it is
 // part of `npm test`, so a benchmark cannot rot unnoticed. Smoke figures say nothing about speed.
 import { benchApprovals } from './approvals.ts';
 import { benchBrowser } from './browser.ts';
