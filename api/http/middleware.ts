@@ -18,8 +18,9 @@ type Mw = MiddlewareHandler<ApiEnv>;
 
 /**
  * Several middleware as one layer of Hono's chain, run in the given order: each calls the next through its `next`,
- * and the last one's `next` is the chain's. An error one of them throws reaches Hono's error handler as before; a
- * layer of its own would only have cost the request another async dispatch (api/app.ts).
+ * and the last one's `next` is the chain's. An error one of them throws goes up through the steps before it, as
+ * through the layers of the chain (requestLog() answers those after it); a layer of its own would only have cost the
+ * request another async dispatch (api/app.ts).
  */
 export function inOrder(...steps: Mw[]): Mw {
   const run = (c: Parameters<Mw>[0], next: () => Promise<void>, i: number): Promise<void> =>
@@ -40,6 +41,8 @@ export function requestLog(log: Logger, metrics: Pick<Metrics, 'httpDuration'> |
       await next();
     } catch (err) {
       if (!(err instanceof Error)) throw err;
+      // As Hono's chain does with an error it answers. Should `answer` itself throw, Hono's handler answers that.
+      c.error = err;
       c.res = await answer(err, c);
     }
     const ms = performance.now() - started;
@@ -209,10 +212,11 @@ const NAT64_WELL_KNOWN = ipaddr.IPv6.parse('64:ff9b::'); // RFC 6052's /96, the 
 /**
  * Parsing an IPv6 address with ipaddr.js costs 5.5–7 µs (the loopback ::1 included), more than the rest of a
  * rate-limit check, and it ran on every request to the busiest public routes from every phone on an IPv6 network.
- * A caller sends many requests from one address, so each address is parsed once and remembered; the memory is
- * bounded by forgetting them all when 10,000 are held (a caller cycling addresses then pays the parse, no more), and
- * by remembering only addresses of at most 64 characters (the longest IPv6 form is 45; a zone id such as %eth0 can be
- * any length and arrives from X-Forwarded-For).
+ * A caller sends many requests from one address, so each address is parsed once and remembered. The memory is
+ * bounded: all are forgotten when 10,000 are held (a caller cycling through new addresses then makes every caller
+ * parse once more per 10,000 of its requests), only addresses of at most 64 characters are kept (the longest IPv6
+ * form is 45; a zone id such as %eth0 can be any length and arrives from X-Forwarded-For), and each is kept as its
+ * own copy, not as a slice that would hold the whole header it was cut from.
  */
 const networks = new Map<string, string>();
 const NETWORKS_HELD = 10_000;
@@ -224,9 +228,22 @@ export function networkOf(address: string): string {
     network = ipv6Network(address);
     if (address.length > 64) return network;
     if (networks.size >= NETWORKS_HELD) networks.clear();
-    networks.set(address, network);
+    networks.set(detached(address), network);
   }
   return network;
+}
+
+/** How many addresses networkOf() holds (for its test). */
+export function networksHeld(): number {
+  return networks.size;
+}
+
+/**
+ * A string of its own. V8 keeps a substring (split, trim, a regexp's capture) as a slice of the string it was cut
+ * from, so a short address taken from a 16 KB X-Forwarded-For header, kept as a map key, keeps all 16 KB alive.
+ */
+export function detached(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
 }
 
 function ipv6Network(address: string): string {

@@ -5,7 +5,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Clock, Deps } from '../deps.ts';
 import type { ApiEnv } from './env.ts';
 import { ApiError } from './errors.ts';
-import { clientNetwork } from './middleware.ts';
+import { clientNetwork, detached } from './middleware.ts';
 
 export function createRateLimiter(opts: { limit: number; windowMs: number; clock: Clock }) {
   const windows = new Map<string, { start: number; count: number }>();
@@ -22,8 +22,14 @@ export function createRateLimiter(opts: { limit: number; windowMs: number; clock
         for (const [k, w] of windows) if (now - w.start >= opts.windowMs) windows.delete(k);
       }
       const w = windows.get(key);
-      if (!w || now - w.start >= opts.windowMs) {
-        windows.set(key, { start: now, count: 1 });
+      if (!w) {
+        // Its own copy: a key cut from a request header would otherwise keep the whole header (middleware.ts).
+        windows.set(detached(key), { start: now, count: 1 });
+        return 0;
+      }
+      if (now - w.start >= opts.windowMs) {
+        w.start = now;
+        w.count = 1;
         return 0;
       }
       w.count += 1;

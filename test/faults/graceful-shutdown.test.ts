@@ -2,6 +2,8 @@
 // taken, a request in flight finishes, the outbox messages claimed but not yet sent are handed back at once (not
 // after the 150 s lease), sends already with the gateway finish, then the database closes and the process exits 0.
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import postgres from 'postgres';
@@ -66,6 +68,16 @@ function slowUpload(url: string, cookie: string, file: Buffer) {
   });
   req.write(body.subarray(0, half));
   return { answer, finish: () => req.end(body.subarray(half)) };
+}
+
+/** Every file under DATA_DIR/files, temporary ones included. */
+function storedFiles(dataDir: string): string[] {
+  const dir = join(dataDir, 'files');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
 }
 
 /** A request whose last header line is held back: the connection is busy, not idle, when SIGTERM comes. */
@@ -148,7 +160,8 @@ test('a request still unfinished when the 10 s drain ends is cut, nothing of it 
       (answer) => ({ answered: answer.status }),
       (err: Error) => ({ cut: err.message })
     );
-    await sleep(500);
+    await sleep(1_000); // the half body has reached the server (the test above waits 500 ms for the same)
+    const filesBefore = storedFiles(second.dataDir);
     const signalled = Date.now();
     second.child.kill('SIGTERM');
     // Not answered: the connection is closed under it once the drain is over, and not before.
@@ -165,6 +178,8 @@ test('a request still unfinished when the 10 s drain ends is cut, nothing of it 
     expect(events.some((e) => e.event === 'shutdown_timeout')).toBe(false);
     const [after] = await sql<{ n: number }[]>`select count(*)::int as n from documents`;
     expect(after!.n).toBe(before!.n);
+    // Nor a file, whole or partly written, among the stored ones.
+    expect(storedFiles(second.dataDir)).toEqual(filesBefore);
   } finally {
     second.child.kill('SIGKILL');
   }

@@ -1,7 +1,8 @@
 // Backup and restore (DESIGN §15): `npm run backup` takes pg_dump's custom format and every stored file; restored
 // into an empty database and empty storage, every certificate still verifies and every audit chain checks.
 // Retention: gateway callback keys, inbound SMS and expired sessions go after their configured periods.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -192,38 +193,41 @@ describe.skipIf(!sharedDatabase)('backup and restore', () => {
     const restoredData = mkdtempSync(join(tmpdir(), 'orc-restored-cli-'));
     // The variables an operator sets: the server's DATABASE_URL (the pooler's, when there is one, and then the
     // server itself in DATABASE_DIRECT_URL) and DATA_DIR; nothing else of the test's environment.
-    const run = (script: string, args: string[], env: Record<string, string>) => {
-      try {
-        const stdout = execFileSync(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
-          encoding: 'utf8',
-          stdio: ['ignore', 'pipe', 'pipe'],
-          env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }
-        });
-        return { code: 0, stdout, stderr: '' };
-      } catch (err) {
-        const failed = err as { status: number; stdout: string; stderr: string };
-        return { code: failed.status, stdout: failed.stdout, stderr: failed.stderr };
-      }
+    // Asynchronous, with a time limit: a script that hangs fails the test instead of blocking its worker.
+    const run = async (script: string, args: string[], env: Record<string, string>) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', `scripts/${script}.ts`, ...args], {
+        cwd: process.cwd(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 60_000,
+        env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const [code] = (await once(child, 'close')) as [number | null];
+      return { code, stdout, stderr };
     };
+    const quoted = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const dataDirOf = (filesDir: string) => join(filesDir, '..');
     const source = { DATABASE_URL: config.databaseUrl!, ...(config.databaseDirectUrl ? { DATABASE_DIRECT_URL: config.databaseDirectUrl, DATABASE_POOLER: 'pgbouncer' } : {}), DATA_DIR: dataDirOf(config.storage.dir) };
     const into = { DATABASE_URL: target.url, ...(backend === 'pgbouncer' ? { DATABASE_DIRECT_URL: target.directUrl, DATABASE_POOLER: 'pgbouncer' } : {}), DATA_DIR: restoredData };
     try {
-      const backedUp = run('backup', [dir], source);
+      const backedUp = await run('backup', [dir], source);
       expect(backedUp.stderr).toBe('');
       expect(backedUp.code).toBe(0);
-      expect(backedUp.stdout).toMatch(new RegExp(`^Backed up the database, \\d+ files \\([\\d.]+ MB\\) and \\d+ audit checkpoints into ${dir}\\n$`));
+      expect(backedUp.stdout).toMatch(new RegExp(`^Backed up the database, \\d+ files \\([\\d.]+ MB\\) and \\d+ audit checkpoints into ${quoted(dir)}\\n$`));
 
       // Without a directory, or onto the live database, nothing is written and the exit code says why.
-      expect(run('restore', [], into)).toMatchObject({ code: 2, stderr: expect.stringContaining('Usage: DATABASE_URL=') });
-      const refused = run('restore', [dir], { ...source, DATA_DIR: restoredData });
+      expect(await run('restore', [], into)).toMatchObject({ code: 2, stderr: expect.stringContaining('Usage: DATABASE_URL=') });
+      const refused = await run('restore', [dir], { ...source, DATA_DIR: restoredData });
       expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/^Restore refused: .*not empty/);
       expect(readdirSync(restoredData, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())).toEqual([]);
 
-      const restored = run('restore', [dir], into);
+      const restored = await run('restore', [dir], into);
       expect(restored.code).toBe(0);
-      expect(restored.stdout).toMatch(new RegExp(`^Restored the database and \\d+ files from ${dir}\\n$`));
+      expect(restored.stdout).toMatch(new RegExp(`^Restored the database and \\d+ files from ${quoted(dir)}\\n$`));
       const db = await openDatabase({ databaseUrl: target.url, dataDir: '', pooler });
       try {
         const [row] = await db.sql<{ pdfSha256: string }[]>`select pdf_sha256 from certificates where certificate_no = ${certificateNo}`;

@@ -57,7 +57,15 @@ describe('logs', () => {
       body: 'login=x'
     });
     expect(crossSite.status).toBe(403);
-    for (const [reqId, status] of [['refused-415', 415], ['refused-403', 403]] as const) {
+    // Too large: the rest of the body is never read, so the answer closes the connection (api/app.ts).
+    const tooLarge = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'x-request-id': 'refused-413', 'content-type': 'application/json', origin: server.origin },
+      body: JSON.stringify({ login: 'x'.repeat(server.runtime.deps.config.bodySizeLimit + 1) })
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.headers.get('connection')).toBe('close');
+    for (const [reqId, status] of [['refused-415', 415], ['refused-403', 403], ['refused-413', 413]] as const) {
       const logged = lines.filter((l) => l.event === 'request' && l.reqId === reqId);
       expect(logged).toHaveLength(1);
       expect(logged[0]).toMatchObject({ level: 'info', method: 'POST', status });

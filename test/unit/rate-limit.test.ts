@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { ApiEnv } from '../../api/http/env.ts';
-import { clientAddress, networkOf } from '../../api/http/middleware.ts';
+import { clientAddress, detached, networkOf, networksHeld } from '../../api/http/middleware.ts';
 import { createRateLimiter } from '../../api/http/rate-limit.ts';
 import { TestClock } from '../support/server.ts';
 
@@ -89,18 +89,26 @@ describe('what a per-address limit counts the caller as (clientNetwork)', () => 
     expect(networkOf('fe80::1%eth0')).toBe('fe80::/64');
   });
 
-  test('an address remembered, or forgotten when 10,000 are held, or too long to remember, gives the same answer', () => {
-    const first = networkOf('2405:201:abcd:1234::42');
-    expect(networkOf('2405:201:abcd:1234::42')).toBe(first);
+  test('an address is parsed once and remembered; 10,000 at most, and none longer than 64 characters; same answers', () => {
+    const held = networksHeld();
+    const first = networkOf('2405:201:feed:1::42');
+    expect(first).toBe('2405:201:feed:1::/64');
+    expect(networksHeld()).toBe(held + 1);
+    expect(networkOf('2405:201:feed:1::42')).toBe(first);
+    expect(networksHeld()).toBe(held + 1);
     // Past the bound every address is forgotten and parsed again: still each its own /64.
     for (let i = 0; i < 10_050; i++) {
       const prefix = `2405:201:${(0x100 + (i >> 8)).toString(16)}:${(0x100 + (i & 0xff)).toString(16)}`;
       expect(networkOf(`${prefix}::1`)).toBe(`${prefix}::/64`);
+      expect(networksHeld()).toBeLessThanOrEqual(10_000);
     }
-    expect(networkOf('2405:201:abcd:1234::42')).toBe('2405:201:abcd:1234::/64');
+    expect(networkOf('2405:201:feed:1::42')).toBe('2405:201:feed:1::/64');
     const zoned = `fe80::1%${'z'.repeat(200)}`;
+    const before = networksHeld();
     expect(networkOf(zoned)).toBe('fe80::/64');
     expect(networkOf(zoned)).toBe('fe80::/64');
+    expect(networksHeld()).toBe(before);
+    expect(detached(zoned)).toBe(zoned);
   });
 
   test('an IPv4 caller written as IPv6 is its IPv4 address, not a /64 every IPv4 caller would share', () => {
