@@ -4,9 +4,14 @@
 // one. `--smoke` runs each at a tiny size, two at a time (50 s in all on a quiet 2-core machine, 68–82 s with
 // neighbours, 6 Dec 2026; the issue asked for under a minute), and fails when one of them broke or lost work: it is
 // part of `npm test`, so a benchmark cannot rot unnoticed. Smoke figures say nothing about speed.
+// `compare --against=REV` measures this checkout's tracking lookup side by side with REV's (compare.ts). It runs only
+// when named: against an unchanged HEAD it would compare the code with itself, and in the smoke run its two server
+// starts took the run past the minute (62–65 s against 50, 6 Dec 2026). Its parts (startServer, cpuMeter, the
+// seeding) are the tracking benchmark's, which the smoke run does cover.
 import { benchApprovals } from './approvals.ts';
 import { benchBrowser } from './browser.ts';
 import { benchCertificate } from './certificate.ts';
+import { benchCompare } from './compare.ts';
 import { benchLogLines } from './log-lines.ts';
 import { benchPool } from './pool.ts';
 import { benchSlaMis } from './sla-mis.ts';
@@ -15,7 +20,7 @@ import { benchSubmit } from './submit.ts';
 import { benchTrack } from './track.ts';
 import { benchUssd } from './ussd.ts';
 
-const all = { track: benchTrack, logs: benchLogLines, pool: benchPool, submit: benchSubmit, browser: benchBrowser, certificate: benchCertificate, approvals: benchApprovals, ussd: benchUssd, sla: benchSlaMis, state: benchState } as const;
+const all = { track: benchTrack, logs: benchLogLines, pool: benchPool, submit: benchSubmit, browser: benchBrowser, certificate: benchCertificate, approvals: benchApprovals, ussd: benchUssd, sla: benchSlaMis, state: benchState, compare: benchCompare } as const;
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
 const flag = (key: string) => {
@@ -24,8 +29,9 @@ const flag = (key: string) => {
 };
 const rounds = flag('rounds');
 const size = flag('size');
+const against = args.find((a) => a.startsWith('--against='))?.slice('--against='.length);
 const names = args.filter((a) => !a.startsWith('--'));
-const chosen = names.length ? names : Object.keys(all);
+const chosen = names.length ? names : Object.keys(all).filter((name) => name !== 'compare');
 
 /** What a run must show whatever the machine's speed: every request answered, nothing accepted lost. */
 function brokenBy(result: Record<string, unknown>): string[] {
@@ -43,7 +49,7 @@ let failed = false;
 async function runOne(name: string): Promise<void> {
   const bench = all[name as keyof typeof all];
   const started = Date.now();
-  const result: Record<string, unknown> = await bench({ smoke, rounds, size });
+  const result: Record<string, unknown> = await bench({ smoke, rounds, size, against });
   // One block per benchmark, written at once: in a smoke run two run side by side.
   const lines = [`\n== ${String(result.name)}${smoke ? ' [smoke]' : ''} (${((Date.now() - started) / 1000).toFixed(0)} s)`];
   for (const [k, v] of Object.entries(result)) if (k !== 'name') lines.push(`  ${k.padEnd(28)} ${String(v)}`);

@@ -18,6 +18,8 @@ export interface BenchOptions {
   rounds?: number;
   /** `--size=N`: the number of applications, for the benchmarks that generate them. */
   size?: number;
+  /** `--against=REV`: the git revision compare.ts measures this checkout against (default HEAD). */
+  against?: string;
 }
 
 /** The middle value (of an even count, the upper middle one). */
@@ -104,10 +106,15 @@ export function profileFlags(name: string): string[] {
   return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] : []), ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : [])];
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<BenchServer> {
+/**
+ * The app's server in a process of its own, on a fresh database it drops when stopped. `cwd` runs another checkout's
+ * server.ts (compare.ts); `databaseUrl` puts it on an existing database, which it then leaves alone.
+ */
+export async function startServer(env: Record<string, string> = {}, opts: { cwd?: string; databaseUrl?: string } = {}): Promise<BenchServer> {
   const port = await freePort();
-  const db = await createTestDatabase();
+  const db = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => {} } : await createTestDatabase();
   const child: ChildProcess = spawn(process.execPath, [...profileFlags('app'), '--import', 'tsx', 'server.ts'], {
+    cwd: opts.cwd,
     env: {
       ...process.env,
       NODE_ENV: 'development',
