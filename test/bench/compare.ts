@@ -6,14 +6,13 @@
 // REV is checked out into a temporary git worktree that uses this checkout's node_modules and build (the API does
 // not read the build; server.ts only wants it present). Used for the 6 Dec figures in the README (Speed bars). Both
 // servers use one database, migrated by the newer of the two: REV's migrations must be among this checkout's.
-import autocannon from 'autocannon';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createTestDatabase } from '../support/server.ts';
-import { cpuMeter, median, seedApplications, startServer, type BenchOptions, type BenchServer } from './support.ts';
+import { median, metered, seedApplications, startServer, trackingLoad, type BenchOptions, type BenchServer } from './support.ts';
 
 const git = async (...args: string[]) => (await promisify(execFile)('git', args, { encoding: 'utf8' })).stdout.trim();
 
@@ -31,15 +30,10 @@ export async function benchCompare({ smoke = false, rounds: askedRounds, against
   try {
     for (const shared of ['node_modules', 'build']) symlinkSync(resolve(shared), join(worktree, shared));
     let ains: string[] = []; // once the first server has made the tables
-    const load = (server: BenchServer, duration = seconds) => {
-      let i = 0;
-      return autocannon({ url: server.url, connections: 50, duration, requests: [{ setupRequest: (req) => ({ ...req, path: `/api/track/${ains[(i++ * 7919) % ains.length]}` }) }] });
-    };
+    const load = (server: BenchServer, duration = seconds) => trackingLoad(server.url, '/api/track/', ains, duration);
     const turn = async (server: BenchServer) => {
-      const meter = cpuMeter({ pid: server.pid, databaseUrl: db.url });
-      const result = await load(server);
-      const cpu = (meter.stop().serverMs * 1000) / Math.max(1, result.requests.total);
-      return { cpu, perSecond: result.requests.average, errors: result.errors + result.non2xx };
+      const { result, serverUs } = await metered({ pid: server.pid, databaseUrl: db.url }, () => load(server));
+      return { cpu: serverUs, perSecond: result.requests.average, errors: result.errors + result.non2xx };
     };
 
     const pairs: { ours: number; theirs: number }[] = [];

@@ -1,5 +1,6 @@
 // Shared pieces of the benchmarks: a fresh PostgreSQL database, the real server in its own process, a logged-in
 // cookie. Benchmarks print figures; they assert nothing about speed (DEVELOPERS.md: machines here are noisy).
+import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -188,4 +189,22 @@ export async function seedApplications(databaseUrl: string, count: number): Prom
   await sql`analyze applications`;
   await sql.end();
   return ains;
+}
+
+/**
+ * Tracking lookups at 50 connections for `seconds`, each request a different AIN of `ains` (a stride through them,
+ * so consecutive requests do not read neighbouring rows): the load of track.ts and compare.ts.
+ */
+export function trackingLoad(url: string, prefix: string, ains: string[], seconds: number): Promise<autocannon.Result> {
+  let i = 0;
+  return autocannon({ url, connections: 50, duration: seconds, requests: [{ setupRequest: (req) => ({ ...req, path: `${prefix}${ains[(i++ * 7919) % ains.length]}` }) }] });
+}
+
+/** `run`'s result, and the CPU one of its requests cost the process `pid` and its database's PostgreSQL, in µs. */
+export async function metered(server: Pick<BenchServer, 'pid' | 'databaseUrl'>, run: () => Promise<autocannon.Result>) {
+  const meter = cpuMeter(server);
+  const result = await run();
+  const { serverMs, postgresMs } = meter.stop();
+  const perRequest = (ms: number) => (ms * 1000) / Math.max(1, result.requests.total);
+  return { result, serverUs: perRequest(serverMs), postgresUs: perRequest(postgresMs) };
 }

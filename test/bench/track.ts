@@ -9,11 +9,10 @@
 // Each round also prints the CPU a lookup costs the app, the bare server and PostgreSQL (from /proc): that figure
 // hardly moves with the machine's other load, so it says where the gap is when requests per second cannot.
 // BENCH_PROFILE=dir writes V8 CPU profiles of both servers (dir/app, dir/bare) to compare them function by function.
-import autocannon from 'autocannon';
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createTestDatabase } from '../support/server.ts';
-import { cpuMeter, freePort, median, profileFlags, seedApplications, startServer, type BenchOptions } from './support.ts';
+import { freePort, median, metered, profileFlags, seedApplications, startServer, trackingLoad, type BenchOptions } from './support.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -23,15 +22,7 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
   const server = await startServer({ TRACK_REQUESTS_PER_MINUTE: '100000000' });
   const ains = await seedApplications(server.databaseUrl, smoke ? 1_000 : 100_000);
 
-  const load = (url: string, prefix: string, duration = seconds) => {
-    let i = 0;
-    return autocannon({
-      url,
-      connections: 50,
-      duration,
-      requests: [{ setupRequest: (req) => ({ ...req, path: `${prefix}${ains[(i++ * 7919) % ains.length]}` }) }]
-    });
-  };
+  const load = (url: string, prefix: string, duration = seconds) => trackingLoad(url, prefix, ains, duration);
 
   // The same lookup with nothing around it, to show how much of the gap to pgbench is Node and HTTP themselves.
   const barePort = await freePort();
@@ -65,22 +56,14 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
     await load(`http://localhost:${barePort}`, '/narrow/', 5);
   }
 
-  // The CPU each lookup costs the server and PostgreSQL (from /proc): unlike requests per second it hardly moves with
-  // what else the machine runs, so it shows where the gap to the bare server is even on a busy machine.
-  const metered = async (pid: number, run: () => Promise<autocannon.Result>) => {
-    const meter = cpuMeter({ pid, databaseUrl: server.databaseUrl });
-    const result = await run();
-    const { serverMs, postgresMs } = meter.stop();
-    const perRequest = (ms: number) => (ms * 1000) / Math.max(1, result.requests.total);
-    return { result, serverUs: perRequest(serverMs), postgresUs: perRequest(postgresMs) };
-  };
-
+  // The CPU each lookup costs the server and PostgreSQL (from /proc, metered()): unlike requests per second it hardly
+  // moves with what else the machine runs, so it shows where the gap to the bare server is even on a busy machine.
   const each: { app: number; p99: number; floor: number; narrow: number; pgbench: number; cpu: { app: number; appPg: number; floor: number; floorPg: number } }[] = [];
   let errors = 0;
   let p50 = 0;
   for (let r = 0; r < rounds; r++) {
-    const measuredApp = await metered(server.pid, () => load(server.url, '/api/track/'));
-    const measuredFloor = await metered(bare.pid!, () => load(`http://localhost:${barePort}`, '/track/'));
+    const measuredApp = await metered(server, () => load(server.url, '/api/track/'));
+    const measuredFloor = await metered({ pid: bare.pid!, databaseUrl: server.databaseUrl }, () => load(`http://localhost:${barePort}`, '/track/'));
     const [app, floor] = [measuredApp.result, measuredFloor.result];
     const cpu = { app: measuredApp.serverUs, appPg: measuredApp.postgresUs, floor: measuredFloor.serverUs, floorPg: measuredFloor.postgresUs };
     const narrow = await load(`http://localhost:${barePort}`, '/narrow/');
