@@ -23,11 +23,29 @@ const resilient = {
   backoff: (attempts: number) => Math.min(0.05 * 2 ** attempts, 1)
 } as const;
 
+/** What the pool's connections are doing right now, for the metrics. */
+export interface PoolState {
+  idle: number;
+  /** Running queries, or held by a transaction. */
+  inUse: number;
+  connecting: number;
+  /** Queries waiting for a free connection. */
+  waiting: number;
+}
+
+/** postgres.js 3.4.9 cannot tell its pool's state; patches/postgres+3.4.9.patch adds `poolState()`. */
+function poolStateOf(sql: Sql): () => PoolState {
+  const patched = (sql as Sql & { poolState?: () => PoolState }).poolState;
+  if (!patched) throw new Error('postgres.js without poolState(): run `npm install`, which applies patches/ (patch-package)');
+  return patched;
+}
+
 export interface Database {
   sql: Sql;
   embedded: boolean;
   /** The pool's size, for the metrics. */
   poolMax: number;
+  poolState: () => PoolState;
   close(): Promise<void>;
 }
 
@@ -47,7 +65,7 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
     const max = opts.max ?? 10;
     const pooled = opts.pooler === 'pgbouncer';
     const sql = postgres(opts.databaseUrl, { ...common, ...resilient, max, prepare: !pooled, ...(pooled ? { max_pipeline: 0 } : {}) });
-    return { sql, embedded: false, poolMax: max, close: () => sql.end({ timeout: 5 }) };
+    return { sql, embedded: false, poolMax: max, poolState: poolStateOf(sql), close: () => sql.end({ timeout: 5 }) };
   }
   return openEmbedded(opts.dataDir);
 }
@@ -91,6 +109,7 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     sql,
     embedded: true,
     poolMax: 1,
+    poolState: poolStateOf(sql),
     async close() {
       await sql.end({ timeout: 5 });
       await server.stop();

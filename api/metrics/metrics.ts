@@ -6,7 +6,7 @@
 // database connections. Outbox and database figures are read from PostgreSQL when Prometheus scrapes, so every
 // instance reports the same shared truth and nothing is counted twice in the process.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Sql } from '../db/connect.ts';
+import type { PoolState, Sql } from '../db/connect.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -45,7 +45,10 @@ async function fromDatabase<T>(query: () => Promise<T> & { cancel?(): unknown },
  * timeout). A figure the database did not give reads NaN, never the last one read: alert on orc_db_up, because NaN
  * is a value to Prometheus that compares false with every threshold and makes a sum across instances NaN.
  */
-export function createMetrics(sql: Sql, opts: { poolMax: number; embedded: boolean; now: () => Date; dbPatienceMs?: number }): Metrics {
+export function createMetrics(
+  sql: Sql,
+  opts: { poolMax: number; poolState: () => PoolState; embedded: boolean; now: () => Date; dbPatienceMs?: number }
+): Metrics {
   const patience = opts.dbPatienceMs ?? 2000;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'orc_' });
@@ -98,6 +101,28 @@ export function createMetrics(sql: Sql, opts: { poolMax: number; embedded: boole
   });
 
   new Gauge({ name: 'orc_db_pool_max', help: 'Connections this process may open to the database (postgres.js pool size)', registers: [registry] }).set(opts.poolMax);
+  // The pool as this process sees it, read from postgres.js without asking the database: it still answers while the
+  // database does not, when queries pile up waiting for a connection.
+  new Gauge({
+    name: 'orc_db_pool_connections',
+    help: "This process's pool connections by state: idle, in_use (running queries or held by a transaction), connecting",
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const pool = opts.poolState();
+      this.set({ state: 'idle' }, pool.idle);
+      this.set({ state: 'in_use' }, pool.inUse);
+      this.set({ state: 'connecting' }, pool.connecting);
+    }
+  });
+  new Gauge({
+    name: 'orc_db_pool_waiting',
+    help: "Queries of this process waiting for a free pool connection: above 0 for long, the pool is too small or the database too slow",
+    registers: [registry],
+    collect() {
+      this.set(opts.poolState().waiting);
+    }
+  });
   new Gauge({
     name: 'orc_db_connections',
     help: 'Connections open to this database, by state (all instances and tools, from pg_stat_activity)',

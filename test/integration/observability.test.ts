@@ -119,6 +119,45 @@ describe('metrics', () => {
     expect(sample(text, 'orc_process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 
+  test("the pool's own figures, read without the database: every connection in use, and queries waiting for one", async () => {
+    const sql = server.runtime.deps.sql;
+    const scrape = async () => (await fetch(`${server.url}/metrics`)).text();
+    const max = sample(await scrape(), 'orc_db_pool_max')!;
+    expect(sample(await scrape(), 'orc_db_pool_waiting')).toBe(0);
+    // Every connection held by a transaction that waits, and one query more, which has to wait for a connection.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const holders = Array.from({ length: max }, () =>
+      sql.begin(async (tx) => {
+        await tx`select 1`;
+        await gate;
+      })
+    );
+    // postgres.js sends a query when it is awaited, not when it is written.
+    const queued = sql<{ n: number }[]>`select 2 as n`.execute();
+    try {
+      let text = '';
+      for (let i = 0; i < 100; i++) {
+        // Connections open one by one (and behind PgBouncer a BEGIN may wait there: its connection is in use all the
+        // same); until every one is in a transaction, a query goes to one that is busy, behind its queries.
+        text = await scrape();
+        if (sample(text, 'orc_db_pool_connections', { state: 'in_use' }) === max && sample(text, 'orc_db_pool_waiting')! >= 1) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(sample(text, 'orc_db_pool_connections', { state: 'in_use' })).toBe(max);
+      expect(sample(text, 'orc_db_pool_connections', { state: 'idle' })).toBe(0);
+      expect(sample(text, 'orc_db_pool_waiting')).toBeGreaterThanOrEqual(1); // ours, and the scrape's own queries
+      expect(sample(text, 'orc_db_up')).toBe(0); // the database is fine: the scrape's "select 1" waited for a connection
+    } finally {
+      release();
+    }
+    await Promise.all(holders);
+    expect((await queued)[0]!.n).toBe(2);
+    const after = await scrape();
+    expect(sample(after, 'orc_db_pool_waiting')).toBe(0);
+    expect(sample(after, 'orc_db_up')).toBe(1);
+  });
+
   test('the outbox depth and the age of its oldest message follow what waits', async () => {
     const sql = server.runtime.deps.sql;
     const now = server.clock.now();

@@ -14,6 +14,9 @@ const answering = ((strings: TemplateStringsArray) => {
 }) as unknown as Sql;
 
 // prom-client writes NaN as "Nan"; Prometheus reads the word in any case (Go's strconv.ParseFloat).
+// The client's pool, as postgres.js (patched) tells it: the database is away, so its queries queue.
+const pool = { idle: 0, inUse: 0, connecting: 2, waiting: 5 };
+
 const line = (text: string, name: string) => text.split('\n').find((l) => l.startsWith(name + ' ') || l.startsWith(name + '{'));
 
 describe('/metrics while the database is away (api/metrics/metrics.ts)', () => {
@@ -22,7 +25,7 @@ describe('/metrics while the database is away (api/metrics/metrics.ts)', () => {
     ['refuses', refusing]
   ] as const) {
     test(`when it ${what}, a scrape still answers: the process's figures, the database's as NaN, and orc_db_up 0`, async () => {
-      const metrics = createMetrics(sql, { poolMax: 10, embedded: false, now: () => new Date(), dbPatienceMs: 50 });
+      const metrics = createMetrics(sql, { poolMax: 10, poolState: () => pool, embedded: false, now: () => new Date(), dbPatienceMs: 50 });
       const text = await metrics.registry.metrics();
       expect(line(text, 'orc_db_up')).toBe('orc_db_up 0');
       expect(line(text, 'orc_outbox_pending')).toMatch(/^orc_outbox_pending nan$/i);
@@ -30,20 +33,23 @@ describe('/metrics while the database is away (api/metrics/metrics.ts)', () => {
       expect(line(text, 'orc_db_ping_seconds')).toMatch(/^orc_db_ping_seconds nan$/i);
       expect(line(text, 'orc_db_connections')).toBeUndefined(); // no state is known, so none is claimed
       expect(line(text, 'orc_db_pool_max')).toBe('orc_db_pool_max 10');
+      // Read from the process, not the database: they answer, and show the queries piling up.
+      expect(line(text, 'orc_db_pool_waiting')).toBe('orc_db_pool_waiting 5');
+      expect(text).toContain('orc_db_pool_connections{state="connecting"} 2');
       expect(line(text, 'orc_process_cpu_user_seconds_total')).toMatch(/^orc_process_cpu_user_seconds_total \d/);
     });
   }
 
   test('a query given up on is cancelled, not left queued to run when the database comes back', async () => {
     cancelled = 0;
-    const metrics = createMetrics(hung, { poolMax: 10, embedded: false, now: () => new Date(), dbPatienceMs: 50 });
+    const metrics = createMetrics(hung, { poolMax: 10, poolState: () => pool, embedded: false, now: () => new Date(), dbPatienceMs: 50 });
     await metrics.registry.metrics();
     // The outbox's two, the connections', and the one "select 1" that the round trip and orc_db_up share.
     expect(cancelled).toBe(4);
   });
 
   test('when it answers, its figures are read as they are', async () => {
-    const metrics = createMetrics(answering, { poolMax: 10, embedded: false, now: () => new Date(), dbPatienceMs: 1000 });
+    const metrics = createMetrics(answering, { poolMax: 10, poolState: () => pool, embedded: false, now: () => new Date(), dbPatienceMs: 1000 });
     const text = await metrics.registry.metrics();
     expect(line(text, 'orc_db_up')).toBe('orc_db_up 1');
     expect(line(text, 'orc_outbox_pending')).toBe('orc_outbox_pending 7');
