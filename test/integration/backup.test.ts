@@ -183,6 +183,60 @@ describe.skipIf(!sharedDatabase)('backup and restore', () => {
     }
   }, 120_000);
 
+  test('the backup carries exactly the checkpoints its dump records, though one is written while pg_dump starts', async () => {
+    const { config, storage, sql } = server.runtime.deps;
+    const citizen = await loginClient(server.url, 'demo-citizen');
+    const submit = async () => {
+      const documents = await uploadDocumentSet(citizen, server.origin);
+      expect((await citizen.post('/api/applications', { applicant: validApplicant(), documents }, { 'idempotency-key': idempotencyKey() })).status).toBe(201);
+    };
+    await submit();
+    expect(await writeCheckpoint(server.runtime.deps)).not.toBeNull();
+    await submit(); // events the next checkpoint will cover
+    // A pg_dump in front of the real one, which holds the backup between the checkpoints it counted and pg_dump's
+    // start, so a checkpoint can be written exactly there: the moment the exported snapshot (--snapshot) is for.
+    const shim = mkdtempSync(join(tmpdir(), 'orc-pg-dump-shim-'));
+    const realPgDump = execFileSync('sh', ['-c', 'command -v pg_dump'], { encoding: 'utf8' }).trim();
+    writeFileSync(
+      join(shim, 'pg_dump'),
+      `#!/bin/sh\ntouch '${shim}/started'\nwhile [ ! -e '${shim}/go' ]; do sleep 0.02; done\nexec '${realPgDump}' "$@"\n`,
+      { mode: 0o755 }
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'orc-backup-snapshot-'));
+    const files = mkdtempSync(join(tmpdir(), 'orc-restored-snapshot-'));
+    const target = await createTestDatabase();
+    const path = process.env.PATH;
+    process.env.PATH = `${shim}:${path}`; // read by backup() when it starts pg_dump
+    try {
+      const taking = backup({ databaseUrl: backupDatabaseUrl(config)!, storage, dir });
+      for (let i = 0; i < 500 && !existsSync(join(shim, 'started')); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(existsSync(join(shim, 'started'))).toBe(true);
+      const late = await writeCheckpoint(server.runtime.deps);
+      expect(late).not.toBeNull();
+      writeFileSync(join(shim, 'go'), '');
+      const manifest = await taking;
+      // The late checkpoint is in neither: not in the dump, and not among the objects carried beside it.
+      expect(Object.keys(manifest.named ?? {})).toHaveLength(late!.n - 1);
+      expect(manifest.checkpointsMissing).toEqual([]);
+      await restore({ databaseUrl: target.directUrl, storage: createLocalStorage(files), dir });
+      const db = await openDatabase({ databaseUrl: target.directUrl, dataDir: '' });
+      try {
+        const [restored] = await db.sql<{ n: number }[]>`select coalesce(max(n), 0)::int as n from audit_checkpoints`;
+        expect(restored!.n).toBe(late!.n - 1);
+      } finally {
+        await db.close();
+      }
+      const [live] = await sql<{ n: number }[]>`select max(n)::int as n from audit_checkpoints`;
+      expect(live!.n).toBe(late!.n);
+    } finally {
+      process.env.PATH = path;
+      await target.drop();
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(files, { recursive: true, force: true });
+      rmSync(shim, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   test('`npm run backup` and `npm run restore` as an operator runs them: the configuration the server reads, exit codes, what they print', async () => {
     const certificateNo = await approvedApplication();
     const { config } = server.runtime.deps;
