@@ -100,11 +100,13 @@ export function cpuMeter(server: Pick<BenchServer, 'pid' | 'databaseUrl'>): { st
 /**
  * Node's flags for a server the benchmark starts: BENCH_PROFILE=dir writes V8 CPU profiles of it into dir/name ("app",
  * "bare"; the largest file is the main thread's), so the app and its calibration point can be compared function by
- * function; BENCH_TRACE_GC=1 prints its garbage collections.
+ * function; BENCH_TRACE_GC=1 prints its garbage collections (with BENCH_LOGS=1, which lets its output through);
+ * BENCH_NODE_FLAGS adds any other V8 or Node flags, space-separated, which NODE_OPTIONS refuses for many of them (e.g.
+ * `--trace-incremental-marking`, which shows why each full collection started).
  */
 export function profileFlags(name: string): string[] {
   const dir = process.env.BENCH_PROFILE;
-  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] : []), ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : [])];
+  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] : []), ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []), ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean) : [])];
 }
 
 /**
