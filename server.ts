@@ -91,7 +91,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     const clock = overrides.clock ?? (config.production ? systemClock : developmentClock());
     const mail: Mailer & { close?(): void } = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from, log) : createConsoleMailer(db.sql, record);
     const vapid = await loadVapidKeys(db.sql, config.vapid, clock.now());
-    const metrics = createMetrics(db.sql, { poolMax: db.poolMax, poolState: db.poolState, embedded: db.embedded, now: () => clock.now() });
+    const metrics = createMetrics(db, { now: () => clock.now() });
     const deps: Deps = {
       config,
       sql: db.sql,

@@ -23,21 +23,35 @@ const resilient = {
   backoff: (attempts: number) => Math.min(0.05 * 2 ** attempts, 1)
 } as const;
 
-/** What the pool's connections are doing right now, for the metrics. */
+/** What the pool's connections are doing right now, for the metrics: every connection is in one of the four states. */
 export interface PoolState {
   idle: number;
-  /** Running queries, or held by a transaction. */
+  /** Running queries, in a transaction, or reserved. */
   inUse: number;
+  /** Opening, or running its first query (postgres.js moves a new connection only after that). */
   connecting: number;
-  /** Queries waiting for a free connection. */
+  /** Not open: never opened yet, closed when idle or at the end of its lifetime, or lost. */
+  closed: number;
+  /**
+   * Queries queued for a connection. On PostgreSQL itself postgres.js sends a query to a connection already running
+   * others (pipelining) rather than queue it, so only a pool whose every connection is in a transaction, reserved,
+   * opening or full (100 queries) makes queries wait; behind PgBouncer (no pipelining) any query that finds no idle
+   * connection does.
+   */
   waiting: number;
 }
 
-/** postgres.js 3.4.9 cannot tell its pool's state; patches/postgres+3.4.9.patch adds `poolState()`. */
-function poolStateOf(sql: Sql): () => PoolState {
-  const patched = (sql as Sql & { poolState?: () => PoolState }).poolState;
-  if (!patched) throw new Error('postgres.js without poolState(): run `npm install`, which applies patches/ (patch-package)');
-  return patched;
+/** The pool's statistics that patches/postgres+3.4.9.patch adds (upstream's proposed shape, porsager/postgres 525b209). */
+interface PoolStatistics {
+  queries: { length: number };
+  connections: Record<'idle' | 'busy' | 'full' | 'reserved' | 'connecting' | 'closed' | 'ended', number>;
+}
+
+/** Reads the pool's state; refuses a postgres.js without the patch rather than report zeros. */
+function requirePoolState(sql: Sql): () => PoolState {
+  const { queries, connections: c } = sql as Sql & Partial<PoolStatistics>;
+  if (!queries || !c) throw new Error('postgres.js without its pool statistics: run `npm install`, which applies patches/ (patch-package)');
+  return () => ({ idle: c.idle, inUse: c.busy + c.full + c.reserved, connecting: c.connecting, closed: c.closed + c.ended, waiting: queries.length });
 }
 
 export interface Database {
@@ -65,7 +79,7 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
     const max = opts.max ?? 10;
     const pooled = opts.pooler === 'pgbouncer';
     const sql = postgres(opts.databaseUrl, { ...common, ...resilient, max, prepare: !pooled, ...(pooled ? { max_pipeline: 0 } : {}) });
-    return { sql, embedded: false, poolMax: max, poolState: poolStateOf(sql), close: () => sql.end({ timeout: 5 }) };
+    return { sql, embedded: false, poolMax: max, poolState: requirePoolState(sql), close: () => sql.end({ timeout: 5 }) };
   }
   return openEmbedded(opts.dataDir);
 }
@@ -109,7 +123,7 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     sql,
     embedded: true,
     poolMax: 1,
-    poolState: poolStateOf(sql),
+    poolState: requirePoolState(sql),
     async close() {
       await sql.end({ timeout: 5 });
       await server.stop();

@@ -6,7 +6,7 @@
 // database connections. Outbox and database figures are read from PostgreSQL when Prometheus scrapes, so every
 // instance reports the same shared truth and nothing is counted twice in the process.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PoolState, Sql } from '../db/connect.ts';
+import type { Database } from '../db/connect.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -45,10 +45,8 @@ async function fromDatabase<T>(query: () => Promise<T> & { cancel?(): unknown },
  * timeout). A figure the database did not give reads NaN, never the last one read: alert on orc_db_up, because NaN
  * is a value to Prometheus that compares false with every threshold and makes a sum across instances NaN.
  */
-export function createMetrics(
-  sql: Sql,
-  opts: { poolMax: number; poolState: () => PoolState; embedded: boolean; now: () => Date; dbPatienceMs?: number }
-): Metrics {
+export function createMetrics(db: Pick<Database, 'sql' | 'poolMax' | 'poolState' | 'embedded'>, opts: { now: () => Date; dbPatienceMs?: number }): Metrics {
+  const { sql } = db;
   const patience = opts.dbPatienceMs ?? 2000;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'orc_' });
@@ -100,27 +98,28 @@ export function createMetrics(
     }
   });
 
-  new Gauge({ name: 'orc_db_pool_max', help: 'Connections this process may open to the database (postgres.js pool size)', registers: [registry] }).set(opts.poolMax);
+  new Gauge({ name: 'orc_db_pool_max', help: 'Connections this process may open to the database (postgres.js pool size)', registers: [registry] }).set(db.poolMax);
   // The pool as this process sees it, read from postgres.js without asking the database: it still answers while the
-  // database does not, when queries pile up waiting for a connection.
+  // database does not, when queries pile up waiting for a connection. The four states add up to orc_db_pool_max.
   new Gauge({
     name: 'orc_db_pool_connections',
-    help: "This process's pool connections by state: idle, in_use (running queries or held by a transaction), connecting",
+    help: "This process's pool connections by state: idle, in_use (running queries, in a transaction or reserved), connecting (opening, or running its first query), closed (not open)",
     labelNames: ['state'] as const,
     registers: [registry],
     collect() {
-      const pool = opts.poolState();
+      const pool = db.poolState();
       this.set({ state: 'idle' }, pool.idle);
       this.set({ state: 'in_use' }, pool.inUse);
       this.set({ state: 'connecting' }, pool.connecting);
+      this.set({ state: 'closed' }, pool.closed);
     }
   });
   new Gauge({
     name: 'orc_db_pool_waiting',
-    help: "Queries of this process waiting for a free pool connection: above 0 for long, the pool is too small or the database too slow",
+    help: 'Queries of this process queued for a connection. Direct to PostgreSQL, queries are sent to busy connections (pipelined) and wait here only when every connection is in a transaction, opening or full; behind PgBouncer, whenever none is idle',
     registers: [registry],
     collect() {
-      this.set(opts.poolState().waiting);
+      this.set(db.poolState().waiting);
     }
   });
   new Gauge({
@@ -131,7 +130,7 @@ export function createMetrics(
     async collect() {
       this.reset();
       // The embedded database has a single session and no statistics collector worth reading.
-      if (opts.embedded) return void this.set({ state: 'active' }, 1);
+      if (db.embedded) return void this.set({ state: 'active' }, 1);
       const rows = await fromDatabase(
         () => sql<{ state: string | null; n: number }[]>`
           select state, count(*)::int as n from pg_stat_activity where datname = current_database() group by state`,

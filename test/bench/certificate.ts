@@ -1,7 +1,7 @@
 // The certificate at approval (DESIGN §9): how long rendering and signing take inside the approval's transaction,
 // what the first approval on a fresh development server adds (the local CA and the officer's credential), how big
 // the signed PDF is, and what a public verification costs before and after its result is kept.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../api/config.ts';
@@ -26,7 +26,15 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 }
 
 export async function benchCertificate({ smoke = false }: BenchOptions = {}) {
-  const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'orc-bench-cert-')), LOG_LEVEL: 'silent' });
+  const dataDir = mkdtempSync(join(tmpdir(), 'orc-bench-cert-'));
+  try {
+    return await measure(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), smoke);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true }); // the CA and officer credentials made for the run
+  }
+}
+
+async function measure(config: ReturnType<typeof loadConfig>, smoke: boolean) {
   const officer = { id: 'bench-bdo', name: content.officer.name, officeName: content.office.nameEn };
   const [credential, firstCredentialMs] = await timed(() => officerCredential(config, officer));
   const trusted = await trustedCaPem(config);

@@ -2,7 +2,7 @@
 // cookie. Benchmarks print figures; they assert nothing about speed (DEVELOPERS.md: machines here are noisy).
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -100,13 +100,17 @@ export function cpuMeter(server: Pick<BenchServer, 'pid' | 'databaseUrl'>): { st
 /**
  * Node's flags for a server the benchmark starts: BENCH_PROFILE=dir writes V8 CPU profiles of it into dir/name ("app",
  * "bare"; the largest file is the main thread's), so the app and its calibration point can be compared function by
- * function; BENCH_TRACE_GC=1 prints its garbage collections (with BENCH_LOGS=1, which lets its output through);
- * BENCH_NODE_FLAGS adds any other V8 or Node flags, space-separated, which NODE_OPTIONS refuses for many of them (e.g.
- * `--trace-incremental-marking`, which shows why each full collection started).
+ * function; BENCH_TRACE_GC=1 prints its garbage collections; BENCH_NODE_FLAGS adds any other V8 or Node flags,
+ * space-separated, since NODE_OPTIONS refuses most V8 ones (e.g. `--trace-incremental-marking`, which says why each full
+ * collection started). What V8 traces goes to the server's standard output, which is dropped unless BENCH_LOGS=1.
  */
 export function profileFlags(name: string): string[] {
   const dir = process.env.BENCH_PROFILE;
-  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] : []), ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []), ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean) : [])];
+  return [
+    ...(dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] : []),
+    ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []),
+    ...(process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)
+  ];
 }
 
 /**
@@ -116,6 +120,8 @@ export function profileFlags(name: string): string[] {
 export async function startServer(env: Record<string, string> = {}, opts: { cwd?: string; databaseUrl?: string } = {}): Promise<BenchServer> {
   const port = await freePort();
   const db = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => {} } : await createTestDatabase();
+  // Its uploads and certificates: a submission benchmark leaves about 375 MB here, so it goes when the server does.
+  const dataDir = mkdtempSync(join(tmpdir(), 'orc-bench-'));
   const child: ChildProcess = spawn(process.execPath, [...profileFlags('app'), '--import', 'tsx', 'server.ts'], {
     cwd: opts.cwd,
     env: {
@@ -123,7 +129,7 @@ export async function startServer(env: Record<string, string> = {}, opts: { cwd?
       NODE_ENV: 'development',
       PORT: String(port),
       DATABASE_URL: db.url,
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'orc-bench-')),
+      DATA_DIR: dataDir,
       LOG_LEVEL: 'info', // request logs are part of the real cost; they go to /dev/null here
       // The load comes from one account, at a rate no person uploads: the per-user upload limits are not measured here.
       UPLOADS_PER_HOUR: '10000000',
@@ -141,6 +147,7 @@ export async function startServer(env: Record<string, string> = {}, opts: { cwd?
     if (exited || i === 120) {
       child.kill('SIGKILL');
       await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
       throw new Error(`The server did not start on port ${port}`);
     }
     try {
@@ -161,6 +168,7 @@ export async function startServer(env: Record<string, string> = {}, opts: { cwd?
         await gone;
       }
       await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   };
 }

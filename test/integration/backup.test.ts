@@ -54,8 +54,13 @@ async function approvedApplication(): Promise<string> {
 
 // pg_dump and pg_restore work on a PostgreSQL server; the embedded database is backed up by copying DATA_DIR.
 describe.skipIf(!sharedDatabase)('backup and restore', () => {
-  const backupDir = mkdtempSync(join(tmpdir(), 'orc-backup-'));
-  const restoredFiles = mkdtempSync(join(tmpdir(), 'orc-restored-files-'));
+  // Made when the tests run, not when the file is read: a skipped describe's afterAll never runs to remove them.
+  let backupDir = '';
+  let restoredFiles = '';
+  beforeAll(() => {
+    backupDir = mkdtempSync(join(tmpdir(), 'orc-backup-'));
+    restoredFiles = mkdtempSync(join(tmpdir(), 'orc-restored-files-'));
+  });
   afterAll(() => {
     rmSync(backupDir, { recursive: true, force: true });
     rmSync(restoredFiles, { recursive: true, force: true });
@@ -194,21 +199,24 @@ describe.skipIf(!sharedDatabase)('backup and restore', () => {
     expect(await writeCheckpoint(server.runtime.deps)).not.toBeNull();
     await submit(); // events the next checkpoint will cover
     // A pg_dump in front of the real one, which holds the backup between the checkpoints it counted and pg_dump's
-    // start, so a checkpoint can be written exactly there: the moment the exported snapshot (--snapshot) is for.
+    // start, so a checkpoint can be written exactly there: the moment the exported snapshot (--snapshot) is for. It
+    // gives up if its folder goes, so a failed run cannot leave it waiting.
     const shim = mkdtempSync(join(tmpdir(), 'orc-pg-dump-shim-'));
-    const realPgDump = execFileSync('sh', ['-c', 'command -v pg_dump'], { encoding: 'utf8' }).trim();
-    writeFileSync(
-      join(shim, 'pg_dump'),
-      `#!/bin/sh\ntouch '${shim}/started'\nwhile [ ! -e '${shim}/go' ]; do sleep 0.02; done\nexec '${realPgDump}' "$@"\n`,
-      { mode: 0o755 }
-    );
     const dir = mkdtempSync(join(tmpdir(), 'orc-backup-snapshot-'));
     const files = mkdtempSync(join(tmpdir(), 'orc-restored-snapshot-'));
-    const target = await createTestDatabase();
     const path = process.env.PATH;
-    process.env.PATH = `${shim}:${path}`; // read by backup() when it starts pg_dump
+    let taking: ReturnType<typeof backup> | null = null;
+    let target: Awaited<ReturnType<typeof createTestDatabase>> | null = null;
     try {
-      const taking = backup({ databaseUrl: backupDatabaseUrl(config)!, storage, dir });
+      const realPgDump = execFileSync('sh', ['-c', 'command -v pg_dump'], { encoding: 'utf8' }).trim();
+      writeFileSync(
+        join(shim, 'pg_dump'),
+        `#!/bin/sh\ntouch '${shim}/started'\nuntil [ -e '${shim}/go' ]; do [ -d '${shim}' ] || exit 1; sleep 0.02; done\nexec '${realPgDump}' "$@"\n`,
+        { mode: 0o755 }
+      );
+      target = await createTestDatabase();
+      process.env.PATH = `${shim}:${path}`; // read by backup() when it starts pg_dump
+      taking = backup({ databaseUrl: backupDatabaseUrl(config)!, storage, dir });
       for (let i = 0; i < 500 && !existsSync(join(shim, 'started')); i++) await new Promise((r) => setTimeout(r, 20));
       expect(existsSync(join(shim, 'started'))).toBe(true);
       const late = await writeCheckpoint(server.runtime.deps);
@@ -229,11 +237,12 @@ describe.skipIf(!sharedDatabase)('backup and restore', () => {
       const [live] = await sql<{ n: number }[]>`select max(n)::int as n from audit_checkpoints`;
       expect(live!.n).toBe(late!.n);
     } finally {
+      // Whatever failed, the shim is let go and the backup ended before anything is removed.
+      writeFileSync(join(shim, 'go'), '');
+      await taking?.catch(() => {});
       process.env.PATH = path;
-      await target.drop();
-      rmSync(dir, { recursive: true, force: true });
-      rmSync(files, { recursive: true, force: true });
-      rmSync(shim, { recursive: true, force: true });
+      await target?.drop();
+      for (const made of [dir, files, shim]) rmSync(made, { recursive: true, force: true });
     }
   }, 120_000);
 

@@ -24,7 +24,7 @@ describe('a worker whose pass fails', () => {
     ['dispatcher', 'dispatcher_failed', startDispatcher]
   ] as const) {
     test(`the ${worker} counts it as failed, logs ${event}, and tries again`, async () => {
-      const metrics = createMetrics(sql, { poolMax: 1, poolState: () => ({ idle: 1, inUse: 0, connecting: 0, waiting: 0 }), embedded: false, now: () => new Date(), dbPatienceMs: 10 });
+      const metrics = createMetrics({ sql, poolMax: 1, poolState: () => ({ idle: 1, inUse: 0, connecting: 0, closed: 0, waiting: 0 }), embedded: false }, { now: () => new Date(), dbPatienceMs: 10 });
       const lines: string[] = [];
       // What a pass needs before it reaches the database; the senders are never called.
       const deps = { sql, clock: systemClock, config: loadConfig({}), log: createLogger('error', (line) => lines.push(line)) } as Partial<Deps> as Deps;
