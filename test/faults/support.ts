@@ -3,10 +3,11 @@
 // acknowledged, and the count that compares what was acknowledged with what the database holds.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { afterAll } from 'vitest';
 import { documentKinds } from '../../shared/application.ts';
 import { embeddedSocketPath } from '../../api/db/connect.ts';
 import { proofs, validApplicant } from '../support/applications.ts';
@@ -23,10 +24,23 @@ export interface ServerProcess {
   alive(): boolean;
 }
 
+// Every DATA_DIR made here goes when the test file is done, not with its server: tests restart a server on the same
+// DATA_DIR (the embedded database, its files) to see what survived. (Registered as the file is collected; vitest's
+// workers end without an 'exit' event.)
+const dataDirs: string[] = [];
+afterAll(() => {
+  for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function newDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'orc-fault-'));
+  dataDirs.push(dir);
+  return dir;
+}
+
 /** Starts `server.ts` (development mode: demo accounts) and waits until it listens. */
 export async function startServerProcess(env: Record<string, string>, opts: { port?: number; dataDir?: string; preload?: string } = {}): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
-  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'orc-fault-'));
+  const dataDir = opts.dataDir ?? newDataDir();
   const child = spawn(process.execPath, ['--import', 'tsx', ...(opts.preload ? ['--import', opts.preload] : []), 'server.ts'], {
     env: { ...process.env, NODE_ENV: 'development', PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', SLA_SWEEP_INTERVAL_SECONDS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe']

@@ -25,7 +25,7 @@ describe.skipIf(!sharedDatabase)('two instances behind HAProxy', () => {
   let at: AfricasTalkingMock;
   let lb: HaProxy;
   const instances = new Map<string, ChildProcess>();
-  const dataDir = mkdtempSync(join(tmpdir(), 'orc-lb-'));
+  let dataDir = ''; // made in beforeAll: a describe skipped (PGlite) still runs its body, but never its afterAll
 
   async function startInstance(name: string, port: number, origin: string): Promise<void> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/instance-process.ts'], {
@@ -64,6 +64,7 @@ describe.skipIf(!sharedDatabase)('two instances behind HAProxy', () => {
   }
 
   beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'orc-lb-'));
     [db, s3, at] = await Promise.all([createTestDatabase(), startS3Mock(), startAfricasTalkingMock(API_KEY)]);
     sql = postgres(db.url, { max: 2, onnotice: () => {}, prepare: !poolerEnv.DATABASE_POOLER });
     const [lbPort, aPort, bPort] = [await freePort(), await freePort(), await freePort()];
@@ -90,7 +91,7 @@ describe.skipIf(!sharedDatabase)('two instances behind HAProxy', () => {
     await sql?.end();
     await Promise.all([s3?.stop(), at?.stop()]);
     await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   const servedBy: string[] = [];

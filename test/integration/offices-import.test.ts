@@ -3,7 +3,7 @@
 // a bad file as a whole and never deletes an office something refers to. An application filed in a block of another
 // district carries that district's AIN digits.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureOfficesImported, importOffices, parseOfficesCsv, readOfficesFile, type OfficeRow } from '../../api/offices/import.ts';
@@ -75,6 +75,7 @@ describe('the offices data file', () => {
     } finally {
       await gate?.unsafe('rollback').catch(() => {}); // never hand the pool back a connection holding the lock
       gate?.release();
+      rmSync(dir, { recursive: true, force: true });
     }
     expect(await importOffices(sql, rows, file.checksum, at())).toMatchObject({ updated: 1 });
   });
