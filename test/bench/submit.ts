@@ -7,6 +7,8 @@
 // had cost the generator more CPU than the server spent on the uploads. Besides submissions per second, it prints the
 // CPU one submission costs the server and PostgreSQL (cpuMeter), which does not swing with the machine's load: cores
 // ÷ that CPU is what a machine with nothing else on it could take; and the generator's own, to show what it took.
+// Last, as many submissions again in two phases, all the uploads and then all the applications, each metered apart:
+// what one upload and one application cost (cpuPerUpload, cpuPerApplication), which whole submissions cannot tell.
 //
 // Each concurrent submitter is a citizen of their own, as 50 submissions a second would be: one account's uploads
 // are counted against its quota one at a time (its row is the lock, api/documents/documents.ts), so one account
@@ -92,21 +94,65 @@ export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
       req.end(body);
     });
 
-  async function submitOne(key: string, cookie: string): Promise<{ ok: boolean; ms: number; status: number }> {
-    const headers = { cookie, origin: server.url };
-    const started = performance.now();
+  /** A submission's five uploads: the documents' ids, or the status of the first one refused. */
+  async function uploadSet(cookie: string): Promise<{ ids: string[] } | { status: number }> {
     const ids: string[] = [];
     for (const part of bodies) {
-      const res = await post('/api/documents', { ...headers, 'content-type': `multipart/form-data; boundary=${boundary}` }, distinct(part));
-      if (res.status !== 201) return { ok: false, ms: performance.now() - started, status: res.status };
+      const res = await post('/api/documents', { cookie, origin: server.url, 'content-type': `multipart/form-data; boundary=${boundary}` }, distinct(part));
+      if (res.status !== 201) return { status: res.status };
       ids.push((JSON.parse(res.body) as { id: string }).id);
     }
-    const res = await post(
-      '/api/applications',
-      { ...headers, 'content-type': 'application/json', 'idempotency-key': key },
-      Buffer.from(JSON.stringify({ applicant: validApplicant(), documents: ids }))
-    );
+    return { ids };
+  }
+  const apply = (key: string, cookie: string, ids: string[]) =>
+    post('/api/applications', { cookie, origin: server.url, 'content-type': 'application/json', 'idempotency-key': key }, Buffer.from(JSON.stringify({ applicant: validApplicant(), documents: ids })));
+
+  async function submitOne(key: string, cookie: string): Promise<{ ok: boolean; ms: number; status: number }> {
+    const started = performance.now();
+    const uploaded = await uploadSet(cookie);
+    if ('status' in uploaded) return { ok: false, ms: performance.now() - started, status: uploaded.status };
+    const res = await apply(key, cookie, uploaded.ids);
     return { ok: res.status === 201, ms: performance.now() - started, status: res.status };
+  }
+
+  /**
+   * Where a submission's CPU goes: `count` submissions' uploads first, four at a time, then their applications, each
+   * phase metered apart. (Within one phase every request is of one kind, so /proc's CPU divides between them.)
+   */
+  async function phased(count: number, accounts: string[]) {
+    const sets = accounts.map(() => [] as string[][]); // each account's uploaded sets, applied for by that account
+    let failed = 0;
+    let accepted = 0;
+    let next = 0;
+    const uploads = cpuMeter(server);
+    await Promise.all(
+      accounts.map(async (cookie, worker) => {
+        while (next++ < count) {
+          const uploaded = await uploadSet(cookie);
+          if ('status' in uploaded) failed += 1;
+          else sets[worker]!.push(uploaded.ids);
+        }
+      })
+    );
+    const uploaded = uploads.stop();
+    const applications = cpuMeter(server);
+    await Promise.all(
+      accounts.map(async (cookie, worker) => {
+        for (const [i, ids] of sets[worker]!.entries()) {
+          if ((await apply(`bench-${process.pid}-phased-${worker}-${i}`, cookie, ids)).status === 201) accepted += 1;
+          else failed += 1;
+        }
+      })
+    );
+    const applied = applications.stop();
+    const done = sets.flat().length;
+    const per = (ms: number, n: number) => (ms / Math.max(1, n)).toFixed(2);
+    return {
+      upload: `server ${per(uploaded.serverMs, done * bodies.length)} ms + PostgreSQL ${per(uploaded.postgresMs, done * bodies.length)} ms`,
+      application: `server ${per(applied.serverMs, done)} ms + PostgreSQL ${per(applied.postgresMs, done)} ms`,
+      accepted,
+      failed
+    };
   }
 
   async function run(label: string, concurrency: number, count: number, accounts: string[]) {
@@ -143,6 +189,7 @@ export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
   const base = await run('base', 4, total, cookies.slice(0, 4));
   const doubled = await run('doubled', 8, total, cookies);
   const single = smoke ? null : await run('one-account', 4, total, [oneAccount]);
+  const phases = await phased(total, cookies.slice(0, 4));
   const sql = postgres(server.databaseUrl, { max: 1, onnotice: () => {} });
   const [{ stored }] = (await sql`select count(*)::int as stored from applications`) as unknown as [{ stored: number }];
   // Scans stored under the same bytes as another: 0 unless `distinct` stopped making every submission's scans its own.
@@ -158,14 +205,16 @@ export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
     p99ms: base.p99ms,
     cpuPerSubmission: `server ${base.cpuMs.server} ms + PostgreSQL ${base.cpuMs.postgres} ms (at 2× load: ${doubled.cpuMs.server} + ${doubled.cpuMs.postgres})`,
     generatorCpuPerSubmission: `${base.cpuMs.generator} ms (at 2× load: ${doubled.cpuMs.generator})`,
+    cpuPerUpload: `${phases.upload} (five a submission; uploads alone, then applications alone)`,
+    cpuPerApplication: phases.application,
     perSecondPerCore: +(1000 / (base.cpuMs.server + base.cpuMs.postgres)).toFixed(1),
     doubledLoadPerSecond: doubled.perSecond,
     doubledLoadFailed: `${doubled.failed} (HTTP ${doubled.failedStatuses})`,
     // Any submission refused or failed in any run (run.ts fails the benchmark on a non-zero *Errors figure).
-    submissionErrors: [warm, base, doubled, single].reduce((n, r) => n + (r?.failed ?? 0), 0),
+    submissionErrors: [warm, base, doubled, single, phases].reduce((n, r) => n + (r?.failed ?? 0), 0),
     repeatedScanErrors: repeated,
     oneAccountPerSecond: single ? `${single.perSecond} (4 at once from one account)` : 'not in a smoke run',
-    accepted: 2 * total - base.failed - doubled.failed + (single ? total - single.failed : 0) + (warm ? 8 - warm.failed : 0),
+    accepted: 2 * total - base.failed - doubled.failed + (single ? total - single.failed : 0) + (warm ? 8 - warm.failed : 0) + phases.accepted,
     stored,
     bars: '≥ 50 per second; nothing lost under 2× load (stored = accepted)'
   };

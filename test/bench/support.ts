@@ -100,17 +100,13 @@ export function cpuMeter(server: Pick<BenchServer, 'pid' | 'databaseUrl'>): { st
 /**
  * Node's flags for a server the benchmark starts: BENCH_PROFILE=dir writes V8 CPU profiles of it into dir/name ("app",
  * "bare"; the largest file is the main thread's), so the app and its calibration point can be compared function by
- * function; BENCH_TRACE_GC=1 prints its garbage collections; BENCH_NODE_FLAGS adds any other V8 or Node flags,
- * space-separated, since NODE_OPTIONS refuses most V8 ones (e.g. `--trace-incremental-marking`, which says why each full
- * collection started). What V8 traces goes to the server's standard output, which is dropped unless BENCH_LOGS=1.
+ * function; BENCH_NODE_FLAGS adds any other V8 or Node flags, space-separated, since NODE_OPTIONS refuses most V8 ones:
+ * `--trace-gc` prints the garbage collections, `--trace-incremental-marking` says why each full one started. What V8
+ * traces goes to the server's standard output, which is dropped unless BENCH_LOGS=1.
  */
 export function profileFlags(name: string): string[] {
   const dir = process.env.BENCH_PROFILE;
-  return [
-    ...(dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] : []),
-    ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []),
-    ...(process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)
-  ];
+  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] : []), ...(process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean)];
 }
 
 /**

@@ -3,14 +3,11 @@
 // acknowledged, and the count that compares what was acknowledged with what the database holds.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import postgres from 'postgres';
-import { afterAll } from 'vitest';
 import { documentKinds } from '../../shared/application.ts';
 import { embeddedSocketPath } from '../../api/db/connect.ts';
 import { proofs, validApplicant } from '../support/applications.ts';
+import { temporaryFolders } from '../support/folders.ts';
 import { freePort } from '../support/ports.ts';
 
 export interface ServerProcess {
@@ -25,17 +22,8 @@ export interface ServerProcess {
 }
 
 // Every DATA_DIR made here goes when the test file is done, not with its server: tests restart a server on the same
-// DATA_DIR (the embedded database, its files) to see what survived. (Registered as the file is collected; vitest's
-// workers end without an 'exit' event.)
-const dataDirs: string[] = [];
-afterAll(() => {
-  for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function newDataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'orc-fault-'));
-  dataDirs.push(dir);
-  return dir;
-}
+// DATA_DIR (the embedded database, its files) to see what survived.
+const newDataDir = temporaryFolders('orc-fault-');
 
 /** Starts `server.ts` (development mode: demo accounts) and waits until it listens. */
 export async function startServerProcess(env: Record<string, string>, opts: { port?: number; dataDir?: string; preload?: string } = {}): Promise<ServerProcess> {

@@ -18,6 +18,7 @@ import { purgeExpired } from '../../api/retention/retention.ts';
 import { districtSealPrivateKey } from '../../api/signing/seal-key.ts';
 import { createLocalStorage } from '../../api/storage/storage.ts';
 import { idempotencyKey, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
+import { temporaryFolders } from '../support/folders.ts';
 import { watchFlushes } from '../support/flushes.ts';
 import { backend, createTestDatabase, pooler, sharedDatabase, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -28,15 +29,20 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-/** An application taken through to approval, with a signed certificate; returns the certificate number. */
-async function approvedApplication(): Promise<string> {
+/** An application the demo citizen submits; returns its AIN. */
+async function submittedApplication(): Promise<string> {
   const citizen = await loginClient(server.url, 'demo-citizen');
-  const bdo = await loginClient(server.url, 'demo-bdo');
-  const eo = await loginClient(server.url, 'demo-eo');
   const documents = await uploadDocumentSet(citizen, server.origin);
   const submitted = await citizen.post('/api/applications', { applicant: validApplicant(), documents }, { 'idempotency-key': idempotencyKey() });
   expect(submitted.status).toBe(201);
-  const ain = submitted.body.ain as string;
+  return submitted.body.ain as string;
+}
+
+/** An application taken through to approval, with a signed certificate; returns the certificate number. */
+async function approvedApplication(): Promise<string> {
+  const ain = await submittedApplication();
+  const bdo = await loginClient(server.url, 'demo-bdo');
+  const eo = await loginClient(server.url, 'demo-eo');
   expect((await bdo.post(`/api/applications/${ain}/actions`, { action: 'forward_to_eo', version: 1, eoId: 'demo-eo' })).status).toBe(200);
   const report = {
     version: 2,
@@ -54,19 +60,10 @@ async function approvedApplication(): Promise<string> {
 
 // pg_dump and pg_restore work on a PostgreSQL server; the embedded database is backed up by copying DATA_DIR.
 describe.skipIf(!sharedDatabase)('backup and restore', () => {
-  // Made when the tests run, not when the file is read: a skipped describe's afterAll never runs to remove them.
-  let backupDir = '';
-  let restoredFiles = '';
-  beforeAll(() => {
-    backupDir = mkdtempSync(join(tmpdir(), 'orc-backup-'));
-    restoredFiles = mkdtempSync(join(tmpdir(), 'orc-restored-files-'));
-  });
-  afterAll(() => {
-    rmSync(backupDir, { recursive: true, force: true });
-    rmSync(restoredFiles, { recursive: true, force: true });
-  });
+  const folder = temporaryFolders('orc-backup-');
 
   test('restored into an empty database and storage, every certificate verifies and every audit chain checks', async () => {
+    const [backupDir, restoredFiles] = [folder(), folder()];
     const certificates = [await approvedApplication(), await approvedApplication()];
     const { config, storage } = server.runtime.deps;
     // The audit trail's signed checkpoints live outside the database; the backup must carry those its dump records.
@@ -190,20 +187,13 @@ describe.skipIf(!sharedDatabase)('backup and restore', () => {
 
   test('the backup carries exactly the checkpoints its dump records, though one is written while pg_dump starts', async () => {
     const { config, storage, sql } = server.runtime.deps;
-    const citizen = await loginClient(server.url, 'demo-citizen');
-    const submit = async () => {
-      const documents = await uploadDocumentSet(citizen, server.origin);
-      expect((await citizen.post('/api/applications', { applicant: validApplicant(), documents }, { 'idempotency-key': idempotencyKey() })).status).toBe(201);
-    };
-    await submit();
+    await submittedApplication();
     expect(await writeCheckpoint(server.runtime.deps)).not.toBeNull();
-    await submit(); // events the next checkpoint will cover
+    await submittedApplication(); // events the next checkpoint will cover
     // A pg_dump in front of the real one, which holds the backup between the checkpoints it counted and pg_dump's
     // start, so a checkpoint can be written exactly there: the moment the exported snapshot (--snapshot) is for. It
     // gives up if its folder goes, so a failed run cannot leave it waiting.
-    const shim = mkdtempSync(join(tmpdir(), 'orc-pg-dump-shim-'));
-    const dir = mkdtempSync(join(tmpdir(), 'orc-backup-snapshot-'));
-    const files = mkdtempSync(join(tmpdir(), 'orc-restored-snapshot-'));
+    const [shim, dir, files] = [folder(), folder(), folder()];
     const path = process.env.PATH;
     let taking: ReturnType<typeof backup> | null = null;
     let target: Awaited<ReturnType<typeof createTestDatabase>> | null = null;
@@ -237,12 +227,11 @@ describe.skipIf(!sharedDatabase)('backup and restore', () => {
       const [live] = await sql<{ n: number }[]>`select max(n)::int as n from audit_checkpoints`;
       expect(live!.n).toBe(late!.n);
     } finally {
-      // Whatever failed, the shim is let go and the backup ended before anything is removed.
+      // Whatever failed, the shim is let go and the backup ends.
       writeFileSync(join(shim, 'go'), '');
       await taking?.catch(() => {});
       process.env.PATH = path;
       await target?.drop();
-      for (const made of [dir, files, shim]) rmSync(made, { recursive: true, force: true });
     }
   }, 120_000);
 

@@ -1,14 +1,12 @@
 // Two dispatcher processes on one real PostgreSQL send each of 1,000 messages exactly once (DESIGN §2, §8): the
 // claim is FOR UPDATE SKIP LOCKED with a lease, so they share the work and never take the same row.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { migrate } from '../../api/db/migrate.ts';
 import { startAfricasTalkingMock, type AfricasTalkingMock } from '../mocks/africastalking.ts';
 import { createTestDatabase, poolerEnv, sharedDatabase } from '../support/server.ts';
+import { temporaryFolders } from '../support/folders.ts';
 
 const API_KEY = 'at-key-dispatchers';
 const COUNT = 1000;
@@ -18,10 +16,11 @@ describe.skipIf(!sharedDatabase)('two dispatcher processes on one PostgreSQL', (
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let sql: postgres.Sql;
   let at: AfricasTalkingMock;
-  let dataDir = ''; // made in beforeAll: a describe skipped (PGlite) still runs its body, but never its afterAll
+  const newDataDir = temporaryFolders('orc-dispatch-');
+  let dataDir = '';
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'orc-dispatch-'));
+    dataDir = newDataDir();
     db = await createTestDatabase();
     sql = postgres(db.url, { max: 2, onnotice: () => {}, prepare: !poolerEnv.DATABASE_POOLER });
     await migrate(sql);
@@ -32,7 +31,6 @@ describe.skipIf(!sharedDatabase)('two dispatcher processes on one PostgreSQL', (
     await sql?.end();
     await at?.stop();
     await db?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   function startDispatcher(): { child: ChildProcess; output: Promise<string> } {

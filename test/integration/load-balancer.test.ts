@@ -2,9 +2,6 @@
 // citizen's and the officers' journey works with requests alternating between them; one instance killed mid-run
 // loses nothing it acknowledged while HAProxy routes around it; the dispatchers of both send each message once.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startAfricasTalkingMock, type AfricasTalkingMock } from '../mocks/africastalking.ts';
@@ -14,6 +11,7 @@ import { Client, type Answer } from '../support/client.ts';
 import { startHaProxy, type HaProxy } from '../support/haproxy.ts';
 import { createTestDatabase, poolerEnv, sharedDatabase, testLimits } from '../support/server.ts';
 import { freePort } from '../support/ports.ts';
+import { temporaryFolders } from '../support/folders.ts';
 
 const API_KEY = 'at-key-load-balancer';
 
@@ -25,7 +23,8 @@ describe.skipIf(!sharedDatabase)('two instances behind HAProxy', () => {
   let at: AfricasTalkingMock;
   let lb: HaProxy;
   const instances = new Map<string, ChildProcess>();
-  let dataDir = ''; // made in beforeAll: a describe skipped (PGlite) still runs its body, but never its afterAll
+  const newDataDir = temporaryFolders('orc-lb-');
+  let dataDir = '';
 
   async function startInstance(name: string, port: number, origin: string): Promise<void> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/instance-process.ts'], {
@@ -64,7 +63,7 @@ describe.skipIf(!sharedDatabase)('two instances behind HAProxy', () => {
   }
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'orc-lb-'));
+    dataDir = newDataDir();
     [db, s3, at] = await Promise.all([createTestDatabase(), startS3Mock(), startAfricasTalkingMock(API_KEY)]);
     sql = postgres(db.url, { max: 2, onnotice: () => {}, prepare: !poolerEnv.DATABASE_POOLER });
     const [lbPort, aPort, bPort] = [await freePort(), await freePort(), await freePort()];
@@ -91,7 +90,6 @@ describe.skipIf(!sharedDatabase)('two instances behind HAProxy', () => {
     await sql?.end();
     await Promise.all([s3?.stop(), at?.stop()]);
     await db?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   const servedBy: string[] = [];
