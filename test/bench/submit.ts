@@ -17,7 +17,7 @@ import { Agent, request } from 'node:http';
 import postgres from 'postgres';
 import sharp from 'sharp';
 import { validApplicant } from '../support/applications.ts';
-import { cpuMeter, login, percentile, startServer, type BenchOptions } from './support.ts';
+import { cpuMeter, login, peakMemoryMb, percentile, startServer, type BenchOptions } from './support.ts';
 
 async function scan(seed: number): Promise<Buffer> {
   // Noise compresses badly, like a real photographed page: about 500 KB at this size and quality.
@@ -197,6 +197,7 @@ export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
     select (count(*) - count(distinct sha256))::int as repeated from documents where kind <> 'signed_form'`) as unknown as [{ repeated: number }];
   await sql.end();
   agent.destroy();
+  const peakMemory = peakMemoryMb(server.pid);
   await server.stop();
   return {
     name: `submission, 4 × ${Math.round(scans[0]!.length / 1024)} KB scans + signature`,
@@ -207,6 +208,8 @@ export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
     generatorCpuPerSubmission: `${base.cpuMs.generator} ms (at 2× load: ${doubled.cpuMs.generator})`,
     cpuPerUpload: `${phases.upload} (five a submission; uploads alone, then applications alone)`,
     cpuPerApplication: phases.application,
+    // What V8's flags (package.json's start) let the heap grow to, with the scans' buffers, before it collects.
+    serverPeakMemoryMb: peakMemory,
     perSecondPerCore: +(1000 / (base.cpuMs.server + base.cpuMs.postgres)).toFixed(1),
     doubledLoadPerSecond: doubled.perSecond,
     doubledLoadFailed: `${doubled.failed} (HTTP ${doubled.failedStatuses})`,

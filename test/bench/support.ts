@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { makeAin } from '../../shared/ain.ts';
+import { productionNodeFlags } from '../support/node-flags.ts';
 import { createTestDatabase } from '../support/server.ts';
 import { freePort } from '../support/ports.ts';
 
@@ -45,6 +46,13 @@ function cpuSeconds(pid: number): number | null {
   } catch {
     return null; // gone
   }
+}
+
+/** The most memory the process has held at once (VmHWM, its resident set's high-water mark), in MB, from /proc. */
+export function peakMemoryMb(pid: number): number {
+  const peak = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!peak) throw new Error(`no VmHWM in /proc/${pid}/status`);
+  return Math.round(Number(peak[1]) / 1024);
 }
 
 /**
@@ -101,8 +109,9 @@ export function cpuMeter(server: Pick<BenchServer, 'pid' | 'databaseUrl'>): { st
  * Node's flags for a server the benchmark starts: BENCH_PROFILE=dir writes V8 CPU profiles of it into dir/name ("app",
  * "bare"; the largest file is the main thread's), so the app and its calibration point can be compared function by
  * function; BENCH_NODE_FLAGS adds any other V8 or Node flags, space-separated, since NODE_OPTIONS refuses most V8 ones:
- * `--trace-gc` prints the garbage collections, `--trace-incremental-marking` says why each full one started. What V8
- * traces goes to the server's standard output, which is dropped unless BENCH_LOGS=1.
+ * `--trace-gc` prints the garbage collections, `--trace-incremental-marking` says why each full one started. They
+ * come after production's flags (package.json's start), so they can also undo one: `--initial-old-space-size=0` is
+ * V8's default. What V8 traces goes to the server's standard output, which is dropped unless BENCH_LOGS=1.
  */
 export function profileFlags(name: string): string[] {
   const dir = process.env.BENCH_PROFILE;
@@ -118,7 +127,8 @@ export async function startServer(env: Record<string, string> = {}, opts: { cwd?
   const db = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => {} } : await createTestDatabase();
   // Its uploads and certificates: a submission benchmark leaves about 375 MB here, so it goes when the server does.
   const dataDir = mkdtempSync(join(tmpdir(), 'orc-bench-'));
-  const child: ChildProcess = spawn(process.execPath, [...profileFlags('app'), '--import', 'tsx', 'server.ts'], {
+  // Started as `npm start` starts it, with production's V8 flags (package.json), so the figures are production's.
+  const child: ChildProcess = spawn(process.execPath, [...productionNodeFlags(opts.cwd), ...profileFlags('app'), '--import', 'tsx', 'server.ts'], {
     cwd: opts.cwd,
     env: {
       ...process.env,

@@ -12,7 +12,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createTestDatabase } from '../support/server.ts';
-import { freePort, median, metered, profileFlags, seedApplications, startServer, trackingLoad, type BenchOptions } from './support.ts';
+import { freePort, median, metered, peakMemoryMb, profileFlags, seedApplications, startServer, trackingLoad, type BenchOptions } from './support.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -73,6 +73,7 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
     each.push({ app: app.requests.average, p99: app.latency.p99, floor: floor.requests.average, narrow: narrow.requests.average, pgbench: tps, cpu });
     if (!smoke) console.log(`  track round ${r + 1}: app ${Math.round(app.requests.average)} req/s (p99 ${app.latency.p99} ms; CPU ${Math.round(cpu.app)} µs + PostgreSQL ${Math.round(cpu.appPg)} µs a lookup), bare ${Math.round(floor.requests.average)} req/s (${Math.round(cpu.floor)} µs + ${Math.round(cpu.floorPg)} µs; narrow ${Math.round(narrow.requests.average)}), pgbench -S ${Math.round(tps)} tps → ${pct(app.requests.average, floor.requests.average)} of bare (${pct(app.requests.average, narrow.requests.average)} of narrow), ${pct(app.requests.average, tps)} of pgbench`);
   }
+  const peakMemory = { app: peakMemoryMb(server.pid), bare: peakMemoryMb(bare.pid!) };
   bare.kill('SIGTERM');
   await new Promise((r) => bare.once('exit', r));
   await server.stop();
@@ -95,6 +96,7 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
     serverCpuPerLookupUs: `app ${round((x) => x.cpu.app)}, bare ${round((x) => x.cpu.floor)}`,
     postgresCpuPerLookupUs: `app ${round((x) => x.cpu.appPg)}, bare ${round((x) => x.cpu.floorPg)}`,
     // What the throughput ratio would be if each server's own CPU were all that limited it.
+    peakMemoryMb: `app ${peakMemory.app}, bare ${peakMemory.bare}`,
     bareToAppServerCpu: pct(median(each.map((x) => x.cpu.floor / x.cpu.app)), 1),
     bars: 'p99 ≤ 50 ms; ≥ 80 % of bare Hono; ≥ 30 % of pgbench -S (medians of the rounds)'
   };

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
+import { productionNodeFlags } from '../support/node-flags.ts';
 import { createTestDatabase } from '../support/server.ts';
 import { sleep, startServerProcess } from './support.ts';
 
@@ -25,7 +26,8 @@ test('deploy/ ships a systemd unit that always restarts the service and stops it
   const unit = readFileSync('deploy/edistrict-orc.service', 'utf8');
   const settings = new Map(unit.split('\n').filter((l) => /^\w+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const));
   expect(settings.get('Restart')).toBe('always');
-  expect(settings.get('ExecStart')).toMatch(/server\.ts$/);
+  // The server as `npm start` runs it, V8's flags included (package.json).
+  expect(settings.get('ExecStart')).toBe(['/usr/bin/node', ...productionNodeFlags(), '--import', 'tsx', 'server.ts'].join(' '));
   expect(settings.get('KillSignal')).toBe('SIGTERM');
   expect(Number(settings.get('TimeoutStopSec'))).toBeGreaterThan(10); // longer than the 10 s drain
   expect(settings.get('UMask')).toBe('0077');

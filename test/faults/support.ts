@@ -8,6 +8,7 @@ import { documentKinds } from '../../shared/application.ts';
 import { embeddedSocketPath } from '../../api/db/connect.ts';
 import { proofs, validApplicant } from '../support/applications.ts';
 import { temporaryFolders } from '../support/folders.ts';
+import { productionNodeFlags } from '../support/node-flags.ts';
 import { freePort } from '../support/ports.ts';
 
 export interface ServerProcess {
@@ -25,11 +26,11 @@ export interface ServerProcess {
 // DATA_DIR (the embedded database, its files) to see what survived.
 const newDataDir = temporaryFolders('orc-fault-');
 
-/** Starts `server.ts` (development mode: demo accounts) and waits until it listens. */
+/** Starts `server.ts` as `npm start` does, its V8 flags included, in development mode (demo accounts), and waits until it listens. */
 export async function startServerProcess(env: Record<string, string>, opts: { port?: number; dataDir?: string; preload?: string } = {}): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? newDataDir();
-  const child = spawn(process.execPath, ['--import', 'tsx', ...(opts.preload ? ['--import', opts.preload] : []), 'server.ts'], {
+  const child = spawn(process.execPath, [...productionNodeFlags(), '--import', 'tsx', ...(opts.preload ? ['--import', opts.preload] : []), 'server.ts'], {
     env: { ...process.env, NODE_ENV: 'development', PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', SLA_SWEEP_INTERVAL_SECONDS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   });
