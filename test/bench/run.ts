@@ -4,7 +4,8 @@
 // one. `--smoke` runs each at a tiny size, two at a time (50 s in all on a quiet 2-core machine, 68–82 s with
 // neighbours, 6 Dec 2026; the issue asked for under a minute), and fails when one of them broke or lost work: it is
 // part of `npm test`, so a benchmark cannot rot unnoticed. Smoke figures say nothing about speed.
-// `compare --against=REV` measures this checkout's tracking lookup side by side with REV's (compare.ts). It runs only
+// `compare --against=REV` measures this checkout's tracking lookup side by side with REV's (compare.ts), and with
+// `--load=submit` its submissions. It runs only
 // when named: against an unchanged HEAD it would compare the code with itself, and in the smoke run its two server
 // starts took the run past the minute (62–65 s against 50, 6 Dec 2026). Its parts (startServer, cpuMeter, the
 // seeding) are the tracking benchmark's, which the smoke run does cover.
@@ -30,6 +31,7 @@ const flag = (key: string) => {
 const rounds = flag('rounds');
 const size = flag('size');
 const against = args.find((a) => a.startsWith('--against='))?.slice('--against='.length);
+const load = args.find((a) => a.startsWith('--load='))?.slice('--load='.length);
 const names = args.filter((a) => !a.startsWith('--'));
 const chosen = names.length ? names : Object.keys(all).filter((name) => name !== 'compare');
 
@@ -49,7 +51,7 @@ let failed = false;
 async function runOne(name: string): Promise<void> {
   const bench = all[name as keyof typeof all];
   const started = Date.now();
-  const result: Record<string, unknown> = await bench({ smoke, rounds, size, against });
+  const result: Record<string, unknown> = await bench({ smoke, rounds, size, against, load });
   // One block per benchmark, written at once: in a smoke run two run side by side.
   const lines = [`\n== ${String(result.name)}${smoke ? ' [smoke]' : ''} (${((Date.now() - started) / 1000).toFixed(0)} s)`];
   for (const [k, v] of Object.entries(result)) if (k !== 'name') lines.push(`  ${k.padEnd(28)} ${String(v)}`);

@@ -17,7 +17,7 @@ import { Agent, request } from 'node:http';
 import postgres from 'postgres';
 import sharp from 'sharp';
 import { validApplicant } from '../support/applications.ts';
-import { cpuMeter, login, peakMemoryMb, percentile, startServer, type BenchOptions } from './support.ts';
+import { cpuMeter, login, peakMemoryMb, percentile, startServer, type BenchOptions, type BenchServer } from './support.ts';
 
 async function scan(seed: number): Promise<Buffer> {
   // Noise compresses badly, like a real photographed page: about 500 KB at this size and quality.
@@ -36,17 +36,26 @@ function markable(jpeg: Buffer): number {
   throw new Error('no run of image data without 0xFF to mark');
 }
 
-export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
-  const total = smoke ? 4 : 60;
-  const server = await startServer();
-  // Eight citizens with the demo citizen's password, for the eight submitters at twice the load.
+/** Scans marked so far by every driver in this process: two drivers on one database (compare.ts) never send the same scan. */
+let sent = 0;
+
+/** The bench's citizens, eight with the demo citizen's password, for the eight submitters at twice the load. */
+const citizens = Array.from({ length: 8 }, (_, n) => `bench-citizen-${n + 1}`);
+
+/**
+ * What submits to `server`: its accounts (eight citizens, and the demo citizen for the one-account run), the
+ * documents' bodies, `run` (whole submissions, `concurrency` at a time) and `phased` (uploads first, then
+ * applications). compare.ts drives two servers on one database with it, so the citizens may exist already.
+ */
+export async function submissionDriver(server: BenchServer) {
   const db = postgres(server.databaseUrl, { max: 1, onnotice: () => {} });
   await db`
     insert into users (id, name, mobile, role, password_hash)
     select 'bench-citizen-' || n, 'Bench Citizen', '+9198300' || lpad(n::text, 5, '0'), 'citizen', password_hash
-    from users, generate_series(1, 8) n where id = 'demo-citizen'`;
+    from users, generate_series(1, ${citizens.length}) n where id = 'demo-citizen'
+    on conflict (id) do nothing`;
   await db.end();
-  const cookies = await Promise.all(Array.from({ length: 8 }, (_, n) => login(server.url, `bench-citizen-${n + 1}`)));
+  const cookies = await Promise.all(citizens.map((id) => login(server.url, id)));
   const oneAccount = await login(server.url, 'demo-citizen');
   const scans = await Promise.all([0, 1, 2, 3].map(scan));
   const signature = await sharp({ create: { width: 600, height: 200, channels: 3, background: '#fff' } }).png().toBuffer();
@@ -68,7 +77,6 @@ export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
     const body = Buffer.concat([head, bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]);
     return { body, mark: type === 'image/jpeg' ? head.length + markable(bytes) : null };
   });
-  let sent = 0;
   const distinct = ({ body, mark }: (typeof bodies)[number]) => {
     // The signed form (a few KB) goes as it is: a PNG's pixels cannot be changed without re-encoding it (its chunks
     // carry checksums), and one small file more or less a submission does not move the figures.
@@ -184,6 +192,13 @@ export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
     };
   }
 
+  return { cookies, oneAccount, scanBytes: scans[0]!.length, run, phased, close: () => agent.destroy() };
+}
+
+export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
+  const total = smoke ? 4 : 60;
+  const server = await startServer();
+  const { cookies, oneAccount, scanBytes, run, phased, close } = await submissionDriver(server);
   // A few first, unmeasured: the server's first requests compile its code (JIT), which is not what a submission costs.
   const warm = smoke ? null : await run('warm', 4, 8, cookies.slice(0, 4));
   const base = await run('base', 4, total, cookies.slice(0, 4));
@@ -196,11 +211,11 @@ export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
   const [{ repeated }] = (await sql`
     select (count(*) - count(distinct sha256))::int as repeated from documents where kind <> 'signed_form'`) as unknown as [{ repeated: number }];
   await sql.end();
-  agent.destroy();
+  close();
   const peakMemory = peakMemoryMb(server.pid);
   await server.stop();
   return {
-    name: `submission, 4 × ${Math.round(scans[0]!.length / 1024)} KB scans + signature`,
+    name: `submission, 4 × ${Math.round(scanBytes / 1024)} KB scans + signature`,
     perSecond: base.perSecond,
     p50ms: base.p50ms,
     p99ms: base.p99ms,

@@ -22,6 +22,8 @@ export interface BenchOptions {
   size?: number;
   /** `--against=REV`: the git revision compare.ts measures this checkout against (default HEAD). */
   against?: string;
+  /** `--load=track|submit`: what compare.ts measures (default track). */
+  load?: string;
 }
 
 /** The middle value (of an even count, the upper middle one). */
