@@ -13,6 +13,9 @@ export const OFFICES_CSV = join(import.meta.dirname, 'west-bengal.csv');
 export const IMPORTED_KINDS = ['district', 'subdivision', 'block', 'urban'] as const;
 type ImportedKind = (typeof IMPORTED_KINDS)[number];
 
+/** Why an imported municipal area goes to its SDO (migration 013 gave North 24 Parganas's the same words). */
+const SDO_PRACTICE = 'West Bengal practice: the SDO issues residential certificates for municipal areas (no GO found)';
+
 const COLUMNS = ['kind', 'id', 'parent_id', 'code', 'census_code', 'name_en', 'name_bn', 'area_kind', 'source'] as const;
 
 // The AIN carries the district's 2 digits and the office's 3 (DESIGN §4); municipal areas take 101 upwards so they
@@ -176,6 +179,16 @@ async function writeImport(tx: postgres.TransactionSql, rows: OfficeRow[], check
   const inserted = differing.filter((v) => !current.has(v.id));
   const updated = differing.filter((v) => current.has(v.id));
   if (inserted.length) await tx`insert into offices ${tx(inserted as Record<string, string | null>[], [...columns])}`;
+  // A new municipal area in a subdivision is processed by that subdivision's SDO, as migration 013 set North 24
+  // Parganas's: the state's practice, not a government order found, so it is data a district may change. One with
+  // no subdivision (the Kolkata Municipal Corporation) gets none, and is not offered until a person decides.
+  const newAreas = inserted.filter((v) => v.kind === 'urban' && v.subdivisionId).map((v) => v.id);
+  if (newAreas.length) {
+    await tx`
+      insert into area_processing (area_office_id, processing_office_id, processing_role, source)
+      select id, subdivision_id, 'sdo', ${SDO_PRACTICE} from offices where id = any(${newAreas}::text[])
+      on conflict (area_office_id) do nothing`;
+  }
   let updatedCount = 0;
   if (updated.length) {
     // The cast is for postgres.js's types only, which leave null out of a values list; it sends null as NULL. The
@@ -197,7 +210,11 @@ async function writeImport(tx: postgres.TransactionSql, rows: OfficeRow[], check
   const kept: string[] = [];
   for (const { id } of gone) {
     try {
-      await tx.savepoint((sp) => sp`delete from offices where id = ${id}`);
+      // Who processes a municipal area is about the area, and goes with it; anything else naming it keeps it.
+      await tx.savepoint(async (sp) => {
+        await sp`delete from area_processing where area_office_id = ${id}`;
+        await sp`delete from offices where id = ${id}`;
+      });
       removed.push(id);
     } catch (e) {
       if ((e as { code?: string }).code !== '23503') throw e;

@@ -156,6 +156,20 @@ describe('the offices data file', () => {
     expect(await listed()).toContain('jhargram/jhargram/nayagram');
   });
 
+  test("a municipal area new in the file is offered, processed by its subdivision's SDO; gone from the file, it goes with that", async () => {
+    const sql = server.runtime.deps.sql;
+    const town: OfficeRow = { ...rows.find((r) => r.id === bankuraI)!, kind: 'urban', id: 'bankura/bankura-sadar/test-town-m', code: '199', censusCode: null, nameEn: 'Test Town Municipality', nameBn: null, areaKind: 'municipality', source: 'a test' };
+    const processing = async () => sql<{ processingOfficeId: string; processingRole: string }[]>`
+      select processing_office_id, processing_role from area_processing where area_office_id = ${town.id}`;
+    const listed = async () => ((await (await fetch(`${server.url}/api/offices?district=bankura`)).json()) as { offices: { id: string }[] }).offices.map((o) => o.id);
+    expect(await importOffices(sql, [...rows, town], 'with a town', at())).toMatchObject({ inserted: 1, removed: [], kept: [] });
+    expect(await processing()).toEqual([{ processingOfficeId: 'bankura/bankura-sadar', processingRole: 'sdo' }]);
+    expect(await listed()).toContain(town.id);
+    expect(await importOffices(sql, rows, file.checksum, at())).toMatchObject({ removed: [town.id], kept: [] });
+    expect(await processing()).toEqual([]);
+    expect(await listed()).not.toContain(town.id);
+  });
+
   test("an application in a block of Bankura gets Bankura's district digits and the block's code in its AIN", async () => {
     const citizen = await loginClient(server.url, 'demo-citizen');
     const documents = await uploadDocumentSet(citizen, server.origin);
