@@ -1,9 +1,9 @@
 // DESIGN §10, state scale: 10,000,000 applications across the 23 districts — the SLA sweep ≤ 2 s, a district's MIS
 // summary for a year ≤ 500 ms, the state's ≤ 2 s. Real PostgreSQL only: the embedded database is for one district.
 //
-// The districts are the real ones (api/offices/west-bengal.csv: 341 blocks and 27 municipal areas), so each
+// The districts are the real ones (api/offices/west-bengal.csv: 345 blocks and 124 municipal areas), so each
 // district's share of the load follows its number of offices: North 24 Parganas, with 22 blocks and 26 municipal
-// areas, gets about an eighth of it.
+// areas, gets about a tenth of it.
 //
 // `--size=N` sets the number of applications (default 10,000,000); `--smoke` makes 2,000. The rows are made by
 // set-based SQL (generate_series), a million per statement, with the secondary indexes dropped during the load and

@@ -242,9 +242,11 @@ test('a citizen of another district chooses it first, then its block; the draft 
   await page.getByLabel('Police station').fill('Bankura');
   await page.getByLabel('PIN code').fill('722101');
   await district.selectOption({ label: 'Bankura' });
-  // Only the chosen district's blocks, grouped under its subdivisions; the post-office suggestion is North 24 Parganas's.
+  // Only the chosen district's blocks, grouped under its subdivisions, then its municipal areas (each processed by its
+  // SDO since the import gives a new one to its subdivision); the post-office suggestion is North 24 Parganas's.
   const groups = page.locator('select[id="presentAddress.blockId"] optgroup');
-  await expect.poll(() => groups.evaluateAll((gs) => gs.map((g) => (g as HTMLOptGroupElement).label))).toEqual(['Bankura Sadar', 'Bishnupur', 'Khatra']);
+  await expect.poll(() => groups.evaluateAll((gs) => gs.map((g) => (g as HTMLOptGroupElement).label))).toEqual(['Bankura Sadar', 'Bishnupur', 'Khatra', 'Municipal areas']);
+  await expect(groups.last().locator('option')).toHaveText(['Bankura Municipality', 'Bishnupur Municipality', 'Sonamukhi Municipality']);
   await expect(page.getByTestId('block-suggestions')).toHaveCount(0);
   await page.getByLabel('Block').selectOption({ label: 'Bankura I' });
   await page.getByRole('button', { name: 'Save and continue' }).click();

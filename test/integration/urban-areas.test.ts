@@ -25,13 +25,17 @@ describe('municipal areas (issue 13 item 5)', () => {
     expect(urban).toHaveLength(26);
     expect(urban.find((o) => o.id === bmc)).toMatchObject({ areaKind: 'municipal_corporation', subdivisionId: 'n24pgs/bidhannagar', code: '101' });
     for (const sub of ['barasat-sadar', 'barrackpore', 'bangaon', 'basirhat', 'bidhannagar']) expect(urban.some((o) => o.subdivisionId === `n24pgs/${sub}`), sub).toBe(true);
-    const rows = await server.runtime.deps.sql<{ source: string | null; processingOfficeId: string; processingRole: string; subdivisionId: string }[]>`
-      select o.source, p.processing_office_id, p.processing_role, o.subdivision_id
-      from offices o join area_processing p on p.area_office_id = o.id where o.kind = 'urban'`;
-    expect(rows).toHaveLength(26);
+    const rows = await server.runtime.deps.sql<{ districtId: string; source: string | null; processingOfficeId: string | null; processingRole: string | null; subdivisionId: string | null }[]>`
+      select o.district_id, o.source, p.processing_office_id, p.processing_role, o.subdivision_id
+      from offices o left join area_processing p on p.area_office_id = o.id where o.kind = 'urban'`;
+    expect(rows.filter((r) => r.districtId === 'n24pgs')).toHaveLength(26);
+    for (const r of rows.filter((r) => r.districtId === 'n24pgs')) expect(r.source).toMatch(/Census 2011/);
+    // Every district's municipal areas (api/offices/west-bengal.csv) go to their subdivision's SDO; the Kolkata
+    // Municipal Corporation, in no subdivision, to no one yet.
+    expect(new Set(rows.map((r) => r.districtId)).size).toBe(23);
     for (const r of rows) {
-      expect(r.source).toMatch(/Census 2011/);
-      expect(r).toMatchObject({ processingRole: 'sdo', processingOfficeId: r.subdivisionId });
+      if (r.subdivisionId) expect(r).toMatchObject({ processingRole: 'sdo', processingOfficeId: r.subdivisionId });
+      else expect(r).toMatchObject({ districtId: 'kolkata', processingOfficeId: null });
     }
   });
 

@@ -37,11 +37,17 @@ describe('west-bengal.csv', () => {
         expect(blocks.every((b) => b.subdivisionId !== null), d.nameEn).toBe(true);
       }
     }
-    // Census 2011 counted 341 CD blocks in West Bengal; each is here once, under one district.
-    expect(of('block')).toHaveLength(341);
-    const census = of('block').map((b) => b.censusCode);
-    expect(census.every((c) => c && /^0[0-9]{4}$/.test(c))).toBe(true);
-    expect(new Set(census).size).toBe(341);
+    // Census 2011 counted 341 CD blocks in West Bengal; each is here once, under one district, but Kalimpong II, split
+    // in 2021 into Lava and Pedong.
+    const census = of('block').flatMap((b) => (b.censusCode ? [b.censusCode] : []));
+    expect(census.every((c) => /^0[0-9]{4}$/.test(c))).toBe(true);
+    expect(new Set(census).size).toBe(census.length);
+    expect(census).toHaveLength(340);
+    expect(census).not.toContain('02157');
+    // A block formed since has no census code, and its source says when it was formed and from what.
+    const since = of('block').filter((b) => !b.censusCode);
+    expect(since.map((b) => b.nameEn).sort()).toEqual(['Banarhat', 'Kalyani', 'Kranti', 'Lava', 'Pedong']);
+    for (const b of since) expect(b.source, b.id).toMatch(/formed .*from /);
   });
 
   test('codes are unique where the AIN needs them: districts statewide, blocks and municipal areas per district', () => {
