@@ -201,6 +201,18 @@ async function writeImport(tx: postgres.TransactionSql, rows: OfficeRow[], check
       from (values ${tx(updated.map((v) => columns.map((c) => v[c])) as string[][])})
         as v (id, kind, code, name_en, name_bn, parent_id, district_id, subdivision_id, area_kind, source, census_code)
       where o.id = v.id`).count;
+    // A municipal area moved to another subdivision goes to that one's SDO, and one moved out of any subdivision to no
+    // one, where its processing is still the practice the import set; a person's own choice stays.
+    const movedAreas = updated.filter((v) => v.kind === 'urban' && current.get(v.id)!.subdivisionId !== v.subdivisionId).map((v) => v.id);
+    if (movedAreas.length) {
+      await tx`
+        update area_processing p set processing_office_id = o.subdivision_id
+        from offices o
+        where p.area_office_id = o.id and o.id = any(${movedAreas}::text[]) and o.subdivision_id is not null and p.source = ${SDO_PRACTICE}`;
+      await tx`
+        delete from area_processing p using offices o
+        where p.area_office_id = o.id and o.id = any(${movedAreas}::text[]) and o.subdivision_id is null and p.source = ${SDO_PRACTICE}`;
+    }
   }
   const gone = await tx<{ id: string }[]>`
     select id from offices

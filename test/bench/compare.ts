@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createTestDatabase } from '../support/server.ts';
 import { submissionDriver } from './submit.ts';
-import { cpuMeter, median, metered, seedApplications, startServer, trackingLoad, type BenchOptions, type BenchServer } from './support.ts';
+import { median, metered, seedApplications, startServer, trackingLoad, type BenchOptions, type BenchServer } from './support.ts';
 
 const git = async (...args: string[]) => (await promisify(execFile)('git', args, { encoding: 'utf8' })).stdout.trim();
 
@@ -30,6 +30,8 @@ interface Load {
   seconds: string;
   /** Ready for turns on `server`; `first` is the first server on the (then empty, migrated) database. */
   prepare(server: BenchServer, first: boolean): Promise<Turn>;
+  /** Lets go of what the turns hold (the submissions' keep-alive agents) when a run's servers stop. */
+  close?(): void;
 }
 
 /** Tracking lookups at 50 connections for 5 s a turn (1 s in a smoke run), over 20,000 applications seeded once. */
@@ -54,26 +56,25 @@ function trackingTurns(smoke: boolean, databaseUrl: string): Load {
 }
 
 /** Whole submissions, four at a time, 40 a turn (2 in a smoke run), each citizen's on one server. */
-function submissionTurns(smoke: boolean, databaseUrl: string): Load {
+function submissionTurns(smoke: boolean): Load {
   const count = smoke ? 2 : 40;
+  const drivers: { close(): void }[] = [];
   return {
     unit: 'submission',
     cpuUnit: 'ms',
     seconds: `${count} submissions`,
     async prepare(server) {
       const driver = await submissionDriver(server);
+      drivers.push(driver);
       const accounts = driver.cookies.slice(0, 4);
-      if (!smoke) await driver.run(`${server.pid}-warm`, 4, 16, accounts);
+      if (!smoke) await driver.run('warm', 4, 16, accounts);
+      // run() meters the server's CPU a submission itself (cpuMeter), and its keys are its server's own.
       return async (_, label) => {
-        const meter = cpuMeter({ pid: server.pid, databaseUrl });
-        const started = performance.now();
-        // Keys of this server's own: both servers share one database, where a key names one submission.
-        const turn = await driver.run(`${server.pid}-${label}`, 4, count, accounts);
-        const { serverMs } = meter.stop();
-        const ok = count - turn.failed;
-        return { cpu: serverMs / Math.max(1, ok), perSecond: ok / ((performance.now() - started) / 1000), errors: turn.failed };
+        const turn = await driver.run(label, 4, count, accounts);
+        return { cpu: turn.cpuMs.server, perSecond: turn.perSecond, errors: turn.failed };
       };
-    }
+    },
+    close: () => drivers.splice(0).forEach((d) => d.close())
   };
 }
 
@@ -88,7 +89,7 @@ export async function benchCompare({ smoke = false, rounds: askedRounds, against
   await git('worktree', 'add', '--detach', worktree, commit);
   let servers: BenchServer[] = [];
   const db = await createTestDatabase();
-  const load = (loadName === 'track' ? trackingTurns : submissionTurns)(smoke, db.url);
+  const load = loadName === 'track' ? trackingTurns(smoke, db.url) : submissionTurns(smoke);
   try {
     for (const shared of ['node_modules', 'build']) symlinkSync(resolve(shared), join(worktree, shared));
     const pairs: { ours: number; theirs: number }[] = [];
@@ -119,6 +120,7 @@ export async function benchCompare({ smoke = false, rounds: askedRounds, against
         if (!smoke) console.log(`  compare run ${run + 1} round ${r + 1}: ${against} ${cpu(t.cpu)} a ${load.unit} (${rate(t)}), this checkout ${cpu(o.cpu)} (${rate(o)})`);
       }
       runMedians.push(median(inRun).toFixed(2));
+      load.close?.();
       for (const server of servers) await server.stop();
       servers = [];
     }
@@ -130,6 +132,7 @@ export async function benchCompare({ smoke = false, rounds: askedRounds, against
       errors
     };
   } finally {
+    load.close?.();
     for (const server of servers) await server.stop();
     await db.drop();
     await git('worktree', 'remove', '--force', worktree).catch(() => rmSync(worktree, { recursive: true, force: true }));

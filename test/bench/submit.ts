@@ -17,7 +17,7 @@ import { Agent, request } from 'node:http';
 import postgres from 'postgres';
 import sharp from 'sharp';
 import { validApplicant } from '../support/applications.ts';
-import { cpuMeter, login, peakMemoryMb, percentile, startServer, type BenchOptions, type BenchServer } from './support.ts';
+import { cpuMeter, login, peakMemoryMiB, percentile, startServer, type BenchOptions, type BenchServer } from './support.ts';
 
 async function scan(seed: number): Promise<Buffer> {
   // Noise compresses badly, like a real photographed page: about 500 KB at this size and quality.
@@ -48,6 +48,8 @@ const citizens = Array.from({ length: 8 }, (_, n) => `bench-citizen-${n + 1}`);
  * applications). compare.ts drives two servers on one database with it, so the citizens may exist already.
  */
 export async function submissionDriver(server: BenchServer) {
+  // Idempotency keys of this generator and server: two drivers on one database never send the same key.
+  const keyOf = (label: string) => `bench-${process.pid}-${server.pid}-${label}`;
   const db = postgres(server.databaseUrl, { max: 1, onnotice: () => {} });
   await db`
     insert into users (id, name, mobile, role, password_hash)
@@ -147,7 +149,7 @@ export async function submissionDriver(server: BenchServer) {
     await Promise.all(
       accounts.map(async (cookie, worker) => {
         for (const [i, ids] of sets[worker]!.entries()) {
-          if ((await apply(`bench-${process.pid}-phased-${worker}-${i}`, cookie, ids)).status === 201) accepted += 1;
+          if ((await apply(keyOf(`phased-${worker}-${i}`), cookie, ids)).status === 201) accepted += 1;
           else failed += 1;
         }
       })
@@ -173,7 +175,7 @@ export async function submissionDriver(server: BenchServer) {
       Array.from({ length: concurrency }, async (_, worker) => {
         // A key of its own for every submission of every run: the warm-up's keys were once the first run's too, and a
         // key reused with other documents is refused (422), which counted as lost submissions.
-        while (next < count) results.push(await submitOne(`bench-${process.pid}-${label}-${next++}`, accounts[worker % accounts.length]!));
+        while (next < count) results.push(await submitOne(keyOf(`${label}-${next++}`), accounts[worker % accounts.length]!));
       })
     );
     const seconds = (performance.now() - started) / 1000;
@@ -212,7 +214,7 @@ export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
     select (count(*) - count(distinct sha256))::int as repeated from documents where kind <> 'signed_form'`) as unknown as [{ repeated: number }];
   await sql.end();
   close();
-  const peakMemory = peakMemoryMb(server.pid);
+  const peakMemory = peakMemoryMiB(server.pid);
   await server.stop();
   return {
     name: `submission, 4 × ${Math.round(scanBytes / 1024)} KB scans + signature`,
@@ -224,7 +226,7 @@ export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
     cpuPerUpload: `${phases.upload} (five a submission; uploads alone, then applications alone)`,
     cpuPerApplication: phases.application,
     // What V8's flags (package.json's start) let the heap grow to, with the scans' buffers, before it collects.
-    serverPeakMemoryMb: peakMemory,
+    serverPeakMemoryMiB: peakMemory,
     perSecondPerCore: +(1000 / (base.cpuMs.server + base.cpuMs.postgres)).toFixed(1),
     doubledLoadPerSecond: doubled.perSecond,
     doubledLoadFailed: `${doubled.failed} (HTTP ${doubled.failedStatuses})`,

@@ -50,8 +50,8 @@ function cpuSeconds(pid: number): number | null {
   }
 }
 
-/** The most memory the process has held at once (VmHWM, its resident set's high-water mark), in MB, from /proc. */
-export function peakMemoryMb(pid: number): number {
+/** The most memory the process has held at once (VmHWM, its resident set's high-water mark), in MiB, from /proc. */
+export function peakMemoryMiB(pid: number): number {
   const peak = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!peak) throw new Error(`no VmHWM in /proc/${pid}/status`);
   return Math.round(Number(peak[1]) / 1024);

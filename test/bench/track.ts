@@ -11,8 +11,9 @@
 // BENCH_PROFILE=dir writes V8 CPU profiles of both servers (dir/app, dir/bare) to compare them function by function.
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
+import { productionNodeFlags } from '../support/node-flags.ts';
 import { createTestDatabase } from '../support/server.ts';
-import { freePort, median, metered, peakMemoryMb, profileFlags, seedApplications, startServer, trackingLoad, type BenchOptions } from './support.ts';
+import { freePort, median, metered, peakMemoryMiB, profileFlags, seedApplications, startServer, trackingLoad, type BenchOptions } from './support.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -26,7 +27,8 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
 
   // The same lookup with nothing around it, to show how much of the gap to pgbench is Node and HTTP themselves.
   const barePort = await freePort();
-  const bare = spawn(process.execPath, [...profileFlags('bare'), '--import', 'tsx', 'test/bench/bare-hono.ts', String(barePort), server.databaseUrl], { stdio: 'ignore' });
+  // With production's V8 flags too (package.json's start), so the two differ only in what runs around the lookup.
+  const bare = spawn(process.execPath, [...productionNodeFlags(), ...profileFlags('bare'), '--import', 'tsx', 'test/bench/bare-hono.ts', String(barePort), server.databaseUrl], { stdio: 'ignore' });
   for (let i = 0; i < 60; i++) {
     const up = await fetch(`http://localhost:${barePort}/track/${ains[0]}`).then((r) => r.ok, () => false);
     if (up) break;
@@ -73,7 +75,7 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
     each.push({ app: app.requests.average, p99: app.latency.p99, floor: floor.requests.average, narrow: narrow.requests.average, pgbench: tps, cpu });
     if (!smoke) console.log(`  track round ${r + 1}: app ${Math.round(app.requests.average)} req/s (p99 ${app.latency.p99} ms; CPU ${Math.round(cpu.app)} µs + PostgreSQL ${Math.round(cpu.appPg)} µs a lookup), bare ${Math.round(floor.requests.average)} req/s (${Math.round(cpu.floor)} µs + ${Math.round(cpu.floorPg)} µs; narrow ${Math.round(narrow.requests.average)}), pgbench -S ${Math.round(tps)} tps → ${pct(app.requests.average, floor.requests.average)} of bare (${pct(app.requests.average, narrow.requests.average)} of narrow), ${pct(app.requests.average, tps)} of pgbench`);
   }
-  const peakMemory = { app: peakMemoryMb(server.pid), bare: peakMemoryMb(bare.pid!) };
+  const peakMemory = { app: peakMemoryMiB(server.pid), bare: peakMemoryMiB(bare.pid!) };
   bare.kill('SIGTERM');
   await new Promise((r) => bare.once('exit', r));
   await server.stop();
@@ -95,8 +97,8 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
     bareHonoRatioToPgbench: `${pct(median(each.map((x) => x.floor / x.pgbench)), 1)}`,
     serverCpuPerLookupUs: `app ${round((x) => x.cpu.app)}, bare ${round((x) => x.cpu.floor)}`,
     postgresCpuPerLookupUs: `app ${round((x) => x.cpu.appPg)}, bare ${round((x) => x.cpu.floorPg)}`,
+    peakMemoryMiB: `app ${peakMemory.app}, bare ${peakMemory.bare}`,
     // What the throughput ratio would be if each server's own CPU were all that limited it.
-    peakMemoryMb: `app ${peakMemory.app}, bare ${peakMemory.bare}`,
     bareToAppServerCpu: pct(median(each.map((x) => x.cpu.floor / x.cpu.app)), 1),
     bars: 'p99 ≤ 50 ms; ≥ 80 % of bare Hono; ≥ 30 % of pgbench -S (medians of the rounds)'
   };

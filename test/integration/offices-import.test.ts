@@ -165,6 +165,14 @@ describe('the offices data file', () => {
     expect(await importOffices(sql, [...rows, town], 'with a town', at())).toMatchObject({ inserted: 1, removed: [], kept: [] });
     expect(await processing()).toEqual([{ processingOfficeId: 'bankura/bankura-sadar', processingRole: 'sdo' }]);
     expect(await listed()).toContain(town.id);
+    // Moved out of its subdivision (to the district itself), it has no SDO, and is not offered until a person decides.
+    expect(await importOffices(sql, [...rows, { ...town, parentId: 'bankura', subdivisionId: null }], 'the town in no subdivision', at())).toMatchObject({ inserted: 0, updated: 1 });
+    expect(await processing()).toEqual([]);
+    expect(await listed()).not.toContain(town.id);
+    expect(await importOffices(sql, [...rows, town], 'the town back', at())).toMatchObject({ updated: 1 });
+    expect(await processing()).toEqual([]); // a new SDO is set only for a new area or a move between subdivisions
+    await sql`insert into area_processing (area_office_id, processing_office_id, processing_role, source)
+              values (${town.id}, 'bankura/bankura-sadar', 'sdo', 'West Bengal practice: the SDO issues residential certificates for municipal areas (no GO found)')`;
     expect(await importOffices(sql, rows, file.checksum, at())).toMatchObject({ removed: [town.id], kept: [] });
     expect(await processing()).toEqual([]);
     expect(await listed()).not.toContain(town.id);

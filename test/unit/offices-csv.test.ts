@@ -50,6 +50,16 @@ describe('west-bengal.csv', () => {
     for (const b of since) expect(b.source, b.id).toMatch(/formed .*from /);
   });
 
+  test('a retired code is never given again: AINs issued under it name only the office that had it', () => {
+    // Kalimpong II (002) was split into Lava and Pedong in 2021; the import deletes or closes it, and nothing else
+    // in Kalimpong may take its code.
+    const retired: Record<string, string[]> = { kalimpong: ['002'] };
+    for (const [district, codes] of Object.entries(retired)) {
+      const used = rows.filter((r) => r.districtId === district && (r.kind === 'block' || r.kind === 'urban')).map((r) => r.code);
+      for (const code of codes) expect(used, `${district} ${code}`).not.toContain(code);
+    }
+  });
+
   test('codes are unique where the AIN needs them: districts statewide, blocks and municipal areas per district', () => {
     expect(new Set(of('district').map((d) => d.code)).size).toBe(23);
     const areas = rows.filter((r) => r.kind === 'block' || r.kind === 'urban').map((r) => `${r.districtId} ${r.code}`);
