@@ -167,7 +167,7 @@ export const bn: Record<MessageKey, string> = {
   'apply.house': 'বাড়ির নম্বর, রাস্তা বা গ্রাম',
   'apply.post_office': 'ডাকঘর',
   'apply.police_station': 'থানা',
-  'apply.block': 'ব্লক',
+  'apply.block': 'ব্লক বা পৌর এলাকা',
   'apply.district': 'জেলা',
   'apply.pin': 'পিন কোড',
   'apply.same_address': 'আমার স্থায়ী ঠিকানা বর্তমান ঠিকানার মতোই',

@@ -167,7 +167,7 @@ export const en = {
   'apply.house': 'House number, road or village',
   'apply.post_office': 'Post office',
   'apply.police_station': 'Police station',
-  'apply.block': 'Block',
+  'apply.block': 'Block or municipal area',
   'apply.district': 'District',
   'apply.pin': 'PIN code',
   'apply.same_address': 'My permanent address is the same as my present address',

@@ -167,7 +167,7 @@ export const hi: Record<MessageKey, string> = {
   'apply.house': 'मकान नंबर, सड़क या गाँव',
   'apply.post_office': 'डाकघर',
   'apply.police_station': 'थाना',
-  'apply.block': 'प्रखंड',
+  'apply.block': 'प्रखंड या नगर क्षेत्र',
   'apply.district': 'ज़िला',
   'apply.pin': 'पिन कोड',
   'apply.same_address': 'मेरा स्थायी पता वर्तमान पते जैसा ही है',

@@ -38,7 +38,7 @@ async function address(page: Page) {
   await page.getByLabel('House number, road or village').fill('Vill. Kazipara');
   await page.getByLabel('Post office').fill('Barasat');
   await page.getByLabel('Police station').fill('Barasat');
-  await page.getByLabel('Block').selectOption({ label: 'Barasat I' });
+  await page.getByLabel('Block or municipal area').selectOption({ label: 'Barasat I' });
   await page.getByLabel('PIN code').fill('700124');
   await page.getByRole('button', { name: 'Save and continue' }).click();
 }
@@ -202,7 +202,7 @@ test('"check your answers" shows every answer in words: relation, gender, the da
   await expect(suggested).toContainText('Going by your post office and PIN code, your block may be:');
   await expect(suggested.getByRole('button')).toHaveText(['Barasat I']);
   await suggested.getByRole('button', { name: 'Barasat I' }).click();
-  await expect(page.getByLabel('Block')).toHaveValue('n24pgs/barasat-sadar/barasat-i');
+  await expect(page.getByLabel('Block or municipal area')).toHaveValue('n24pgs/barasat-sadar/barasat-i');
   await page.getByRole('button', { name: 'Save and continue' }).click();
   await page.getByLabel('Years you have lived in West Bengal without a break').fill('20');
   await page.getByLabel('What do you need the certificate for?').fill('College admission');
@@ -248,11 +248,11 @@ test('a citizen of another district chooses it first, then its block; the draft 
   await expect.poll(() => groups.evaluateAll((gs) => gs.map((g) => (g as HTMLOptGroupElement).label))).toEqual(['Bankura Sadar', 'Bishnupur', 'Khatra', 'Municipal areas']);
   await expect(groups.last().locator('option')).toHaveText(['Bankura Municipality', 'Bishnupur Municipality', 'Sonamukhi Municipality']);
   await expect(page.getByTestId('block-suggestions')).toHaveCount(0);
-  await page.getByLabel('Block').selectOption({ label: 'Bankura I' });
+  await page.getByLabel('Block or municipal area').selectOption({ label: 'Bankura I' });
   await page.getByRole('button', { name: 'Save and continue' }).click();
   await page.getByRole('link', { name: 'Back' }).click();
   await expect(district).toHaveValue('bankura');
-  await expect(page.getByLabel('Block')).toHaveValue('bankura/bankura-sadar/bankura-i');
+  await expect(page.getByLabel('Block or municipal area')).toHaveValue('bankura/bankura-sadar/bankura-i');
   await page.screenshot({ path: test.info().outputPath('district-en.png'), fullPage: true });
   await page.getByRole('button', { name: 'Save and continue' }).click();
   await page.getByLabel('Years you have lived in West Bengal without a break').fill('20');
