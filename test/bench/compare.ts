@@ -21,7 +21,7 @@ import { median, metered, seedApplications, startServer, trackingLoad, type Benc
 const git = async (...args: string[]) => (await promisify(execFile)('git', args, { encoding: 'utf8' })).stdout.trim();
 
 /** One turn of a load on one server: the server's CPU per request (in the load's `cpuUnit`), requests per second, failures. */
-type Turn = (server: BenchServer, label: string) => Promise<{ cpu: number; perSecond: number; errors: number }>;
+type Turn = (label: string) => Promise<{ cpu: number; perSecond: number; errors: number }>;
 
 interface Load {
   /** What a turn's CPU is divided by, and in what it is given. */
@@ -69,7 +69,7 @@ function submissionTurns(smoke: boolean): Load {
       const accounts = driver.cookies.slice(0, 4);
       if (!smoke) await driver.run('warm', 4, 16, accounts);
       // run() meters the server's CPU a submission itself (cpuMeter), and its keys are its server's own.
-      return async (_, label) => {
+      return async (label) => {
         const turn = await driver.run(label, 4, count, accounts);
         return { cpu: turn.cpuMs.server, perSecond: turn.perSecond, errors: turn.failed };
       };
@@ -109,8 +109,8 @@ export async function benchCompare({ smoke = false, rounds: askedRounds, against
         // The order inside a pair alternates, so a machine growing busier or quieter counts for both.
         const first = r % 2 === 0 ? theirs : ours;
         const second = first === theirs ? ours : theirs;
-        const a = await turnOf.get(first)!(first, `run${run}-round${r}`);
-        const b = await turnOf.get(second)!(second, `run${run}-round${r}`);
+        const a = await turnOf.get(first)!(`run${run}-round${r}`);
+        const b = await turnOf.get(second)!(`run${run}-round${r}`);
         const [t, o] = first === theirs ? [a, b] : [b, a];
         errors += t.errors + o.errors;
         pairs.push({ ours: o.cpu, theirs: t.cpu });
