@@ -31,7 +31,9 @@ async function fromDatabase<T>(query: () => Promise<T> & { cancel?(): unknown },
   const late = new Promise<null>((resolve) => (timer = setTimeout(resolve, patienceMs, null)));
   try {
     const answer = await Promise.race([asked, late]);
-    if (answer === null) asked.cancel?.();
+    // postgres.js cancels over a new connection, and its promise rejects when that one fails too, as it will while
+    // the database is away: nothing more to do then, but left unhandled it would end the process.
+    if (answer === null) Promise.resolve(asked.cancel?.()).catch(() => {});
     return answer;
   } catch {
     return null;

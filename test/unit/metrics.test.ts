@@ -51,6 +51,22 @@ describe('/metrics while the database is away (api/metrics/metrics.ts)', () => {
     expect(cancelled).toBe(4);
   });
 
+  test("a cancel that fails (postgres.js cancels over a new connection, refused while the database is away) is not an unhandled rejection, which would end the server", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const refusedCancel = (() =>
+        Object.assign(new Promise(() => {}), { cancel: () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })) })) as unknown as Sql;
+      const metrics = createMetrics({ sql: refusedCancel, poolMax: 10, poolState: () => away, embedded: false }, { now: () => new Date(), dbPatienceMs: 50 });
+      expect(line(await metrics.registry.metrics(), 'orc_db_up')).toBe('orc_db_up 0');
+      await new Promise((resolve) => setTimeout(resolve, 50)); // Node reports an unhandled rejection after the microtasks run
+      expect(unhandled.map(String)).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   test('when it answers, its figures are read as they are', async () => {
     const metrics = createMetrics({ sql: answering, poolMax: 10, poolState: () => answered, embedded: false }, { now: () => new Date(), dbPatienceMs: 1000 });
     const text = await metrics.registry.metrics();
