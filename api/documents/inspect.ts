@@ -4,9 +4,11 @@
 // JPEG, nearly every upload (cameras, scanners, and the PWA's own compression), has its metadata segments removed
 // without re-encoding and its structure checked (segments, then image data, then the end marker, everywhere in the
 // stream; nothing after the end is kept): lossless, and far
-// cheaper than decoding a 500 KB scan, which is what keeps submissions fast (DESIGN §10). A JPEG whose EXIF says
-// "rotate me" is re-encoded upright instead, as are PNG and WebP, by sharp (libvips). Officers' previews, which need
-// a full decode, are made when first asked for (makePreview).
+// cheaper than decoding a 500 KB scan, which is what keeps submissions fast (DESIGN §10). PNG (screenshots, the
+// signature drawn on the form) likewise keeps only the chunks that draw it, each checked against its CRC. An image
+// whose EXIF says "rotate me" is re-encoded upright instead, as is WebP, by sharp (libvips). Officers' previews, which
+// need a full decode, are made when first asked for (makePreview).
+import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 
 export type Mime = 'image/jpeg' | 'image/png' | 'image/webp' | 'application/pdf';
@@ -24,6 +26,18 @@ export function sniff(bytes: Uint8Array): Mime | null {
 }
 
 /**
+ * What walking an image's structure found: the image with only what it takes to draw it, its size as its header
+ * gives it (0 when the header gave none the walk could trust), and whether it carried EXIF, the one place that can
+ * say "turn me" (EXIF's Orientation; libvips reads it from nowhere else).
+ */
+export interface Stripped {
+  bytes: Buffer;
+  width: number;
+  height: number;
+  exif: boolean;
+}
+
+/**
  * The JPEG with only what it takes to draw it: every APPn and COM segment anywhere in the stream is removed (EXIF,
  * XMP, maker notes, comments, MPF's index of further pictures), also between the scans of a progressive JPEG, except
  * a JFIF header (APP0 "JFIF"), the colour profile (APP2 "ICC_PROFILE") and Adobe's colour transform (APP14 "Adobe",
@@ -33,8 +47,11 @@ export function sniff(bytes: Uint8Array): Mime | null {
  * When nothing is removed (the PWA's own compression writes no metadata, nor do most scanners) the answer is a view
  * of `jpeg`, not a second copy of the scan.
  */
-export function stripJpegMetadata(jpeg: Buffer): Buffer | null {
+export function stripJpegMetadata(jpeg: Buffer): Stripped | null {
   if (jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) return null;
+  let width = 0;
+  let height = 0;
+  let exif = false;
   // The byte ranges kept, in order; a range that continues the previous one extends it.
   const kept: [number, number][] = [];
   const keep = (start: number, end: number) => {
@@ -53,7 +70,8 @@ export function stripJpegMetadata(jpeg: Buffer): Buffer | null {
     }
     if (marker === 0xd9) {
       keep(i, i + 2); // end of image: whatever follows is dropped
-      return kept.length === 1 ? jpeg.subarray(kept[0]![0], kept[0]![1]) : Buffer.concat(kept.map(([start, end]) => jpeg.subarray(start, end)));
+      const bytes = kept.length === 1 ? jpeg.subarray(kept[0]![0], kept[0]![1]) : Buffer.concat(kept.map(([start, end]) => jpeg.subarray(start, end)));
+      return { bytes, width, height, exif };
     }
     if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
       keep(i, i + 2); // markers without a length
@@ -64,7 +82,10 @@ export function stripJpegMetadata(jpeg: Buffer): Buffer | null {
     const length = jpeg.readUInt16BE(i + 2);
     const end = i + 2 + length;
     if (length < 2 || end > jpeg.length) return null;
-    if (keepSegment(marker, jpeg.subarray(i + 4, end))) keep(i, end);
+    const body = jpeg.subarray(i + 4, end);
+    if (keepSegment(marker, body)) keep(i, end);
+    else if (marker === 0xe1 && body.toString('latin1', 0, 5) === 'Exif\0') exif = true;
+    if (isFrameHeader(marker) && !width) [width, height] = frameSize(body);
     i = end;
     if (marker === 0xda) {
       // A scan's compressed data runs to the next marker; 0xFF 0x00 (a stuffed byte) and the restart markers
@@ -85,6 +106,23 @@ export function stripJpegMetadata(jpeg: Buffer): Buffer | null {
   return null;
 }
 
+/** SOF0–SOF15, the frame header: all but DHT (C4), JPG (C8) and DAC (CC). */
+function isFrameHeader(marker: number): boolean {
+  return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+}
+
+/**
+ * Width and height from a frame header's body (ITU-T T.81 B.2.2: precision, lines, samples per line, components,
+ * three bytes each), or zeros when it is not one a decoder would take: the size is then left to libvips to read.
+ */
+function frameSize(body: Buffer): [number, number] {
+  if (body.length < 6) return [0, 0];
+  const precision = body[0]!;
+  const components = body[5]!;
+  const sound = (precision === 8 || precision === 12 || precision === 16) && components >= 1 && components <= 4 && body.length === 6 + 3 * components;
+  return sound ? [body.readUInt16BE(3), body.readUInt16BE(1)] : [0, 0];
+}
+
 function keepSegment(marker: number, body: Buffer): boolean {
   const isApp = marker >= 0xe0 && marker <= 0xef;
   if (!isApp) return marker !== 0xfe; // COM goes; frame, tables, scans and the rest stay
@@ -92,25 +130,79 @@ function keepSegment(marker: number, body: Buffer): boolean {
   return (marker === 0xe0 && id.startsWith('JFIF\0')) || (marker === 0xe2 && id === 'ICC_PROFILE\0') || (marker === 0xee && id.startsWith('Adobe'));
 }
 
+/**
+ * PNG chunks kept (W3C PNG, 3rd edition, 2025): the critical ones, and the ancillary ones that change how the pixels
+ * look (transparency, colour space and profile, HDR mastering and light levels, significant bits, background, pixel
+ * size). Everything else goes: text (tEXt, zTXt, iTXt: XMP and comments), eXIf, tIME, private chunks (an editor's
+ * or a phone's, content credentials), and an animated PNG's further frames (acTL, fcTL, fdAT), as a JPEG's appended
+ * second picture goes; its first picture is the PNG's own image.
+ */
+const pngKept = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'gAMA', 'cHRM', 'sRGB', 'iCCP', 'sBIT', 'cICP', 'mDCV', 'cLLI', 'bKGD', 'pHYs']);
+const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * The PNG with only the chunks in `pngKept`, and nothing after IEND. Null if the structure is broken: not IHDR first,
+ * a chunk running past the end, a chunk whose CRC does not match (damaged in transfer), a critical chunk no decoder
+ * knows, or no IEND (cut off in transfer). As stripJpegMetadata, a view of `png` when nothing is removed.
+ */
+export function stripPngMetadata(png: Buffer): Stripped | null {
+  if (png.length < 8 + 25 || !png.subarray(0, 8).equals(pngSignature)) return null;
+  const kept: [number, number][] = [[0, 8]];
+  let exif = false;
+  for (let i = 8; i + 12 <= png.length; ) {
+    const length = png.readUInt32BE(i);
+    const end = i + 12 + length;
+    if (length > 0x7fffffff || end > png.length) return null;
+    const type = png.toString('latin1', i + 4, i + 8);
+    if (i === 8 ? type !== 'IHDR' || length !== 13 : type === 'IHDR') return null;
+    if (crc32(png.subarray(i + 4, i + 8 + length)) !== png.readUInt32BE(i + 8 + length)) return null;
+    const critical = (png[i + 4]! & 0x20) === 0; // upper-case first letter
+    if (critical && !pngKept.has(type)) return null;
+    if (pngKept.has(type)) {
+      const last = kept[kept.length - 1]!;
+      if (last[1] === i) last[1] = end;
+      else kept.push([i, end]);
+    }
+    if (type === 'eXIf') exif = true;
+    if (type === 'IEND') {
+      const bytes = kept.length === 1 ? png.subarray(0, end) : Buffer.concat(kept.map(([start, stop]) => png.subarray(start, stop)));
+      return { bytes, ...pngSize(png.subarray(16, 29)), exif };
+    }
+    i = end;
+  }
+  return null;
+}
+
+/** Width and height from IHDR's body (PNG §11.2.1), or zeros when its depth and colour type are no valid pair. */
+function pngSize(ihdr: Buffer): { width: number; height: number } {
+  const depth = ihdr[8]!;
+  const colour = ihdr[9]!;
+  const valid: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+  return valid[colour]?.includes(depth) ? { width: ihdr.readUInt32BE(0), height: ihdr.readUInt32BE(4) } : { width: 0, height: 0 };
+}
+
 export async function inspectUpload(input: Uint8Array): Promise<Inspection> {
   if (input.byteLength === 0) return { ok: false, reason: 'file_empty' };
   const mime = sniff(input);
   if (!mime) return { ok: false, reason: 'file_type' };
-  // A view, not a copy: nothing here writes to the upload's bytes. A PDF, and a JPEG with nothing to strip, are stored
-  // as these very bytes, which may be a view of a larger buffer the upload was read into; any other image anew.
+  // A view, not a copy: nothing here writes to the upload's bytes. A PDF, and a JPEG or PNG with nothing to strip, are
+  // stored as these very bytes, which may be a view of a larger buffer the upload was read into; any other image anew.
   const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   if (mime === 'application/pdf') {
     // A real PDF ends with an end-of-file marker; a truncated upload does not.
     return bytes.subarray(-1024).includes('%%EOF') ? { ok: true, mime, bytes } : { ok: false, reason: 'file_damaged' };
   }
+  const walked = mime === 'image/jpeg' ? stripJpegMetadata(bytes) : mime === 'image/png' ? stripPngMetadata(bytes) : null;
+  // A photo cut off in transfer lacks its end-of-image marker (or IEND), and is refused.
+  if (mime !== 'image/webp' && !walked) return { ok: false, reason: 'file_damaged' };
+  // Without EXIF nothing can ask for it to be turned, and the walk has read its size: libvips need not open it. Its
+  // JavaScript side alone cost more than the walk (a sharp instance carries some 150 options), and its header read
+  // another trip through libuv's threads, for each of a submission's scans (README, Speed bars, 7 Dec 2026).
+  if (walked && !walked.exif && walked.width && walked.height) return { ok: true, mime, bytes: walked.bytes };
   try {
     const { orientation, width, height } = await sharp(bytes).metadata(); // reads the headers only
     if (!width || !height) return { ok: false, reason: 'file_damaged' };
-    if (mime === 'image/jpeg' && (orientation ?? 1) === 1) {
-      // A photo cut off in transfer lacks its end-of-image marker, and is refused.
-      const stripped = stripJpegMetadata(bytes);
-      return stripped ? { ok: true, mime, bytes: stripped } : { ok: false, reason: 'file_damaged' };
-    }
+    if (walked && (orientation ?? 1) === 1) return { ok: true, mime, bytes: walked.bytes };
     return { ok: true, mime, bytes: await reencodeUpright(bytes, mime) };
   } catch {
     return { ok: false, reason: 'file_damaged' };

@@ -93,7 +93,7 @@ describe('EXIF removal without re-encoding', () => {
       .withExif({ IFD0: { Make: 'TestPhone', Model: 'SecretModel-42' } })
       .toBuffer();
     expect(original.includes(Buffer.from('SecretModel-42'))).toBe(true);
-    const stripped = stripJpegMetadata(original)!;
+    const stripped = stripJpegMetadata(original)!.bytes;
     expect(stripped.includes(Buffer.from('SecretModel-42'))).toBe(false);
     expect(stripped.includes(Buffer.from('Exif'))).toBe(false);
     // The compressed picture (everything from the start of scan) is untouched.
