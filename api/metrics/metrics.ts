@@ -32,7 +32,8 @@ async function fromDatabase<T>(query: () => Promise<T> & { cancel?(): unknown },
   try {
     const answer = await Promise.race([asked, late]);
     // postgres.js cancels over a new connection, and its promise rejects when that one fails too, as it will while
-    // the database is away: nothing more to do then, but left unhandled it would end the process.
+    // the database is away: nothing more to do then, but left unhandled it would end the process. (3.4.9 dropped
+    // that promise inside the library; patches/ makes cancel() return it.)
     if (answer === null) Promise.resolve(asked.cancel?.()).catch(() => {});
     return answer;
   } catch {
