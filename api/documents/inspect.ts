@@ -8,7 +8,7 @@
 // signature drawn on the form) likewise keeps only the chunks that draw it, each checked against its CRC. An image
 // whose EXIF says "rotate me" is re-encoded upright instead, as is WebP, by sharp (libvips). Officers' previews, which
 // need a full decode, are made when first asked for (makePreview).
-import { crc32 } from 'node:zlib';
+import { crc32, inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 
 export type Mime = 'image/jpeg' | 'image/png' | 'image/webp' | 'application/pdf';
@@ -27,8 +27,10 @@ export function sniff(bytes: Uint8Array): Mime | null {
 
 /**
  * What walking an image's structure found: the image with only what it takes to draw it, its size as its header
- * gives it (0 when the header gave none the walk could trust), and whether it carried EXIF, the one place that can
- * say "turn me" (EXIF's Orientation; libvips reads it from nowhere else).
+ * gives it, and whether it carried EXIF, the one place that can say "turn me" (EXIF's Orientation; libvips reads it
+ * from nowhere else). The size is 0 × 0 unless the walk can vouch that libvips would open the image as its header
+ * read did before (`metadata()`, which every upload went through until 7 Dec 2026): one frame of a kind every
+ * decoder takes, image data present, within libjpeg's and sharp's limits. Anything else is left to libvips to judge.
  */
 export interface Stripped {
   bytes: Buffer;
@@ -49,8 +51,9 @@ export interface Stripped {
  */
 export function stripJpegMetadata(jpeg: Buffer): Stripped | null {
   if (jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) return null;
-  let width = 0;
-  let height = 0;
+  let size: [number, number] = [0, 0];
+  let frames = 0;
+  let scanned = false;
   let exif = false;
   // The byte ranges kept, in order; a range that continues the previous one extends it.
   const kept: [number, number][] = [];
@@ -71,6 +74,7 @@ export function stripJpegMetadata(jpeg: Buffer): Stripped | null {
     if (marker === 0xd9) {
       keep(i, i + 2); // end of image: whatever follows is dropped
       const bytes = kept.length === 1 ? jpeg.subarray(kept[0]![0], kept[0]![1]) : Buffer.concat(kept.map(([start, end]) => jpeg.subarray(start, end)));
+      const [width, height] = frames === 1 && scanned ? size : [0, 0];
       return { bytes, width, height, exif };
     }
     if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
@@ -85,9 +89,13 @@ export function stripJpegMetadata(jpeg: Buffer): Stripped | null {
     const body = jpeg.subarray(i + 4, end);
     if (keepSegment(marker, body)) keep(i, end);
     else if (marker === 0xe1 && body.toString('latin1', 0, 5) === 'Exif\0') exif = true;
-    if (isFrameHeader(marker) && !width) [width, height] = frameSize(body);
+    if (isFrameHeader(marker)) {
+      frames += 1;
+      size = frameSize(marker, body);
+    }
     i = end;
     if (marker === 0xda) {
+      scanned = frames > 0;
       // A scan's compressed data runs to the next marker; 0xFF 0x00 (a stuffed byte) and the restart markers
       // belong to it. A progressive JPEG has several scans, with tables — and possibly metadata — between them.
       let j = i;
@@ -111,16 +119,22 @@ function isFrameHeader(marker: number): boolean {
   return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 }
 
+/** sharp's default `limitInputPixels`, which its `metadata()` enforced on every upload. */
+const maxPixels = 0x3fff * 0x3fff;
+
 /**
  * Width and height from a frame header's body (ITU-T T.81 B.2.2: precision, lines, samples per line, components,
- * three bytes each), or zeros when it is not one a decoder would take: the size is then left to libvips to read.
+ * three bytes each), or zeros unless it is a Huffman-coded frame (baseline, extended or progressive: SOF0–SOF2, what
+ * cameras, scanners and browsers write) of 8 or 12 bits and 1–4 components, within libjpeg's 65,500 a side and
+ * sharp's pixel limit. Zeros leave the image to libvips.
  */
-function frameSize(body: Buffer): [number, number] {
-  if (body.length < 6) return [0, 0];
-  const precision = body[0]!;
-  const components = body[5]!;
-  const sound = (precision === 8 || precision === 12 || precision === 16) && components >= 1 && components <= 4 && body.length === 6 + 3 * components;
-  return sound ? [body.readUInt16BE(3), body.readUInt16BE(1)] : [0, 0];
+function frameSize(marker: number, body: Buffer): [number, number] {
+  if (marker > 0xc2 || body.length < 6) return [0, 0];
+  const [precision, components] = [body[0]!, body[5]!];
+  const [height, width] = [body.readUInt16BE(1), body.readUInt16BE(3)];
+  const sound =
+    (precision === 8 || precision === 12) && components >= 1 && components <= 4 && body.length === 6 + 3 * components && width <= 65_500 && height <= 65_500 && width * height <= maxPixels;
+  return sound ? [width, height] : [0, 0];
 }
 
 function keepSegment(marker: number, body: Buffer): boolean {
@@ -148,6 +162,9 @@ const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a
 export function stripPngMetadata(png: Buffer): Stripped | null {
   if (png.length < 8 + 25 || !png.subarray(0, 8).equals(pngSignature)) return null;
   const kept: [number, number][] = [[0, 8]];
+  const data: Buffer[] = []; // the IDAT chunks' contents, which must come one after another
+  let dataEnded = false;
+  let palette = false;
   let exif = false;
   for (let i = 8; i + 12 <= png.length; ) {
     const length = png.readUInt32BE(i);
@@ -164,21 +181,49 @@ export function stripPngMetadata(png: Buffer): Stripped | null {
       else kept.push([i, end]);
     }
     if (type === 'eXIf') exif = true;
+    if (type === 'PLTE') palette = true;
+    if (type === 'IDAT') {
+      if (dataEnded) return null; // PNG §5.6: consecutive
+      data.push(png.subarray(i + 8, i + 8 + length));
+    } else if (data.length) dataEnded = true;
     if (type === 'IEND') {
       const bytes = kept.length === 1 ? png.subarray(0, end) : Buffer.concat(kept.map(([start, stop]) => png.subarray(start, stop)));
-      return { bytes, ...pngSize(png.subarray(16, 29)), exif };
+      return { bytes, ...pngSize(png.subarray(16, 29), palette, data), exif };
     }
     i = end;
   }
   return null;
 }
 
-/** Width and height from IHDR's body (PNG §11.2.1), or zeros when its depth and colour type are no valid pair. */
-function pngSize(ihdr: Buffer): { width: number; height: number } {
-  const depth = ihdr[8]!;
-  const colour = ihdr[9]!;
-  const valid: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
-  return valid[colour]?.includes(depth) ? { width: ihdr.readUInt32BE(0), height: ihdr.readUInt32BE(4) } : { width: 0, height: 0 };
+/** Each colour type's valid bit depths and its samples a pixel (PNG §11.2.1, Table 11.1). */
+const pngColours: Record<number, { depths: number[]; samples: number }> = {
+  0: { depths: [1, 2, 4, 8, 16], samples: 1 },
+  2: { depths: [8, 16], samples: 3 },
+  3: { depths: [1, 2, 4, 8], samples: 1 },
+  4: { depths: [8, 16], samples: 2 },
+  6: { depths: [8, 16], samples: 4 }
+};
+
+/**
+ * Width and height from IHDR (PNG §11.2.1), or zeros unless: depth and colour type are a valid pair, compression and
+ * filter method 0, not interlaced, a palette image has its PLTE, the size is within sharp's pixel limit, and the image
+ * data inflates to exactly the bytes its rows need (a filter byte and the row's samples, for each row). The CRCs
+ * catch damage in transfer, not a crafted file; inflating is what libvips would have found wrong first, and costs far
+ * less than the decode and re-encode it replaces. Zeros leave the image to libvips.
+ */
+function pngSize(ihdr: Buffer, palette: boolean, data: Buffer[]): { width: number; height: number } {
+  const [width, height] = [ihdr.readUInt32BE(0), ihdr.readUInt32BE(4)];
+  const [depth, colour, compression, filter, interlace] = [ihdr[8]!, ihdr[9]!, ihdr[10]!, ihdr[11]!, ihdr[12]!];
+  const kind = pngColours[colour];
+  const none = { width: 0, height: 0 };
+  if (!kind?.depths.includes(depth) || compression !== 0 || filter !== 0 || interlace !== 0 || (colour === 3 && !palette)) return none;
+  if (!width || !height || width * height > maxPixels || !data.length) return none;
+  const rows = height * (1 + Math.ceil((width * kind.samples * depth) / 8));
+  try {
+    return inflateSync(data.length === 1 ? data[0]! : Buffer.concat(data), { maxOutputLength: rows + 1 }).length === rows ? { width, height } : none;
+  } catch {
+    return none; // not zlib, cut short, or more than the rows hold
+  }
 }
 
 export async function inspectUpload(input: Uint8Array): Promise<Inspection> {
@@ -202,7 +247,9 @@ export async function inspectUpload(input: Uint8Array): Promise<Inspection> {
   try {
     const { orientation, width, height } = await sharp(bytes).metadata(); // reads the headers only
     if (!width || !height) return { ok: false, reason: 'file_damaged' };
-    if (walked && (orientation ?? 1) === 1) return { ok: true, mime, bytes: walked.bytes };
+    // Upright, a JPEG is kept as the walk left it, as always; a PNG only if the walk vouched for its image data, else
+    // it is decoded and encoded again, which refuses data no decoder can read.
+    if (walked && (orientation ?? 1) === 1 && (mime === 'image/jpeg' || walked.width)) return { ok: true, mime, bytes: walked.bytes };
     return { ok: true, mime, bytes: await reencodeUpright(bytes, mime) };
   } catch {
     return { ok: false, reason: 'file_damaged' };
