@@ -12,7 +12,7 @@ import { listEvents, verifyChain } from '../../api/applications/audit.ts';
 import { checkpointObjectName, verifyAudit, writeCheckpoint } from '../../api/audit/checkpoints.ts';
 import { backup, backupDatabaseUrl, restore } from '../../api/backup/backup.ts';
 import { trustedCaPem } from '../../api/certificates/credentials.ts';
-import { verifyCertificatePdf } from '../../api/certificates/sign.ts';
+import { verifyCertificatePdf, type Verification } from '../../api/certificates/sign.ts';
 import { openDatabase } from '../../api/db/connect.ts';
 import { purgeExpired } from '../../api/retention/retention.ts';
 import { districtSealPrivateKey } from '../../api/signing/seal-key.ts';
@@ -56,6 +56,14 @@ async function approvedApplication(): Promise<string> {
   const approved = await bdo.post(`/api/applications/${ain}/actions`, { action: 'approve', version: 3 });
   expect(approved.status).toBe(200);
   return approved.body.certificateNo as string;
+}
+
+/**
+ * What a failed verification found, for the assertion's message: CI once saw these tests report `valid: false` on
+ * PgBouncer (a2018dd) and passed them in 24 runs since, and `toMatchObject({ valid: true })` had shown no reason.
+ */
+function refusal(v: Verification): string {
+  return JSON.stringify({ reason: v.valid ? null : v.reason, signer: v.signer, signedAt: v.signedAt, chain: v.chain, timestamp: v.timestamp });
 }
 
 // pg_dump and pg_restore work on a PostgreSQL server; the embedded database is backed up by copying DATA_DIR.
@@ -159,7 +167,8 @@ describe.skipIf(!sharedDatabase)('backup and restore', () => {
         for (const row of rows) {
           const pdf = await restoredStorage.get(row.pdfSha256);
           expect(pdf, row.certificateNo).not.toBeNull();
-          expect(await verifyCertificatePdf(pdf!, trusted), row.certificateNo).toMatchObject({ valid: true });
+          const verified = await verifyCertificatePdf(pdf!, trusted);
+          expect(verified.valid || refusal(verified), row.certificateNo).toBe(true);
         }
         const applications = await db.sql<{ id: string }[]>`select id::text from applications`;
         expect(applications.length).toBe(2);
@@ -284,7 +293,8 @@ describe.skipIf(!sharedDatabase)('backup and restore', () => {
       try {
         const [row] = await db.sql<{ pdfSha256: string }[]>`select pdf_sha256 from certificates where certificate_no = ${certificateNo}`;
         const pdf = await createLocalStorage(join(restoredData, 'files')).get(row!.pdfSha256);
-        expect(await verifyCertificatePdf(pdf!, await trustedCaPem(config))).toMatchObject({ valid: true });
+        const verified = await verifyCertificatePdf(pdf!, await trustedCaPem(config));
+        expect(verified.valid || refusal(verified)).toBe(true);
       } finally {
         await db.close();
       }
