@@ -2,7 +2,7 @@
 // used) on a private port, in transaction mode, in front of the test PostgreSQL. Every database on that server is
 // reachable through it by name; tests create theirs directly on the server and connect through the pooler.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ export interface PgBouncer {
 
 /** Starts PgBouncer in front of `serverUrl` (a trust-auth PostgreSQL) and waits until it answers. */
 export async function startPgBouncer(serverUrl: string, pool: { mode?: 'transaction' | 'session'; size?: number } = {}): Promise<PgBouncer> {
+  // Without it, spawn's ENOENT arrived as an unhandled 'error' event that ended vitest with a stack and no advice.
+  if (!existsSync(binary)) throw new Error(`PgBouncer is not installed (${binary}): apt install pgbouncer, or run bash .ci/run, which installs what the tests need`);
   const server = new URL(serverUrl);
   const dir = mkdtempSync(join(tmpdir(), 'orc-pgbouncer-'));
   chmodSync(dir, 0o777); // PgBouncer refuses to run as root: under root it drops to the postgres user (-u)
@@ -51,7 +53,12 @@ export async function startPgBouncer(serverUrl: string, pool: { mode?: 'transact
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = `postgres://${server.username || 'postgres'}@127.0.0.1:${port}/postgres`;
   for (let i = 0; ; i++) {
-    if (child.exitCode !== null || i === 100) throw new Error(`PgBouncer did not start: ${stderr || String(spawnSync('cat', [join(dir, 'pgbouncer.log')]).stdout)}`);
+    if (child.exitCode !== null || i === 100) {
+      const why = stderr || String(spawnSync('cat', [join(dir, 'pgbouncer.log')]).stdout);
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`PgBouncer did not start: ${why}`);
+    }
     const up = await new Promise<boolean>((resolve) => {
       const socket = createServer().listen(port, '127.0.0.1');
       socket.once('listening', () => socket.close(() => resolve(false)));
