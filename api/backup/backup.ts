@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { CHECKPOINT_OBJECTS, checkpointObjectName, isCheckpointObjectName } from '../audit/checkpoints.ts';
 import type { Config } from '../config.ts';
+import { parseLibpqUri, postgresOptions } from '../db/url.ts';
 import { makeFolderDurably, sha256Hex, writeFileDurably, type Storage } from '../storage/storage.ts';
 
 const run = promisify(execFile);
@@ -56,7 +57,7 @@ export function backupDatabaseUrl(config: Pick<Config, 'databaseUrl' | 'database
 
 /** The URL for pg_dump and pg_restore without its password, which goes in PGPASSWORD: never on a command line `ps` shows. */
 function libpq(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
-  const u = new URL(url);
+  const u = parseLibpqUri(url);
   const password = decodeURIComponent(u.password);
   u.password = '';
   return { dbname: u.toString(), env: { ...process.env, PGCONNECT_TIMEOUT: '10', ...(password ? { PGPASSWORD: password } : {}) } };
@@ -71,7 +72,7 @@ export async function backup(opts: { databaseUrl: string; storage: Storage; dir:
   // Files are added after the dump, so every file a dumped row names is already stored (files are written before the
   // row that names them), and so is every checkpoint's object (written before its row).
   const db = libpq(opts.databaseUrl);
-  const sql = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
+  const sql = postgres(...postgresOptions(opts.databaseUrl, { max: 1, onnotice: () => {} }));
   let checkpoints: number;
   try {
     checkpoints = await sql.begin('isolation level repeatable read read only', async (tx) => {
@@ -132,7 +133,7 @@ export async function restore(opts: { databaseUrl: string; storage: Storage; dir
     if (!isCheckpointObjectName(name)) throw new Error(`backup object ${name} is not one this service writes: the backup is damaged`);
   }
   const tables = async () => {
-    const sql = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
+    const sql = postgres(...postgresOptions(opts.databaseUrl, { max: 1, onnotice: () => {} }));
     try {
       const [row] = await sql<{ n: number }[]>`select count(*)::int as n from information_schema.tables where table_schema = 'public'`;
       return row!.n;

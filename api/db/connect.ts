@@ -4,6 +4,7 @@ import { chmodSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { postgresOptions } from './url.ts';
 
 export type Sql = postgres.Sql;
 /** Either the pool or a transaction: for functions that must also run inside `sql.begin`. */
@@ -78,7 +79,7 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
   if (opts.databaseUrl) {
     const max = opts.max ?? 10;
     const pooled = opts.pooler === 'pgbouncer';
-    const sql = postgres(opts.databaseUrl, { ...common, ...resilient, max, prepare: !pooled, ...(pooled ? { max_pipeline: 0 } : {}) });
+    const sql = postgres(...postgresOptions(opts.databaseUrl, { ...common, ...resilient, max, prepare: !pooled, ...(pooled ? { max_pipeline: 0 } : {}) }));
     return { sql, embedded: false, poolMax: max, poolState: requirePoolState(sql), close: () => sql.end({ timeout: 5 }) };
   }
   return openEmbedded(opts.dataDir);

@@ -9,10 +9,11 @@
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import postgres from 'postgres';
+import { postgresOptions } from '../../api/db/url.ts';
 import { findPublicStatus, trackingAnswer } from '../../api/applications/track.ts';
 
 const [port, url] = process.argv.slice(2);
-const sql = postgres(url!, { max: 10, transform: postgres.camel });
+const sql = postgres(...postgresOptions(url!, { max: 10, transform: postgres.camel }));
 const app = new Hono();
 app.get('/track/:ain', async (c) => {
   const row = await findPublicStatus(sql, c.req.param('ain'));

@@ -3,6 +3,7 @@
 // stay level when the pool's queues are sound and grow with the queries served when they are not (the patch to
 // postgres.js's queue.js, patches/; test/unit/postgres-queue.test.ts). This is the client's side of every route.
 import postgres from 'postgres';
+import { postgresOptions } from '../../api/db/url.ts';
 import { createTestDatabase } from '../support/server.ts';
 import type { BenchOptions } from './support.ts';
 
@@ -10,7 +11,7 @@ export async function benchPool({ smoke = false }: BenchOptions = {}) {
   const slices = smoke ? 2 : 6;
   const perSlice = smoke ? 2_000 : 50_000;
   const db = await createTestDatabase();
-  const sql = postgres(db.url, { max: 10, onnotice: () => {} });
+  const sql = postgres(...postgresOptions(db.url, { max: 10, onnotice: () => {} }));
   const cpuMicros: number[] = [];
   let seconds = 0;
   try {

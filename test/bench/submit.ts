@@ -23,6 +23,7 @@
 // the cores the server needs.
 import { Agent, request } from 'node:http';
 import postgres from 'postgres';
+import { postgresOptions } from '../../api/db/url.ts';
 import sharp from 'sharp';
 import { validApplicant } from '../support/applications.ts';
 import { cpuMeter, login, peakMemoryMiB, percentile, startServer, type BenchOptions, type BenchServer } from './support.ts';
@@ -58,7 +59,7 @@ const citizens = Array.from({ length: 32 }, (_, n) => `bench-citizen-${n + 1}`);
 export async function submissionDriver(server: BenchServer) {
   // Idempotency keys of this generator and server: two drivers on one database never send the same key.
   const keyOf = (label: string) => `bench-${process.pid}-${server.pid}-${label}`;
-  const db = postgres(server.databaseUrl, { max: 1, onnotice: () => {} });
+  const db = postgres(...postgresOptions(server.databaseUrl, { max: 1, onnotice: () => {} }));
   await db`
     insert into users (id, name, mobile, role, password_hash)
     select 'bench-citizen-' || n, 'Bench Citizen', '+9198300' || lpad(n::text, 5, '0'), 'citizen', password_hash
@@ -268,7 +269,7 @@ export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
   const atTwice = await offered('offered-100', 100, smoke ? 4 : 500, cookies);
   const single = smoke ? null : await run('one-account', 4, total, [oneAccount]);
   const phases = await phased(total, cookies.slice(0, 4));
-  const sql = postgres(server.databaseUrl, { max: 1, onnotice: () => {} });
+  const sql = postgres(...postgresOptions(server.databaseUrl, { max: 1, onnotice: () => {} }));
   const [{ stored }] = (await sql`select count(*)::int as stored from applications`) as unknown as [{ stored: number }];
   // Scans stored under the same bytes as another: 0 unless `distinct` stopped making every submission's scans its own.
   const [{ repeated }] = (await sql`

@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { postgresOptions } from '../../api/db/url.ts';
 import { makeAin } from '../../shared/ain.ts';
 import { productionNodeFlags } from '../support/node-flags.ts';
 import { createTestDatabase } from '../support/server.ts';
@@ -192,7 +193,7 @@ export function percentile(sorted: number[], p: number): number {
 
 /** `count` submitted applications of the demo citizen in Barasat I, straight into the table; returns their AINs. */
 export async function seedApplications(databaseUrl: string, count: number): Promise<string[]> {
-  const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+  const sql = postgres(...postgresOptions(databaseUrl, { max: 2, onnotice: () => {} }));
   const ains: string[] = [];
   for (let batch = 0; batch < count / 10_000; batch++) {
     const rows = Array.from({ length: Math.min(10_000, count - batch * 10_000) }, (_, i) => makeAin(2026, '11', '002', batch * 10_000 + i + 1));

@@ -10,7 +10,9 @@
 // hardly moves with the machine's other load, so it says where the gap is when requests per second cannot.
 // BENCH_PROFILE=dir writes V8 CPU profiles of both servers (dir/app, dir/bare) to compare them function by function.
 import { execFile, spawn } from 'node:child_process';
+import { dirname } from 'node:path';
 import { promisify } from 'node:util';
+import { postgresTarget } from '../../api/db/url.ts';
 import { productionNodeFlags } from '../support/node-flags.ts';
 import { createTestDatabase } from '../support/server.ts';
 import { freePort, median, metered, peakMemoryMiB, profileFlags, seedApplications, startServer, trackingLoad, type BenchOptions } from './support.ts';
@@ -37,7 +39,10 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
 
   const pg = await createTestDatabase();
   const name = new URL(pg.url).pathname.slice(1);
-  const pgArgs = ['-h', '127.0.0.1', '-U', 'postgres'];
+  // pgbench reaches the server as the app does, by TCP or (TEST_DATABASE_URL naming a socket) by the Unix socket.
+  const target = postgresTarget(pg.url);
+  const where = target.path ? ['-h', dirname(target.path), '-p', target.path.slice(target.path.lastIndexOf('.') + 1)] : ['-h', new URL(pg.url).hostname, '-p', new URL(pg.url).port || '5432'];
+  const pgArgs = [...where, '-U', 'postgres'];
   // pgbench asynchronously: a smoke run has another benchmark going in this process (run.ts).
   await execFileAsync('pgbench', [...pgArgs, '-i', '-q', '-s', smoke ? '1' : '10', name]);
   const pgbench = async () => {

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { postgresOptions } from '../../api/db/url.ts';
 import { loadConfig } from '../../api/config.ts';
 import type { Clock } from '../../api/deps.ts';
 import { keepAliveLongerThanClients } from '../../api/http/keep-alive.ts';
@@ -53,7 +54,7 @@ function pgbouncerUrl(): string {
  */
 export async function createTestDatabase(): Promise<{ url: string; directUrl: string; drop(): Promise<void> }> {
   const name = `orc_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const admin = postgres(...postgresOptions(adminUrl, { max: 1, onnotice: () => {} }));
   await admin.unsafe(`create database ${name}`);
   await admin.end();
   const url = new URL(backend === 'pgbouncer' ? pgbouncerUrl() : adminUrl);
@@ -64,7 +65,7 @@ export async function createTestDatabase(): Promise<{ url: string; directUrl: st
     url: url.toString(),
     directUrl: directUrl.toString(),
     async drop() {
-      const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      const a = postgres(...postgresOptions(adminUrl, { max: 1, onnotice: () => {} }));
       await a.unsafe(`drop database if exists ${name} with (force)`);
       await a.end();
     }

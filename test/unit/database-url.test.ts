@@ -1,0 +1,45 @@
+// libpq's connection URIs, as postgres.js is given them (api/db/url.ts).
+import { describe, expect, test } from 'vitest';
+import { parseLibpqUri, postgresTarget } from '../../api/db/url.ts';
+
+describe('postgresTarget', () => {
+  test('a TCP URL is handed over unchanged, query and all', () => {
+    for (const url of ['postgres://orc:secret@db.internal:6432/orc?sslmode=require', 'postgres://postgres@127.0.0.1:5432/postgres', 'postgres://a@h1:5432,h2:5433/orc']) {
+      expect(postgresTarget(url)).toEqual({ url });
+    }
+  });
+
+  test('the socket directory in the query becomes the socket file; the rest of the query stays', () => {
+    expect(postgresTarget('postgresql://orc@localhost/orc?host=/var/run/postgresql&application_name=orc')).toEqual({
+      url: 'postgresql://orc@localhost/orc?application_name=orc',
+      path: '/var/run/postgresql/.s.PGSQL.5432'
+    });
+  });
+
+  test("the socket's port comes from the query, else from the URL", () => {
+    expect(postgresTarget('postgresql://orc@localhost/orc?host=/run/pg/&port=5433').path).toBe('/run/pg/.s.PGSQL.5433');
+    expect(postgresTarget('postgresql://orc@localhost:5434/orc?host=/run/pg').path).toBe('/run/pg/.s.PGSQL.5434');
+  });
+
+  test('a user with no host before the path, and no user at all', () => {
+    expect(postgresTarget('postgresql://orc@/orc?host=/var/run/postgresql')).toEqual({ url: 'postgresql://orc@localhost/orc', path: '/var/run/postgresql/.s.PGSQL.5432' });
+    expect(postgresTarget('postgresql:///orc?host=%2Fvar%2Frun%2Fpostgresql').path).toBe('/var/run/postgresql/.s.PGSQL.5432');
+  });
+
+  test('the directory percent-encoded as the host', () => {
+    expect(postgresTarget('postgresql://orc:pw@%2Fvar%2Frun%2Fpostgresql:5433/orc')).toEqual({ url: 'postgresql://orc:pw@localhost/orc', path: '/var/run/postgresql/.s.PGSQL.5433' });
+  });
+
+  test('a host name in the query replaces the URL\'s host, as libpq reads it', () => {
+    expect(postgresTarget('postgresql://orc@localhost:5432/orc?host=db.internal')).toEqual({ url: 'postgresql://orc@db.internal:5432/orc' });
+  });
+
+  test('what no URL parser reads is left for postgres.js to report', () => {
+    expect(postgresTarget('not a url')).toEqual({ url: 'not a url' });
+  });
+});
+
+test('parseLibpqUri reads a user with no host before the path', () => {
+  const url = parseLibpqUri('postgresql://orc:pw@/orc?host=/var/run/postgresql');
+  expect([url.username, url.password, url.pathname, url.searchParams.get('host')]).toEqual(['orc', 'pw', '/orc', '/var/run/postgresql']);
+});
