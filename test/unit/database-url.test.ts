@@ -1,6 +1,9 @@
 // libpq's connection URIs, as postgres.js is given them (api/db/url.ts).
-import { describe, expect, test } from 'vitest';
-import { parseLibpqUri, postgresTarget } from '../../api/db/url.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { parseLibpqUri, postgresOptions, postgresTarget } from '../../api/db/url.ts';
 
 describe('postgresTarget', () => {
   test('a TCP URL is handed over unchanged, query and all', () => {
@@ -42,4 +45,37 @@ describe('postgresTarget', () => {
 test('parseLibpqUri reads a user with no host before the path', () => {
   const url = parseLibpqUri('postgresql://orc:pw@/orc?host=/var/run/postgresql');
   expect([url.username, url.password, url.pathname, url.searchParams.get('host')]).toEqual(['orc', 'pw', '/orc', '/var/run/postgresql']);
+});
+
+describe("postgresOptions: libpq's TLS files (the handshakes themselves: test/integration/database-tls.test.ts)", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'orc-url-'));
+  const ca = join(dir, 'ca.pem');
+  writeFileSync(ca, 'CA');
+  const base = 'postgresql://orc@db.sdc.wb.gov.in:5432/orc?application_name=orc';
+  const ssl = (query: string) => postgresOptions(`${base}&${query}`, { max: 1 });
+
+  test('the files leave the URL, so they are never sent to the server as settings; other parameters stay', () => {
+    const [url, options] = ssl(`sslmode=verify-full&sslrootcert=${ca}`);
+    expect(url).toBe(base);
+    expect(options).toMatchObject({ max: 1, ssl: { ca: Buffer.from('CA'), rejectUnauthorized: true } });
+  });
+
+  test('each mode as libpq reads it', () => {
+    expect(ssl(`sslmode=disable&sslrootcert=${ca}`)[1].ssl).toBe(false);
+    expect(ssl(`sslmode=prefer&sslcert=${ca}`)[1].ssl).toMatchObject({ rejectUnauthorized: false, cert: Buffer.from('CA') });
+    expect(ssl(`sslcert=${ca}`)[1].ssl).toMatchObject({ rejectUnauthorized: false }); // libpq's default is prefer
+    expect(ssl(`sslmode=require&sslrootcert=${ca}`)[1].ssl).toMatchObject({ rejectUnauthorized: true });
+  });
+
+  test('no file, or the public CAs: postgres.js reads sslmode itself, as before', () => {
+    expect(ssl('sslmode=require')).toEqual([`${base}&sslmode=require`, { max: 1 }]);
+    expect(ssl('sslmode=verify-full&sslrootcert=system')).toEqual([`${base}&sslmode=verify-full&sslrootcert=system`, { max: 1 }]);
+  });
+
+  test('refused by name: a file that is not there, a verifying mode without its CA, a parameter not supported', () => {
+    expect(() => ssl(`sslmode=verify-full&sslrootcert=${join(dir, 'none.pem')}`)).toThrow('DATABASE_URL: cannot read sslrootcert');
+    expect(() => ssl(`sslmode=verify-full&sslcert=${ca}&sslkey=${ca}`)).toThrow('sslmode=verify-full needs sslrootcert');
+    expect(() => ssl(`sslmode=verify-full&sslrootcert=${ca}&sslpassword=x`)).toThrow('sslpassword is not supported');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 });
