@@ -8,6 +8,7 @@ import { appendFileSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { postgresOptions } from '../../api/db/url.ts';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createPrivateCluster, type PrivateCluster } from '../support/pg-cluster.ts';
 import { loginCookie, report, seedDocumentSets, sleep, startServerProcess, statusSummary, submissionLoad, tally, type ServerProcess } from './support.ts';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   // 1 MB WAL segments and a small WAL limit, so 48 MB hold the cluster, the schema and some room to fill.
   cluster = await createPrivateCluster({ root: mountpoint, initdb: ['--wal-segsize=1'], settings: '-c min_wal_size=2MB -c max_wal_size=4MB' });
   server = await startServerProcess({ DATABASE_URL: cluster.url });
-  sql = postgres(cluster.url, { max: 1, onnotice: () => {} });
+  sql = postgres(...postgresOptions(cluster.url, { max: 1, onnotice: () => {} }));
 });
 afterAll(async () => {
   server?.child.kill('SIGKILL');

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import postgres from 'postgres';
+import { postgresOptions } from '../../api/db/url.ts';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startAfricasTalkingMock, type AfricasTalkingMock } from '../mocks/africastalking.ts';
 import { testJpeg } from '../support/applications.ts';
@@ -31,7 +32,7 @@ beforeAll(async () => {
     AFRICASTALKING_API_KEY: API_KEY,
     AFRICASTALKING_SMS_URL: at.smsUrl
   });
-  sql = postgres(db.url, { max: 1, onnotice: () => {} });
+  sql = postgres(...postgresOptions(db.url, { max: 1, onnotice: () => {} }));
 });
 afterAll(async () => {
   server?.child.kill('SIGKILL');

@@ -2,6 +2,7 @@
 // with the same Idempotency-Key until a new process on the same database and port answers. Whatever was
 // acknowledged before a kill is stored, once; what was in flight is either stored and replayed, or done anew.
 import postgres from 'postgres';
+import { postgresOptions } from '../../api/db/url.ts';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase } from '../support/server.ts';
 import { loginCookie, report, seedDocumentSets, sleep, startServerProcess, statusSummary, submissionLoad, tally, type ServerProcess } from './support.ts';
@@ -13,7 +14,7 @@ let sql: postgres.Sql;
 beforeAll(async () => {
   db = await createTestDatabase();
   server = await startServerProcess({ DATABASE_URL: db.url });
-  sql = postgres(db.url, { max: 1, onnotice: () => {} });
+  sql = postgres(...postgresOptions(db.url, { max: 1, onnotice: () => {} }));
 });
 afterAll(async () => {
   server?.child.kill('SIGKILL');

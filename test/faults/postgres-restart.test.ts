@@ -3,6 +3,7 @@
 // with Retry-After while the database is away (never a 500), is ready again within 5 s of the database, and every
 // acknowledged submission is stored exactly once.
 import postgres from 'postgres';
+import { postgresOptions } from '../../api/db/url.ts';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createPrivateCluster, type PrivateCluster } from '../support/pg-cluster.ts';
 import { loginCookie, report, seedDocumentSets, sleep, startServerProcess, statusSummary, submissionLoad, tally, type ServerProcess } from './support.ts';
@@ -14,7 +15,7 @@ let sql: postgres.Sql;
 beforeAll(async () => {
   cluster = await createPrivateCluster();
   server = await startServerProcess({ DATABASE_URL: cluster.url });
-  sql = postgres(cluster.url, { max: 1, onnotice: () => {} });
+  sql = postgres(...postgresOptions(cluster.url, { max: 1, onnotice: () => {} }));
 });
 afterAll(async () => {
   if (server && !server.alive()) console.log(server.output().slice(-3000));

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
+import { postgresOptions } from '../../api/db/url.ts';
 import { documentKinds } from '../../shared/application.ts';
 import { embeddedSocketPath } from '../../api/db/connect.ts';
 import { proofs, validApplicant } from '../support/applications.ts';
@@ -63,7 +64,7 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The server's database, from outside: the URL, or the embedded database's socket in DATA_DIR. */
 export function databaseOf(server: { dataDir: string }, databaseUrl?: string) {
   return databaseUrl
-    ? postgres(databaseUrl, { max: 1, onnotice: () => {} })
+    ? postgres(...postgresOptions(databaseUrl, { max: 1, onnotice: () => {} }))
     : postgres({ path: embeddedSocketPath(server.dataDir), user: 'postgres', database: 'postgres', max: 1, onnotice: () => {} });
 }
 

@@ -2,6 +2,7 @@
 // at the same moment with the same Idempotency-Key (a phone retrying through another instance). Both answer the
 // same AIN, it is stored once, and the two dispatchers send its "received" SMS once between them.
 import postgres from 'postgres';
+import { postgresOptions } from '../../api/db/url.ts';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createTestDatabase } from '../support/server.ts';
 import { loginCookie, report, seedDocumentSets, sleep, startServerProcess, statusSummary, submissionLoad, tally, type ServerProcess } from './support.ts';
@@ -14,7 +15,7 @@ let sql: postgres.Sql;
 beforeAll(async () => {
   db = await createTestDatabase();
   [a, b] = await Promise.all([startServerProcess({ DATABASE_URL: db.url }), startServerProcess({ DATABASE_URL: db.url })]);
-  sql = postgres(db.url, { max: 1, onnotice: () => {} });
+  sql = postgres(...postgresOptions(db.url, { max: 1, onnotice: () => {} }));
 });
 afterAll(async () => {
   a?.child.kill('SIGKILL');

@@ -143,7 +143,7 @@ describe("DATABASE_URL with TLS, libpq's files", () => {
 
   test('verify-full refuses a certificate another CA signed, and one for another host', async () => {
     await expect(answers(urlFor(forAddress, { sslmode: 'verify-full', sslrootcert: otherCa }))).rejects.toThrow(/certificate/i);
-    await expect(answers(urlFor(forName, { sslmode: 'verify-full', sslrootcert: ca }))).rejects.toThrow(/IP: 127\.0\.0\.1 is not in the cert's list|does not match/);
+    await expect(answers(urlFor(forName, { sslmode: 'verify-full', sslrootcert: ca }))).rejects.toThrow("IP: 127.0.0.1 is not in the cert's list");
   });
 
   test('verify-ca, and require with a root certificate, check the chain but not the host', async () => {
@@ -157,7 +157,7 @@ describe("DATABASE_URL with TLS, libpq's files", () => {
     const before = askingClients.secured;
     expect(await answers(urlFor(askingClients, { sslmode: 'verify-full', sslrootcert: ca, sslcert: client.cert, sslkey: client.key }))).toBe(upstream.pathname.slice(1));
     expect(askingClients.secured).toBe(before + 1);
-    await expect(answers(urlFor(askingClients, { sslmode: 'verify-full', sslrootcert: ca }))).rejects.toThrow();
+    await expect(answers(urlFor(askingClients, { sslmode: 'verify-full', sslrootcert: ca }))).rejects.toThrow(/certificate required/);
     expect(askingClients.secured).toBe(before + 1);
   });
 

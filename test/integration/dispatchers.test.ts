@@ -2,6 +2,7 @@
 // claim is FOR UPDATE SKIP LOCKED with a lease, so they share the work and never take the same row.
 import { spawn, type ChildProcess } from 'node:child_process';
 import postgres from 'postgres';
+import { postgresOptions } from '../../api/db/url.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { migrate } from '../../api/db/migrate.ts';
 import { startAfricasTalkingMock, type AfricasTalkingMock } from '../mocks/africastalking.ts';
@@ -22,7 +23,7 @@ describe.skipIf(!sharedDatabase)('two dispatcher processes on one PostgreSQL', (
   beforeAll(async () => {
     dataDir = newDataDir();
     db = await createTestDatabase();
-    sql = postgres(db.url, { max: 2, onnotice: () => {}, prepare: !poolerEnv.DATABASE_POOLER });
+    sql = postgres(...postgresOptions(db.url, { max: 2, onnotice: () => {}, prepare: !poolerEnv.DATABASE_POOLER }));
     await migrate(sql);
     at = await startAfricasTalkingMock(API_KEY);
     at.delayMs = 2;

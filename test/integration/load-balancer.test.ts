@@ -3,6 +3,7 @@
 // loses nothing it acknowledged while HAProxy routes around it; the dispatchers of both send each message once.
 import { spawn, type ChildProcess } from 'node:child_process';
 import postgres from 'postgres';
+import { postgresOptions } from '../../api/db/url.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startAfricasTalkingMock, type AfricasTalkingMock } from '../mocks/africastalking.ts';
 import { startS3Mock, type S3Mock } from '../mocks/s3.ts';
@@ -65,7 +66,7 @@ describe.skipIf(!sharedDatabase)('two instances behind HAProxy', () => {
   beforeAll(async () => {
     dataDir = newDataDir();
     [db, s3, at] = await Promise.all([createTestDatabase(), startS3Mock(), startAfricasTalkingMock(API_KEY)]);
-    sql = postgres(db.url, { max: 2, onnotice: () => {}, prepare: !poolerEnv.DATABASE_POOLER });
+    sql = postgres(...postgresOptions(db.url, { max: 2, onnotice: () => {}, prepare: !poolerEnv.DATABASE_POOLER }));
     const [lbPort, aPort, bPort] = [await freePort(), await freePort(), await freePort()];
     const origin = `http://127.0.0.1:${lbPort}`;
     // One after the other: the first migrates and seeds, the second finds it done (either order would do).

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { postgresOptions } from '../../api/db/url.ts';
+import { parseLibpqUri, postgresOptions } from '../../api/db/url.ts';
 import { loadConfig } from '../../api/config.ts';
 import type { Clock } from '../../api/deps.ts';
 import { keepAliveLongerThanClients } from '../../api/http/keep-alive.ts';
@@ -57,9 +57,9 @@ export async function createTestDatabase(): Promise<{ url: string; directUrl: st
   const admin = postgres(...postgresOptions(adminUrl, { max: 1, onnotice: () => {} }));
   await admin.unsafe(`create database ${name}`);
   await admin.end();
-  const url = new URL(backend === 'pgbouncer' ? pgbouncerUrl() : adminUrl);
+  const url = parseLibpqUri(backend === 'pgbouncer' ? pgbouncerUrl() : adminUrl);
   url.pathname = '/' + name;
-  const directUrl = new URL(adminUrl);
+  const directUrl = parseLibpqUri(adminUrl);
   directUrl.pathname = '/' + name;
   return {
     url: url.toString(),

@@ -1,6 +1,7 @@
 // libpq's connection URIs, as postgres.js is given them (api/db/url.ts).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { ConnectionOptions, PeerCertificate } from 'node:tls';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseLibpqUri, postgresOptions, postgresTarget } from '../../api/db/url.ts';
@@ -37,6 +38,19 @@ describe('postgresTarget', () => {
     expect(postgresTarget('postgresql://orc@localhost:5432/orc?host=db.internal')).toEqual({ url: 'postgresql://orc@db.internal:5432/orc' });
   });
 
+  test("the query's port moves into the URL, over TCP too; hostaddr is refused", () => {
+    expect(postgresTarget('postgresql://orc@db.internal/orc?port=6432&application_name=orc')).toEqual({ url: 'postgresql://orc@db.internal:6432/orc?application_name=orc' });
+    expect(postgresTarget('postgresql://orc@localhost/orc?host=db.internal&port=6432')).toEqual({ url: 'postgresql://orc@db.internal:6432/orc' });
+    expect(() => postgresTarget('postgresql://orc@localhost/orc?port=x')).toThrow('port=x is not a port number');
+    expect(() => postgresTarget('postgresql://orc@localhost/orc?hostaddr=10.0.0.5')).toThrow('hostaddr is not supported');
+  });
+
+  test('an IPv6 address in the query is the host, in brackets; not silently the old host', () => {
+    expect(postgresTarget('postgresql://orc@db.internal/orc?host=fd00::5')).toEqual({ url: 'postgresql://orc@[fd00::5]/orc' });
+    expect(postgresTarget('postgresql://orc@/orc?host=::1').url).toBe('postgresql://orc@[::1]/orc');
+    expect(() => postgresTarget('postgresql://orc@db.internal/orc?host=not%20a%20host')).toThrow('host=not a host is not a host name or address');
+  });
+
   test('what no URL parser reads is left for postgres.js to report', () => {
     expect(postgresTarget('not a url')).toEqual({ url: 'not a url' });
   });
@@ -67,15 +81,51 @@ describe("postgresOptions: libpq's TLS files (the handshakes themselves: test/in
     expect(ssl(`sslmode=require&sslrootcert=${ca}`)[1].ssl).toMatchObject({ rejectUnauthorized: true });
   });
 
-  test('no file, or the public CAs: postgres.js reads sslmode itself, as before', () => {
+  test('no file: postgres.js reads sslmode itself, as before', () => {
     expect(ssl('sslmode=require')).toEqual([`${base}&sslmode=require`, { max: 1 }]);
-    expect(ssl('sslmode=verify-full&sslrootcert=system')).toEqual([`${base}&sslmode=verify-full&sslrootcert=system`, { max: 1 }]);
+  });
+
+  test("sslrootcert=system: the public CAs, verify-full (PostgreSQL 16's libpq), and never sent to the server", () => {
+    const [url, options] = ssl('sslrootcert=system');
+    expect(url).toBe(base);
+    expect(options.ssl).toMatchObject({ rejectUnauthorized: true });
+    expect(options.ssl && 'ca' in options.ssl).toBe(false);
+    expect(() => ssl('sslmode=require&sslrootcert=system')).toThrow('sslmode=require may not be used with sslrootcert=system');
+  });
+
+  test('with a root certificate the chain is checked in every mode but disable; only verify-full checks the host', () => {
+    const mine = { subject: { CN: 'db' }, subjectaltname: 'DNS:db.sdc.wb.gov.in' } as PeerCertificate;
+    const theirs = { subject: { CN: 'db' }, subjectaltname: 'DNS:elsewhere.example' } as PeerCertificate;
+    for (const mode of ['allow', 'prefer', 'require', 'verify-ca', 'verify-full']) {
+      const tls = ssl(`sslmode=${mode}&sslrootcert=${ca}`)[1].ssl as ConnectionOptions;
+      expect(tls.rejectUnauthorized, mode).toBe(true);
+      expect(tls.checkServerIdentity!('db.sdc.wb.gov.in', mine), mode).toBeUndefined();
+      if (mode === 'verify-full') expect(tls.checkServerIdentity!('db.sdc.wb.gov.in', theirs)).toBeInstanceOf(Error);
+      else expect(tls.checkServerIdentity!('db.sdc.wb.gov.in', theirs), mode).toBeUndefined();
+    }
+  });
+
+  test("a file's name is read as libpq reads it: %XX decoded, + kept", () => {
+    const plus = join(dir, 'a+b.pem');
+    writeFileSync(plus, 'PLUS');
+    expect(postgresOptions(`${base}&sslmode=verify-ca&sslrootcert=${encodeURIComponent(dir)}%2Fa+b.pem`, {})[1].ssl).toMatchObject({ ca: Buffer.from('PLUS') });
+  });
+
+  test('over a Unix socket libpq uses no TLS: its parameters are dropped', () => {
+    expect(postgresOptions(`postgresql://orc@localhost/orc?host=/run/pg&sslmode=verify-full&sslrootcert=${ca}`, {})).toEqual([
+      'postgresql://orc@localhost/orc',
+      { path: '/run/pg/.s.PGSQL.5432', ssl: false }
+    ]);
   });
 
   test('refused by name: a file that is not there, a verifying mode without its CA, a parameter not supported', () => {
     expect(() => ssl(`sslmode=verify-full&sslrootcert=${join(dir, 'none.pem')}`)).toThrow('DATABASE_URL: cannot read sslrootcert');
     expect(() => ssl(`sslmode=verify-full&sslcert=${ca}&sslkey=${ca}`)).toThrow('sslmode=verify-full needs sslrootcert');
     expect(() => ssl(`sslmode=verify-full&sslrootcert=${ca}&sslpassword=x`)).toThrow('sslpassword is not supported');
+    // A mistyped mode must not fall through to an unchecked connection.
+    expect(() => ssl(`sslmode=verify_full&sslrootcert=${ca}`)).toThrow('sslmode=verify_full is not one of disable, allow, prefer, require, verify-ca, verify-full');
+    expect(() => ssl('sslmode=VERIFY-FULL')).toThrow('is not one of');
+    expect(() => postgresOptions(`postgresql://orc@db1,db2/orc?sslmode=verify-full&sslrootcert=${ca}`, {})).toThrow('several hosts');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 });
