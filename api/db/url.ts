@@ -28,12 +28,23 @@ const TLS_FILES = ['sslrootcert', 'sslcert', 'sslkey'] as const;
 /** libpq parameters this file does not implement: refused by name rather than sent to the server or half-obeyed. */
 const UNSUPPORTED = ['hostaddr', 'sslcrl', 'sslcrldir', 'sslpassword', 'sslsni'];
 
+const USER_WITHOUT_HOST = /^(postgres(?:ql)?:\/\/[^/@?#]*@)(?=[/?]|$)/;
+
 /**
  * A libpq URI as a URL. libpq takes `postgresql://user@/db?host=…` (a user and no host before the path), which WHATWG
  * URLs refuse; the host is then whatever `host` in the query says, so `localhost` stands in for the missing one.
  */
 export function parseLibpqUri(databaseUrl: string): URL {
-  return new URL(databaseUrl.replace(/^(postgres(?:ql)?:\/\/[^/@?#]*@)(?=[/?]|$)/, '$1localhost'));
+  return new URL(databaseUrl.replace(USER_WITHOUT_HOST, '$1localhost'));
+}
+
+/** `%XX` decoded; a stray `%` kept as written (URLSearchParams, which postgres.js uses, lets it through too). */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /**
@@ -47,7 +58,7 @@ function queryOf(url: URL): { name: string; value: string; raw: string }[] {
     .filter(Boolean)
     .map((raw) => {
       const eq = raw.indexOf('=');
-      return { name: decodeURIComponent(eq < 0 ? raw : raw.slice(0, eq)), value: decodeURIComponent(eq < 0 ? '' : raw.slice(eq + 1)), raw };
+      return { name: decoded(eq < 0 ? raw : raw.slice(0, eq)), value: decoded(eq < 0 ? '' : raw.slice(eq + 1)), raw };
     });
 }
 
@@ -66,22 +77,27 @@ export function postgresTarget(databaseUrl: string): PostgresTarget {
     return { url: databaseUrl };
   }
   const query = queryOf(url);
-  const param = (name: string) => query.find((p) => p.name === name)?.value;
+  // A parameter given twice counts as libpq counts it, the last one: a script that appends `&sslmode=verify-full` to
+  // a URL that already says `sslmode=disable` gets verify-full.
+  const param = (name: string) => query.findLast((p) => p.name === name)?.value;
   for (const name of UNSUPPORTED) if (param(name) !== undefined) throw fail(`${name} is not supported`);
   const sslmode = param('sslmode');
   if (sslmode !== undefined && !SSL_MODES.includes(sslmode)) throw fail(`sslmode=${sslmode} is not one of ${SSL_MODES.join(', ')}`);
-
   const queryHost = param('host');
   const queryPort = param('port');
-  const host = queryHost ?? decodeURIComponent(url.hostname);
+  if (queryPort !== undefined && !(/^\d{1,5}$/.test(queryPort) && +queryPort >= 1 && +queryPort <= 65535)) throw fail(`port=${queryPort} is not a port number`);
+  // libpq would use its default socket directory, which this file does not know (Debian's is /var/run/postgresql).
+  if (queryHost === undefined && USER_WITHOUT_HOST.test(databaseUrl)) throw fail('no host: name one, or the socket directory with host=/var/run/postgresql');
+  const host = queryHost ?? decoded(url.hostname);
+  if (queryPort !== undefined && host.includes(',')) throw fail('a port in the query with several hosts is not supported; give each host its port');
+
   const socket = host.startsWith('/');
   const ssl = socket ? socketTls(param) : tlsOptions(param, host);
-  const handled = ['host', 'port', ...(ssl === undefined ? [] : [...TLS_FILES, 'sslmode'])];
-  if (!query.some((p) => handled.includes(p.name)) && !socket) return { url: databaseUrl };
+  const consumed = ['host', 'port', ...(ssl === undefined ? [] : [...TLS_FILES, 'sslmode'])];
+  if (!query.some((p) => consumed.includes(p.name)) && !socket) return { url: databaseUrl };
 
-  const rest = query.filter((p) => !handled.includes(p.name)).map((p) => p.raw);
+  const rest = query.filter((p) => !consumed.includes(p.name)).map((p) => p.raw);
   url.search = rest.length ? '?' + rest.join('&') : '';
-  if (queryPort !== undefined && !/^\d{1,5}$/.test(queryPort)) throw fail(`port=${queryPort} is not a port number`);
   if (socket) {
     const port = queryPort ?? (url.port || '5432');
     // postgres.js connects to `path` when it has one; the host it is given is then only a name.
@@ -116,13 +132,17 @@ function socketTls(param: (name: string) => string | undefined): false | undefin
  * - `require`, `prefer` (libpq's default) or `allow` without one: encrypted, unverified, as in libpq; the files then
  *   only supply the client's certificate. TLS is then required, not tried: postgres.js cannot fall back with its own
  *   options;
- * - `sslrootcert=system`: the public CAs and `verify-full`, as PostgreSQL 16's libpq, which refuses a weaker mode;
+ * - `sslrootcert=system`: the public CAs and `verify-full`, as PostgreSQL 16's libpq, which refuses a weaker mode.
+ *   The CAs are Node's own list (Mozilla's), not the operating system's store libpq reads: a CA installed only in
+ *   the system's store is refused, so name its file instead;
  * - `disable`: no TLS.
  * Undefined when the URL names no file: postgres.js then reads `sslmode` itself.
  */
 function tlsOptions(param: (name: string) => string | undefined, host: string): ConnectionOptions | false | undefined {
   if (!TLS_FILES.some((name) => param(name) !== undefined)) return undefined;
   const mode = param('sslmode') ?? 'prefer';
+  const system = param('sslrootcert') === 'system';
+  if (system && param('sslmode') !== undefined && mode !== 'verify-full') throw fail(`sslmode=${mode} may not be used with sslrootcert=system, which needs verify-full`);
   if (mode === 'disable') return false;
   const read = (name: (typeof TLS_FILES)[number]) => {
     const file = param(name);
@@ -134,8 +154,6 @@ function tlsOptions(param: (name: string) => string | undefined, host: string): 
     }
   };
   const client = { cert: read('sslcert'), key: read('sslkey') };
-  const system = param('sslrootcert') === 'system';
-  if (system && param('sslmode') !== undefined && mode !== 'verify-full') throw fail(`sslmode=${mode} may not be used with sslrootcert=system, which needs verify-full`);
   const ca = system ? undefined : read('sslrootcert');
   if (!system && !ca) {
     if (mode === 'verify-ca' || mode === 'verify-full') throw fail(`sslmode=${mode} needs sslrootcert, the file of the CA that signed the server's certificate`);

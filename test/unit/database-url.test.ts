@@ -51,6 +51,23 @@ describe('postgresTarget', () => {
     expect(() => postgresTarget('postgresql://orc@db.internal/orc?host=not%20a%20host')).toThrow('host=not a host is not a host name or address');
   });
 
+  test('a parameter given twice counts as libpq counts it: the last one', () => {
+    expect(postgresTarget('postgresql://orc@localhost/orc?host=/tmp&host=/run/pg').path).toBe('/run/pg/.s.PGSQL.5432');
+    expect(postgresTarget('postgresql://orc@localhost/orc?port=5433&port=5434').url).toBe('postgresql://orc@localhost:5434/orc');
+  });
+
+  test('refused by name: a port out of range, a query port with several hosts, a user with no host at all', () => {
+    expect(() => postgresTarget('postgresql://orc@localhost/orc?port=70000')).toThrow('port=70000 is not a port number');
+    expect(() => postgresTarget('postgresql://orc@localhost/orc?port=0')).toThrow('port=0 is not a port number');
+    expect(() => postgresTarget('postgresql://orc@h1,h2/orc?port=6432')).toThrow('a port in the query with several hosts');
+    expect(() => postgresTarget('postgresql://orc@/orc?port=5433')).toThrow('no host: name one, or the socket directory');
+  });
+
+  test('a stray % is kept as written, as postgres.js read it before', () => {
+    expect(postgresTarget('postgresql://orc@localhost/orc?application_name=50%')).toEqual({ url: 'postgresql://orc@localhost/orc?application_name=50%' });
+    expect(postgresTarget('postgresql://orc@localhost/orc?application_name=50%&port=5433')).toEqual({ url: 'postgresql://orc@localhost:5433/orc?application_name=50%' });
+  });
+
   test('what no URL parser reads is left for postgres.js to report', () => {
     expect(postgresTarget('not a url')).toEqual({ url: 'not a url' });
   });
@@ -91,6 +108,7 @@ describe("postgresOptions: libpq's TLS files (the handshakes themselves: test/in
     expect(options.ssl).toMatchObject({ rejectUnauthorized: true });
     expect(options.ssl && 'ca' in options.ssl).toBe(false);
     expect(() => ssl('sslmode=require&sslrootcert=system')).toThrow('sslmode=require may not be used with sslrootcert=system');
+    expect(() => ssl('sslmode=disable&sslrootcert=system')).toThrow('sslmode=disable may not be used with sslrootcert=system');
   });
 
   test('with a root certificate the chain is checked in every mode but disable; only verify-full checks the host', () => {
@@ -125,6 +143,8 @@ describe("postgresOptions: libpq's TLS files (the handshakes themselves: test/in
     // A mistyped mode must not fall through to an unchecked connection.
     expect(() => ssl(`sslmode=verify_full&sslrootcert=${ca}`)).toThrow('sslmode=verify_full is not one of disable, allow, prefer, require, verify-ca, verify-full');
     expect(() => ssl('sslmode=VERIFY-FULL')).toThrow('is not one of');
+    // Appended to a URL that said disable: libpq's last value wins, so the chain and host are checked.
+    expect(ssl(`sslmode=disable&sslrootcert=${ca}&sslmode=verify-full`)[1].ssl).toMatchObject({ rejectUnauthorized: true });
     expect(() => postgresOptions(`postgresql://orc@db1,db2/orc?sslmode=verify-full&sslrootcert=${ca}`, {})).toThrow('several hosts');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
