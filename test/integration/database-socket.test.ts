@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openDatabase, type Database } from '../../api/db/connect.ts';
-import { createTestDatabase, pooler, sharedDatabase } from '../support/server.ts';
+import { createTestDatabase, databaseReachedBy, sharedDatabase } from '../support/server.ts';
 
 let dir: string;
 let socketDir: string;
@@ -60,16 +60,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function answers(databaseUrl: string): Promise<string> {
-  const db = await openDatabase({ databaseUrl, dataDir: '', max: 1, pooler });
-  try {
-    const [row] = await db.sql<{ name: string }[]>`select current_database() as name`;
-    return row!.name;
-  } finally {
-    await db.close();
-  }
-}
-
 describe('DATABASE_URL naming a Unix socket, as libpq writes it', () => {
   // Before api/db/url.ts, postgres.js sent `host` to the server as a setting, which refused the connection:
   // 'unrecognized configuration parameter "host"'.
@@ -79,12 +69,12 @@ describe('DATABASE_URL naming a Unix socket, as libpq writes it', () => {
     ['the directory percent-encoded as the host', () => `postgres://postgres@${encodeURIComponent(socketDir)}:${port}/${databaseName}`]
   ])('%s', async (_, url) => {
     const before = proxied;
-    expect(await answers(url())).toBe(databaseName);
+    expect(await databaseReachedBy(url())).toBe(databaseName);
     if (proxy) expect(proxied).toBeGreaterThan(before);
   });
 
   test('a socket directory with nothing listening is a connection error that names the socket', async () => {
     const nowhere = join(dir, 'nowhere');
-    await expect(answers(`postgresql://postgres@localhost/${databaseName}?host=${nowhere}`)).rejects.toThrow(`${nowhere}/.s.PGSQL.5432`);
+    await expect(databaseReachedBy(`postgresql://postgres@localhost/${databaseName}?host=${nowhere}`)).rejects.toThrow(`${nowhere}/.s.PGSQL.5432`);
   });
 });

@@ -11,7 +11,7 @@ import { TLSSocket } from 'node:tls';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { embeddedSocketPath, openDatabase, type Database } from '../../api/db/connect.ts';
-import { createTestDatabase, pooler, sharedDatabase } from '../support/server.ts';
+import { createTestDatabase, databaseReachedBy, sharedDatabase } from '../support/server.ts';
 
 const openssl = (...args: string[]) => promisify(execFile)('openssl', args);
 const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
@@ -122,50 +122,40 @@ function urlFor(front: Front, query: Record<string, string>): string {
   return url.toString();
 }
 
-async function answers(databaseUrl: string): Promise<string> {
-  const db = await openDatabase({ databaseUrl, dataDir: '', max: 1, pooler });
-  try {
-    const [row] = await db.sql<{ name: string }[]>`select current_database() as name`;
-    return row!.name;
-  } finally {
-    await db.close();
-  }
-}
-
 describe("DATABASE_URL with TLS, libpq's files", () => {
   // Before api/db/url.ts, postgres.js sent sslrootcert to the server as a setting: 'unrecognized configuration
   // parameter "sslrootcert"'.
   test("verify-full: the data centre's CA, and the address in the server's certificate", async () => {
     const before = forAddress.secured;
-    expect(await answers(urlFor(forAddress, { sslmode: 'verify-full', sslrootcert: ca }))).toBe(upstream.pathname.slice(1));
+    expect(await databaseReachedBy(urlFor(forAddress, { sslmode: 'verify-full', sslrootcert: ca }))).toBe(upstream.pathname.slice(1));
     expect(forAddress.secured).toBeGreaterThan(before);
   });
 
   test('verify-full refuses a certificate another CA signed, and one for another host', async () => {
-    await expect(answers(urlFor(forAddress, { sslmode: 'verify-full', sslrootcert: otherCa }))).rejects.toThrow(/certificate/i);
-    await expect(answers(urlFor(forName, { sslmode: 'verify-full', sslrootcert: ca }))).rejects.toThrow("IP: 127.0.0.1 is not in the cert's list");
+    await expect(databaseReachedBy(urlFor(forAddress, { sslmode: 'verify-full', sslrootcert: otherCa }))).rejects.toThrow(/certificate/i);
+    await expect(databaseReachedBy(urlFor(forName, { sslmode: 'verify-full', sslrootcert: ca }))).rejects.toThrow("IP: 127.0.0.1 is not in the cert's list");
   });
 
   test('verify-ca, and require with a root certificate, check the chain but not the host', async () => {
     const name = upstream.pathname.slice(1);
-    expect(await answers(urlFor(forName, { sslmode: 'verify-ca', sslrootcert: ca }))).toBe(name);
-    expect(await answers(urlFor(forName, { sslmode: 'require', sslrootcert: ca }))).toBe(name);
-    await expect(answers(urlFor(forName, { sslmode: 'verify-ca', sslrootcert: otherCa }))).rejects.toThrow(/certificate/i);
+    expect(await databaseReachedBy(urlFor(forName, { sslmode: 'verify-ca', sslrootcert: ca }))).toBe(name);
+    expect(await databaseReachedBy(urlFor(forName, { sslmode: 'require', sslrootcert: ca }))).toBe(name);
+    await expect(databaseReachedBy(urlFor(forName, { sslmode: 'verify-ca', sslrootcert: otherCa }))).rejects.toThrow(/certificate/i);
   });
 
   test("a server that asks for the client's certificate gets it from sslcert and sslkey", async () => {
     const before = askingClients.secured;
-    expect(await answers(urlFor(askingClients, { sslmode: 'verify-full', sslrootcert: ca, sslcert: client.cert, sslkey: client.key }))).toBe(upstream.pathname.slice(1));
+    expect(await databaseReachedBy(urlFor(askingClients, { sslmode: 'verify-full', sslrootcert: ca, sslcert: client.cert, sslkey: client.key }))).toBe(upstream.pathname.slice(1));
     expect(askingClients.secured).toBe(before + 1);
-    await expect(answers(urlFor(askingClients, { sslmode: 'verify-full', sslrootcert: ca }))).rejects.toThrow(/certificate required/);
+    await expect(databaseReachedBy(urlFor(askingClients, { sslmode: 'verify-full', sslrootcert: ca }))).rejects.toThrow(/certificate required/);
     expect(askingClients.secured).toBe(before + 1);
   });
 
   test('a file that cannot be read, a verifying mode without a root certificate, an unsupported parameter: refused at start, by name', async () => {
     const missing = join(dir, 'missing.pem');
-    await expect(answers(urlFor(forAddress, { sslmode: 'verify-full', sslrootcert: missing }))).rejects.toThrow(`DATABASE_URL: cannot read sslrootcert ${missing}`);
+    await expect(databaseReachedBy(urlFor(forAddress, { sslmode: 'verify-full', sslrootcert: missing }))).rejects.toThrow(`DATABASE_URL: cannot read sslrootcert ${missing}`);
     writeFileSync(join(dir, 'empty.pem'), '');
-    await expect(answers(urlFor(forAddress, { sslmode: 'verify-ca', sslcert: client.cert, sslkey: client.key }))).rejects.toThrow('sslmode=verify-ca needs sslrootcert');
-    await expect(answers(urlFor(forAddress, { sslmode: 'verify-full', sslrootcert: ca, sslcrl: join(dir, 'empty.pem') }))).rejects.toThrow('DATABASE_URL: sslcrl is not supported');
+    await expect(databaseReachedBy(urlFor(forAddress, { sslmode: 'verify-ca', sslcert: client.cert, sslkey: client.key }))).rejects.toThrow('sslmode=verify-ca needs sslrootcert');
+    await expect(databaseReachedBy(urlFor(forAddress, { sslmode: 'verify-full', sslrootcert: ca, sslcrl: join(dir, 'empty.pem') }))).rejects.toThrow('DATABASE_URL: sslcrl is not supported');
   });
 });

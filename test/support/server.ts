@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
+import { openDatabase } from '../../api/db/connect.ts';
 import { parseLibpqUri, postgresOptions } from '../../api/db/url.ts';
 import { loadConfig } from '../../api/config.ts';
 import type { Clock } from '../../api/deps.ts';
@@ -46,6 +47,17 @@ export interface TestServer {
 function pgbouncerUrl(): string {
   if (!process.env.PGBOUNCER_URL) throw new Error('TEST_BACKEND=pgbouncer needs PGBOUNCER_URL (the integration-pgbouncer project starts one)');
   return process.env.PGBOUNCER_URL;
+}
+
+/** The database a DATABASE_URL reaches through the app's own openDatabase (the URL tests of api/db/url.ts). */
+export async function databaseReachedBy(databaseUrl: string): Promise<string> {
+  const db = await openDatabase({ databaseUrl, dataDir: '', max: 1, pooler });
+  try {
+    const [row] = await db.sql<{ name: string }[]>`select current_database() as name`;
+    return row!.name;
+  } finally {
+    await db.close();
+  }
 }
 
 /**
