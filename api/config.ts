@@ -89,6 +89,7 @@ const schema = z.object({
   S3_REGION: z.string().default('ap-south-1'),
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_CA_FILE: z.string().optional(),
   // issue 14 h14: signing modes, timestamps, eSign, PKCS#11, DigiLocker
   SIGNING_MODE: z.enum(['dev', 'p12', 'esign', 'pkcs11']).optional(),
   SIGNING_MODE_BY_DISTRICT: z
@@ -236,7 +237,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     digilocker: e.DIGILOCKER_ISSUER_ID && e.DIGILOCKER_API_KEY ? { issuerId: e.DIGILOCKER_ISSUER_ID, apiKey: e.DIGILOCKER_API_KEY, orgId: e.DIGILOCKER_ORG_ID, docType: e.DIGILOCKER_DOC_TYPE, issuerName: e.DIGILOCKER_ISSUER_NAME } : undefined,
     metricsToken: e.METRICS_TOKEN,
     storage: e.STORAGE_URL
-      ? { kind: 's3', ...parseStorageUrl(e.STORAGE_URL), endpoint: e.S3_ENDPOINT, region: e.S3_REGION, accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+      ? { kind: 's3', ...parseStorageUrl(e.STORAGE_URL), endpoint: e.S3_ENDPOINT, region: e.S3_REGION, accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY, caFile: e.S3_CA_FILE && resolve(e.S3_CA_FILE) }
       : { kind: 'local', dir: resolve(e.DATA_DIR, 'files') }
   };
 }

@@ -4,6 +4,9 @@
 // which MinIO and Ceph expect). Objects are named as on disk, `<prefix><first two hex>/<sha256>`, so a bucket and
 // a DATA_DIR/files directory hold the same tree and `npm run backup` treats both alike.
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { readFileSync } from 'node:fs';
+import { Agent } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import { NAME, sha256Hex, type Storage } from './storage.ts';
 
 export interface S3Settings {
@@ -13,6 +16,24 @@ export interface S3Settings {
   region: string;
   accessKeyId?: string;
   secretAccessKey?: string;
+  /**
+   * The CA that signed the endpoint's certificate, when it is not a public one (a MinIO in the state data centre,
+   * under the centre's own CA). Only this client trusts it: NODE_EXTRA_CA_CERTS would make every connection of the
+   * process trust it, the SMS gateways' and the ESP's too.
+   */
+  caFile?: string;
+}
+
+/** The SDK's HTTPS agent with `caFile`'s CA beside the public ones; keep-alive and 50 sockets, as the SDK's own. */
+function agentTrusting(caFile: string): Agent {
+  let ca: Buffer;
+  try {
+    ca = readFileSync(caFile);
+  } catch (err) {
+    throw new Error(`S3_CA_FILE: cannot read ${caFile}: ${(err as Error).message}`, { cause: err });
+  }
+  if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`S3_CA_FILE: ${caFile} holds no PEM certificate`);
+  return new Agent({ keepAlive: true, maxSockets: 50, ca: [...rootCertificates, ca.toString('utf8')] });
 }
 
 export function createS3Storage(s: S3Settings): Storage {
@@ -26,7 +47,8 @@ export function createS3Storage(s: S3Settings): Storage {
     // our keys are SHA-256 digests of the content already, which readers re-check (certificates).
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    maxAttempts: 3
+    maxAttempts: 3,
+    ...(s.caFile ? { requestHandler: { httpsAgent: agentTrusting(s.caFile) } } : {})
   });
   const keyOf = (sha: string) => `${s.prefix}${sha.slice(0, 2)}/${sha}`;
   const isMissing = (err: unknown) =>

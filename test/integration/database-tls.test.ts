@@ -2,18 +2,16 @@
 // certificate. The server here is a TLS front of the test's own, in front of the real server's TCP port (on PGlite,
 // of the embedded database's socket): it answers PostgreSQL's SSLRequest and then speaks TLS with a certificate this
 // test signs, as a PostgreSQL with `ssl = on` would, so the test needs no change to the machine's PostgreSQL.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TLSSocket } from 'node:tls';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { embeddedSocketPath, openDatabase, type Database } from '../../api/db/connect.ts';
+import { authority, issue } from '../support/certificates.ts';
 import { createTestDatabase, databaseReachedBy, sharedDatabase } from '../support/server.ts';
 
-const openssl = (...args: string[]) => promisify(execFile)('openssl', args);
 const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
 
 let dir: string;
@@ -23,18 +21,6 @@ let reach: () => Socket;
 let embedded: Database | null = null;
 let drop: () => Promise<void> = async () => {};
 const fronts: Server[] = [];
-
-/** A CA, and a key with a certificate it signs for `subjectAltName`, in `dir`; returns the files' paths. */
-async function issue(name: string, ca: string, subjectAltName: string): Promise<{ cert: string; key: string }> {
-  const [key, csr, cert] = ['key', 'csr', 'pem'].map((ext) => join(dir, `${name}.${ext}`)) as [string, string, string];
-  await openssl('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', csr, '-subj', `/CN=${name}`, '-addext', `subjectAltName=${subjectAltName}`);
-  await openssl('x509', '-req', '-in', csr, '-CA', join(dir, `${ca}.pem`), '-CAkey', join(dir, `${ca}.key`), '-set_serial', String(Date.now()), '-days', '2', '-copy_extensions', 'copy', '-out', cert);
-  return { cert, key };
-}
-async function authority(name: string): Promise<string> {
-  await openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.pem`), '-days', '2', '-subj', `/CN=${name}`);
-  return join(dir, `${name}.pem`);
-}
 
 interface Front {
   port: number;
@@ -98,11 +84,11 @@ beforeAll(async () => {
     upstream = new URL('postgres://postgres@127.0.0.1/postgres');
     reach = () => connect(embeddedSocketPath(join(dir, 'data')));
   }
-  ca = await authority('data-centre-ca');
-  otherCa = await authority('another-ca');
-  const byAddress = await issue('db-by-address', 'data-centre-ca', 'IP:127.0.0.1');
-  const byName = await issue('db-by-name', 'data-centre-ca', 'DNS:db.sdc.wb.gov.in');
-  client = await issue('app-client', 'data-centre-ca', 'DNS:app.sdc.wb.gov.in');
+  ca = await authority(dir, 'data-centre-ca');
+  otherCa = await authority(dir, 'another-ca');
+  const byAddress = await issue(dir, 'db-by-address', 'data-centre-ca', 'IP:127.0.0.1');
+  const byName = await issue(dir, 'db-by-name', 'data-centre-ca', 'DNS:db.sdc.wb.gov.in');
+  client = await issue(dir, 'app-client', 'data-centre-ca', 'DNS:app.sdc.wb.gov.in');
   forAddress = await tlsFront(byAddress);
   forName = await tlsFront(byName);
   askingClients = await tlsFront(byAddress, ca);

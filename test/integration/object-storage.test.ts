@@ -1,13 +1,15 @@
 // Files on S3-compatible object storage (DESIGN §15, STORAGE_URL=s3://…), against s3rver, a local server that
 // speaks the S3 protocol in place of MinIO, Ceph or AWS: the same contract as the local directory, and two app
 // instances with nothing on their own disks sharing every document and certificate.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createS3Storage } from '../../api/storage/s3.ts';
 import { parseStorageUrl, sha256Hex } from '../../api/storage/storage.ts';
 import { loadConfig } from '../../api/config.ts';
 import { startS3Mock, type S3Mock } from '../mocks/s3.ts';
+import { authority, issue } from '../support/certificates.ts';
 import { idempotencyKey, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -22,6 +24,38 @@ function storageAt(prefix: string) {
   if (config.storage.kind !== 's3') throw new Error('expected S3 storage');
   return createS3Storage(config.storage);
 }
+
+describe("an endpoint under the data centre's own CA (S3_CA_FILE)", () => {
+  let dir: string;
+  let secure: S3Mock;
+  let ca: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'orc-s3-tls-'));
+    ca = await authority(dir, 'data-centre-ca');
+    secure = await startS3Mock('orc-files', await issue(dir, 'minio', 'data-centre-ca', 'IP:127.0.0.1'));
+  });
+  afterAll(async () => {
+    await secure.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const storageWith = (env: Record<string, string>) => {
+    const config = loadConfig({ ...secure.env('tls'), ...env });
+    if (config.storage.kind !== 's3') throw new Error('expected S3 storage');
+    return createS3Storage(config.storage);
+  };
+
+  test('trusted through S3_CA_FILE, files go and come back; without it the certificate is refused', async () => {
+    const bytes = new TextEncoder().encode('a scan over TLS');
+    const sha = await storageWith({ S3_CA_FILE: ca }).put(bytes);
+    expect((await storageWith({ S3_CA_FILE: ca }).get(sha))!.equals(Buffer.from(bytes))).toBe(true);
+    await expect(storageWith({}).get(sha)).rejects.toThrow(/self[- ]signed|unable to (get|verify)/i);
+  });
+
+  test('a CA file that cannot be read, or holds no certificate, stops the start by name', () => {
+    expect(() => storageWith({ S3_CA_FILE: join(dir, 'missing.pem') })).toThrow(`S3_CA_FILE: cannot read ${join(dir, 'missing.pem')}`);
+    expect(() => storageWith({ S3_CA_FILE: join(dir, 'data-centre-ca.key') })).toThrow('holds no PEM certificate');
+  });
+});
 
 describe('the storage contract on S3', () => {
   test('the same bytes stored many times at once are stored once, read back intact and listed once', async () => {

@@ -1,6 +1,6 @@
 // A local server that speaks the S3 protocol (s3rver: signatures, buckets, objects, listing, on a temp directory).
 // It stands in for AWS S3, MinIO or Ceph's RADOS Gateway; the app cannot tell them apart.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error s3rver ships no type declarations; the three calls used here are typed below.
@@ -24,11 +24,13 @@ export interface S3Mock {
 // s3rver's fixed credentials; it checks the signatures made with them.
 const ACCESS_KEY = 'S3RVER';
 
-export async function startS3Mock(bucket = 'orc-files'): Promise<S3Mock> {
+/** `tls`: served over HTTPS with this certificate (files), as a MinIO under a data centre's own CA. */
+export async function startS3Mock(bucket = 'orc-files', tls?: { cert: string; key: string }): Promise<S3Mock> {
   const directory = mkdtempSync(join(tmpdir(), 'orc-s3-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket, configs: [] }] });
+  const https = tls ? { cert: readFileSync(tls.cert), key: readFileSync(tls.key) } : {};
+  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket, configs: [] }], ...https });
   const { port } = await server.run();
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   return {
     endpoint,
     bucket,
