@@ -137,6 +137,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems = needed.map((n) => `  ${n}: required when SMS_PROVIDER=${e.SMS_PROVIDER}`);
   // A counter purged inside its window would start again at zero: the login window must end before the purge.
   if (e.RETENTION_ATTEMPT_COUNTER_DAYS * 1440 < e.LOGIN_THROTTLE_MINUTES) problems.push('  RETENTION_ATTEMPT_COUNTER_DAYS: must be at least LOGIN_THROTTLE_MINUTES long');
+  // A CA for an endpoint that is not used would be a setting someone believes is in force.
+  if (e.S3_CA_FILE && !e.STORAGE_URL) problems.push('  S3_CA_FILE: only with STORAGE_URL (files on S3-compatible storage)');
+  if (e.S3_CA_FILE && !e.S3_ENDPOINT?.startsWith('https://')) problems.push('  S3_CA_FILE: only with an https:// S3_ENDPOINT');
   // Development (demo accounts, the dev inbox, a movable clock) only when asked for in exactly these words: a typo
   // such as "Production" or "prod", or any other value ("test", "staging"), is production with all its checks.
   const production = e.NODE_ENV !== undefined && e.NODE_ENV !== 'development';

@@ -5,7 +5,7 @@
 // a DATA_DIR/files directory hold the same tree and `npm run backup` treats both alike.
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
-import { Agent } from 'node:https';
+import { X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import { NAME, sha256Hex, type Storage } from './storage.ts';
 
@@ -24,16 +24,28 @@ export interface S3Settings {
   caFile?: string;
 }
 
-/** The SDK's HTTPS agent with `caFile`'s CA beside the public ones; keep-alive and 50 sockets, as the SDK's own. */
-function agentTrusting(caFile: string): Agent {
-  let ca: Buffer;
+/**
+ * The CAs the storage client trusts with S3_CA_FILE: Node's public ones and every certificate in the file (a bundle is
+ * fine). Each is parsed here, so a damaged file stops the start: Node would drop a block it cannot read without a word,
+ * and the first upload would fail instead. The client no longer reads NODE_EXTRA_CA_CERTS then.
+ */
+function trustedWith(caFile: string): string[] {
+  let pem: string;
   try {
-    ca = readFileSync(caFile);
+    pem = readFileSync(caFile, 'utf8');
   } catch (err) {
     throw new Error(`S3_CA_FILE: cannot read ${caFile}: ${(err as Error).message}`, { cause: err });
   }
-  if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`S3_CA_FILE: ${caFile} holds no PEM certificate`);
-  return new Agent({ keepAlive: true, maxSockets: 50, ca: [...rootCertificates, ca.toString('utf8')] });
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (!blocks.length) throw new Error(`S3_CA_FILE: ${caFile} holds no PEM certificate`);
+  blocks.forEach((block, i) => {
+    try {
+      new X509Certificate(block);
+    } catch (err) {
+      throw new Error(`S3_CA_FILE: certificate ${i + 1} of ${caFile} cannot be read: ${(err as Error).message}`, { cause: err });
+    }
+  });
+  return [...rootCertificates, ...blocks];
 }
 
 export function createS3Storage(s: S3Settings): Storage {
@@ -48,7 +60,13 @@ export function createS3Storage(s: S3Settings): Storage {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 3,
-    ...(s.caFile ? { requestHandler: { httpsAgent: agentTrusting(s.caFile) } } : {})
+    // Options, not an Agent: the SDK then makes the agent itself, with its keep-alive and socket limit. But a body past
+    // 2 MiB is sent with Expect: 100-continue on a fresh agent of the SDK's own (@smithy/node-http-handler), which
+    // has none of these options and refused the data centre's certificate (test/integration/object-storage.test.ts,
+    // a 3 MB upload); an Agent passed in would instead share its keep-alive sockets with those waiting uploads,
+    // which the SDK keeps apart on purpose. So with a CA of our own the header is left off: an upload here is at most
+    // a few MB, and waiting for the server's go-ahead would save little.
+    ...(s.caFile ? { requestHandler: { httpsAgent: { ca: trustedWith(s.caFile) } }, expectContinueHeader: false } : {})
   });
   const keyOf = (sha: string) => `${s.prefix}${sha.slice(0, 2)}/${sha}`;
   const isMissing = (err: unknown) =>
