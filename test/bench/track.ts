@@ -10,9 +10,7 @@
 // hardly moves with the machine's other load, so it says where the gap is when requests per second cannot.
 // BENCH_PROFILE=dir writes V8 CPU profiles of both servers (dir/app, dir/bare) to compare them function by function.
 import { execFile, spawn } from 'node:child_process';
-import { dirname } from 'node:path';
 import { promisify } from 'node:util';
-import { postgresTarget } from '../../api/db/url.ts';
 import { productionNodeFlags } from '../support/node-flags.ts';
 import { createTestDatabase } from '../support/server.ts';
 import { freePort, median, metered, peakMemoryMiB, profileFlags, seedApplications, startServer, trackingLoad, type BenchOptions } from './support.ts';
@@ -38,18 +36,15 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
   }
 
   const pg = await createTestDatabase();
-  const name = new URL(pg.url).pathname.slice(1);
-  // pgbench reaches the server as the app does, by TCP or (TEST_DATABASE_URL naming a socket) by the Unix socket.
-  const target = postgresTarget(pg.url);
-  const where = target.path ? ['-h', dirname(target.path), '-p', target.path.slice(target.path.lastIndexOf('.') + 1)] : ['-h', new URL(pg.url).hostname, '-p', new URL(pg.url).port || '5432'];
-  const pgArgs = [...where, '-U', 'postgres'];
+  // pgbench is libpq's: it takes the database's URI as it is, so it reaches the server as the app does, by TCP or
+  // (TEST_DATABASE_URL naming a socket) by the Unix socket.
   // pgbench asynchronously: a smoke run has another benchmark going in this process (run.ts).
-  await execFileAsync('pgbench', [...pgArgs, '-i', '-q', '-s', smoke ? '1' : '10', name]);
+  await execFileAsync('pgbench', ['-i', '-q', '-s', smoke ? '1' : '10', pg.url]);
   const pgbench = async () => {
     // A smoke run counts transactions instead of seconds: on a loaded machine 50 connections can take longer to
     // open than a one-second run lasts, and pgbench then reports no rate at all.
     const length = smoke ? ['-t', '20'] : ['-T', String(seconds)];
-    const { stdout: out } = await execFileAsync('pgbench', [...pgArgs, '-S', '-c', '50', '-j', '2', ...length, name], { encoding: 'utf8' });
+    const { stdout: out } = await execFileAsync('pgbench', ['-S', '-c', '50', '-j', '2', ...length, pg.url], { encoding: 'utf8' });
     const tps = /tps = ([\d.]+)/.exec(out);
     if (!tps) throw new Error(`pgbench reported no rate:\n${out}`);
     return Number(tps[1]);
