@@ -18,7 +18,7 @@ import { ensureOfficesImported } from './api/offices/import.ts';
 import { type Clock, type Deps, developmentClock, systemClock } from './api/deps.ts';
 import { createConsoleMailer } from './api/dev/messages.ts';
 import type { Mailer } from './api/notify/channels.ts';
-import { createLogger, requestIdFrom, withRequestId, type Logger } from './api/log.ts';
+import { createLogger, requestIdFrom, type Logger } from './api/log.ts';
 import { errorFields } from './shared/log-line.ts';
 import { createMetrics } from './api/metrics/metrics.ts';
 import type { Agent } from 'node:https';
@@ -132,22 +132,20 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       lifecycle,
       stopWork,
       route(req, res, next) {
-        // Every log line this request causes carries its id; the answer gives it back for the caller's report.
+        // Every log line this request causes carries its id; the answer gives it back for the caller's report. The
+        // API, the gateways' app and SvelteKit's hooks (another module graph, build/) all read it from the request.
         const reqId = requestIdFrom(req.headers['x-request-id']);
+        req.headers['x-request-id'] = reqId;
         res.setHeader('X-Request-Id', reqId);
-        withRequestId(reqId, () => {
-          const url = req.url ?? '/';
-          if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) return void api(req, res);
-          if (url === '/sms' || url.startsWith('/sms/') || url.startsWith('/sms?')) return void sms(req, res);
-          // Prometheus's conventional path; the route itself lives in the API with its schema.
-          if (url === '/metrics' || url.startsWith('/metrics?')) {
-            req.url = '/api' + url;
-            return void api(req, res);
-          }
-          // SvelteKit's hooks run in another module graph (build/), so they read the id from the request itself.
-          req.headers['x-request-id'] = reqId;
-          next();
-        });
+        const url = req.url ?? '/';
+        if (url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')) return void api(req, res);
+        if (url === '/sms' || url.startsWith('/sms/') || url.startsWith('/sms?')) return void sms(req, res);
+        // Prometheus's conventional path; the route itself lives in the API with its schema.
+        if (url === '/metrics' || url.startsWith('/metrics?')) {
+          req.url = '/api' + url;
+          return void api(req, res);
+        }
+        next();
       },
       async close(graceMs = Infinity) {
         let timer: NodeJS.Timeout | undefined;

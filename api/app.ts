@@ -17,7 +17,7 @@ import { healthRoutes, type Lifecycle } from './health.ts';
 import { devRoutes } from './dev/routes.ts';
 import type { ApiEnv } from './http/env.ts';
 import { ApiError, errorBody, toErrorResponse, validationError } from './http/errors.ts';
-import { crossSiteGuard, inOrder, isSafeMethod, jsonBodies, language, loadSession, requestLog, securityHeaders } from './http/middleware.ts';
+import { crossSiteGuard, inOrder, isSafeMethod, jsonBodies, language, loadSession, requestLog, requestScope, securityHeaders } from './http/middleware.ts';
 import { notifyRoutes } from './notify/routes.ts';
 import { metricsRoutes } from './metrics/routes.ts';
 import { misRoutes } from './mis/routes.ts';
@@ -43,7 +43,7 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
   // the session come after the log, and an error one of them throws is answered by the log itself, through the same
   // handler as app.onError, so the line carries the status the client got.
   const answerError = (err: Error, c: Context<ApiEnv>) =>
-    toErrorResponse(c, err, c.get('lang') ?? deps.config.defaultLang, (bug) => deps.log.error('unhandled', { route: c.req.routePath, ...errorFields(bug) }));
+    toErrorResponse(c, err, c.get('lang') ?? deps.config.defaultLang, (bug) => (c.get('deps') ?? deps).log.error('unhandled', { route: c.req.routePath, ...errorFields(bug) }));
   // Outside services post here in their own protocols (issue 14): the ESP's answer arrives as a form post from the
   // ESP's page, DigiLocker's requests as XML authenticated by their HMAC; neither comes from our origin.
   const isForeignProtocol = (path: string) => path === '/api/esign/response' || path.startsWith('/api/digilocker/');
@@ -66,8 +66,9 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
   );
   app.use(
     inOrder(
+      requestScope(deps),
       language(deps),
-      requestLog(deps.log, deps.metrics, answerError),
+      requestLog(deps.metrics, answerError),
       securityHeaders(deps.config.secureCookies),
       (c, next) => (isSafeMethod(c.req.method) ? next() : bodyChecks(c, next)),
       loadSession(deps)

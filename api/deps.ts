@@ -37,3 +37,10 @@ export interface Deps {
   /** Signing credentials, the seal key and trust anchors, each read once by the functions that need them. */
   secrets: SecretCache;
 }
+
+/**
+ * What a route factory (and the middleware it builds) is given: everything but the logger. A handler takes its
+ * dependencies from its request instead, `c.var.deps`, whose logger writes the request's id on every line (api/log.ts);
+ * without a logger here, code that would log with no request id does not compile.
+ */
+export type RouteDeps = Omit<Deps, 'log'>;

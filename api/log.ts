@@ -2,10 +2,13 @@
 // counts, timings; never names, mobiles, emails, Aadhaar, addresses, passwords or query parameters (DESIGN §7).
 //
 // The call sites keep one shape, `log.info('event_name', { fields })`, and pino does the rest: levels, timestamps,
-// fast serialisation, and the request id. That id is not passed down through every function: the composition root
-// runs each request inside `withRequestId`, and pino's mixin reads it back from AsyncLocalStorage, so every line a
-// request causes — the access line, a failed send, an unhandled error deep in a service — carries `reqId`.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// fast serialisation. A request's lines carry its id because the request has a logger of its own (`child`), which
+// the API hands to its handlers with the rest of their dependencies (api/deps.ts, `RouteDeps`): the access line, a
+// failed send, an unhandled error deep in a service all carry `reqId`.
+//
+// Not AsyncLocalStorage, which did this until 7 Dec 2026: on Node 20 it runs promise hooks for every promise the
+// process makes once any request has used it, and side by side that cost a tracking lookup 10 % of its CPU (README,
+// Speed bars). Node 22's AsyncContextFrame makes it cheap; the explicit logger needs neither.
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { logLineOptions, stdoutDestination, type LogLevel } from '../shared/log-line.ts';
@@ -19,9 +22,9 @@ export interface Logger {
   info(event: string, fields?: Fields): void;
   warn(event: string, fields?: Fields): void;
   error(event: string, fields?: Fields): void;
+  /** A logger whose every line also carries `fields` (a request's `reqId`), written before the line's own. */
+  child(fields: Fields): Logger;
 }
-
-const requestContext = new AsyncLocalStorage<{ reqId: string }>();
 
 /**
  * The id of a request: the one a load balancer or gateway sent in X-Request-Id when it looks like an id (so one
@@ -32,35 +35,36 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   return given && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
 }
 
-/** Runs `fn` (and everything it awaits) as part of the request `reqId`: every log line inside carries it. */
-export function withRequestId<T>(reqId: string, fn: () => T): T {
-  return requestContext.run({ reqId }, fn);
-}
-
-export function currentRequestId(): string | undefined {
-  return requestContext.getStore()?.reqId;
-}
-
 /**
  * `write` receives each line without its newline (tests collect them); by default lines go to stdout. Each line is
  * `{"level":"info","time":"…","reqId":"…",…,"event":"request"}` (pino writes the event last).
  */
 export function createLogger(min: LogLevel, write?: (line: string) => void): Logger {
   const destination = write ? { write: (line: string) => write(line.endsWith('\n') ? line.slice(0, -1) : line) } : stdoutDestination();
-  const base = pino(
-    {
-      ...logLineOptions,
-      level: min,
-      mixin: () => {
-        const store = requestContext.getStore();
-        return store ? { reqId: store.reqId } : {};
-      }
-    },
-    destination
-  );
-  const at = (level: Level) => (event: string, fields?: Fields) => {
-    if (fields) base[level](fields, event);
-    else base[level](event);
-  };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return new PinoLogger(pino({ ...logLineOptions, level: min }, destination));
+}
+
+/** A class rather than closures: a request makes one (its child), and its methods are not made again each time. */
+class PinoLogger implements Logger {
+  constructor(private readonly base: pino.Logger) {}
+  debug(event: string, fields?: Fields) {
+    this.write('debug', event, fields);
+  }
+  info(event: string, fields?: Fields) {
+    this.write('info', event, fields);
+  }
+  warn(event: string, fields?: Fields) {
+    this.write('warn', event, fields);
+  }
+  error(event: string, fields?: Fields) {
+    this.write('error', event, fields);
+  }
+  /** pino writes a child's fields into a string once, when it is made, not on every line. */
+  child(fields: Fields): Logger {
+    return new PinoLogger(this.base.child(fields));
+  }
+  private write(level: Level, event: string, fields?: Fields) {
+    if (fields) this.base[level](fields, event);
+    else this.base[level](event);
+  }
 }

@@ -7,8 +7,8 @@ import pino from 'pino';
 import { errorFields, logLevels, logLineOptions, stdoutDestination } from '$shared/log-line.ts';
 
 // The same lines as the API's, at the server's level (server.ts has already refused a bad LOG_LEVEL). The request id
-// is the one the composition root puts on every request it hands to SvelteKit (Runtime.route in server.ts): this
-// module is bundled into build/ apart from server.ts, so api/log.ts's AsyncLocalStorage does not reach it.
+// is the one the composition root puts on every request (Runtime.route in server.ts), read from its header: this
+// module is bundled into build/ apart from server.ts, with its own pino.
 const log = pino({ ...logLineOptions, level: logLevels.find((l) => l === process.env.LOG_LEVEL) ?? 'info' }, stdoutDestination());
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {

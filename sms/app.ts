@@ -7,6 +7,8 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { recentApplicationsOfMobile, findPublicStatus } from '../api/applications/track.ts';
 import type { Deps } from '../api/deps.ts';
+import type { ApiEnv } from '../api/http/env.ts';
+import { requestScope } from '../api/http/middleware.ts';
 import { applyDeliveryReport } from '../api/notify/outbox.ts';
 import { languageOfPhone, setPhoneLanguage } from '../api/users/phone-language.ts';
 import { errorFields } from '../shared/log-line.ts';
@@ -18,12 +20,12 @@ import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../api/http/unavaila
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
-function callbackSecret(deps: Deps): MiddlewareHandler {
+function callbackSecret(deps: Deps): MiddlewareHandler<ApiEnv> {
   const secret = deps.config.smsCallbackSecret;
   return async (c, next) => {
     if (!secret) {
       if (deps.config.production) {
-        deps.log.error('sms_callback_refused', { reason: 'SMS_CALLBACK_SECRET is not set' });
+        c.var.deps.log.error('sms_callback_refused', { reason: 'SMS_CALLBACK_SECRET is not set' });
         return c.text('Forbidden', 403);
       }
       return next();
@@ -77,7 +79,8 @@ function formProblem(form: Form, required: string[], short: string[] = []): stri
 const inboundAnswer = { answered: 'OK', repeat: 'OK (already answered)', not_a_mobile: 'OK (the sender is not a mobile number; not answered)' } as const;
 
 export function createSmsApp(deps: Deps) {
-  const app = new Hono().basePath('/sms');
+  const app = new Hono<ApiEnv>().basePath('/sms');
+  app.use('*', requestScope(deps)); // c.var.deps: its logger writes the request's id on every line
   // Gateways give up after a few seconds (USSD: 15 s): their latency by route is what an operator watches.
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -101,7 +104,7 @@ export function createSmsApp(deps: Deps) {
       return c.text(ussdBody(screen));
     } catch (err) {
       // The caller sees a sentence, not a dropped session.
-      deps.log.error('ussd_failed', errorFields(err));
+      c.var.deps.log.error('ussd_failed', errorFields(err));
       return c.text(`END ${translate(lang, 'ussd.error')}`);
     }
   });
@@ -110,7 +113,7 @@ export function createSmsApp(deps: Deps) {
     const form = await readForm(c);
     const problem = formProblem(form, ['from', 'text', 'id'], ['from', 'id']);
     if (problem) return c.text(problem, 400);
-    return c.text(inboundAnswer[await answerInboundSms(deps, { provider: 'africastalking', messageId: form.id!, from: form.from!, text: form.text! })]);
+    return c.text(inboundAnswer[await answerInboundSms(c.var.deps, { provider: 'africastalking', messageId: form.id!, from: form.from!, text: form.text! })]);
   });
 
   app.post('/inbound/msdg', async (c) => {
@@ -119,7 +122,7 @@ export function createSmsApp(deps: Deps) {
     if (problem) return c.text(problem, 400);
     // MSDG sends no message id; the same number, time and text is the same message.
     const messageId = createHash('sha256').update(`${form.mobileNumber}\n${form.timeStamp ?? ''}\n${form.message}`).digest('hex').slice(0, 32);
-    return c.text(inboundAnswer[await answerInboundSms(deps, { provider: 'msdg', messageId, from: form.mobileNumber!, text: form.message! })]);
+    return c.text(inboundAnswer[await answerInboundSms(c.var.deps, { provider: 'msdg', messageId, from: form.mobileNumber!, text: form.message! })]);
   });
 
   app.post('/delivery', async (c) => {
@@ -132,7 +135,7 @@ export function createSmsApp(deps: Deps) {
         insert into gateway_callbacks (key, kind, received_at) values (${key}, 'delivery', ${deps.clock.now()})
         on conflict (key) do nothing returning key`;
       if (!first) return 'repeat';
-      const known = await applyDeliveryReport({ ...deps, sql }, { providerId: form.id!, status: form.status!, failureReason: form.failureReason });
+      const known = await applyDeliveryReport({ ...c.var.deps, sql }, { providerId: form.id!, status: form.status!, failureReason: form.failureReason });
       // A report can outrun the dispatcher's record of the message id; forget the key so the gateway's retry
       // (they retry for about ten minutes) is applied once the id is there.
       if (!known) throw new UnknownMessage();
@@ -151,10 +154,10 @@ export function createSmsApp(deps: Deps) {
         on conflict (provider_id) do update set provider_id = excluded.provider_id
         returning first_seen_at`;
       if (deps.clock.now().getTime() - wait!.firstSeenAt.getTime() >= UNKNOWN_REPORT_WAIT_MS) {
-        deps.log.warn('delivery_report_dropped', { status: form.status });
+        c.var.deps.log.warn('delivery_report_dropped', { status: form.status });
         return c.text('OK (unknown message id, dropped)');
       }
-      deps.log.warn('delivery_report_unknown_message', { status: form.status });
+      c.var.deps.log.warn('delivery_report_unknown_message', { status: form.status });
       return c.text('Unknown message id; try again later', 503);
     }
     return c.text(outcome === 'repeat' ? 'OK (already recorded)' : 'OK');
@@ -168,7 +171,7 @@ export function createSmsApp(deps: Deps) {
       c.header('Retry-After', String(RETRY_AFTER_SECONDS));
       return c.text('Service unavailable; try again', 503);
     }
-    deps.log.error('sms_unhandled', { route: c.req.routePath, ...errorFields(err) });
+    c.var.deps.log.error('sms_unhandled', { route: c.req.routePath, ...errorFields(err) });
     return c.text('Error', 500);
   });
   return app;

@@ -1,6 +1,6 @@
 // Acting charge (issue 13 item 2): the superior assigns, lists and ends; the rules live in charges.ts.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Deps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import { identifier, multilineText } from '../../shared/text.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
@@ -26,7 +26,7 @@ const charge = z
 
 const out = (c: Charge) => ({ ...c, endedAt: c.endedAt?.toISOString() ?? null });
 
-export function actingRoutes(deps: Deps) {
+export function actingRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono<ApiEnv>();
 
   app.openapi(
@@ -54,7 +54,7 @@ export function actingRoutes(deps: Deps) {
     async (c) => {
       const { user } = currentUser(c);
       const result = await assignCharge(deps.sql, user, c.req.valid('json'), deps.clock.now());
-      deps.log.info('acting_charge_assigned', { id: result.id, by: user.id });
+      c.var.deps.log.info('acting_charge_assigned', { id: result.id, by: user.id });
       return c.json(out(result), 201);
     }
   );

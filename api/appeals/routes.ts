@@ -1,7 +1,7 @@
 // Appeals under the West Bengal Right to Public Services Act, 2013 (issue 13 item 6): thin routes over appeals.ts.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { ainFromPath } from '../applications/routes.ts';
-import type { Deps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import { multilineText } from '../../shared/text.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
@@ -10,7 +10,7 @@ import { appealOut, appealSchema, decideAppeal, fileAppeal, listAppeals } from '
 
 const reasons = (key: 'field.grounds' | 'field.order_reasons') => multilineText(10, 2000, key);
 
-export function appealRoutes(deps: Deps) {
+export function appealRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono<ApiEnv>();
 
   app.openapi(
@@ -33,7 +33,7 @@ export function appealRoutes(deps: Deps) {
     }),
     async (c) => {
       const { user } = currentUser(c);
-      const appeal = await fileAppeal(deps, user, ainFromPath(c.req.valid('param').ain), c.req.valid('json'), deps.clock.now());
+      const appeal = await fileAppeal(c.var.deps, user, ainFromPath(c.req.valid('param').ain), c.req.valid('json'), deps.clock.now());
       return c.json(appealOut(appeal), 201);
     }
   );
@@ -76,7 +76,7 @@ export function appealRoutes(deps: Deps) {
     }),
     async (c) => {
       const { user } = currentUser(c);
-      return c.json(appealOut(await decideAppeal(deps, user, c.req.valid('param').id, c.req.valid('json'), deps.clock.now())), 200);
+      return c.json(appealOut(await decideAppeal(c.var.deps, user, c.req.valid('param').id, c.req.valid('json'), deps.clock.now())), 200);
     }
   );
 

@@ -3,7 +3,7 @@ import { identifier, multilineText } from '../../shared/text.ts';
 import { parseAin } from '../../shared/ain.ts';
 import { applicationSchema } from '../../shared/application.ts';
 import { reportSchema } from '../../shared/report.ts';
-import type { Deps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
@@ -29,7 +29,7 @@ export function ainFromPath(raw: string): string {
   return parsed.ain;
 }
 
-export function applicationRoutes(deps: Deps) {
+export function applicationRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono<ApiEnv>();
 
   app.openapi(
@@ -51,7 +51,7 @@ export function applicationRoutes(deps: Deps) {
     }),
     async (c) => {
       const { user } = currentUser(c);
-      const result = await submitApplication(deps, user, c.req.valid('json'), c.req.valid('header')['idempotency-key'], c.get('lang'));
+      const result = await submitApplication(c.var.deps, user, c.req.valid('json'), c.req.valid('header')['idempotency-key'], c.get('lang'));
       const body = { ain: result.ain, status: result.status, receiptUrl: `/api/applications/${result.ain}/receipt.pdf` };
       return result.replayed ? c.json(body, 200) : c.json(body, 201);
     }
@@ -143,7 +143,7 @@ export function applicationRoutes(deps: Deps) {
     async (c) => {
       const { user } = currentUser(c);
       const ain = ainFromPath(c.req.valid('param').ain);
-      return c.json(await actOnApplication(deps, user, ain, c.req.valid('json')), 200);
+      return c.json(await actOnApplication(c.var.deps, user, ain, c.req.valid('json')), 200);
     }
   );
 
@@ -166,7 +166,7 @@ export function applicationRoutes(deps: Deps) {
     async (c) => {
       const { user } = currentUser(c);
       const ain = ainFromPath(c.req.valid('param').ain);
-      const { replayed, ...result } = await submitReport(deps, user, ain, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
+      const { replayed, ...result } = await submitReport(c.var.deps, user, ain, c.req.valid('json'), c.req.valid('header')['idempotency-key']);
       return c.json(result, replayed ? 200 : 201);
     }
   );
@@ -189,7 +189,7 @@ export function applicationRoutes(deps: Deps) {
     async (c) => {
       const { user } = currentUser(c);
       const ain = ainFromPath(c.req.valid('param').ain);
-      return c.json(await resubmitApplication(deps, user, ain, c.req.valid('json')), 200);
+      return c.json(await resubmitApplication(c.var.deps, user, ain, c.req.valid('json')), 200);
     }
   );
 

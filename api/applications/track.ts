@@ -2,7 +2,7 @@
 // anyone holding the AIN. Nothing else: the AIN is printed on paper and sent by SMS, so it is not a secret.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { formatAin } from '../../shared/ain.ts';
-import type { Deps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError, pathParams } from '../http/errors.ts';
 import { setResponseHeader } from '../http/middleware.ts';
@@ -135,7 +135,7 @@ const trackRoute = createRoute({
   responses: { 200: { description: 'Status', content: { 'application/json': { schema: trackSchema } } }, ...errorResponses(400, 404, 429) }
 });
 
-export function trackRoutes(deps: Deps) {
+export function trackRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono<ApiEnv>();
   const overLimit = perClientCheck(deps);
 

@@ -4,7 +4,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { setCookie } from 'hono/cookie';
 import { toE164IndianMobile } from '../../shared/mobile.ts';
-import type { Deps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { clientNetwork, currentUser } from '../http/middleware.ts';
@@ -62,7 +62,7 @@ const atCounter = createRoute({
   }
 });
 
-export function recoveryRoutes(deps: Deps) {
+export function recoveryRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono<ApiEnv>();
 
   app.openapi(start, async (c) => {
@@ -73,8 +73,8 @@ export function recoveryRoutes(deps: Deps) {
     const user = await findUserForLogin(deps.sql, login);
     // A deactivated account (staff who left) is not brought back by its old mobile: nothing is sent.
     if (user && !user.deactivatedAt) {
-      void startRecovery(deps, user, channel, null).catch((err: unknown) =>
-        deps.log.error('recovery_failed', { error: err instanceof Error ? err.message : String(err) })
+      void startRecovery(c.var.deps, user, channel, null).catch((err: unknown) =>
+        c.var.deps.log.error('recovery_failed', { error: err instanceof Error ? err.message : String(err) })
       );
     }
     return c.json({ channel, minutes: channel === 'sms' ? 10 : 60 }, 202);
@@ -108,7 +108,7 @@ export function recoveryRoutes(deps: Deps) {
     // The operator is staff and the citizen stands at the counter: saying "no such account" helps them register.
     // Only citizens: an officer's account is the administrator's to reset.
     if (!citizen || citizen.role !== 'citizen' || citizen.deactivatedAt) throw new ApiError(404, 'account_unknown', { fields: { mobile: 'field.account_unknown' } });
-    const sent = await startRecovery(deps, citizen, 'sms', operator.id);
+    const sent = await startRecovery(c.var.deps, citizen, 'sms', operator.id);
     if (!sent) throw new ApiError(429, 'recovery_limit');
     return c.json({ channel: 'sms' as const, minutes: 10 }, 202);
   });

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import type { Deps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { clientNetwork, currentUser } from '../http/middleware.ts';
@@ -71,7 +71,7 @@ const changePassword = createRoute({
   responses: { 200: { description: 'Changed', content: { 'application/json': { schema: userResponse } } }, ...errorResponses(400, 401, 415, 429) }
 });
 
-export function authRoutes(deps: Deps) {
+export function authRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono<ApiEnv>();
 
   app.openapi(register, async (c) => {
@@ -99,7 +99,7 @@ export function authRoutes(deps: Deps) {
       passwordExpiresAt: new Date(deps.clock.now().getTime() + deps.config.session.tempPasswordMs),
       createdBy: null
     });
-    await sendLoginDetails(deps, user, password);
+    await sendLoginDetails(c.var.deps, user, password);
     return c.json({ userId: user.id }, 201);
   });
 

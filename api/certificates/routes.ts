@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { multilineText } from '../../shared/text.ts';
-import type { Deps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
@@ -53,7 +53,7 @@ const verification = z
   })
   .openapi('Verification');
 
-export function certificateRoutes(deps: Deps) {
+export function certificateRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono<ApiEnv>();
   const limit = perClientLimit(deps);
 
@@ -150,7 +150,7 @@ export function certificateRoutes(deps: Deps) {
       const { user } = currentUser(c);
       const no = c.req.valid('param').certificateNo;
       const { reason } = c.req.valid('json');
-      const { revokedAt } = await revokeCertificate(deps, user, no, reason);
+      const { revokedAt } = await revokeCertificate(c.var.deps, user, no, reason);
       return c.json({ certificateNo: no, status: 'revoked' as const, revokedAt: revokedAt.toISOString(), revokeReason: reason }, 200);
     }
   );

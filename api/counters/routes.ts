@@ -2,7 +2,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { parseAin } from '../../shared/ain.ts';
 import { idTypes } from '../../shared/decision.ts';
-import type { Deps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
@@ -44,7 +44,7 @@ function ainOf(raw: string): string {
   return parsed.ain;
 }
 
-export function counterRoutes(deps: Deps) {
+export function counterRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono<ApiEnv>();
 
   app.openapi(
@@ -100,7 +100,7 @@ export function counterRoutes(deps: Deps) {
     async (c) => {
       const { user } = currentUser(c);
       const created = await createCounter(deps.sql, user, c.req.valid('json'));
-      deps.log.info('counter_created', { id: created.id, by: user.id });
+      c.var.deps.log.info('counter_created', { id: created.id, by: user.id });
       return c.json(out(created), 201);
     }
   );
@@ -196,7 +196,7 @@ export function counterRoutes(deps: Deps) {
     async (c) => {
       const { user } = currentUser(c);
       const body = c.req.valid('json');
-      const result = await startIdentityCheck(deps, user, { ...body, ain: ainOf(body.ain) }, deps.clock.now());
+      const result = await startIdentityCheck(c.var.deps, user, { ...body, ain: ainOf(body.ain) }, deps.clock.now());
       return c.json({ ...result, expiresAt: result.expiresAt.toISOString() }, 201);
     }
   );
@@ -228,7 +228,7 @@ export function counterRoutes(deps: Deps) {
       const { user } = currentUser(c);
       const { checkId, copies } = c.req.valid('json');
       const { pdf, certificateNo } = await printCertificate(deps, user, checkId, copies, deps.clock.now());
-      deps.log.info('certificate_printed', { by: user.id, copies });
+      c.var.deps.log.info('certificate_printed', { by: user.id, copies });
       return c.body(new Uint8Array(pdf), 200, {
         'Content-Type': 'application/pdf',
         'Content-Disposition': `inline; filename="${certificateNo}.pdf"`,

@@ -1,6 +1,6 @@
 // Development-only routes. The composition root mounts them only outside production, so there they answer 404.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Deps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { sweep } from '../sla/sweeper.ts';
 import { listDevMessages } from './messages.ts';
@@ -43,13 +43,13 @@ const sweepNow = createRoute({
   responses: { 200: { description: 'What it found', content: { 'application/json': { schema: z.object({ breaches: z.number(), l1Breaches: z.number(), reminders: z.number() }) } } } }
 });
 
-export function devRoutes(deps: Deps) {
+export function devRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono<ApiEnv>();
   app.openapi(clock, (c) => {
     deps.clock.advance?.(c.req.valid('json').advanceHours * 3_600_000);
     return c.json({ now: deps.clock.now().toISOString() }, 200);
   });
-  app.openapi(sweepNow, async (c) => c.json(await sweep(deps), 200));
+  app.openapi(sweepNow, async (c) => c.json(await sweep(c.var.deps), 200));
   app.openapi(outbox, async (c) => {
     c.header('Cache-Control', 'no-store');
     const messages = await listDevMessages(deps.sql);

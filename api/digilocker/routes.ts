@@ -1,7 +1,7 @@
 // DigiLocker's calls to the issuer (Issuer API Specification 1.12, api/digilocker/issuer.ts) and the line the
 // certificate page shows a citizen about finding the certificate in DigiLocker.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Deps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { errorResponses } from '../http/schemas.ts';
@@ -16,7 +16,7 @@ const hmacHeader = z.object({
   'x-digilocker-hmac': z.string().optional().openapi({ description: 'Base64 of HMAC-SHA256(request body, DIGILOCKER_API_KEY)' })
 });
 
-export function digilockerRoutes(deps: Deps) {
+export function digilockerRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono<ApiEnv>();
 
   /** The body as sent (the HMAC is over these bytes), after the HMAC and the orgId are checked. */
@@ -47,7 +47,7 @@ export function digilockerRoutes(deps: Deps) {
       const { d, req } = await authenticated(c);
       if (req.kind !== 'PullURIRequest') throw new ApiError(400, 'malformed_xml');
       const answer = await pullUri(deps.sql, deps.storage, d, req);
-      deps.log.info('digilocker_pull_uri', { found: answer.found });
+      c.var.deps.log.info('digilocker_pull_uri', { found: answer.found });
       return c.body(answer.xml, 200, { 'Content-Type': 'application/xml; charset=utf-8', 'Cache-Control': 'no-store' });
     }
   );
@@ -68,7 +68,7 @@ export function digilockerRoutes(deps: Deps) {
       const { d, req } = await authenticated(c);
       if (req.kind !== 'PullDocRequest') throw new ApiError(400, 'malformed_xml');
       const answer = await pullDoc(deps.sql, deps.storage, d, req);
-      deps.log.info('digilocker_pull_doc', { found: answer.found });
+      c.var.deps.log.info('digilocker_pull_doc', { found: answer.found });
       return c.body(answer.xml, 200, { 'Content-Type': 'application/xml; charset=utf-8', 'Cache-Control': 'no-store' });
     }
   );

@@ -3,7 +3,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { acceptedProofs, documentKinds } from '../../shared/application.ts';
 import { applicationForReader } from '../applications/access.ts';
-import type { Deps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requestHeader, requirePermission } from '../http/middleware.ts';
@@ -45,7 +45,7 @@ const uploadFormSchema = {
   required: ['file', 'kind']
 };
 
-export function documentRoutes(deps: Deps) {
+export function documentRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono<ApiEnv>();
   const limit = deps.config.uploadSizeLimit;
 

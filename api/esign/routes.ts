@@ -3,7 +3,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { applicationForReader } from '../applications/access.ts';
 import { ainFromPath } from '../applications/routes.ts';
-import type { Deps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser } from '../http/middleware.ts';
@@ -34,7 +34,7 @@ const statusSchema = z
   })
   .openapi('EsignStatus');
 
-export function esignRoutes(deps: Deps) {
+export function esignRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono<ApiEnv>();
 
   app.openapi(
@@ -54,7 +54,7 @@ export function esignRoutes(deps: Deps) {
     async (c) => {
       const { user } = currentUser(c);
       const { ain, version } = c.req.valid('json');
-      const started = await startEsign(deps, user, ainFromPath(ain), version);
+      const started = await startEsign(c.var.deps, user, ainFromPath(ain), version);
       c.header('Cache-Control', 'no-store');
       return c.json({ ...started, goUrl: `/api/esign/go/${started.txn}`, expiresAt: started.expiresAt.toISOString() }, 200);
     }
@@ -71,7 +71,7 @@ export function esignRoutes(deps: Deps) {
     }),
     async (c) => {
       const { user } = currentUser(c);
-      const handoff = await esignHandoff(deps, user, c.req.valid('param').txn);
+      const handoff = await esignHandoff(c.var.deps, user, c.req.valid('param').txn);
       if (!handoff) throw new ApiError(404, 'not_found');
       const esp = new URL(handoff.espUrl);
       const inputs = Object.entries(handoff.fields)
@@ -101,7 +101,7 @@ export function esignRoutes(deps: Deps) {
       responses: { 303: { description: 'To the application page, with the outcome in the query' }, ...errorResponses(400) }
     }),
     async (c) => {
-      const result = await finishEsign(deps, c.req.valid('form').eSignResponse);
+      const result = await finishEsign(c.var.deps, c.req.valid('form').eSignResponse);
       if (!result) throw new ApiError(400, 'esign_unknown');
       const query = new URLSearchParams({ esign: result.outcome });
       if (result.outcome === 'signed') query.set('no', result.certificateNo);

@@ -9,7 +9,7 @@ import { pickLanguage } from '../../i18n/index.ts';
 import { SESSION_COOKIE, validateSessionToken } from '../auth/session.ts';
 import { can, type Permission } from '../authz.ts';
 import type { Deps } from '../deps.ts';
-import type { Logger } from '../log.ts';
+import { requestIdFrom } from '../log.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { ApiEnv } from './env.ts';
 import { ApiError } from './errors.ts';
@@ -29,12 +29,23 @@ export function inOrder(...steps: Mw[]): Mw {
 }
 
 /**
+ * The request's own dependencies, `c.var.deps`: the app's, with a logger whose every line carries the request's id
+ * (the X-Request-Id server.ts has settled on, or a fresh one under app.request()). The first step of every request.
+ */
+export function requestScope(deps: Deps): Mw {
+  return (c, next) => {
+    c.set('deps', { ...deps, log: deps.log.child({ reqId: requestIdFrom(requestHeader(c, 'x-request-id')) }) });
+    return next();
+  };
+}
+
+/**
  * One log line per request (no query string, no body, no address, so no personal data; the request id comes from
- * the logger), and its time in the latency histogram by route pattern. An error thrown after it in the same layer of
+ * the request's logger, requestScope()), and its time in the latency histogram by route pattern. An error thrown after it in the same layer of
  * Hono's chain reaches it before Hono's error handler would, so it answers the error itself with `answer` (the
  * app's error handler) and logs the status the client gets; errors of later layers arrive already answered.
  */
-export function requestLog(log: Logger, metrics: Pick<Metrics, 'httpDuration'> | undefined, answer: (err: Error, c: Context<ApiEnv>) => Response | Promise<Response>): Mw {
+export function requestLog(metrics: Pick<Metrics, 'httpDuration'> | undefined, answer: (err: Error, c: Context<ApiEnv>) => Response | Promise<Response>): Mw {
   return async (c, next) => {
     const started = performance.now();
     try {
@@ -48,7 +59,7 @@ export function requestLog(log: Logger, metrics: Pick<Metrics, 'httpDuration'> |
     const ms = performance.now() - started;
     const route = c.req.routePath; // the pattern ("/api/track/:ain"), never the values in it
     metrics?.httpDuration.observe({ method: c.req.method, route, status: c.res.status }, ms / 1000);
-    log.info('request', { method: c.req.method, route, status: c.res.status, ms: Math.round(ms * 10) / 10, user: c.get('auth')?.user.id });
+    c.var.deps.log.info('request', { method: c.req.method, route, status: c.res.status, ms: Math.round(ms * 10) / 10, user: c.get('auth')?.user.id });
   };
 }
 

@@ -2,7 +2,7 @@
 // page, CSV for spreadsheets, PDF for the file.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { identifier } from '../../shared/text.ts';
-import type { Deps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
@@ -79,7 +79,7 @@ const misRecordSchema = z
   })
   .openapi('MisRecord');
 
-export function misRoutes(deps: Deps) {
+export function misRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono<ApiEnv>();
 
   /** The period (default: the last 30 days) and the blocks: the caller's jurisdiction, or one block of it. */
@@ -184,7 +184,7 @@ export function misRoutes(deps: Deps) {
       });
       const pdfSha256 = await deps.storage.put(Buffer.from(bytes));
       await keepMisRecord(deps.sql, { id: recordId, pdfSha256, generatedBy: user.id, generatedAt: now, scope: scope.id, periodFrom: summary.from, periodTo: summary.to, lang });
-      deps.log.info('mis_pdf', { by: user.id, record: recordId });
+      c.var.deps.log.info('mis_pdf', { by: user.id, record: recordId });
       c.header('Content-Type', 'application/pdf');
       c.header('Content-Disposition', `attachment; filename="mis-${scope.code}-${summary.from}-${summary.to}.pdf"`);
       c.header('Cache-Control', 'no-store');

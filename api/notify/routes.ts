@@ -1,7 +1,7 @@
 // Push subscriptions of the logged-in user's devices, and the administrator's view of messages in trouble.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { maskMobile } from '../../shared/mobile.ts';
-import type { Deps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
@@ -44,7 +44,7 @@ function maskRecipient(m: TroubledMessage): string {
   return `device ${m.recipient}`;
 }
 
-export function notifyRoutes(deps: Deps) {
+export function notifyRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono<ApiEnv>();
 
   app.openapi(
@@ -130,7 +130,7 @@ export function notifyRoutes(deps: Deps) {
     async (c) => {
       const { id } = c.req.valid('param');
       if (!(await retryMessage(deps, id))) throw new ApiError(404, 'message_unknown');
-      deps.log.info('message_retry', { id, by: currentUser(c).user.id });
+      c.var.deps.log.info('message_retry', { id, by: currentUser(c).user.id });
       return c.json({ id, status: 'pending' as const }, 200);
     }
   );

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Deps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { identifier } from '../../shared/text.ts';
 import { listOffices } from './offices.ts';
@@ -34,7 +34,7 @@ const list = createRoute({
   responses: { 200: { description: 'Offices', content: { 'application/json': { schema: z.object({ offices: z.array(officeSchema) }) } } } }
 });
 
-export function officeRoutes(deps: Deps) {
+export function officeRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono<ApiEnv>();
   app.openapi(list, async (c) => {
     c.header('Cache-Control', 'public, max-age=300');

@@ -2,7 +2,7 @@
 // (seed feature 7: "alert for Higher Office to monitor online").
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { freeText, identifier, multilineText } from '../../shared/text.ts';
-import type { Deps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
 import { currentUser, requirePermission } from '../http/middleware.ts';
@@ -36,7 +36,7 @@ const breach = z
   })
   .openapi('Breach');
 
-export function slaRoutes(deps: Deps) {
+export function slaRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono<ApiEnv>();
 
   app.openapi(
@@ -69,7 +69,7 @@ export function slaRoutes(deps: Deps) {
       const { day, name } = c.req.valid('json');
       const row = await addHoliday(deps.sql, { day, name }, user.id);
       if (!row) throw new ApiError(409, 'holiday_exists', { fields: { day: 'field.holiday_exists' } });
-      deps.log.info('holiday_added', { by: user.id });
+      c.var.deps.log.info('holiday_added', { by: user.id });
       return c.json(row, 201);
     }
   );
@@ -200,7 +200,7 @@ export function slaRoutes(deps: Deps) {
       const { comment } = c.req.valid('json');
       const now = deps.clock.now();
       await acknowledgeBreach(deps.sql, user, id, comment, now);
-      deps.log.info('breach_acknowledged', { id, by: user.id });
+      c.var.deps.log.info('breach_acknowledged', { id, by: user.id });
       return c.json({ id, acknowledgedAt: now.toISOString() }, 200);
     }
   );
@@ -225,7 +225,7 @@ export function slaRoutes(deps: Deps) {
     }),
     async (c) => {
       const { user } = currentUser(c);
-      return c.json(await takeOver(deps, user, c.req.valid('param').id, c.req.valid('json'), deps.clock.now()), 200);
+      return c.json(await takeOver(c.var.deps, user, c.req.valid('param').id, c.req.valid('json'), deps.clock.now()), 200);
     }
   );
 

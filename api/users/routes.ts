@@ -3,7 +3,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { identifier } from '../../shared/text.ts';
 import { generateOneTimePassword, hashPassword } from '../auth/password.ts';
 import { creatableRoles, officeKindsFor, staffRoles } from '../authz.ts';
-import type { Deps } from '../deps.ts';
+import type { RouteDeps } from '../deps.ts';
 import { multilineText } from '../../shared/text.ts';
 import type { ApiEnv } from '../http/env.ts';
 import { ApiError } from '../http/errors.ts';
@@ -60,7 +60,7 @@ const list = createRoute({
   }
 });
 
-export function userRoutes(deps: Deps) {
+export function userRoutes(deps: RouteDeps) {
   const app = new OpenAPIHono<ApiEnv>();
 
   app.openapi(create, async (c) => {
@@ -85,8 +85,8 @@ export function userRoutes(deps: Deps) {
       createdBy: admin.id
     });
     await recordStaffChange(deps.sql, { userId: user.id, action: 'create', toRole: user.role, toOfficeId: office?.id ?? null, byUserId: admin.id, at: deps.clock.now() });
-    deps.log.info('staff_created', { user: user.id, role: user.role, office: office?.id ?? null, by: admin.id });
-    await sendLoginDetails(deps, user, password);
+    c.var.deps.log.info('staff_created', { user: user.id, role: user.role, office: office?.id ?? null, by: admin.id });
+    await sendLoginDetails(c.var.deps, user, password);
     return c.json({ userId: user.id }, 201);
   });
 
@@ -158,7 +158,7 @@ export function userRoutes(deps: Deps) {
     async (c) => {
       const manager = currentUser(c).user;
       const result = await deactivateStaff(deps.sql, manager, c.req.valid('param').id, c.req.valid('json').reason, deps.clock.now());
-      deps.log.info('staff_deactivated', { user: result.userId, by: manager.id });
+      c.var.deps.log.info('staff_deactivated', { user: result.userId, by: manager.id });
       return c.json({ ...result, deactivatedAt: result.deactivatedAt.toISOString() }, 200);
     }
   );
@@ -176,7 +176,7 @@ export function userRoutes(deps: Deps) {
     async (c) => {
       const manager = currentUser(c).user;
       const result = await reactivateStaff(deps.sql, manager, c.req.valid('param').id, c.req.valid('json').reason, deps.clock.now());
-      deps.log.info('staff_reactivated', { user: result.userId, by: manager.id });
+      c.var.deps.log.info('staff_reactivated', { user: result.userId, by: manager.id });
       return c.json(result, 200);
     }
   );
@@ -200,7 +200,7 @@ export function userRoutes(deps: Deps) {
     async (c) => {
       const manager = currentUser(c).user;
       const result = await repostStaff(deps.sql, manager, c.req.valid('param').id, c.req.valid('json'), deps.clock.now());
-      deps.log.info('staff_reposted', { user: result.userId, by: manager.id });
+      c.var.deps.log.info('staff_reposted', { user: result.userId, by: manager.id });
       return c.json(result, 200);
     }
   );

@@ -226,3 +226,16 @@ describe('metrics in production', () => {
     expect((await fetch(`${closed.url}/metrics`)).status).toBe(404);
   });
 });
+
+// Last in the file: its submission would change the counts the metrics tests above read.
+describe('logs of a service', () => {
+  test("a service's own line carries the id of the request that called it", async () => {
+    // The request's id reaches api/applications/submit.ts with the request's deps (api/deps.ts, RouteDeps).
+    const citizen = await loginClient(server.url, 'demo-citizen');
+    const documents = await uploadDocumentSet(citizen, server.origin);
+    const submitted = await citizen.post('/api/applications', { applicant: validApplicant(), documents }, { 'idempotency-key': idempotencyKey(), 'x-request-id': 'submit-77' });
+    expect(submitted.status).toBe(201);
+    expect(lines.filter((l) => l.reqId === 'submit-77').map((l) => l.event)).toEqual(['application_submitted', 'request']);
+    expect(lines.filter((l) => l.event === 'application_submitted').map((l) => l.reqId)).toContain('submit-77');
+  });
+});

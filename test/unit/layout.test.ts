@@ -46,6 +46,8 @@ const smsEntryPoints: Record<string, string> = {
   'api/config.ts': 'the configuration type, to choose the SMS provider',
   'api/db/connect.ts': 'the Sql type a provider records with',
   'api/log.ts': 'the Logger type: one log for the whole process',
+  'api/http/env.ts': "the request's context (ApiEnv): its own deps, whose logger writes the request id",
+  'api/http/middleware.ts': "requestScope: the request's deps and id, as the API's requests have them",
   'api/notify/channels.ts': 'the SmsSender interface the providers implement for the outbox',
   'api/notify/outbox.ts': "applyDeliveryReport: a provider's delivery report settles the outbox row",
   'api/notify/notify.ts': 'enqueueSms: replies go out through the outbox like every other message',
@@ -86,4 +88,13 @@ test('no route file of the API holds a SQL template', () => {
   expect(routeFiles.length).toBeGreaterThan(10);
   const withSql = routeFiles.filter((file) => /\bsql(<[^`]*>)?`/.test(readFileSync(file, 'utf8'))).map((file) => relative(root, file));
   expect(withSql).toEqual([]);
+});
+
+// api/log.ts: a request's log lines get its id from the request's own logger. AsyncLocalStorage did it until 7 Dec
+// 2026; on Node 20 it runs promise hooks for every promise of the process, and cost a tracking lookup a tenth of its
+// CPU side by side (README, Speed bars). The server's code keeps off async_hooks altogether.
+test('nothing the server runs uses async_hooks', () => {
+  const files = [...['api', 'sms', 'shared'].flatMap((dir) => sourceFiles(join(root, dir))), join(root, 'server.ts')];
+  const offending = files.filter((file) => importsOf(file).some((spec) => spec === 'node:async_hooks' || spec === 'async_hooks'));
+  expect(offending.map((file) => relative(root, file))).toEqual([]);
 });
