@@ -89,7 +89,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     if (offices) log.info('offices_imported', { rows: offices.rows, inserted: offices.inserted, updated: offices.updated, removed: offices.removed.length, kept: offices.kept.join(',') });
     const record = !config.production;
     const clock = overrides.clock ?? (config.production ? systemClock : developmentClock());
-    const mail: Mailer & { close?(): void } = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from, log) : createConsoleMailer(db.sql, record);
+    const mail: Mailer & { close?(): void } = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : createConsoleMailer(db.sql, record);
     const vapid = await loadVapidKeys(db.sql, config.vapid, clock.now());
     const metrics = createMetrics(db, { now: () => clock.now() });
     const deps: Deps = {
@@ -97,7 +97,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       sql: db.sql,
       clock,
       log,
-      sms: await createSmsSender(config, db.sql, log),
+      sms: await createSmsSender(config, db.sql),
       mail,
       push: createWebPush(db.sql, { keys: vapid, subject: config.vapid.subject, record, agent: overrides.pushAgent }, log),
       storage: await openStorage(config.storage),

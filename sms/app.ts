@@ -6,7 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { recentApplicationsOfMobile, findPublicStatus } from '../api/applications/track.ts';
-import type { Deps } from '../api/deps.ts';
+import type { Deps, RouteDeps } from '../api/deps.ts';
 import type { ApiEnv } from '../api/http/env.ts';
 import { requestScope } from '../api/http/middleware.ts';
 import { applyDeliveryReport } from '../api/notify/outbox.ts';
@@ -20,7 +20,7 @@ import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../api/http/unavaila
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
-function callbackSecret(deps: Deps): MiddlewareHandler<ApiEnv> {
+function callbackSecret(deps: RouteDeps): MiddlewareHandler<ApiEnv> {
   const secret = deps.config.smsCallbackSecret;
   return async (c, next) => {
     if (!secret) {
@@ -78,9 +78,12 @@ function formProblem(form: Form, required: string[], short: string[] = []): stri
 /** What the gateway is told of an inbound SMS: a 200 each time, since a retry would change nothing. */
 const inboundAnswer = { answered: 'OK', repeat: 'OK (already answered)', not_a_mobile: 'OK (the sender is not a mobile number; not answered)' } as const;
 
-export function createSmsApp(deps: Deps) {
+export function createSmsApp(appDeps: Deps) {
+  // As the API's route factories (api/deps.ts): what logs takes the request's deps, c.var.deps, whose logger writes
+  // the request's id on every line; the app's own have no logger here, so a line without the id does not compile.
+  const deps: RouteDeps = appDeps;
   const app = new Hono<ApiEnv>().basePath('/sms');
-  app.use('*', requestScope(deps)); // c.var.deps: its logger writes the request's id on every line
+  app.use('*', requestScope(appDeps));
   // Gateways give up after a few seconds (USSD: 15 s): their latency by route is what an operator watches.
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -171,7 +174,7 @@ export function createSmsApp(deps: Deps) {
       c.header('Retry-After', String(RETRY_AFTER_SECONDS));
       return c.text('Service unavailable; try again', 503);
     }
-    c.var.deps.log.error('sms_unhandled', { route: c.req.routePath, ...errorFields(err) });
+    (c.get('deps') ?? appDeps).log.error('sms_unhandled', { route: c.req.routePath, ...errorFields(err) });
     return c.text('Error', 500);
   });
   return app;

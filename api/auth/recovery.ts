@@ -62,7 +62,7 @@ export async function startRecovery(deps: RecoveryDeps, user: RecoveryUser, chan
     channel === 'sms'
       ? await (async () => {
           const m = render('recovery_code', user.lang, { code: secret, minutes: String(minutes) });
-          return deps.sms.send({ to: user.mobile, text: m.sms, lang: user.lang, templateId: m.templateId });
+          return deps.sms.send({ to: user.mobile, text: m.sms, lang: user.lang, templateId: m.templateId }, deps.log);
         })()
       : await deps.mail.send({
           to: user.email!,
@@ -72,7 +72,7 @@ export async function startRecovery(deps: RecoveryDeps, user: RecoveryUser, chan
             url: `${deps.config.origin}/recover?token=${id}.${secret}`,
             minutes
           })
-        });
+        }, deps.log);
   if (!sent.ok) deps.log.error('recovery_send_failed', { user: user.id, channel, reason: sent.error });
   return sent.ok;
 }

@@ -230,7 +230,7 @@ export async function startIdentityCheck(
     values (${checkId}, ${app.id}, ${counter.id}, ${operator.id}, 'otp', ${hashCode(checkId, code).toString('hex')}, ${at}, ${expiresAt})
     returning id`;
   const sms = render('counter_code', app.applicantLang, { password: code, ain: app.ain });
-  const sent = await deps.sms.send({ to: app.applicantMobile, text: sms.sms, lang: app.applicantLang, templateId: sms.templateId }).catch((err: unknown) => ({ ok: false as const, retry: true, error: String(err) }));
+  const sent = await deps.sms.send({ to: app.applicantMobile, text: sms.sms, lang: app.applicantLang, templateId: sms.templateId }, deps.log).catch((err: unknown) => ({ ok: false as const, retry: true, error: String(err) }));
   if (!sent.ok) {
     deps.log.error('counter_code_send_failed', { check: row!.id, reason: sent.error });
     throw new ApiError(409, 'code_not_sent');

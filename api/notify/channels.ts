@@ -1,6 +1,7 @@
 // The channels the API sends through. The composition root picks the implementations (console, Africa's Talking,
 // MSDG, SMTP, web push); the API only sees these interfaces, so it never imports sms/.
 import type { Lang } from '../../i18n/index.ts';
+import type { Logger } from '../log.ts';
 
 /**
  * What a provider said about one message. `retry: false` means sending it again cannot help (an invalid number, a
@@ -38,13 +39,20 @@ export interface PushMessage {
   tag: string;
 }
 
+/**
+ * `log` takes the sender's own line about the send (`sms_sent`, `email_sent`): the dispatcher's logger, or the
+ * request's when a request sends at once (login details, a recovery code, a counter's one-time code), so that line
+ * carries the request's id like the rest (api/log.ts). A parameter rather than a logger the provider keeps: a
+ * provider is made once, at start, and would otherwise write every line without one.
+ */
 export interface SmsSender {
   readonly name: 'console' | 'africastalking' | 'msdg';
-  send(message: SmsMessage): Promise<SendOutcome>;
+  send(message: SmsMessage, log: Logger): Promise<SendOutcome>;
 }
 
+/** `log` as for SmsSender. */
 export interface Mailer {
-  send(message: EmailMessage): Promise<SendOutcome>;
+  send(message: EmailMessage, log: Logger): Promise<SendOutcome>;
 }
 
 export interface PushSender {

@@ -2,13 +2,12 @@
 // one message, so any mail app shows it. SMTP replies 5xx for what will never work (no such mailbox) and 4xx for
 // what may work later (mailbox busy, greylisting); a connection that fails says nothing about the message.
 import nodemailer from 'nodemailer';
-import type { Logger } from '../log.ts';
 import type { Mailer, SendOutcome } from './channels.ts';
 
-export function createSmtpMailer(url: string, from: string, log: Logger): Mailer & { close(): void } {
+export function createSmtpMailer(url: string, from: string): Mailer & { close(): void } {
   const transport = nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000 }, { from });
   return {
-    async send(m): Promise<SendOutcome> {
+    async send(m, log): Promise<SendOutcome> {
       try {
         const info = await transport.sendMail({ to: m.to, subject: m.subject, text: m.text, ...(m.html ? { html: m.html } : {}) });
         log.info('email_sent', { id: info.messageId });

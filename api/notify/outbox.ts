@@ -140,9 +140,9 @@ async function fail(sql: Queryable, id: string, attempts: number, retry: boolean
 async function deliver(deps: DispatchDeps, m: Claimed): Promise<SendOutcome> {
   switch (m.channel) {
     case 'sms':
-      return deps.sms.send({ to: m.recipient, text: m.body, lang: m.lang, templateId: m.templateId ?? '' });
+      return deps.sms.send({ to: m.recipient, text: m.body, lang: m.lang, templateId: m.templateId ?? '' }, deps.log);
     case 'email':
-      return deps.mail.send({ to: m.recipient, subject: m.subject ?? '', text: m.body, html: m.html ?? undefined });
+      return deps.mail.send({ to: m.recipient, subject: m.subject ?? '', text: m.body, html: m.html ?? undefined }, deps.log);
     case 'push': {
       // Only to the device while it is still this user's: someone else logging in on a shared phone takes the
       // subscription over, and must not see the previous user's news.

@@ -14,10 +14,10 @@ export async function sendLoginDetails(deps: Pick<Deps, 'sms' | 'mail' | 'config
     url: deps.config.origin + '/login'
   };
   const sms = render('welcome', user.lang, { userId: user.id, password, hours: String(vars.hours) });
-  const sends = [deps.sms.send({ to: user.mobile, text: sms.sms, lang: user.lang, templateId: sms.templateId })];
+  const sends = [deps.sms.send({ to: user.mobile, text: sms.sms, lang: user.lang, templateId: sms.templateId }, deps.log)];
   if (user.email) {
     sends.push(
-      deps.mail.send({ to: user.email, subject: translate(user.lang, 'msg.welcome_subject'), text: translate(user.lang, 'msg.welcome_email', vars) })
+      deps.mail.send({ to: user.email, subject: translate(user.lang, 'msg.welcome_subject'), text: translate(user.lang, 'msg.welcome_email', vars) }, deps.log)
     );
   }
   // Sent now rather than through the outbox, so the one-time password is never stored in clear text. The account

@@ -1,7 +1,6 @@
 // Africa's Talking bulk SMS through its own package (GATEWAYS.md). The package resolves only on HTTP 201 and
 // reports each recipient's fate in `statusCode`; both are classified here into accepted, permanent and retryable.
 import { createRequire } from 'node:module';
-import type { Logger } from '../../api/log.ts';
 import type { SendOutcome, SmsSender } from '../../api/notify/channels.ts';
 import { maskMobile } from '../../shared/mobile.ts';
 
@@ -31,13 +30,13 @@ export interface AfricasTalkingOptions {
   smsUrl?: string;
 }
 
-export function createAfricasTalkingSms(options: AfricasTalkingOptions, log: Logger): SmsSender {
+export function createAfricasTalkingSms(options: AfricasTalkingOptions): SmsSender {
   // Username "sandbox" switches the package's URLs to the sandbox for the whole process.
   const client = AfricasTalking({ username: options.username, apiKey: options.apiKey });
   if (options.smsUrl) common.SMS_URL = options.smsUrl;
   return {
     name: 'africastalking',
-    async send(m): Promise<SendOutcome> {
+    async send(m, log): Promise<SendOutcome> {
       let answer: AtResponse;
       try {
         answer = await client.SMS.send({ to: m.to, message: m.text, ...(options.senderId ? { from: options.senderId } : {}) });

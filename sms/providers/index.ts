@@ -3,17 +3,16 @@
 // through MSDG has no use for.
 import type { Config } from '../../api/config.ts';
 import type { Sql } from '../../api/db/connect.ts';
-import type { Logger } from '../../api/log.ts';
 import type { SmsSender } from '../../api/notify/channels.ts';
 
-export async function createSmsSender(config: Config, sql: Sql, log: Logger): Promise<SmsSender> {
+export async function createSmsSender(config: Config, sql: Sql): Promise<SmsSender> {
   const c = config.sms;
   switch (c.provider) {
     case 'africastalking':
-      return (await import('./africastalking.ts')).createAfricasTalkingSms(c, log);
+      return (await import('./africastalking.ts')).createAfricasTalkingSms(c);
     case 'msdg':
-      return (await import('./msdg.ts')).createMsdgSms(c, log);
+      return (await import('./msdg.ts')).createMsdgSms(c);
     case 'console':
-      return (await import('./console.ts')).createConsoleSms(sql, log, !config.production);
+      return (await import('./console.ts')).createConsoleSms(sql, !config.production);
   }
 }

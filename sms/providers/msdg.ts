@@ -3,7 +3,6 @@
 // go as `unicodemsg` with every UTF-16 code unit written `&#NNNN;`, and the key is computed over that converted
 // text. Answers are plain text: "402,MsgID = …" when accepted, "ERROR : 4xx …" when not.
 import { createHash } from 'node:crypto';
-import type { Logger } from '../../api/log.ts';
 import type { SendOutcome, SmsSender } from '../../api/notify/channels.ts';
 import { maskMobile } from '../../shared/mobile.ts';
 
@@ -51,11 +50,11 @@ export function classifyMsdgAnswer(status: number, body: string): SendOutcome {
   return { ok: false, retry: true, error: `HTTP ${status} ${text.slice(0, 200)}` };
 }
 
-export function createMsdgSms(options: MsdgOptions, log: Logger): SmsSender {
+export function createMsdgSms(options: MsdgOptions): SmsSender {
   const url = options.url ?? MSDG_URL;
   return {
     name: 'msdg',
-    async send(m): Promise<SendOutcome> {
+    async send(m, log): Promise<SendOutcome> {
       const unicode = /[^\x00-\x7f]/.test(m.text);
       const content = unicode ? toEntities(m.text) : m.text;
       const mobile = m.to.replace(/^\+91/, '');

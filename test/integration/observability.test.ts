@@ -2,6 +2,7 @@
 // /metrics speaks Prometheus's text format with latency by route, the outbox, the workers and the database pool.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createLogger } from '../../api/log.ts';
+import { Client } from '../support/client.ts';
 import { idempotencyKey, loginClient, uploadDocumentSet, validApplicant } from '../support/applications.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -237,5 +238,12 @@ describe('logs of a service', () => {
     expect(submitted.status).toBe(201);
     expect(lines.filter((l) => l.reqId === 'submit-77').map((l) => l.event)).toEqual(['application_submitted', 'request']);
     expect(lines.filter((l) => l.event === 'application_submitted').map((l) => l.reqId)).toContain('submit-77');
+  });
+
+  test("a provider's line about a message a request sends at once (login details) carries that request's id", async () => {
+    // The SMS provider is made once at start; the request hands it its own logger with the message (channels.ts).
+    const res = await new Client(server.url).post('/api/auth/register', { name: 'Rina Das', mobile: '9830077001' }, { 'x-request-id': 'register-5' });
+    expect(res.status).toBe(201);
+    expect(lines.filter((l) => l.reqId === 'register-5').map((l) => l.event)).toEqual(['sms_recorded', 'request']);
   });
 });

@@ -11,7 +11,7 @@ const config = loadConfig();
 const log = createLogger('silent');
 const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pooler: config.databasePooler });
 const unused = { send: async () => ({ ok: false as const, retry: false, error: 'not in this test' }) };
-const deps = { config, sql: db.sql, clock: systemClock, log, sms: await createSmsSender(config, db.sql, log), mail: unused, push: { publicKey: '', ...unused } };
+const deps = { config, sql: db.sql, clock: systemClock, log, sms: await createSmsSender(config, db.sql), mail: unused, push: { publicKey: '', ...unused } };
 
 let sent = 0;
 let stopping = false;

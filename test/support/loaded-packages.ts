@@ -19,7 +19,6 @@ register(`data:text/javascript,${encodeURIComponent(hook)}`, { data: { port: por
 
 const [provider, years] = process.argv.slice(2);
 const { loadConfig } = await import('../../api/config.ts');
-const { createLogger } = await import('../../api/log.ts');
 const { seedStateHolidays } = await import('../../api/sla/holidays.ts');
 const { createSmsSender } = await import('../../sms/providers/index.ts');
 type Sql = import('../../api/db/connect.ts').Sql;
@@ -30,7 +29,7 @@ const config = loadConfig({ SMS_PROVIDER: provider!, AFRICASTALKING_USERNAME: 's
 const answer = (rows: object[]) => Promise.resolve(Object.assign(rows, { count: rows.length }));
 const seeded = years === 'fresh' ? [] : [{ name: 'holidays-seeded-2026' }, { name: 'holidays-seeded-2027' }];
 const fake = Object.assign((strings: TemplateStringsArray) => answer(strings.join('').startsWith('select name from server_keys') ? seeded : []), { json: (v: unknown) => v });
-await createSmsSender(config, fake as unknown as Sql, createLogger('silent'));
+await createSmsSender(config, fake as unknown as Sql);
 await seedStateHolidays(fake as unknown as Sql, new Date('2026-12-03T10:00:00Z'));
 await new Promise((r) => setTimeout(r, 100)); // the hook's last messages
 

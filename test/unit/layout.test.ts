@@ -45,7 +45,6 @@ const smsEntryPoints: Record<string, string> = {
   'api/deps.ts': 'the composition root: the gateway gets the database, clock, log and config through Deps like a route',
   'api/config.ts': 'the configuration type, to choose the SMS provider',
   'api/db/connect.ts': 'the Sql type a provider records with',
-  'api/log.ts': 'the Logger type: one log for the whole process',
   'api/http/env.ts': "the request's context (ApiEnv): its own deps, whose logger writes the request id",
   'api/http/middleware.ts': "requestScope: the request's deps and id, as the API's requests have them",
   'api/notify/channels.ts': 'the SmsSender interface the providers implement for the outbox',

@@ -26,14 +26,14 @@ describe('MSDG', () => {
 describe("Africa's Talking", () => {
   test('username "sandbox" points the package at the sandbox; AFRICASTALKING_SMS_URL overrides both', () => {
     const common = createRequire(import.meta.url)('africastalking/lib/common.js') as { SMS_URL: string };
-    createAfricasTalkingSms({ username: 'sandbox', apiKey: 'k' }, createLogger('silent'));
+    createAfricasTalkingSms({ username: 'sandbox', apiKey: 'k' });
     expect(common.SMS_URL).toBe('https://api.sandbox.africastalking.com/version1/messaging');
-    createAfricasTalkingSms({ username: 'sandbox', apiKey: 'k', smsUrl: 'http://127.0.0.1:9/version1/messaging' }, createLogger('silent'));
+    createAfricasTalkingSms({ username: 'sandbox', apiKey: 'k', smsUrl: 'http://127.0.0.1:9/version1/messaging' });
     expect(common.SMS_URL).toBe('http://127.0.0.1:9/version1/messaging');
   });
 
   test("the package's requests time out (10 s) before the dispatcher gives up on them (15 s)", () => {
-    createAfricasTalkingSms({ username: 'edistrict', apiKey: 'k' }, createLogger('silent'));
+    createAfricasTalkingSms({ username: 'edistrict', apiKey: 'k' });
     const require = createRequire(import.meta.url);
     const axios = createRequire(require.resolve('africastalking'))('axios') as { defaults: { timeout: number } };
     expect(axios.defaults.timeout).toBe(10_000);
@@ -41,10 +41,10 @@ describe("Africa's Talking", () => {
   });
 
   test('a number the package cannot send to is a permanent failure, without a request', async () => {
-    const sms = createAfricasTalkingSms({ username: 'edistrict', apiKey: 'k', smsUrl: 'http://127.0.0.1:9/none' }, createLogger('silent'));
-    expect(await sms.send({ to: '12345', text: 'x', lang: 'en', templateId: '1' })).toMatchObject({ ok: false, retry: false });
+    const sms = createAfricasTalkingSms({ username: 'edistrict', apiKey: 'k', smsUrl: 'http://127.0.0.1:9/none' });
+    expect(await sms.send({ to: '12345', text: 'x', lang: 'en', templateId: '1' }, createLogger('silent'))).toMatchObject({ ok: false, retry: false });
     // Nothing listens on port 9: a connection error is worth retrying.
-    expect(await sms.send({ to: '+919830012345', text: 'x', lang: 'en', templateId: '1' })).toMatchObject({ ok: false, retry: true });
+    expect(await sms.send({ to: '+919830012345', text: 'x', lang: 'en', templateId: '1' }, createLogger('silent'))).toMatchObject({ ok: false, retry: true });
   });
 });
 
