@@ -99,7 +99,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       log,
       sms: await createSmsSender(config, db.sql),
       mail,
-      push: createWebPush(db.sql, { keys: vapid, subject: config.vapid.subject, record, agent: overrides.pushAgent }, log),
+      push: createWebPush(db.sql, { keys: vapid, subject: config.vapid.subject, record, agent: overrides.pushAgent }),
       storage: await openStorage(config.storage),
       aadhaarKeys: deriveAadhaarKeys(config.aadhaarKey ?? (await developmentAadhaarKey(config))),
       metrics,

@@ -39,8 +39,9 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
   // What every request goes through, as one layer of Hono's middleware chain. Each layer costs a request an async
   // dispatch and two or three promises: a public lookup crossed eleven layers and made about sixty promises, twice
   // what its query needs (test/bench/track.ts). So the steps run in order inside one layer, the request's own deps
-  // (its logger, with its id) first; the body checks (which a GET skips) and the session come after the log, and an error one of them throws is answered by the log itself, through the same
-  // handler as app.onError, so the line carries the status the client got.
+  // (its logger, with its id) first; the body checks (which a GET skips) and the session come after the log, and an
+  // error one of them throws is answered by the log itself, through the same handler as app.onError, so the line
+  // carries the status the client got.
   const answerError = (err: Error, c: Context<ApiEnv>) =>
     toErrorResponse(c, err, c.get('lang') ?? deps.config.defaultLang, (bug) => (c.get('deps') ?? deps).log.error('unhandled', { route: c.req.routePath, ...errorFields(bug) }));
   // Outside services post here in their own protocols (issue 14): the ESP's answer arrives as a form post from the

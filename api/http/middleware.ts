@@ -41,9 +41,10 @@ export function requestScope(deps: Deps): Mw {
 
 /**
  * One log line per request (no query string, no body, no address, so no personal data; the request id comes from
- * the request's logger, requestScope()), and its time in the latency histogram by route pattern. An error thrown after it in the same layer of
- * Hono's chain reaches it before Hono's error handler would, so it answers the error itself with `answer` (the
- * app's error handler) and logs the status the client gets; errors of later layers arrive already answered.
+ * the request's logger, requestScope()), and its time in the latency histogram by route pattern. An error thrown
+ * after it in the same layer of Hono's chain reaches it before Hono's error handler would, so it answers the error
+ * itself with `answer` (the app's error handler) and logs the status the client gets; errors of later layers arrive
+ * already answered.
  */
 export function requestLog(metrics: Pick<Metrics, 'httpDuration'> | undefined, answer: (err: Error, c: Context<ApiEnv>) => Response | Promise<Response>): Mw {
   return async (c, next) => {

@@ -39,18 +39,15 @@ export interface PushMessage {
   tag: string;
 }
 
-/**
- * `log` takes the sender's own line about the send (`sms_sent`, `email_sent`): the dispatcher's logger, or the
- * request's when a request sends at once (login details, a recovery code, a counter's one-time code), so that line
- * carries the request's id like the rest (api/log.ts). A parameter rather than a logger the provider keeps: a
- * provider is made once, at start, and would otherwise write every line without one.
- */
+// Each sender takes `log` with the message, for its own line about the send (`sms_sent`, `email_sent`,
+// `push_failed`): the dispatcher's logger, or the request's when a request sends at once (login details, a recovery
+// code, a counter's one-time code), so that line carries the request's id like the rest (api/log.ts). A parameter
+// rather than a logger the sender keeps: a sender is made once, at start, and would write every line without one.
 export interface SmsSender {
   readonly name: 'console' | 'africastalking' | 'msdg';
   send(message: SmsMessage, log: Logger): Promise<SendOutcome>;
 }
 
-/** `log` as for SmsSender. */
 export interface Mailer {
   send(message: EmailMessage, log: Logger): Promise<SendOutcome>;
 }
@@ -58,5 +55,5 @@ export interface Mailer {
 export interface PushSender {
   readonly publicKey: string;
   /** `gone: true` in the outcome when the push service says the subscription no longer exists (404/410). */
-  send(subscription: PushSubscriptionKeys, message: PushMessage): Promise<SendOutcome>;
+  send(subscription: PushSubscriptionKeys, message: PushMessage, log: Logger): Promise<SendOutcome>;
 }

@@ -151,7 +151,7 @@ async function deliver(deps: DispatchDeps, m: Claimed): Promise<SendOutcome> {
       if (!device) return { ok: false, retry: false, gone: true, error: 'subscription removed or moved to another user' };
       const link = m.link ?? deps.config.origin;
       // A later message about an application replaces the earlier one on the phone; a digest (no application) stands alone.
-      return deps.push.send(device, { title: m.subject ?? '', body: m.body, url: link, tag: m.applicationId ? `application-${m.applicationId}` : `message-${m.id}` });
+      return deps.push.send(device, { title: m.subject ?? '', body: m.body, url: link, tag: m.applicationId ? `application-${m.applicationId}` : `message-${m.id}` }, deps.log);
     }
   }
 }

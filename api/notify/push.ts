@@ -5,7 +5,6 @@ import type { Agent } from 'node:https';
 import webpush from 'web-push';
 import type { Sql } from '../db/connect.ts';
 import { recordDevMessage } from '../dev/messages.ts';
-import type { Logger } from '../log.ts';
 import type { PushSender, SendOutcome } from './channels.ts';
 
 export interface VapidKeys {
@@ -49,10 +48,10 @@ export interface WebPushOptions {
   agent?: Agent;
 }
 
-export function createWebPush(sql: Sql, options: WebPushOptions, log: Logger): PushSender {
+export function createWebPush(sql: Sql, options: WebPushOptions): PushSender {
   return {
     publicKey: options.keys.publicKey,
-    async send(subscription, message): Promise<SendOutcome> {
+    async send(subscription, message, log): Promise<SendOutcome> {
       if (options.record) await recordDevMessage(sql, { channel: 'push', recipient: new URL(subscription.endpoint).host, subject: message.title, body: message.body });
       try {
         const res = await webpush.sendNotification(
