@@ -257,6 +257,15 @@ export async function submissionDriver(server: BenchServer) {
 export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
   const total = smoke ? 4 : 60;
   const server = await startServer();
+  // A failed run must not leave its server running (and its database behind).
+  try {
+    return await measure(server, total, smoke);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measure(server: BenchServer, total: number, smoke: boolean) {
   const { cookies, oneAccount, scanBytes, run, offered, phased, close } = await submissionDriver(server);
   // Unmeasured first: V8 compiles the hot paths over the first few hundred submissions. After 8 of them (the warm-up
   // until 7 Dec 2026) the server spent 27–29 ms of CPU a submission, after 400 about 21 (one-off runs); a server in
@@ -277,7 +286,6 @@ export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
   await sql.end();
   close();
   const peakMemory = peakMemoryMiB(server.pid);
-  await server.stop();
   return {
     name: `submission, 4 × ${Math.round(scanBytes / 1024)} KB scans + signature`,
     perSecond: base.perSecond,

@@ -184,7 +184,10 @@ export async function startServer(env: Record<string, string> = {}, opts: { cwd?
 
 export async function login(url: string, userId: string, password = 'demo-password'): Promise<string> {
   const res = await fetch(url + '/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: userId, password }) });
-  return res.headers.get('set-cookie')!.split(';')[0]!;
+  const cookie = res.headers.get('set-cookie');
+  // A refused login (a throttle's 429, a 503) would otherwise surface as a TypeError far from its cause.
+  if (!res.ok || !cookie) throw new Error(`login as ${userId} answered ${res.status}: ${await res.text()}`);
+  return cookie.split(';')[0]!;
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -50,38 +50,47 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
     return Number(tps[1]);
   };
 
-  // A freshly started process runs its first seconds in the interpreter, before V8 has compiled the hot path: both
-  // servers are warmed first, so round one measures them as they run for the rest of the day.
-  if (!smoke) {
-    await load(server.url, '/api/track/', 5);
-    await load(`http://localhost:${barePort}`, '/track/', 5);
-    await load(`http://localhost:${barePort}`, '/narrow/', 5);
-  }
-
-  // The CPU each lookup costs the server and PostgreSQL (from /proc, metered()): unlike requests per second it hardly
-  // moves with what else the machine runs, so it shows where the gap to the bare server is even on a busy machine.
-  const each: { app: number; p99: number; floor: number; narrow: number; pgbench: number; cpu: { app: number; appPg: number; floor: number; floorPg: number } }[] = [];
+  // Declared before the try: the rounds fill them, and the servers go whatever happens (a failed run must not leave
+  // them running, nor its databases behind).
+  const each: Round[] = [];
   let errors = 0;
   let p50 = 0;
-  for (let r = 0; r < rounds; r++) {
-    const measuredApp = await metered(server, () => load(server.url, '/api/track/'));
-    const measuredFloor = await metered({ pid: bare.pid!, databaseUrl: server.databaseUrl }, () => load(`http://localhost:${barePort}`, '/track/'));
-    const [app, floor] = [measuredApp.result, measuredFloor.result];
-    const cpu = { app: measuredApp.serverUs, appPg: measuredApp.postgresUs, floor: measuredFloor.serverUs, floorPg: measuredFloor.postgresUs };
-    const narrow = await load(`http://localhost:${barePort}`, '/narrow/');
-    const tps = await pgbench();
-    errors += app.errors + app.non2xx + floor.errors + floor.non2xx + narrow.errors + narrow.non2xx;
-    p50 = app.latency.p50;
-    each.push({ app: app.requests.average, p99: app.latency.p99, floor: floor.requests.average, narrow: narrow.requests.average, pgbench: tps, cpu });
-    if (!smoke) console.log(`  track round ${r + 1}: app ${Math.round(app.requests.average)} req/s (p99 ${app.latency.p99} ms; CPU ${Math.round(cpu.app)} µs + PostgreSQL ${Math.round(cpu.appPg)} µs a lookup), bare ${Math.round(floor.requests.average)} req/s (${Math.round(cpu.floor)} µs + ${Math.round(cpu.floorPg)} µs; narrow ${Math.round(narrow.requests.average)}), pgbench -S ${Math.round(tps)} tps → ${pct(app.requests.average, floor.requests.average)} of bare (${pct(app.requests.average, narrow.requests.average)} of narrow), ${pct(app.requests.average, tps)} of pgbench`);
-  }
-  const peakMemory = { app: peakMemoryMiB(server.pid), bare: peakMemoryMiB(bare.pid!) };
-  bare.kill('SIGTERM');
-  await new Promise((r) => bare.once('exit', r));
-  await server.stop();
-  await pg.drop();
+  let peakMemory = { app: 0, bare: 0 };
+  try {
+    // A freshly started process runs its first seconds in the interpreter, before V8 has compiled the hot path: both
+    // servers are warmed first, so round one measures them as they run for the rest of the day.
+    if (!smoke) {
+      await load(server.url, '/api/track/', 5);
+      await load(`http://localhost:${barePort}`, '/track/', 5);
+      await load(`http://localhost:${barePort}`, '/narrow/', 5);
+    }
 
-  const round = (f: (x: (typeof each)[number]) => number) => each.map((x) => Math.round(f(x))).join(' / ');
+    // The CPU each lookup costs the server and PostgreSQL (from /proc, metered()): unlike requests per second it hardly
+    // moves with what else the machine runs, so it shows where the gap to the bare server is even on a busy machine.
+    for (let r = 0; r < rounds; r++) {
+      const measuredApp = await metered(server, () => load(server.url, '/api/track/'));
+      const measuredFloor = await metered({ pid: bare.pid!, databaseUrl: server.databaseUrl }, () => load(`http://localhost:${barePort}`, '/track/'));
+      const [app, floor] = [measuredApp.result, measuredFloor.result];
+      const cpu = { app: measuredApp.serverUs, appPg: measuredApp.postgresUs, floor: measuredFloor.serverUs, floorPg: measuredFloor.postgresUs };
+      const narrow = await load(`http://localhost:${barePort}`, '/narrow/');
+      const tps = await pgbench();
+      errors += app.errors + app.non2xx + floor.errors + floor.non2xx + narrow.errors + narrow.non2xx;
+      p50 = app.latency.p50;
+      each.push({ app: app.requests.average, p99: app.latency.p99, floor: floor.requests.average, narrow: narrow.requests.average, pgbench: tps, cpu });
+      if (!smoke) console.log(`  track round ${r + 1}: app ${Math.round(app.requests.average)} req/s (p99 ${app.latency.p99} ms; CPU ${Math.round(cpu.app)} µs + PostgreSQL ${Math.round(cpu.appPg)} µs a lookup), bare ${Math.round(floor.requests.average)} req/s (${Math.round(cpu.floor)} µs + ${Math.round(cpu.floorPg)} µs; narrow ${Math.round(narrow.requests.average)}), pgbench -S ${Math.round(tps)} tps → ${pct(app.requests.average, floor.requests.average)} of bare (${pct(app.requests.average, narrow.requests.average)} of narrow), ${pct(app.requests.average, tps)} of pgbench`);
+    }
+    peakMemory = { app: peakMemoryMiB(server.pid), bare: peakMemoryMiB(bare.pid!) };
+  } finally {
+    if (bare.exitCode === null && bare.signalCode === null) {
+      const gone = new Promise((r) => bare.once('exit', r));
+      bare.kill('SIGTERM');
+      await gone;
+    }
+    await server.stop();
+    await pg.drop();
+  }
+
+  const round = (f: (x: Round) => number) => each.map((x) => Math.round(f(x))).join(' / ');
   return {
     name: `track lookup (real PostgreSQL, 50 connections, ${rounds} interleaved rounds of ${seconds} s)`,
     requestsPerSecond: round((x) => x.app),
@@ -102,6 +111,15 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
     bareToAppServerCpu: pct(median(each.map((x) => x.cpu.floor / x.cpu.app)), 1),
     bars: 'p99 ≤ 50 ms; ≥ 80 % of bare Hono; ≥ 30 % of pgbench -S (medians of the rounds)'
   };
+}
+
+interface Round {
+  app: number;
+  p99: number;
+  floor: number;
+  narrow: number;
+  pgbench: number;
+  cpu: { app: number; appPg: number; floor: number; floorPg: number };
 }
 
 function pct(a: number, b: number): string {
