@@ -79,6 +79,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(logLevels).default('info'),
   AADHAAR_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)').optional(),
   TRACK_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  SMS_INBOUND_PER_HOUR: z.coerce.number().int().positive().default(10),
   SIGNING_P12_DIR: z.string().optional(),
   SIGNING_P12_PASSPHRASE: z.string().optional(),
   SIGNING_TRUSTED_CA_PEM: z.string().optional(),
@@ -210,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     aadhaarKey: e.AADHAAR_KEY ? Buffer.from(e.AADHAAR_KEY, 'hex') : undefined,
     trackRequestsPerMinute: e.TRACK_REQUESTS_PER_MINUTE,
+    smsInboundPerHour: e.SMS_INBOUND_PER_HOUR,
     signing: {
       p12Dir: e.SIGNING_P12_DIR && resolve(e.SIGNING_P12_DIR),
       p12Passphrase: e.SIGNING_P12_PASSPHRASE,
@@ -295,6 +297,8 @@ export interface Config {
   /** Unset outside production: a development key is generated and kept under DATA_DIR (server.ts). */
   aadhaarKey: Buffer | undefined;
   trackRequestsPerMinute: number;
+  /** Inbound SMS answered per sender's number per hour (sms/inbound.ts). */
+  smsInboundPerHour: number;
   /** Paths resolved. Outside production, what is unset is replaced by a development CA, officer credentials and seal key under DATA_DIR/secrets. */
   signing: {
     p12Dir?: string;

@@ -76,7 +76,12 @@ function formProblem(form: Form, required: string[], short: string[] = []): stri
 }
 
 /** What the gateway is told of an inbound SMS: a 200 each time, since a retry would change nothing. */
-const inboundAnswer = { answered: 'OK', repeat: 'OK (already answered)', not_a_mobile: 'OK (the sender is not a mobile number; not answered)' } as const;
+const inboundAnswer = {
+  answered: 'OK',
+  repeat: 'OK (already answered)',
+  not_a_mobile: 'OK (the sender is not a mobile number; not answered)',
+  throttled: 'OK (too many messages from this number this hour; not answered)'
+} as const;
 
 export function createSmsApp(appDeps: Deps) {
   // As the API's route factories (api/deps.ts): what logs takes the request's deps, c.var.deps, whose logger writes

@@ -13,6 +13,7 @@ import { smsReasons, type NotificationEvent, type SlotValues } from '../api/noti
 import type { Deps } from '../api/deps.ts';
 import { enqueueSms } from '../api/notify/notify.ts';
 import { languageOfPhone } from '../api/users/phone-language.ts';
+import { takeAttempt } from '../api/auth/throttle.ts';
 import { isOpen } from '../shared/workflow.ts';
 
 export type Intent = { kind: 'status'; ain: string } | { kind: 'help' } | { kind: 'invalid_ain' } | { kind: 'unknown' };
@@ -47,11 +48,17 @@ export interface InboundSms {
   text: string;
 }
 
+const HOUR_MS = 3_600_000;
+
 /**
  * Answers one inbound SMS. 'repeat': one already answered (gateways retry until a 200); 'not_a_mobile': a sender no
- * reply can reach (an operator's alphanumeric sender, a short code), dropped.
+ * reply can reach (an operator's alphanumeric sender, a short code), dropped; 'throttled': the number's
+ * SMS_INBOUND_PER_HOUR is used up, so the message is recorded and not answered (but for one notice an hour).
  */
-export async function answerInboundSms(deps: Pick<Deps, 'sql' | 'clock' | 'config' | 'log'>, m: InboundSms): Promise<'answered' | 'repeat' | 'not_a_mobile'> {
+export async function answerInboundSms(
+  deps: Pick<Deps, 'sql' | 'clock' | 'config' | 'log'>,
+  m: InboundSms
+): Promise<'answered' | 'repeat' | 'not_a_mobile' | 'throttled'> {
   const now = deps.clock.now();
   const from = /^\+\d{8,15}$/.test(m.from) ? m.from : toE164IndianMobile(m.from);
   if (!from) {
@@ -64,8 +71,26 @@ export async function answerInboundSms(deps: Pick<Deps, 'sql' | 'clock' | 'confi
       on conflict (key) do nothing returning key`;
     if (!first) return 'repeat';
     const intent = parseInbound(m.text);
+    const record = (ain: string | null) => sql`
+      insert into sms_inbound (provider, sender, intent, ain, received_at)
+      values (${m.provider}, ${from}, ${intent.kind}, ${ain}, ${now})`;
     const [account] = await sql<{ id: string }[]>`select id from users where mobile = ${from}`;
     const lang = (await languageOfPhone(sql, from)) ?? scriptLanguage(m.text) ?? deps.config.defaultLang;
+
+    // Every reply is an SMS the district pays for, and an auto-reply app (or another service's robot) that answers
+    // our replies would trade messages with us for ever; a script could also walk the AINs' serials. So a number
+    // gets SMS_INBOUND_PER_HOUR answers an hour. Past that it is told so once, then not answered until the hour is
+    // over. The counts are the database's (api/auth/throttle.ts): every instance behind the load balancer sees them,
+    // and they hold the number only as a hash. A refused message counts nowhere, so a robot's flood ends with its hour.
+    const perHour = { limit: deps.config.smsInboundPerHour, windowMs: HOUR_MS };
+    if ((await takeAttempt({ sql, clock: deps.clock }, [{ kind: 'sms-inbound', value: from, rule: perHour }])) > 0) {
+      const notice = (await takeAttempt({ sql, clock: deps.clock }, [{ kind: 'sms-inbound-notice', value: from, rule: { limit: 1, windowMs: HOUR_MS } }])) === 0;
+      if (notice) await enqueueSms(sql, now, from, lang, 'too_many_messages', {}, { userId: account?.id });
+      deps.log.warn('sms_inbound_throttled', { provider: m.provider, notice });
+      await record(intent.kind === 'status' ? intent.ain : null);
+      return 'throttled';
+    }
+
     let ain: string | null = null;
     if (intent.kind === 'status') {
       ain = intent.ain;
@@ -80,9 +105,7 @@ export async function answerInboundSms(deps: Pick<Deps, 'sql' | 'clock' | 'confi
       const event = intent.kind === 'help' ? 'help' : intent.kind === 'invalid_ain' ? 'invalid_ain' : 'short_help';
       await enqueueSms(sql, now, from, lang, event, {}, { userId: account?.id });
     }
-    await sql`
-      insert into sms_inbound (provider, sender, intent, ain, received_at)
-      values (${m.provider}, ${from}, ${intent.kind}, ${ain}, ${now})`;
+    await record(ain);
     return 'answered';
   });
 }

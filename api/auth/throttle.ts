@@ -3,6 +3,7 @@
 // lock of its counters' rows, so parallel requests are decided one after another: of 200 sent at once on a limit of
 // 5, exactly 5 go on. A refused attempt counts nowhere, so hammering a closed door does not keep it closed longer.
 import { createHash } from 'node:crypto';
+import type { Queryable } from '../db/connect.ts';
 import type { Deps } from '../deps.ts';
 
 export interface Limit {
@@ -23,7 +24,8 @@ export interface Counter {
   rule: Limit;
 }
 
-type Deps_ = Pick<Deps, 'sql' | 'clock'>;
+// A transaction's sql too: an inbound SMS counts its sender inside the transaction that records it (sms/inbound.ts).
+type Deps_ = Pick<Deps, 'clock'> & { sql: Queryable };
 
 function keyOf(c: Pick<Counter, 'kind' | 'value'>): string {
   return c.kind + ':' + createHash('sha256').update(c.value).digest('hex');

@@ -29,6 +29,7 @@ const channelsFor: Record<NotificationEvent, readonly Channel[]> = {
   short_help: ['sms'],
   invalid_ain: ['sms'],
   not_found: ['sms'],
+  too_many_messages: ['sms'],
   // Sent straight away by sendLoginDetails, never through the outbox: it carries a one-time password.
   welcome: [],
   recovery_code: [],

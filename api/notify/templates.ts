@@ -30,6 +30,8 @@ export const events = [
   'short_help',
   'invalid_ain',
   'not_found',
+  // A number that texts more than SMS_INBOUND_PER_HOUR times an hour is told once, then not answered (sms/inbound.ts).
+  'too_many_messages',
   'welcome',
   'recovery_code',
   'status_reply_open',
@@ -348,6 +350,15 @@ export const templates: Record<NotificationEvent, EventTemplates> = {
       en: { id: '1107170000000000471', text: "Escalation: {#var#} applications in {#var#} are past the L1 officer's time limit too, the first due on {#var#}." },
       bn: { id: '1107170000000000472', text: 'এসক্যালেশন: {#var#}টি আবেদন ({#var#}) L1 সময়সীমাও পেরিয়েছে, প্রথমটির শেষ তারিখ {#var#}।' },
       hi: { id: '1107170000000000473', text: 'एस्केलेशन: {#var#} आवेदन ({#var#}) L1 समय सीमा भी पार, सबसे पहली अंतिम तिथि {#var#}।' }
+    }
+  },
+  too_many_messages: {
+    vars: [],
+    subject: { en: 'Replies paused', bn: 'উত্তর বন্ধ', hi: 'उत्तर रुके' },
+    sms: {
+      en: { id: '1107170000000000481', text: 'Many messages have come from this number in the last hour, so replies are paused. Please send again after an hour.' },
+      bn: { id: '1107170000000000482', text: 'গত এক ঘণ্টায় এই নম্বর থেকে অনেক বার্তা এসেছে, তাই উত্তর বন্ধ আছে। এক ঘণ্টা পরে আবার পাঠান।' },
+      hi: { id: '1107170000000000483', text: 'पिछले एक घंटे में इस नंबर से बहुत संदेश आए हैं, इसलिए उत्तर रुके हैं। एक घंटे बाद फिर भेजें।' }
     }
   },
   reminder_digest: {

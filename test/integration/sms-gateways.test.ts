@@ -245,6 +245,30 @@ describe('status by SMS (POST /sms/inbound, /sms/inbound/msdg)', () => {
     expect(replies[0]).toContain(ains[0]);
     expect((await post('/sms/inbound/msdg', { mobileNumber: '919830060004' })).status).toBe(400);
   });
+
+  // Last in this block: it moves the server's clock on by an hour.
+  test('a number gets SMS_INBOUND_PER_HOUR answers an hour, then one notice, then none until the hour is over', async () => {
+    const from = '+919830060005';
+    const perHour = server.runtime.deps.config.smsInboundPerHour;
+    const answers: string[] = [];
+    for (let i = 0; i < perHour + 3; i++) answers.push(await (await inbound(from, i === perHour + 2 ? `STATUS ${ains[0]}` : 'HELP', `ATXid_flood_${i}`)).text());
+    expect(answers).toEqual([...Array(perHour).fill('OK'), ...Array(3).fill('OK (too many messages from this number this hour; not answered)')]);
+    const replies = await repliesTo(from);
+    expect(replies).toHaveLength(perHour + 1);
+    expect(replies.filter((r) => r === 'গত এক ঘণ্টায় এই নম্বর থেকে অনেক বার্তা এসেছে, তাই উত্তর বন্ধ আছে। এক ঘণ্টা পরে আবার পাঠান। -ই-ডিস্ট্রিক্ট')).toHaveLength(1);
+    // Every message is recorded, answered or not; another number is not held up by this one.
+    const [{ n }] = await server.runtime.deps.sql<[{ n: number }]>`select count(*)::int as n from sms_inbound where sender = ${from}`;
+    expect(n).toBe(perHour + 3);
+    expect(await (await inbound('+919830060006', 'HELP')).text()).toBe('OK');
+    // A gateway's retry of a refused message is still a repeat, not another refusal.
+    expect(await (await inbound(from, 'HELP', `ATXid_flood_${perHour + 1}`)).text()).toBe('OK (already answered)');
+
+    server.clock.advance(3_600_000);
+    expect(await (await inbound(from, `STATUS ${ains[0]}`)).text()).toBe('OK');
+    const after = await repliesTo(from);
+    expect(after).toHaveLength(perHour + 2);
+    expect(after.filter((r) => r.startsWith(`আবেদন ${ains[0]}`))).toHaveLength(1);
+  });
 });
 
 describe('delivery reports (POST /sms/delivery)', () => {

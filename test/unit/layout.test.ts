@@ -55,7 +55,8 @@ const smsEntryPoints: Record<string, string> = {
   'api/time.ts': 'smsDate: dates written as in the outbound notices (the one time module)',
   'api/users/phone-language.ts': "the language a phone chose, kept for the outbound notices too",
   'api/http/unavailable.ts': 'how a database outage is recognised and when to come back, as the API answers it',
-  'api/dev/messages.ts': "the development outbox the console provider records into, as the console mailer does"
+  'api/dev/messages.ts': "the development outbox the console provider records into, as the console mailer does",
+  'api/auth/throttle.ts': "takeAttempt: a number's inbound SMS counted per hour, in the database as logins and uploads are"
 };
 
 describe('sms/ and api/', () => {
