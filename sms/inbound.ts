@@ -53,7 +53,7 @@ const HOUR_MS = 3_600_000;
 /**
  * Answers one inbound SMS. 'repeat': one already answered (gateways retry until a 200); 'not_a_mobile': a sender no
  * reply can reach (an operator's alphanumeric sender, a short code), dropped; 'throttled': the number's
- * SMS_INBOUND_PER_HOUR is used up, so the message is recorded and not answered (but for one notice an hour).
+ * SMS_INBOUND_PER_HOUR is used up, so the message is recorded and not answered (but for a notice, at most one an hour).
  */
 export async function answerInboundSms(
   deps: Pick<Deps, 'sql' | 'clock' | 'config' | 'log'>,
@@ -79,9 +79,13 @@ export async function answerInboundSms(
 
     // Every reply is an SMS the district pays for, and an auto-reply app (or another service's robot) that answers
     // our replies would trade messages with us for ever; a script could also walk the AINs' serials. So a number
-    // gets SMS_INBOUND_PER_HOUR answers an hour. Past that it is told so once, then not answered until the hour is
-    // over. The counts are the database's (api/auth/throttle.ts): every instance behind the load balancer sees them,
-    // and they hold the number only as a hash. A refused message counts nowhere, so a robot's flood ends with its hour.
+    // gets SMS_INBOUND_PER_HOUR answers an hour. Past that it is told so, at most once an hour (the notice's own
+    // hour starts at its first refusal), and otherwise not answered until its hour is over. The counts are the
+    // database's (api/auth/throttle.ts): every instance behind the load balancer sees them, and they hold the number
+    // only as a hash. A refused message counts nowhere, so a robot's flood ends with its hour.
+    // The two counters are taken one after the other, each row locked to the end of the transaction: the number's,
+    // then its notice's. Only this code takes them, always in this order, so two messages from one number queue on
+    // the first lock and cannot deadlock; a taker of both at once would lock them in key order, the other way round.
     const perHour = { limit: deps.config.smsInboundPerHour, windowMs: HOUR_MS };
     if ((await takeAttempt({ sql, clock: deps.clock }, [{ kind: 'sms-inbound', value: from, rule: perHour }])) > 0) {
       const notice = (await takeAttempt({ sql, clock: deps.clock }, [{ kind: 'sms-inbound-notice', value: from, rule: { limit: 1, windowMs: HOUR_MS } }])) === 0;

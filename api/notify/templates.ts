@@ -354,11 +354,11 @@ export const templates: Record<NotificationEvent, EventTemplates> = {
   },
   too_many_messages: {
     vars: [],
-    subject: { en: 'Replies paused', bn: 'উত্তর বন্ধ', hi: 'उत्तर रुके' },
+    subject: { en: 'Replies paused', bn: 'উত্তর সাময়িকভাবে বন্ধ', hi: 'उत्तर रोके गए' },
     sms: {
       en: { id: '1107170000000000481', text: 'Many messages have come from this number in the last hour, so replies are paused. Please send again after an hour.' },
-      bn: { id: '1107170000000000482', text: 'গত এক ঘণ্টায় এই নম্বর থেকে অনেক বার্তা এসেছে, তাই উত্তর বন্ধ আছে। এক ঘণ্টা পরে আবার পাঠান।' },
-      hi: { id: '1107170000000000483', text: 'पिछले एक घंटे में इस नंबर से बहुत संदेश आए हैं, इसलिए उत्तर रुके हैं। एक घंटे बाद फिर भेजें।' }
+      bn: { id: '1107170000000000482', text: 'গত এক ঘণ্টায় এই নম্বর থেকে অনেক বার্তা এসেছে, তাই আপাতত উত্তর দেওয়া বন্ধ আছে। এক ঘণ্টা পরে আবার পাঠান।' },
+      hi: { id: '1107170000000000483', text: 'पिछले एक घंटे में इस नंबर से बहुत सारे संदेश आए हैं, इसलिए अभी उत्तर रोक दिए गए हैं। एक घंटे बाद फिर भेजें।' }
     }
   },
   reminder_digest: {

@@ -9,7 +9,7 @@
 // Each round also prints the CPU a lookup costs the app, the bare server and PostgreSQL (from /proc): that figure
 // hardly moves with the machine's other load, so it says where the gap is when requests per second cannot.
 // BENCH_PROFILE=dir writes V8 CPU profiles of both servers (dir/app, dir/bare) to compare them function by function.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { productionNodeFlags } from '../support/node-flags.ts';
 import { createTestDatabase } from '../support/server.ts';
@@ -21,42 +21,46 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
   const seconds = smoke ? 1 : 10;
   const rounds = smoke ? 1 : Math.max(3, askedRounds ?? 3);
   const server = await startServer({ TRACK_REQUESTS_PER_MINUTE: '100000000' });
-  const ains = await seedApplications(server.databaseUrl, smoke ? 1_000 : 100_000);
-
-  const load = (url: string, prefix: string, duration = seconds) => trackingLoad(url, prefix, ains, duration);
-
-  // The same lookup with nothing around it, to show how much of the gap to pgbench is Node and HTTP themselves.
-  const barePort = await freePort();
-  // With production's V8 flags too (package.json's start), so the two differ only in what runs around the lookup.
-  const bare = spawn(process.execPath, [...productionNodeFlags(), ...profileFlags('bare'), '--import', 'tsx', 'test/bench/bare-hono.ts', String(barePort), server.databaseUrl], { stdio: 'ignore' });
-  for (let i = 0; i < 60; i++) {
-    const up = await fetch(`http://localhost:${barePort}/track/${ains[0]}`).then((r) => r.ok, () => false);
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-
-  const pg = await createTestDatabase();
-  // pgbench is libpq's: it takes the database's URI as it is, so it reaches the server as the app does, by TCP or
-  // (TEST_DATABASE_URL naming a socket) by the Unix socket.
-  // pgbench asynchronously: a smoke run has another benchmark going in this process (run.ts).
-  await execFileAsync('pgbench', ['-i', '-q', '-s', smoke ? '1' : '10', pg.url]);
-  const pgbench = async () => {
-    // A smoke run counts transactions instead of seconds: on a loaded machine 50 connections can take longer to
-    // open than a one-second run lasts, and pgbench then reports no rate at all.
-    const length = smoke ? ['-t', '20'] : ['-T', String(seconds)];
-    const { stdout: out } = await execFileAsync('pgbench', ['-S', '-c', '50', '-j', '2', ...length, pg.url], { encoding: 'utf8' });
-    const tps = /tps = ([\d.]+)/.exec(out);
-    if (!tps) throw new Error(`pgbench reported no rate:\n${out}`);
-    return Number(tps[1]);
-  };
-
-  // Declared before the try: the rounds fill them, and the servers go whatever happens (a failed run must not leave
-  // them running, nor its databases behind).
+  // Declared before the try: the rounds fill them, and the servers go whatever happens (a failed run, even one that
+  // fails while seeding, must not leave them running, nor its databases behind).
+  let bare: ChildProcess | undefined;
+  let pg: { url: string; drop(): Promise<void> } | undefined;
   const each: Round[] = [];
   let errors = 0;
   let p50 = 0;
   let peakMemory = { app: 0, bare: 0 };
   try {
+    const ains = await seedApplications(server.databaseUrl, smoke ? 1_000 : 100_000);
+
+    const load = (url: string, prefix: string, duration = seconds) => trackingLoad(url, prefix, ains, duration);
+
+    // The same lookup with nothing around it, to show how much of the gap to pgbench is Node and HTTP themselves.
+    const barePort = await freePort();
+    // With production's V8 flags too (package.json's start), so the two differ only in what runs around the lookup.
+    const bareServer = spawn(process.execPath, [...productionNodeFlags(), ...profileFlags('bare'), '--import', 'tsx', 'test/bench/bare-hono.ts', String(barePort), server.databaseUrl], { stdio: 'ignore' });
+    bare = bareServer;
+    for (let i = 0; i < 60; i++) {
+      const up = await fetch(`http://localhost:${barePort}/track/${ains[0]}`).then((r) => r.ok, () => false);
+      if (up) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+
+    const db = await createTestDatabase();
+    pg = db;
+    // pgbench is libpq's: it takes the database's URI as it is, so it reaches the server as the app does, by TCP or
+    // (TEST_DATABASE_URL naming a socket) by the Unix socket.
+    // pgbench asynchronously: a smoke run has another benchmark going in this process (run.ts).
+    await execFileAsync('pgbench', ['-i', '-q', '-s', smoke ? '1' : '10', db.url]);
+    const pgbench = async () => {
+      // A smoke run counts transactions instead of seconds: on a loaded machine 50 connections can take longer to
+      // open than a one-second run lasts, and pgbench then reports no rate at all.
+      const length = smoke ? ['-t', '20'] : ['-T', String(seconds)];
+      const { stdout: out } = await execFileAsync('pgbench', ['-S', '-c', '50', '-j', '2', ...length, db.url], { encoding: 'utf8' });
+      const tps = /tps = ([\d.]+)/.exec(out);
+      if (!tps) throw new Error(`pgbench reported no rate:\n${out}`);
+      return Number(tps[1]);
+    };
+
     // A freshly started process runs its first seconds in the interpreter, before V8 has compiled the hot path: both
     // servers are warmed first, so round one measures them as they run for the rest of the day.
     if (!smoke) {
@@ -69,7 +73,7 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
     // moves with what else the machine runs, so it shows where the gap to the bare server is even on a busy machine.
     for (let r = 0; r < rounds; r++) {
       const measuredApp = await metered(server, () => load(server.url, '/api/track/'));
-      const measuredFloor = await metered({ pid: bare.pid!, databaseUrl: server.databaseUrl }, () => load(`http://localhost:${barePort}`, '/track/'));
+      const measuredFloor = await metered({ pid: bareServer.pid!, databaseUrl: server.databaseUrl }, () => load(`http://localhost:${barePort}`, '/track/'));
       const [app, floor] = [measuredApp.result, measuredFloor.result];
       const cpu = { app: measuredApp.serverUs, appPg: measuredApp.postgresUs, floor: measuredFloor.serverUs, floorPg: measuredFloor.postgresUs };
       const narrow = await load(`http://localhost:${barePort}`, '/narrow/');
@@ -79,15 +83,19 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
       each.push({ app: app.requests.average, p99: app.latency.p99, floor: floor.requests.average, narrow: narrow.requests.average, pgbench: tps, cpu });
       if (!smoke) console.log(`  track round ${r + 1}: app ${Math.round(app.requests.average)} req/s (p99 ${app.latency.p99} ms; CPU ${Math.round(cpu.app)} µs + PostgreSQL ${Math.round(cpu.appPg)} µs a lookup), bare ${Math.round(floor.requests.average)} req/s (${Math.round(cpu.floor)} µs + ${Math.round(cpu.floorPg)} µs; narrow ${Math.round(narrow.requests.average)}), pgbench -S ${Math.round(tps)} tps → ${pct(app.requests.average, floor.requests.average)} of bare (${pct(app.requests.average, narrow.requests.average)} of narrow), ${pct(app.requests.average, tps)} of pgbench`);
     }
-    peakMemory = { app: peakMemoryMiB(server.pid), bare: peakMemoryMiB(bare.pid!) };
+    peakMemory = { app: peakMemoryMiB(server.pid), bare: peakMemoryMiB(bareServer.pid!) };
   } finally {
-    if (bare.exitCode === null && bare.signalCode === null) {
-      const gone = new Promise((r) => bare.once('exit', r));
-      bare.kill('SIGTERM');
+    if (bare && bare.exitCode === null && bare.signalCode === null) {
+      const child = bare;
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
       await gone;
     }
-    await server.stop();
-    await pg.drop();
+    try {
+      await server.stop();
+    } finally {
+      await pg?.drop();
+    }
   }
 
   const round = (f: (x: Round) => number) => each.map((x) => Math.round(f(x))).join(' / ');

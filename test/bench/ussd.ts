@@ -8,13 +8,22 @@
 // - saturated: 200 connections sending the next request the moment an answer arrives (autocannon). That measures
 //   throughput; latency then is mostly queueing (Little's law: 200 in flight / throughput).
 import autocannon from 'autocannon';
-import { percentile, seedApplications, startServer, type BenchOptions } from './support.ts';
+import { percentile, seedApplications, startServer, type BenchOptions, type BenchServer } from './support.ts';
 
 const SECRET = 'bench-callback-secret-000';
 
 export async function benchUssd({ smoke = false }: BenchOptions = {}) {
   const seconds = smoke ? 1 : 10;
   const server = await startServer({ SMS_CALLBACK_SECRET: SECRET });
+  // A failed run must not leave its server running (and its database behind).
+  try {
+    return await measure(server, seconds, smoke);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measure(server: BenchServer, seconds: number, smoke: boolean) {
   const ains = await seedApplications(server.databaseUrl, smoke ? 1_000 : 100_000);
 
   let n = 0;
@@ -40,7 +49,6 @@ export async function benchUssd({ smoke = false }: BenchOptions = {}) {
   });
   // A smoke run proves the sessions still go through, not how long a person pauses: a tenth of the pause.
   const people = await sessions(server.url, ains, seconds, smoke ? 0.1 : 1);
-  await server.stop();
   return {
     name: 'USSD callback (real PostgreSQL, 200 concurrent sessions)',
     sessionsRequestsPerSecond: people.rps,
