@@ -5,7 +5,7 @@ import { chromium, devices, type Browser } from '@playwright/test';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import sharp from 'sharp';
-import { login, startServer, type BenchOptions, type BenchServer } from './support.ts';
+import { login, withServer, type BenchOptions, type BenchServer } from './support.ts';
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const args = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -27,12 +27,7 @@ async function jsBytes(browser: Browser, url: string, cookie?: { name: string; v
 }
 
 export async function benchBrowser({ smoke = false }: BenchOptions = {}) {
-  const server = await startServer();
-  try {
-    return await measure(server, smoke);
-  } finally {
-    await server.stop();
-  }
+  return withServer({}, (server) => measure(server, smoke));
 }
 
 async function measure(server: BenchServer, smoke: boolean) {

@@ -27,7 +27,7 @@ import postgres from 'postgres';
 import { postgresOptions } from '../../api/db/url.ts';
 import sharp from 'sharp';
 import { validApplicant } from '../support/applications.ts';
-import { cpuMeter, login, peakMemoryMiB, percentile, startServer, type BenchOptions, type BenchServer } from './support.ts';
+import { cpuMeter, login, peakMemoryMiB, percentile, withServer, type BenchOptions, type BenchServer } from './support.ts';
 
 async function scan(seed: number): Promise<Buffer> {
   // Noise compresses badly, like a real photographed page: about 500 KB at this size and quality.
@@ -107,9 +107,8 @@ export async function submissionDriver(server: BenchServer) {
   // node:http, not fetch: undici's fetch copies a Buffer body before sending it and wraps it in a web stream, which
   // cost the generator 20–25 ms of CPU a submission on the two cores it shares with the server (5 Dec 2026).
   const agent = new Agent({ keepAlive: true });
-  const post = (path: string, headers: Record<string, string>, body: Buffer | Buffer[]) =>
+  const post = (path: string, headers: Record<string, string>, pieces: Buffer[]) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const pieces = Array.isArray(body) ? body : [body];
       const length = pieces.reduce((n, piece) => n + piece.length, 0);
       const req = request(server.url + path, { method: 'POST', agent, headers: { ...headers, 'content-length': String(length) } }, (res) => {
         const chunks: Buffer[] = [];
@@ -135,7 +134,7 @@ export async function submissionDriver(server: BenchServer) {
     return { ids };
   }
   const apply = (key: string, cookie: string, ids: string[]) =>
-    post('/api/applications', { cookie, origin: server.url, 'content-type': 'application/json', 'idempotency-key': key }, Buffer.from(JSON.stringify({ applicant: validApplicant(), documents: ids })));
+    post('/api/applications', { cookie, origin: server.url, 'content-type': 'application/json', 'idempotency-key': key }, [Buffer.from(JSON.stringify({ applicant: validApplicant(), documents: ids }))]);
 
   async function submitOne(key: string, cookie: string): Promise<{ ok: boolean; ms: number; status: number }> {
     const started = performance.now();
@@ -266,14 +265,7 @@ export async function submissionDriver(server: BenchServer) {
 }
 
 export async function benchSubmit({ smoke = false }: BenchOptions = {}) {
-  const total = smoke ? 4 : 60;
-  const server = await startServer();
-  // A failed run must not leave its server running (and its database behind).
-  try {
-    return await measure(server, total, smoke);
-  } finally {
-    await server.stop();
-  }
+  return withServer({}, (server) => measure(server, smoke ? 4 : 60, smoke));
 }
 
 async function measure(server: BenchServer, total: number, smoke: boolean) {

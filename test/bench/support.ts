@@ -149,11 +149,9 @@ export async function startServer(env: Record<string, string> = {}, opts: { cwd?
     stdio: ['ignore', process.env.BENCH_LOGS ? 'inherit' : 'ignore', 'inherit']
   });
   const url = `http://localhost:${port}`;
-  let exited = false;
-  child.once('exit', () => (exited = true));
   for (let i = 0; ; i++) {
     // A server that cannot start must fail the benchmark, not let it measure a stream of refused connections.
-    if (exited || i === 120) {
+    if (hasExited(child) || i === 120) {
       child.kill('SIGKILL');
       await db.drop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -171,15 +169,34 @@ export async function startServer(env: Record<string, string> = {}, opts: { cwd?
     databaseUrl: db.url,
     pid: child.pid!,
     async stop() {
-      if (!exited) {
-        const gone = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await gone;
-      }
+      await stopChild(child);
       await db.drop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   };
+}
+
+/**
+ * Runs `use` against a server started by startServer(env), and stops it, dropping its database and data folder,
+ * whatever happens: a run that fails must not leave them behind (nor keep the benchmark's output open).
+ */
+export async function withServer<T>(env: Record<string, string>, use: (server: BenchServer) => Promise<T>): Promise<T> {
+  const server = await startServer(env);
+  try {
+    return await use(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+/** Ends a process the benchmark started (SIGTERM) and waits for it to go; one already gone is left be. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (hasExited(child)) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await gone;
 }
 
 export async function login(url: string, userId: string, password = 'demo-password'): Promise<string> {

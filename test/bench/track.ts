@@ -9,26 +9,24 @@
 // Each round also prints the CPU a lookup costs the app, the bare server and PostgreSQL (from /proc): that figure
 // hardly moves with the machine's other load, so it says where the gap is when requests per second cannot.
 // BENCH_PROFILE=dir writes V8 CPU profiles of both servers (dir/app, dir/bare) to compare them function by function.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { productionNodeFlags } from '../support/node-flags.ts';
 import { createTestDatabase } from '../support/server.ts';
-import { freePort, median, metered, peakMemoryMiB, profileFlags, seedApplications, startServer, trackingLoad, type BenchOptions } from './support.ts';
+import { freePort, median, metered, peakMemoryMiB, profileFlags, seedApplications, stopChild, trackingLoad, withServer, type BenchOptions, type BenchServer } from './support.ts';
 
 const execFileAsync = promisify(execFile);
 
 export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOptions = {}) {
   const seconds = smoke ? 1 : 10;
   const rounds = smoke ? 1 : Math.max(3, askedRounds ?? 3);
-  const server = await startServer({ TRACK_REQUESTS_PER_MINUTE: '100000000' });
-  // Declared before the try: the rounds fill them, and the servers go whatever happens (a failed run, even one that
-  // fails while seeding, must not leave them running, nor its databases behind).
-  let bare: ChildProcess | undefined;
-  let pg: { url: string; drop(): Promise<void> } | undefined;
-  const each: Round[] = [];
-  let errors = 0;
-  let p50 = 0;
-  let peakMemory = { app: 0, bare: 0 };
+  return withServer({ TRACK_REQUESTS_PER_MINUTE: '100000000' }, (server) => measure(server, seconds, rounds, smoke));
+}
+
+async function measure(server: BenchServer, seconds: number, rounds: number, smoke: boolean) {
+  // What else the run starts (the bare server, pgbench's database), undone last first whatever happens: a failed run
+  // must not leave them behind.
+  const undo: (() => Promise<void>)[] = [];
   try {
     const ains = await seedApplications(server.databaseUrl, smoke ? 1_000 : 100_000);
 
@@ -38,7 +36,7 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
     const barePort = await freePort();
     // With production's V8 flags too (package.json's start), so the two differ only in what runs around the lookup.
     const bareServer = spawn(process.execPath, [...productionNodeFlags(), ...profileFlags('bare'), '--import', 'tsx', 'test/bench/bare-hono.ts', String(barePort), server.databaseUrl], { stdio: 'ignore' });
-    bare = bareServer;
+    undo.push(() => stopChild(bareServer));
     for (let i = 0; i < 60; i++) {
       const up = await fetch(`http://localhost:${barePort}/track/${ains[0]}`).then((r) => r.ok, () => false);
       if (up) break;
@@ -46,7 +44,7 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
     }
 
     const db = await createTestDatabase();
-    pg = db;
+    undo.push(() => db.drop());
     // pgbench is libpq's: it takes the database's URI as it is, so it reaches the server as the app does, by TCP or
     // (TEST_DATABASE_URL naming a socket) by the Unix socket.
     // pgbench asynchronously: a smoke run has another benchmark going in this process (run.ts).
@@ -71,6 +69,9 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
 
     // The CPU each lookup costs the server and PostgreSQL (from /proc, metered()): unlike requests per second it hardly
     // moves with what else the machine runs, so it shows where the gap to the bare server is even on a busy machine.
+    const each: Round[] = [];
+    let errors = 0;
+    let p50 = 0;
     for (let r = 0; r < rounds; r++) {
       const measuredApp = await metered(server, () => load(server.url, '/api/track/'));
       const measuredFloor = await metered({ pid: bareServer.pid!, databaseUrl: server.databaseUrl }, () => load(`http://localhost:${barePort}`, '/track/'));
@@ -83,42 +84,32 @@ export async function benchTrack({ smoke = false, rounds: askedRounds }: BenchOp
       each.push({ app: app.requests.average, p99: app.latency.p99, floor: floor.requests.average, narrow: narrow.requests.average, pgbench: tps, cpu });
       if (!smoke) console.log(`  track round ${r + 1}: app ${Math.round(app.requests.average)} req/s (p99 ${app.latency.p99} ms; CPU ${Math.round(cpu.app)} µs + PostgreSQL ${Math.round(cpu.appPg)} µs a lookup), bare ${Math.round(floor.requests.average)} req/s (${Math.round(cpu.floor)} µs + ${Math.round(cpu.floorPg)} µs; narrow ${Math.round(narrow.requests.average)}), pgbench -S ${Math.round(tps)} tps → ${pct(app.requests.average, floor.requests.average)} of bare (${pct(app.requests.average, narrow.requests.average)} of narrow), ${pct(app.requests.average, tps)} of pgbench`);
     }
-    peakMemory = { app: peakMemoryMiB(server.pid), bare: peakMemoryMiB(bareServer.pid!) };
-  } finally {
-    if (bare && bare.exitCode === null && bare.signalCode === null) {
-      const child = bare;
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await gone;
-    }
-    try {
-      await server.stop();
-    } finally {
-      await pg?.drop();
-    }
-  }
+    const peakMemory = { app: peakMemoryMiB(server.pid), bare: peakMemoryMiB(bareServer.pid!) };
 
-  const round = (f: (x: Round) => number) => each.map((x) => Math.round(f(x))).join(' / ');
-  return {
-    name: `track lookup (real PostgreSQL, 50 connections, ${rounds} interleaved rounds of ${seconds} s)`,
-    requestsPerSecond: round((x) => x.app),
-    p50ms: p50,
-    p99ms: round((x) => x.p99),
-    errors,
-    bareHonoRequestsPerSecond: round((x) => x.floor),
-    narrowLookupRequestsPerSecond: round((x) => x.narrow),
-    pgbenchSelectTps: round((x) => x.pgbench),
-    ratioToBareHono: `${pct(median(each.map((x) => x.app / x.floor)), 1)} (rounds ${each.map((x) => pct(x.app, x.floor)).join(', ')})`,
-    ratioToNarrowLookup: `${pct(median(each.map((x) => x.app / x.narrow)), 1)} (rounds ${each.map((x) => pct(x.app, x.narrow)).join(', ')})`,
-    ratioToPgbench: `${pct(median(each.map((x) => x.app / x.pgbench)), 1)} (rounds ${each.map((x) => pct(x.app, x.pgbench)).join(', ')})`,
-    bareHonoRatioToPgbench: `${pct(median(each.map((x) => x.floor / x.pgbench)), 1)}`,
-    serverCpuPerLookupUs: `app ${round((x) => x.cpu.app)}, bare ${round((x) => x.cpu.floor)}`,
-    postgresCpuPerLookupUs: `app ${round((x) => x.cpu.appPg)}, bare ${round((x) => x.cpu.floorPg)}`,
-    peakMemoryMiB: `app ${peakMemory.app}, bare ${peakMemory.bare}`,
-    // What the throughput ratio would be if each server's own CPU were all that limited it.
-    bareToAppServerCpu: pct(median(each.map((x) => x.cpu.floor / x.cpu.app)), 1),
-    bars: 'p99 ≤ 50 ms; ≥ 80 % of bare Hono; ≥ 30 % of pgbench -S (medians of the rounds)'
-  };
+    const round = (f: (x: Round) => number) => each.map((x) => Math.round(f(x))).join(' / ');
+    return {
+      name: `track lookup (real PostgreSQL, 50 connections, ${rounds} interleaved rounds of ${seconds} s)`,
+      requestsPerSecond: round((x) => x.app),
+      p50ms: p50,
+      p99ms: round((x) => x.p99),
+      errors,
+      bareHonoRequestsPerSecond: round((x) => x.floor),
+      narrowLookupRequestsPerSecond: round((x) => x.narrow),
+      pgbenchSelectTps: round((x) => x.pgbench),
+      ratioToBareHono: `${pct(median(each.map((x) => x.app / x.floor)), 1)} (rounds ${each.map((x) => pct(x.app, x.floor)).join(', ')})`,
+      ratioToNarrowLookup: `${pct(median(each.map((x) => x.app / x.narrow)), 1)} (rounds ${each.map((x) => pct(x.app, x.narrow)).join(', ')})`,
+      ratioToPgbench: `${pct(median(each.map((x) => x.app / x.pgbench)), 1)} (rounds ${each.map((x) => pct(x.app, x.pgbench)).join(', ')})`,
+      bareHonoRatioToPgbench: `${pct(median(each.map((x) => x.floor / x.pgbench)), 1)}`,
+      serverCpuPerLookupUs: `app ${round((x) => x.cpu.app)}, bare ${round((x) => x.cpu.floor)}`,
+      postgresCpuPerLookupUs: `app ${round((x) => x.cpu.appPg)}, bare ${round((x) => x.cpu.floorPg)}`,
+      peakMemoryMiB: `app ${peakMemory.app}, bare ${peakMemory.bare}`,
+      // What the throughput ratio would be if each server's own CPU were all that limited it.
+      bareToAppServerCpu: pct(median(each.map((x) => x.cpu.floor / x.cpu.app)), 1),
+      bars: 'p99 ≤ 50 ms; ≥ 80 % of bare Hono; ≥ 30 % of pgbench -S (medians of the rounds)'
+    };
+  } finally {
+    for (const step of undo.reverse()) await step();
+  }
 }
 
 interface Round {

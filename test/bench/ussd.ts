@@ -8,19 +8,13 @@
 // - saturated: 200 connections sending the next request the moment an answer arrives (autocannon). That measures
 //   throughput; latency then is mostly queueing (Little's law: 200 in flight / throughput).
 import autocannon from 'autocannon';
-import { percentile, seedApplications, startServer, type BenchOptions, type BenchServer } from './support.ts';
+import { percentile, seedApplications, withServer, type BenchOptions, type BenchServer } from './support.ts';
 
 const SECRET = 'bench-callback-secret-000';
 
 export async function benchUssd({ smoke = false }: BenchOptions = {}) {
   const seconds = smoke ? 1 : 10;
-  const server = await startServer({ SMS_CALLBACK_SECRET: SECRET });
-  // A failed run must not leave its server running (and its database behind).
-  try {
-    return await measure(server, seconds, smoke);
-  } finally {
-    await server.stop();
-  }
+  return withServer({ SMS_CALLBACK_SECRET: SECRET }, (server) => measure(server, seconds, smoke));
 }
 
 async function measure(server: BenchServer, seconds: number, smoke: boolean) {
