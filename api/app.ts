@@ -18,6 +18,7 @@ import { devRoutes } from './dev/routes.ts';
 import type { ApiEnv } from './http/env.ts';
 import { ApiError, errorBody, toErrorResponse, validationError } from './http/errors.ts';
 import { crossSiteGuard, inOrder, isSafeMethod, jsonBodies, language, loadSession, requestLog, requestScope, securityHeaders } from './http/middleware.ts';
+import { FixedPathsApartRouter } from './http/router.ts';
 import { notifyRoutes } from './notify/routes.ts';
 import { metricsRoutes } from './metrics/routes.ts';
 import { misRoutes } from './mis/routes.ts';
@@ -33,7 +34,8 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
     // Every request schema reports its failures the same way: 400 with a translated message per field.
     defaultHook: (result) => {
       if (!result.success) throw validationError(result.error);
-    }
+    },
+    router: new FixedPathsApartRouter()
   }).basePath('/api');
 
   // What every request goes through, as one layer of Hono's middleware chain. Each layer costs a request an async
@@ -68,7 +70,7 @@ export function createApi(deps: Deps, lifecycle: Lifecycle = { stopping: false }
     inOrder(
       requestScope(deps),
       language(deps),
-      requestLog(deps.metrics, answerError),
+      requestLog(deps, answerError),
       securityHeaders(deps.config.secureCookies),
       (c, next) => (isSafeMethod(c.req.method) ? next() : bodyChecks(c, next)),
       loadSession(deps)

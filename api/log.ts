@@ -41,12 +41,19 @@ export function requestIdFrom(header: string | string[] | undefined): string {
  */
 export function createLogger(min: LogLevel, write?: (line: string) => void): Logger {
   const destination = write ? { write: (line: string) => write(line.endsWith('\n') ? line.slice(0, -1) : line) } : stdoutDestination();
-  return new PinoLogger(pino({ ...logLineOptions, level: min }, destination));
+  const root = pino({ ...logLineOptions, level: min }, destination);
+  return new PinoLogger(() => root);
 }
 
-/** A class rather than closures: a request makes one (its child), and its methods are not made again each time. */
+/**
+ * A class rather than closures: a request makes one (its child), and its methods are not made again each time. A child
+ * is made in pino only when it first writes: every request gets a logger carrying its id (requestScope()), and most
+ * never use it (their one line, the access line, carries the id itself: requestLog()); pino's child() turns its
+ * fields into a string and builds a logger, a tenth of the middleware's own cost for a public lookup.
+ */
 class PinoLogger implements Logger {
-  constructor(private readonly base: pino.Logger) {}
+  #base: pino.Logger | undefined;
+  constructor(private readonly make: () => pino.Logger) {}
   debug(event: string, fields?: Fields) {
     this.write('debug', event, fields);
   }
@@ -61,7 +68,10 @@ class PinoLogger implements Logger {
   }
   /** pino writes a child's fields into a string once, when it is made, not on every line. */
   child(fields: Fields): Logger {
-    return new PinoLogger(this.base.child(fields));
+    return new PinoLogger(() => this.base.child(fields));
+  }
+  private get base(): pino.Logger {
+    return (this.#base ??= this.make());
   }
   private write(level: Level, event: string, fields?: Fields) {
     if (fields) this.base[level](fields, event);

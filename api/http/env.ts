@@ -11,6 +11,8 @@ export interface ApiEnv {
   Variables: {
     /** The app's dependencies with this request's logger, whose lines carry its id (api/deps.ts, `RouteDeps`). */
     deps: Deps;
+    /** The request's id (X-Request-Id), on every log line it causes. */
+    reqId: string;
     lang: Lang;
     auth: { user: User; session: Session } | null;
   };

@@ -34,19 +34,23 @@ export function inOrder(...steps: Mw[]): Mw {
  */
 export function requestScope(deps: Deps): Mw {
   return (c, next) => {
-    c.set('deps', { ...deps, log: deps.log.child({ reqId: requestIdFrom(requestHeader(c, 'x-request-id')) }) });
+    const reqId = requestIdFrom(requestHeader(c, 'x-request-id'));
+    c.set('reqId', reqId);
+    c.set('deps', { ...deps, log: deps.log.child({ reqId }) });
     return next();
   };
 }
 
 /**
- * One log line per request (no query string, no body, no address, so no personal data; the request id comes from
- * the request's logger, requestScope()), and its time in the latency histogram by route pattern. An error thrown
- * after it in the same layer of Hono's chain reaches it before Hono's error handler would, so it answers the error
- * itself with `answer` (the app's error handler) and logs the status the client gets; errors of later layers arrive
- * already answered.
+ * One log line per request (no query string, no body, no address, so no personal data; the request's id, which
+ * requestScope() settled, first, as the request's own logger would write it), and its time in the latency histogram
+ * by route pattern. An error thrown after it in the same layer of Hono's chain reaches it before Hono's error handler
+ * would, so it answers the error itself with `answer` (the app's error handler) and logs the status the client gets;
+ * errors of later layers arrive already answered. The line goes through the app's logger with the id as a field, the
+ * same line the request's logger would write, so that a request that logs nothing else never makes its own logger.
  */
-export function requestLog(metrics: Pick<Metrics, 'httpDuration'> | undefined, answer: (err: Error, c: Context<ApiEnv>) => Response | Promise<Response>): Mw {
+export function requestLog(deps: Pick<Deps, 'log'> & { metrics?: Pick<Metrics, 'httpDuration'> }, answer: (err: Error, c: Context<ApiEnv>) => Response | Promise<Response>): Mw {
+  const { log, metrics } = deps;
   return async (c, next) => {
     const started = performance.now();
     try {
@@ -60,7 +64,7 @@ export function requestLog(metrics: Pick<Metrics, 'httpDuration'> | undefined, a
     const ms = performance.now() - started;
     const route = c.req.routePath; // the pattern ("/api/track/:ain"), never the values in it
     metrics?.httpDuration.observe({ method: c.req.method, route, status: c.res.status }, ms / 1000);
-    c.var.deps.log.info('request', { method: c.req.method, route, status: c.res.status, ms: Math.round(ms * 10) / 10, user: c.get('auth')?.user.id });
+    log.info('request', { reqId: c.get('reqId'), method: c.req.method, route, status: c.res.status, ms: Math.round(ms * 10) / 10, user: c.get('auth')?.user.id });
   };
 }
 

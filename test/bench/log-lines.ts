@@ -1,5 +1,6 @@
 // What one JSON log line costs the server's CPU (DESIGN §15; every API request writes one): written with a system
-// call per line, as until 4 Dec 2026, against the batched standard output the server uses (shared/log-line.ts).
+// call per line, as until 4 Dec 2026; batched by sonic-boom's own minLength, as until 8 Dec 2026 (it copied the whole
+// batch into one flat string at every line); and batched as the server does now (shared/log-line.ts).
 // Each way runs in a child process of its own whose standard output is /dev/null, as the servers' is in the other
 // benchmarks, in interleaved rounds; the figure is the CPU (user + system) the logging loop used, per line.
 import { spawn } from 'node:child_process';
@@ -9,14 +10,16 @@ import pino from 'pino';
 import { logLineOptions, stdoutDestination } from '../../shared/log-line.ts';
 import { median, type BenchOptions } from './support.ts';
 
-type Way = 'per-line' | 'batched';
+type Way = 'per-line' | 'sonic-boom-batch' | 'batched';
+const ways: Way[] = ['per-line', 'sonic-boom-batch', 'batched'];
 
 /** The child: writes `count` access lines the way named, after as many unmeasured, and prints µs per line on stderr. */
 function child(way: Way, count: number): void {
-  const destination = way === 'per-line' ? pino.destination({ dest: 1, sync: true }) : stdoutDestination();
-  // As the server writes it: each request's own logger, a child carrying its id (api/log.ts), made for one line.
+  const destination =
+    way === 'per-line' ? pino.destination({ dest: 1, sync: true }) : way === 'sonic-boom-batch' ? pino.destination({ dest: 1, sync: true, minLength: 4096 }) : stdoutDestination();
+  // As the server writes it (api/http/middleware.ts, requestLog): the app's logger, the request's id a field.
   const log = pino(logLineOptions, destination);
-  const line = () => log.child({ reqId: '6f1c2b1e-8a55-4a0e-9d1e-3b0c6a1f2e4d' }).info({ method: 'GET', route: '/api/track/:ain', status: 200, ms: 1.2 }, 'request');
+  const line = () => log.info({ reqId: '6f1c2b1e-8a55-4a0e-9d1e-3b0c6a1f2e4d', method: 'GET', route: '/api/track/:ain', status: 200, ms: 1.2 }, 'request');
   for (let i = 0; i < count; i++) line(); // V8 compiles the path first
   const before = process.cpuUsage();
   for (let i = 0; i < count; i++) line();
@@ -39,13 +42,18 @@ export async function benchLogLines({ smoke = false, rounds: askedRounds }: Benc
     return micros;
   };
   const each: Record<Way, number>[] = [];
-  for (let r = 0; r < rounds; r++) each.push({ 'per-line': await run('per-line'), batched: await run('batched') });
+  for (let r = 0; r < rounds; r++) {
+    const round = {} as Record<Way, number>;
+    for (const way of ways) round[way] = await run(way);
+    each.push(round);
+  }
   const figures = (way: Way) => each.map((x) => x[way].toFixed(2)).join(' / ');
   return {
     name: `one access log line, ${count.toLocaleString('en')} lines to /dev/null, ${rounds} interleaved rounds`,
     perLineWriteMicroseconds: figures('per-line'),
+    sonicBoomBatchMicroseconds: figures('sonic-boom-batch'),
     batchedMicroseconds: figures('batched'),
-    savedPerRequest: `${(median(each.map((x) => x['per-line'])) - median(each.map((x) => x.batched))).toFixed(2)} µs (medians)`
+    savedPerRequest: `${(median(each.map((x) => x['per-line'])) - median(each.map((x) => x.batched))).toFixed(2)} µs against a write per line, ${(median(each.map((x) => x['sonic-boom-batch'])) - median(each.map((x) => x.batched))).toFixed(2)} µs against sonic-boom's batch (medians)`
   };
 }
 

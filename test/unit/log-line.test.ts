@@ -2,7 +2,8 @@
 // pages' hook all use it.
 import { spawnSync } from 'node:child_process';
 import { expect, test } from 'vitest';
-import { errorFields } from '../../shared/log-line.ts';
+import { createLogger } from '../../api/log.ts';
+import { errorFields, isoTimeOfThisMillisecond, LineBatch } from '../../shared/log-line.ts';
 
 test('an error becomes its message and the top eight lines of its stack, on one line', () => {
   const deep = (n: number): Error => (n === 0 ? new Error('deliberate') : deep(n - 1));
@@ -47,4 +48,52 @@ test("the API's lines and the pages' go through one batch, in the order they wer
   const lines = done.stdout.trim().split('\n');
   expect(lines[0]).toBe('written directly');
   expect(lines.slice(1).map((line) => (JSON.parse(line) as { event: string }).event)).toEqual(['first', 'second', 'third']);
+});
+
+test('a batch holds lines until it has the size asked for, then hands them on as one write', () => {
+  const writes: string[] = [];
+  let synced = 0;
+  const batch = new LineBatch({ write: (text: string) => writes.push(text), flushSync: () => void synced++ }, 100);
+  const line = (n: number) => `{"n":${n},"pad":"${'x'.repeat(30)}"}\n`; // 41 characters
+  batch.write(line(1));
+  batch.write(line(2));
+  expect(writes).toEqual([]);
+  batch.write(line(3)); // 123 characters held: past 100
+  expect(writes).toEqual([line(1) + line(2) + line(3)]);
+  batch.write(line(4));
+  let flushed = false;
+  batch.flush(() => (flushed = true)); // as pino's logger.flush(cb) calls it
+  expect(flushed).toBe(true);
+  expect(writes).toEqual([line(1) + line(2) + line(3), line(4)]);
+  batch.flush(); // nothing held: nothing written
+  batch.flushSync();
+  expect(writes).toHaveLength(2);
+  expect(synced).toBe(1);
+});
+
+test("the time on a line is pino's ISO time, made once a millisecond", () => {
+  const before = Date.now();
+  const time = isoTimeOfThisMillisecond();
+  const after = Date.now();
+  const parsed = JSON.parse(`{"level":"info"${time}}`) as { time: string };
+  expect(parsed.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  expect(Date.parse(parsed.time)).toBeGreaterThanOrEqual(before);
+  expect(Date.parse(parsed.time)).toBeLessThanOrEqual(after);
+});
+
+test("a child logger's fields come before the line's own, also from a child's child; one never used writes nothing", () => {
+  const lines: string[] = [];
+  const log = createLogger('info', (line) => lines.push(line));
+  log.child({ reqId: 'unused' }); // every request makes one; most never write through it
+  const request = log.child({ reqId: 'r-1' });
+  request.info('staff_created', { user: 'u-1' });
+  request.child({ job: 'j-2' }).warn('retry', { attempt: 2 });
+  // The access line, written by the app's logger with the id as its first field: the same line.
+  log.info('request', { reqId: 'r-1', status: 200 });
+  expect(lines.map((l) => Object.keys(JSON.parse(l) as object))).toEqual([
+    ['level', 'time', 'reqId', 'user', 'event'],
+    ['level', 'time', 'reqId', 'job', 'attempt', 'event'],
+    ['level', 'time', 'reqId', 'status', 'event']
+  ]);
+  expect(lines.some((l) => l.includes('unused'))).toBe(false);
 });
