@@ -3,8 +3,9 @@
 //
 // The call sites keep one shape, `log.info('event_name', { fields })`, and pino does the rest: levels, timestamps,
 // fast serialisation. A request's lines carry its id because the request has a logger of its own (`child`), which
-// the API hands to its handlers with the rest of their dependencies (api/deps.ts, `RouteDeps`): the access line, a
-// failed send, an unhandled error deep in a service all carry `reqId`.
+// the API hands to its handlers with the rest of their dependencies (api/deps.ts, `RouteDeps`): a failed send, an
+// unhandled error deep in a service all carry `reqId`, and the access line writes it as its first field
+// (api/http/middleware.ts, requestLog), the same line.
 //
 // Not AsyncLocalStorage, which did this until 7 Dec 2026: on Node 20 it runs promise hooks for every promise the
 // process makes once any request has used it, and side by side that cost a tracking lookup 10 % of its CPU (README,
@@ -46,7 +47,7 @@ export function createLogger(min: LogLevel, write?: (line: string) => void): Log
 }
 
 /**
- * A class rather than closures: a request makes one (its child), and its methods are not made again each time. A child
+ * A class, so that the methods of the logger every request makes (its child) are not made again each time. A child
  * is made in pino only when it first writes: every request gets a logger carrying its id (requestScope()), and most
  * never use it (their one line, the access line, carries the id itself: requestLog()); pino's child() turns its
  * fields into a string and builds a logger, a tenth of the middleware's own cost for a public lookup.

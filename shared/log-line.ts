@@ -33,8 +33,8 @@ export function isoTimeOfThisMillisecond(): string {
 const STDOUT = Symbol.for('orc.log.stdout');
 
 /**
- * Standard output, written in batches: lines gather in memory and go out in one write once there are 4 KB of them
- * (some twenty access lines) or a fifth of a second has passed, and at once when the process exits, also by
+ * Standard output, written in batches: lines gather in memory and go out in one write once there are 4,096 characters
+ * of them (about 4 KB: the lines are ASCII but for an odd name in an error; some twenty access lines) or a fifth of a second has passed, and at once when the process exits, also by
  * process.exit() (server.ts's crash handler, its shutdown). A write per line was one system call per request, about a
  * twentieth of a public lookup's CPU on these machines (test/bench/log-lines.ts). The writes stay synchronous: pino's
  * asynchronous mode hands each write to libuv's thread pool, which on two cores cost the lookup more than it saved

@@ -9,10 +9,11 @@
 // parameter, no wildcard) goes to a TrieRouter that holds every route, as today. Any other path cannot be matched by a
 // fixed route, only by the routes with a parameter or wildcard, so RegExpRouter over just those finds the same routes
 // in the same order; without the fixed routes it has nothing to refuse. Should a later route table still be refused
-// (two parameters of one depth in different patterns, say), every path goes to the TrieRouter, as with Hono's default,
-// and `name` says so: test/unit/router.test.ts holds the API's own table to the fast way.
+// (`/a/:x` beside `/a/:y`, or a fixed segment beside a parameter inside two patterns, `/v/:n` and `/v/x/:m`), every
+// path goes to the TrieRouter, as with Hono's default, and `name` says so: test/unit/router.test.ts holds the API's
+// own table to the fast way.
 import type { Result, Router } from 'hono/router';
-import { UnsupportedPathError } from 'hono/router';
+import { MESSAGE_MATCHER_IS_ALREADY_BUILT, UnsupportedPathError } from 'hono/router';
 import { RegExpRouter } from 'hono/router/reg-exp-router';
 import { TrieRouter } from 'hono/router/trie-router';
 
@@ -21,32 +22,29 @@ export class FixedPathsApartRouter<T> implements Router<T> {
   readonly #all = new TrieRouter<T>();
   #patterns: RegExpRouter<T> | null = new RegExpRouter<T>();
   readonly #fixedPaths = new Set<string>();
+  /** Hono adds every route before the first request; a route added later would leave the two routers apart. */
+  #matched = false;
 
   add(method: string, path: string, handler: T): void {
+    if (this.#matched) throw new Error(MESSAGE_MATCHER_IS_ALREADY_BUILT);
     this.#all.add(method, path, handler);
     if (isFixed(path)) this.#fixedPaths.add(path);
-    else this.#refusable(() => this.#patterns?.add(method, path, handler));
+    else if (this.#patterns) {
+      try {
+        this.#patterns.add(method, path, handler);
+      } catch (err) {
+        // RegExpRouter refuses a table as routes are added; Hono 4.13 builds its expression at the first match
+        // without refusing anything more.
+        if (!(err instanceof UnsupportedPathError)) throw err;
+        this.#patterns = null;
+        this.name = 'FixedPathsApartRouter (TrieRouter only)';
+      }
+    }
   }
 
   match(method: string, path: string): Result<T> {
-    if (this.#patterns && !this.#fixedPaths.has(path)) {
-      const patterns = this.#patterns;
-      const found = this.#refusable(() => patterns.match(method, path));
-      if (found) return found;
-    }
-    return this.#all.match(method, path);
-  }
-
-  /** RegExpRouter refuses a table when a route is added, or when it builds its expression at the first match. */
-  #refusable<R>(step: () => R): R | undefined {
-    try {
-      return step();
-    } catch (err) {
-      if (!(err instanceof UnsupportedPathError)) throw err;
-      this.#patterns = null;
-      this.name = 'FixedPathsApartRouter (TrieRouter only)';
-      return undefined;
-    }
+    this.#matched = true;
+    return this.#patterns && !this.#fixedPaths.has(path) ? this.#patterns.match(method, path) : this.#all.match(method, path);
   }
 }
 

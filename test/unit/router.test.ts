@@ -1,6 +1,6 @@
 // The API's route table (api/http/router.ts): RegExpRouter for every path no fixed route names, TrieRouter for the
-// fixed paths, and for every path the same routes, in the same order and with the same parameters, as a TrieRouter
-// holding the whole table, which is what Hono's default router fell back to.
+// fixed paths, and for a path of every route (and a few besides) the same routes, in the same order and with the same
+// parameters, as a TrieRouter holding the whole table, which is what Hono's default router fell back to.
 import type { Result } from 'hono/router';
 import { TrieRouter } from 'hono/router/trie-router';
 import { expect, test } from 'vitest';
@@ -41,7 +41,7 @@ test("the API's whole table is matched the fast way: RegExpRouter takes it with 
   expect(paths).toContain('/api/verify/:certificateNo');
 });
 
-test('every path finds the same routes, in the same order, with the same parameters, as TrieRouter over all of them', () => {
+test('a path of every route finds the same routes, in the same order, with the same parameters, as TrieRouter over all of them', () => {
   const { routes } = apiRoutes();
   const fast = new FixedPathsApartRouter<number>();
   const reference = new TrieRouter<number>();
@@ -92,4 +92,12 @@ test('a fixed path is one with no parameter and no wildcard', () => {
   expect(isFixed('/api/verify/:certificateNo')).toBe(false);
   expect(isFixed('/api/x/:id{[0-9]+}')).toBe(false);
   expect(isFixed('/api/*')).toBe(false);
+});
+
+test('a route added after the first match is refused before either table changes, as Hono\'s routers refuse it', () => {
+  const router = new FixedPathsApartRouter<number>();
+  router.add('GET', '/a/:id', 1);
+  router.match('GET', '/a/1');
+  expect(() => router.add('GET', '/a/fixed', 2)).toThrow(/already built/);
+  expect(resolved(router.match('GET', '/a/fixed'))).toEqual([{ id: 1, params: { id: 'fixed' } }]);
 });
