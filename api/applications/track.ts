@@ -9,7 +9,6 @@ import { setResponseHeader } from '../http/middleware.ts';
 import { perClientCheck } from '../http/rate-limit.ts';
 import { errorResponses } from '../http/schemas.ts';
 import { ainFromPath } from './routes.ts';
-import type postgres from 'postgres';
 import type { Queryable } from '../db/connect.ts';
 import { isOpen } from '../../shared/workflow.ts';
 import { statuses, type Status } from './workflow.ts';
@@ -77,22 +76,11 @@ export function stateDate(a: PublicStatus): Date {
 }
 
 // Remarks are shown only with the state they explain: a send-back's while it is sent back, a rejection's once rejected.
-// Made once per client and reused: each sql`` call builds a postgres.js query object, a tenth of what the busiest
-// public route spends before its query goes out (test/bench/track.ts). A fragment has no values and is only read
-// where it is embedded (postgres.js marks it `fragment` and copies its text), so one serves every lookup at once.
-const columnsOf = new WeakMap<Queryable, postgres.PendingQuery<postgres.Row[]>>();
-function publicColumns(sql: Queryable) {
-  let columns = columnsOf.get(sql);
-  if (!columns) {
-    columns = sql`
-      a.id::text as application_id, a.ain, a.status, o.name_en, o.name_bn, a.updated_at, a.due_at, a.applicant_name,
-      case when a.status = 'rejected' then a.decision_code end as decision_code,
-      case when a.status in ('rejected', 'sent_back') then a.decision_remarks end as decision_remarks,
-      a.decided_at, c.certificate_no, c.revoked_at`;
-    columnsOf.set(sql, columns);
-  }
-  return columns;
-}
+const publicColumns = (sql: Queryable) => sql`
+  a.id::text as application_id, a.ain, a.status, o.name_en, o.name_bn, a.updated_at, a.due_at, a.applicant_name,
+  case when a.status = 'rejected' then a.decision_code end as decision_code,
+  case when a.status in ('rejected', 'sent_back') then a.decision_remarks end as decision_remarks,
+  a.decided_at, c.certificate_no, c.revoked_at`;
 
 export async function findPublicStatus(sql: Queryable, ain: string): Promise<PublicStatus | null> {
   const [row] = await sql<PublicStatus[]>`
