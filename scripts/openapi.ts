@@ -6,18 +6,26 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
-import { createApi, openApiInfo } from '../api/app.ts';
+import { createApi, openApiInfo, type Api } from '../api/app.ts';
 import { loadConfig } from '../api/config.ts';
 import { systemClock, type Deps } from '../api/deps.ts';
 
 export const schemaFile = resolve(import.meta.dirname, '../app/lib/api/schema.ts');
 
-/** The OpenAPI document, from the route definitions alone. */
-export function openApiDocument(): ReturnType<ReturnType<typeof createApi>['getOpenAPI31Document']> {
-  // Route factories only keep deps for their handlers, which never run here; anything they would touch throws.
-  const unused = new Proxy({}, { get: (_, name) => { throw new Error(`openapi: deps.${String(name)} used while building the document`); } });
+/**
+ * The API with its routes, schemas and middleware but no services: for reading the route table (the OpenAPI document,
+ * test/unit/router.test.ts), never for serving. Route factories only keep deps for their handlers, which never run
+ * here; anything they would touch throws.
+ */
+export function apiWithoutServices(): Api {
+  const unused = new Proxy({}, { get: (_, name) => { throw new Error(`deps.${String(name)} used while only reading the route table`); } });
   const deps = { config: loadConfig({ NODE_ENV: 'development' }), clock: systemClock, log: unused, sql: unused, sms: unused, mail: unused, push: unused, storage: unused, aadhaarKeys: unused, secrets: unused } as unknown as Deps;
-  return createApi(deps).getOpenAPI31Document(openApiInfo);
+  return createApi(deps);
+}
+
+/** The OpenAPI document, from the route definitions alone. */
+export function openApiDocument(): ReturnType<Api['getOpenAPI31Document']> {
+  return apiWithoutServices().getOpenAPI31Document(openApiInfo);
 }
 
 /** The text of app/lib/api/schema.ts. */

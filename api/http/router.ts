@@ -6,7 +6,7 @@
 // the session together (test/bench/track.ts, profiles of 8 Dec 2026).
 //
 // So the routes are split by what can match a path. A path that is exactly one of the fixed routes' paths (no
-// parameter, no wildcard) goes to a TrieRouter that holds every route, as today. Any other path cannot be matched by a
+// parameter, no wildcard) goes to a TrieRouter that holds every route, as Hono's default did. Any other path cannot be matched by a
 // fixed route, only by the routes with a parameter or wildcard, so RegExpRouter over just those finds the same routes
 // in the same order; without the fixed routes it has nothing to refuse. Should a later route table still be refused
 // (`/a/:x` beside `/a/:y`, or a fixed segment beside a parameter inside two patterns, `/v/:n` and `/v/x/:m`), every

@@ -4,16 +4,12 @@
 import type { Result } from 'hono/router';
 import { TrieRouter } from 'hono/router/trie-router';
 import { expect, test } from 'vitest';
-import { createApi } from '../../api/app.ts';
-import { loadConfig } from '../../api/config.ts';
-import { systemClock, type Deps } from '../../api/deps.ts';
 import { FixedPathsApartRouter, isFixed } from '../../api/http/router.ts';
+import { apiWithoutServices } from '../../scripts/openapi.ts';
 
 /** The API's routes, as Hono registered them; the handlers never run. */
 function apiRoutes() {
-  const unused = new Proxy({}, { get: (_, name) => { throw new Error(`deps.${String(name)} used`); } });
-  const deps = { config: loadConfig({ NODE_ENV: 'development' }), clock: systemClock, log: unused, sql: unused, sms: unused, mail: unused, push: unused, storage: unused, aadhaarKeys: unused, secrets: unused, metrics: undefined } as unknown as Deps;
-  const api = createApi(deps);
+  const api = apiWithoutServices();
   return { api, routes: api.routes.map((r, i) => ({ method: r.method, path: r.path, id: i })) };
 }
 
